@@ -1,0 +1,391 @@
+#include "geo/config.h"
+
+#include "geo/error.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+namespace townsite {
+
+namespace fs = std::filesystem;
+
+const char* to_string(FieldType t) {
+    switch (t) {
+        case FieldType::Text: return "text";
+        case FieldType::Integer: return "integer";
+        case FieldType::Real: return "number";
+        case FieldType::Bool: return "yes/no";
+    }
+    return "?";
+}
+
+const char* to_string(GeomKind k) {
+    switch (k) {
+        case GeomKind::Point: return "points";
+        case GeomKind::Line: return "lines";
+        case GeomKind::Polygon: return "polygons";
+        case GeomKind::Any: return "any geometry";
+    }
+    return "?";
+}
+
+const FieldSpec* RoleSpec::field(const std::string& field_name) const {
+    for (const auto& f : fields)
+        if (f.name == field_name) return &f;
+    return nullptr;
+}
+
+namespace {
+
+using FT = FieldType;
+
+std::vector<FieldSpec> utility_fields() {
+    return {{"id", FT::Text, false, "feature id"},
+            {"kind", FT::Text, false, "pipe, plant or station"},
+            {"name", FT::Text, false, "name"},
+            {"radius_m", FT::Real, false, "service radius of a plant or station (m)"},
+            {"capacity", FT::Real, false, "capacity of a plant or station"}};
+}
+
+std::vector<RoleSpec> make_catalogue() {
+    std::vector<RoleSpec> roles = {
+        {"prefectures", GeomKind::Polygon, true,
+         {{"id", FT::Text, true, "prefecture code (6 digits, e.g. 220100)"},
+          {"name", FT::Text, true, "name"},
+          {"seat_lon", FT::Real, false, "longitude of the seat (WGS 84)"},
+          {"seat_lat", FT::Real, false, "latitude of the seat (WGS 84)"}},
+         "prefecture-level units (市/州)"},
+        {"counties", GeomKind::Polygon, true,
+         {{"id", FT::Text, true, "county code (6 digits)"},
+          {"name", FT::Text, true, "name"},
+          {"prefecture", FT::Text, true, "code of the prefecture it belongs to"},
+          {"seat_lon", FT::Real, false, "longitude of the county seat (WGS 84)"},
+          {"seat_lat", FT::Real, false, "latitude of the county seat (WGS 84)"},
+          {"border", FT::Bool, false, "border county (边境县)"},
+          {"key_assistance", FT::Bool, false, "provincial key assistance county (重点帮扶县)"}},
+         "county-level units (县/市/区)"},
+        {"towns", GeomKind::Any, true,
+         {{"id", FT::Text, true, "township code (9 digits)"},
+          {"name", FT::Text, true, "name"},
+          {"kind", FT::Text, true, "镇, 乡, 街道, ..."},
+          {"county", FT::Text, true, "code of the county it belongs to"},
+          {"population", FT::Real, false, "resident population"},
+          {"industry_output", FT::Real, false, "industrial output (100 million yuan)"},
+          {"dev_land", FT::Real, false, "land available for development (ha)"},
+          {"node_town", FT::Bool, false, "important node town of the territorial plan"}},
+         "towns, townships and sub-districts: seat points or built-up polygons"},
+        {"villages", GeomKind::Point, false,
+         {{"id", FT::Text, true, "village code"},
+          {"name", FT::Text, false, "name"},
+          {"town", FT::Text, false, "code of the town it belongs to"},
+          {"population", FT::Real, false, "resident population"}},
+         "administrative villages"},
+        {"metro_areas", GeomKind::Polygon, false,
+         {{"id", FT::Text, false, "id"}, {"name", FT::Text, false, "name"}},
+         "metropolitan areas (e.g. the Changchun metropolitan circle)"},
+        {"city_cores", GeomKind::Point, false,
+         {{"id", FT::Text, true, "id"},
+          {"name", FT::Text, false, "name"},
+          {"prefecture", FT::Text, false, "code of its prefecture"}},
+         "city cores"},
+        {"border", GeomKind::Line, false, {{"id", FT::Text, false, "id"}, {"name", FT::Text, false, "name"}},
+         "national border"},
+        {"roads", GeomKind::Line, false,
+         {{"id", FT::Text, false, "road id"},
+          {"class", FT::Text, false, "road class (高速公路, 国道, ... or OSM highway=*)"},
+          {"speed_kmh", FT::Real, false, "speed (km/h); wins over the class speed"},
+          {"oneway", FT::Text, false, "one-way flag (yes, 1, -1, FT, TF)"},
+          {"name", FT::Text, false, "name"}},
+         "road network"},
+        {"water", GeomKind::Any, false, utility_fields(), "water supply network and plants"},
+        {"gas", GeomKind::Any, false, utility_fields(), "gas network and stations"},
+        {"heating", GeomKind::Any, false, utility_fields(), "central heating network and plants"},
+        {"sewage", GeomKind::Any, false, utility_fields(), "sewage network and treatment plants"},
+        {"garbage", GeomKind::Any, false, utility_fields(), "garbage transfer stations"},
+        {"facilities", GeomKind::Point, false,
+         {{"id", FT::Text, true, "id"},
+          {"kind", FT::Text, true, "elderly_care, childcare, school, clinic"},
+          {"name", FT::Text, false, "name"},
+          {"capacity", FT::Real, false, "places, seats or beds"}},
+         "public facilities"},
+        {"protected", GeomKind::Any, false,
+         {{"id", FT::Text, true, "id"}, {"name", FT::Text, true, "name"}, {"kind", FT::Text, false, "kind"}},
+         "cultural relics, historic buildings, old trees"},
+    };
+    return roles;
+}
+
+std::vector<std::string> role_names() {
+    std::vector<std::string> names;
+    for (const auto& r : role_catalogue()) names.push_back(r.name);
+    return names;
+}
+
+std::string join(const std::vector<std::string>& words, const std::string& sep = ", ") {
+    std::string out;
+    for (size_t i = 0; i < words.size(); ++i) out += (i ? sep : "") + words[i];
+    return out;
+}
+
+int line_of(const toml::node& node) { return static_cast<int>(node.source().begin.line); }
+
+std::string type_name(const toml::node& node) {
+    switch (node.type()) {
+        case toml::node_type::string: return "a string";
+        case toml::node_type::integer: return "an integer";
+        case toml::node_type::floating_point: return "a number";
+        case toml::node_type::boolean: return "true/false";
+        case toml::node_type::table: return "a table";
+        case toml::node_type::array: return "an array";
+        default: return "a date or time";
+    }
+}
+
+// Reads the optional string at `key` of `table`; a value of another type is a problem.
+std::string get_string(const toml::table& table, const std::string& key, const std::string& key_path,
+                       const std::string& example, std::vector<ConfigProblem>& problems) {
+    const toml::node* node = table.get(key);
+    if (!node) return {};
+    if (auto s = node->value<std::string>(); s && node->is_string()) return *s;
+    problems.push_back({line_of(*node), "key \"" + key_path + "." + key + "\" is " + type_name(*node) +
+                                            ", expected a string",
+                        "write it in quotes, e.g. " + key + " = " + example + "."});
+    return {};
+}
+
+bool looks_like_connection_string(const std::string& source) {
+    static const std::regex prefix("^[A-Za-z][A-Za-z0-9_]+:");
+    return source.rfind("/vsi", 0) == 0 || std::regex_search(source, prefix);
+}
+
+LayerSource parse_layer(const toml::table& t, const std::string& role, const std::string& key_path,
+                        const std::string& dir, const std::string& config_path, std::vector<ConfigProblem>& problems) {
+    static const std::vector<std::string> allowed = {"source", "layer", "where", "fields", "assume_crs",
+                                                     "encoding", "coordinates", "open_options"};
+    check_keys(t, key_path, allowed, problems);
+
+    LayerSource src;
+    src.role = role;
+    src.line = line_of(t);
+    src.config_path = config_path;
+    src.source = get_string(t, "source", key_path, "\"towns.gpkg\"", problems);
+    if (src.source.empty() && !t.get("source"))
+        problems.push_back({src.line, "[" + key_path + "] has no \"source\"",
+                            "add source = \"path/to/file.gpkg\" (relative to the config file) or a GDAL "
+                            "connection string such as \"PG:dbname=gis\"."});
+    if (!src.source.empty()) {
+        if (looks_like_connection_string(src.source) || fs::path(src.source).is_absolute())
+            src.resolved = src.source;
+        else
+            src.resolved = (fs::path(dir) / src.source).lexically_normal().string();
+    }
+    src.layer = get_string(t, "layer", key_path, "\"towns\"", problems);
+    src.where = get_string(t, "where", key_path, "\"kind = '镇'\"", problems);
+    src.assume_crs = get_string(t, "assume_crs", key_path, "\"EPSG:4490\"", problems);
+    src.encoding = get_string(t, "encoding", key_path, "\"GBK\"", problems);
+
+    const std::string coordinates = get_string(t, "coordinates", key_path, "\"gcj02\"", problems);
+    if (coordinates == "gcj02" || coordinates == "GCJ02" || coordinates == "GCJ-02")
+        src.gcj02 = true;
+    else if (!coordinates.empty() && coordinates != "crs")
+        problems.push_back({line_of(*t.get("coordinates")),
+                            "key \"" + key_path + ".coordinates\" is \"" + coordinates +
+                                "\", expected \"crs\" (as the layer's CRS says) or \"gcj02\"",
+                            "write coordinates = \"gcj02\" for data from Chinese web maps (Amap, DataV, "
+                            "Tencent), or leave the key out."});
+
+    if (const toml::node* oo = t.get("open_options")) {
+        const toml::array* arr = oo->as_array();
+        bool ok = arr != nullptr;
+        if (arr)
+            for (const auto& item : *arr) {
+                auto s = item.value<std::string>();
+                if (!item.is_string() || s->find('=') == std::string::npos) ok = false;
+                else src.open_options.push_back(*s);
+            }
+        if (!ok)
+            problems.push_back({line_of(*oo), "key \"" + key_path + ".open_options\" must be an array of "
+                                                  "\"KEY=VALUE\" strings",
+                                "e.g. open_options = [\"X_POSSIBLE_NAMES=lon\", \"Y_POSSIBLE_NAMES=lat\"]."});
+    }
+
+    const RoleSpec* spec = find_role(role);
+    if (const toml::node* fnode = t.get("fields")) {
+        const toml::table* fields = fnode->as_table();
+        if (!fields) {
+            problems.push_back({line_of(*fnode), "key \"" + key_path + ".fields\" is " + type_name(*fnode) +
+                                                     ", expected a table",
+                                "write [" + key_path + ".fields] with lines like id = \"code\"."});
+        } else {
+            std::vector<std::string> known;
+            for (const auto& f : spec->fields) known.push_back(f.name);
+            for (const auto& [k, v] : *fields) {
+                const std::string key(k.str());
+                const int line = static_cast<int>(k.source().begin.line);
+                if (!spec->field(key)) {
+                    const std::string near = closest_word(key, known);
+                    problems.push_back({line, "unknown field \"" + key + "\" in [" + key_path + ".fields]" +
+                                                  (near.empty() ? "" : " (did you mean \"" + near + "\"?)"),
+                                        "use one of: " + join(known) + "."});
+                    continue;
+                }
+                if (!v.is_string() || v.value<std::string>()->empty()) {
+                    problems.push_back({line, "field \"" + key_path + ".fields." + key + "\" is " + type_name(v) +
+                                                  ", expected the name of a column in the source",
+                                        "write " + key + " = \"COLUMN\"."});
+                    continue;
+                }
+                src.fields[key] = {*v.value<std::string>(), line};
+            }
+        }
+    }
+    return src;
+}
+
+}  // namespace
+
+const std::vector<RoleSpec>& role_catalogue() {
+    static const std::vector<RoleSpec> roles = make_catalogue();
+    return roles;
+}
+
+const RoleSpec* find_role(const std::string& name) {
+    for (const auto& r : role_catalogue())
+        if (r.name == name) return &r;
+    return nullptr;
+}
+
+std::vector<const LayerSource*> StudyConfig::sources(const std::string& role) const {
+    std::vector<const LayerSource*> out;
+    for (const auto& l : layers)
+        if (l.role == role) out.push_back(&l);
+    return out;
+}
+
+std::string closest_word(const std::string& word, const std::vector<std::string>& candidates) {
+    // Levenshtein distance; a candidate within a third of the word's length is "close".
+    auto distance = [](const std::string& a, const std::string& b) {
+        std::vector<size_t> row(b.size() + 1);
+        for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+        for (size_t i = 1; i <= a.size(); ++i) {
+            size_t diag = row[0];
+            row[0] = i;
+            for (size_t j = 1; j <= b.size(); ++j) {
+                const size_t up = row[j];
+                row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+                diag = up;
+            }
+        }
+        return row[b.size()];
+    };
+    std::string best;
+    size_t best_d = std::max<size_t>(2, word.size() / 3) + 1;
+    for (const auto& c : candidates) {
+        const size_t d = distance(word, c);
+        if (d < best_d) best_d = d, best = c;
+    }
+    return best;
+}
+
+void check_keys(const toml::table& table, const std::string& key_path, const std::vector<std::string>& allowed,
+                std::vector<ConfigProblem>& problems) {
+    for (const auto& [k, v] : table) {
+        const std::string key(k.str());
+        if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+        const std::string near = closest_word(key, allowed);
+        const std::string where = key_path.empty() ? key : key_path + "." + key;
+        problems.push_back({static_cast<int>(k.source().begin.line),
+                            "unknown key \"" + where + "\"" + (near.empty() ? "" : " (did you mean \"" + near + "\"?)"),
+                            "valid keys " + (key_path.empty() ? std::string("at the top level") : "in [" + key_path + "]") +
+                                " are: " + join(allowed) + "."});
+    }
+}
+
+void throw_config_problems(const std::string& file, const std::vector<ConfigProblem>& problems) {
+    if (problems.empty()) return;
+    auto sorted = problems;
+    std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.line < b.line; });
+    auto make = [&file](const ConfigProblem& p) { return Error(p.message).with_file(file).with_line(p.line).with_hint(p.hint); };
+    Error error = make(sorted.front());
+    for (size_t i = 1; i < sorted.size(); ++i) error.also(make(sorted[i]));
+    throw error;
+}
+
+StudyConfig parse_config(const std::string& text, const std::string& path) {
+    StudyConfig cfg;
+    cfg.path = path;
+    cfg.dir = fs::path(path).parent_path().string();
+    if (cfg.dir.empty()) cfg.dir = ".";
+    try {
+        cfg.table = toml::parse(text, path);
+    } catch (const toml::parse_error& e) {
+        throw Error("not valid TOML: " + std::string(e.description()))
+            .with_file(path)
+            .with_line(static_cast<int>(e.source().begin.line))
+            .with_hint("correct the syntax at that line (strings in double quotes, one key = value per line).");
+    }
+
+    std::vector<ConfigProblem> problems;
+    check_keys(cfg.table, "", {"study", "layers"}, problems);
+
+    if (const toml::node* sn = cfg.table.get("study")) {
+        if (const toml::table* study = sn->as_table()) {
+            check_keys(*study, "study", {"name", "crs"}, problems);
+            cfg.name = get_string(*study, "name", "study", "\"Jilin 2022\"", problems);
+            cfg.crs = get_string(*study, "crs", "study", "\"EPSG:4547\"", problems);
+            if (cfg.crs == "auto") cfg.crs.clear();
+        } else {
+            problems.push_back({line_of(*sn), "\"study\" is " + type_name(*sn) + ", expected a table",
+                                "write a [study] section."});
+        }
+    }
+
+    const toml::node* ln = cfg.table.get("layers");
+    const toml::table* layers = ln ? ln->as_table() : nullptr;
+    if (!layers) {
+        problems.push_back({ln ? line_of(*ln) : 1, "the config has no [layers.ROLE] sections",
+                            "describe at least the layers " + std::string("prefectures, counties and towns, e.g. "
+                            "[layers.towns] source = \"towns.gpkg\".")});
+        throw_config_problems(path, problems);
+    }
+    check_keys(*layers, "layers", role_names(), problems);
+
+    for (const auto& role : role_catalogue()) {
+        const toml::node* node = layers->get(role.name);
+        const std::string key_path = "layers." + role.name;
+        if (!node) {
+            if (role.required)
+                problems.push_back({line_of(*layers), "the required layer \"" + role.name + "\" (" + role.meaning +
+                                                          ") is missing",
+                                    "add a [" + key_path + "] section with its source and field mapping."});
+            continue;
+        }
+        if (const toml::table* t = node->as_table()) {
+            cfg.layers.push_back(parse_layer(*t, role.name, key_path, cfg.dir, path, problems));
+        } else if (const toml::array* arr = node->as_array(); arr && arr->is_array_of_tables()) {
+            for (const auto& item : *arr)
+                cfg.layers.push_back(parse_layer(*item.as_table(), role.name, key_path, cfg.dir, path, problems));
+        } else {
+            problems.push_back({line_of(*node), "\"" + key_path + "\" is " + type_name(*node) + ", expected a table",
+                                "write [" + key_path + "] (or [[" + key_path + "]] for several layers)."});
+        }
+    }
+    throw_config_problems(path, problems);
+    return cfg;
+}
+
+StudyConfig load_config(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw Error("cannot open the config file")
+            .with_file(path)
+            .with_hint("check the path; with no config, townsite uses the bundled sample_data/jilin.toml.");
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    return parse_config(buffer.str(), path);
+}
+
+}  // namespace townsite

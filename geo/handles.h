@@ -1,0 +1,64 @@
+// RAII for the C handles of GDAL, GEOS and PROJ. Raw pointers never own; every handle that must be
+// freed lives in a CHandle (a unique_ptr with the library's own deleter) or GDALDatasetUniquePtr.
+//
+//   GeosContext geos;                              // one per thread
+//   GeomPtr g = geos.from_wkt("POINT (1 2)");      // freed with GEOSGeom_destroy_r on scope exit
+//   PjPtr p{proj_create(ctx, "EPSG:4326")};
+#pragma once
+
+#include <geos_c.h>
+#include <proj.h>
+
+#include <memory>
+#include <string>
+
+namespace townsite {
+
+// unique_ptr with a plain C deleter: CHandle<PJ, proj_destroy>.
+template <typename T, auto Deleter>
+struct CDeleter {
+    void operator()(T* p) const noexcept { if (p) Deleter(p); }
+};
+template <typename T, auto Deleter>
+using CHandle = std::unique_ptr<T, CDeleter<T, Deleter>>;
+
+using PjPtr = CHandle<PJ, proj_destroy>;
+using PjContextPtr = CHandle<PJ_CONTEXT, proj_context_destroy>;
+
+// A GEOS geometry owned together with the context that made it.
+struct GeosGeomDeleter {
+    GEOSContextHandle_t ctx = nullptr;
+    void operator()(GEOSGeometry* g) const noexcept { if (g) GEOSGeom_destroy_r(ctx, g); }
+};
+using GeomPtr = std::unique_ptr<GEOSGeometry, GeosGeomDeleter>;
+
+struct GeosPreparedDeleter {
+    GEOSContextHandle_t ctx = nullptr;
+    void operator()(const GEOSPreparedGeometry* g) const noexcept { if (g) GEOSPreparedGeom_destroy_r(ctx, g); }
+};
+using PreparedPtr = std::unique_ptr<const GEOSPreparedGeometry, GeosPreparedDeleter>;
+
+// One reentrant GEOS context (GEOS_USE_ONLY_R_API): make one per thread, never share.
+class GeosContext {
+public:
+    GeosContext();
+    ~GeosContext();
+    GeosContext(const GeosContext&) = delete;
+    GeosContext& operator=(const GeosContext&) = delete;
+
+    GEOSContextHandle_t get() const { return m_ctx; }
+    GeomPtr own(GEOSGeometry* g) const { return GeomPtr(g, GeosGeomDeleter{m_ctx}); }
+    PreparedPtr prepare(const GEOSGeometry* g) const;
+
+    GeomPtr from_wkt(const std::string& wkt) const;        // throws Error on bad WKT
+    GeomPtr from_wkb(const unsigned char* wkb, size_t size) const;
+    std::string to_wkt(const GEOSGeometry* g, int decimals = 6) const;
+    // The last message GEOS gave through this context (errors and notices).
+    const std::string& last_message() const { return m_last_message; }
+
+private:
+    GEOSContextHandle_t m_ctx = nullptr;
+    std::string m_last_message;
+};
+
+}  // namespace townsite

@@ -1,0 +1,511 @@
+#include "geo/layer.h"
+
+#include "geo/error.h"
+#include "geo/gcj02.h"
+
+#include <gdal_priv.h>
+#include <ogr_spatialref.h>
+#include <ogrsf_frmts.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+#include <map>
+
+namespace townsite {
+
+bool LayerInfo::usable() const {
+    return std::none_of(problems.begin(), problems.end(), [](const Problem& p) { return p.severity == Severity::Error; });
+}
+
+Problem& LayerInfo::problem(const std::string& kind, Severity severity, const std::string& message,
+                            const std::string& hint) {
+    for (auto& p : problems)
+        if (p.kind == kind) return p;
+    problems.push_back({severity, kind, message, {}, 0, hint});
+    return problems.back();
+}
+
+void LayerInfo::add_problem(const std::string& kind, Severity severity, const std::string& message,
+                            const std::string& id, const std::string& hint) {
+    Problem& p = problem(kind, severity, message, hint);
+    ++p.count;
+    if (!id.empty() && p.ids.size() < kExampleIds) p.ids.push_back(id);
+}
+
+int Layer::field_index(const std::string& name) const {
+    for (size_t i = 0; i < info.fields.size(); ++i)
+        if (info.fields[i].name == name) return info.fields[i].source_field.empty() ? -1 : static_cast<int>(i);
+    return -1;
+}
+
+std::optional<double> Layer::number(const Feature& f, const std::string& name) const {
+    const int i = field_index(name);
+    if (i < 0) return std::nullopt;
+    const FieldValue& v = f.values[i];
+    if (auto d = std::get_if<double>(&v)) return *d;
+    if (auto n = std::get_if<std::int64_t>(&v)) return static_cast<double>(*n);
+    return std::nullopt;
+}
+
+std::string Layer::text(const Feature& f, const std::string& name) const {
+    const int i = field_index(name);
+    if (i < 0) return {};
+    const FieldValue& v = f.values[i];
+    if (auto s = std::get_if<std::string>(&v)) return *s;
+    if (auto n = std::get_if<std::int64_t>(&v)) return std::to_string(*n);
+    if (auto d = std::get_if<double>(&v)) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.15g", *d);
+        return buf;
+    }
+    return {};
+}
+
+bool Layer::flag(const Feature& f, const std::string& name) const {
+    const int i = field_index(name);
+    if (i < 0) return false;
+    if (auto n = std::get_if<std::int64_t>(&f.values[i])) return *n != 0;
+    return false;
+}
+
+std::optional<bool> parse_flag(const std::string& raw) {
+    std::string t;
+    for (char c : raw)
+        if (!std::isspace(static_cast<unsigned char>(c))) t += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (t == "1" || t == "yes" || t == "true" || t == "y" || t == "t" || t == "是") return true;
+    if (t == "0" || t == "no" || t == "false" || t == "n" || t == "f" || t == "否" || t.empty()) return false;
+    return std::nullopt;
+}
+
+namespace {
+
+using CharList = CPLStringList;
+
+std::string join(const std::vector<std::string>& words) {
+    std::string out;
+    for (size_t i = 0; i < words.size(); ++i) out += (i ? ", " : "") + words[i];
+    return out;
+}
+
+int role_dimension(GeomKind k) {
+    switch (k) {
+        case GeomKind::Point: return 0;
+        case GeomKind::Line: return 1;
+        case GeomKind::Polygon: return 2;
+        default: return -1;
+    }
+}
+
+int ogr_dimension(OGRwkbGeometryType t) {
+    switch (wkbFlatten(t)) {
+        case wkbPoint:
+        case wkbMultiPoint: return 0;
+        case wkbLineString:
+        case wkbMultiLineString:
+        case wkbCircularString:
+        case wkbCompoundCurve:
+        case wkbMultiCurve: return 1;
+        case wkbPolygon:
+        case wkbMultiPolygon:
+        case wkbCurvePolygon:
+        case wkbMultiSurface: return 2;
+        default: return -1;
+    }
+}
+
+std::optional<double> parse_number(const std::string& text) {
+    const char* begin = text.c_str();
+    while (std::isspace(static_cast<unsigned char>(*begin))) ++begin;
+    if (!*begin) return std::nullopt;
+    char* end = nullptr;
+    const double v = std::strtod(begin, &end);
+    while (end && std::isspace(static_cast<unsigned char>(*end))) ++end;
+    if (end == begin || (end && *end) || !std::isfinite(v)) return std::nullopt;
+    return v;
+}
+
+bool is_numeric(OGRFieldType t) { return t == OFTInteger || t == OFTInteger64 || t == OFTReal; }
+
+std::string quoted_sample(const std::string& text) {
+    return "\"" + (text.size() > 40 ? text.substr(0, 40) + "…" : text) + "\"";
+}
+
+// Opens read-only. `encoding` is handed to the Shapefile driver, which alone takes one.
+GDALDatasetUniquePtr open_dataset(const LayerSource& src, LayerInfo& info) {
+    CharList options;
+    for (const auto& o : src.open_options) options.AddString(o.c_str());
+    CPLErrorReset();
+    GDALDatasetUniquePtr ds(GDALDataset::Open(src.resolved.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr,
+                                              options.List(), nullptr));
+    if (!ds) {
+        Error e("cannot open the data source: " + gdal_last_error("no GDAL vector driver can read it"));
+        e.with_file(src.resolved);
+        throw e.with_hint("check source = \"" + src.source + "\" in [layers." + src.role + "] (" + src.config_path +
+                          ":" + std::to_string(src.line) + "): the path is relative to the config file.");
+    }
+    info.driver = ds->GetDriverName();
+    if (!src.encoding.empty()) {
+        if (info.driver == "ESRI Shapefile") {
+            options.SetNameValue("ENCODING", src.encoding.c_str());
+            ds.reset(GDALDataset::Open(src.resolved.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr,
+                                       options.List(), nullptr));
+            if (!ds)
+                throw Error("cannot open with encoding \"" + src.encoding + "\": " + gdal_last_error())
+                    .with_file(src.resolved)
+                    .with_hint("use an encoding name iconv knows, e.g. GBK, CP936, GB18030 or UTF-8.");
+        } else {
+            info.add_problem("encoding_ignored", Severity::Warning,
+                             "encoding = \"" + src.encoding + "\" is ignored: the " + info.driver +
+                                 " driver reads the encoding stored in the data",
+                             "", "remove encoding from [layers." + src.role + "]; it applies to Shapefiles only.");
+        }
+    }
+    return ds;
+}
+
+OGRLayer* pick_layer(GDALDataset& ds, const LayerSource& src) {
+    std::vector<std::string> names;
+    for (auto* l : ds.GetLayers()) names.push_back(l->GetName());
+    if (src.layer.empty()) {
+        if (names.size() == 1) return ds.GetLayer(0);
+        throw Error(names.empty() ? std::string("the data source has no vector layer")
+                                  : "the data source has " + std::to_string(names.size()) + " layers and the config "
+                                    "does not say which to use")
+            .with_file(src.resolved)
+            .with_hint(names.empty() ? "check that the file holds vector data."
+                                     : "add layer = \"NAME\" to [layers." + src.role + "]; the layers are: " +
+                                           join(names) + ".");
+    }
+    OGRLayer* layer = ds.GetLayerByName(src.layer.c_str());
+    if (!layer) {
+        const std::string near = closest_word(src.layer, names);
+        throw Error("there is no layer \"" + src.layer + "\"" + (near.empty() ? "" : " (did you mean \"" + near + "\"?)"))
+            .with_file(src.resolved)
+            .with_hint("set layer in [layers." + src.role + "] (" + src.config_path + ":" + std::to_string(src.line) +
+                       ") to one of: " + join(names) + ".");
+    }
+    return layer;
+}
+
+// The source CRS, the assumed one, or an Error that says how to give one.
+OGRSpatialReference source_crs(OGRLayer& layer, const LayerSource& src, LayerInfo& info) {
+    OGRSpatialReference srs;
+    if (const OGRSpatialReference* own = layer.GetSpatialRef()) {
+        srs = *own;
+        if (!src.assume_crs.empty())
+            info.add_problem("assume_crs_ignored", Severity::Warning,
+                             "assume_crs = \"" + src.assume_crs + "\" is ignored: the layer has its own CRS", "",
+                             "remove assume_crs, or fix the layer's CRS (.prj) if it is wrong.");
+    } else if (!src.assume_crs.empty()) {
+        if (srs.SetFromUserInput(src.assume_crs.c_str()) != OGRERR_NONE)
+            throw Error("assume_crs = \"" + src.assume_crs + "\" is not a CRS GDAL knows")
+                .with_file(src.config_path)
+                .with_line(src.line)
+                .with_hint("write an EPSG code such as \"EPSG:4490\" (CGCS2000 lon/lat) or \"EPSG:4326\" (WGS 84).");
+        info.crs_assumed = true;
+    } else {
+        throw Error("the layer has no CRS (no .prj file or CRS definition)")
+            .with_file(src.resolved)
+            .with_layer(layer.GetName())
+            .with_hint("add assume_crs to [layers." + src.role + "] in " + src.config_path +
+                       ": \"EPSG:4490\" (CGCS2000) or \"EPSG:4326\" (WGS 84) for lon/lat, or the projected CRS "
+                       "such as \"EPSG:4547\" for metres.");
+    }
+    srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    const char* name = srs.GetName();
+    info.crs_name = name ? name : "unnamed";
+    OGRSpatialReference probe(srs);
+    if (!probe.GetAuthorityName(nullptr)) probe.AutoIdentifyEPSG();
+    if (const char* auth = probe.GetAuthorityName(nullptr); auth && std::string(auth) == "EPSG")
+        info.crs_epsg = std::atoi(probe.GetAuthorityCode(nullptr));
+    return srs;
+}
+
+void bind_fields(OGRLayer& layer, const LayerSource& src, const RoleSpec& spec, LayerInfo& info) {
+    OGRFeatureDefn* defn = layer.GetLayerDefn();
+    std::vector<std::string> columns;
+    for (int i = 0; i < defn->GetFieldCount(); ++i) columns.push_back(defn->GetFieldDefn(i)->GetNameRef());
+
+    for (const auto& mapped : src.fields)
+        if (defn->GetFieldIndex(mapped.second.source_field.c_str()) < 0) {
+            const std::string near = closest_word(mapped.second.source_field, columns);
+            throw Error("field \"" + mapped.first + "\" is mapped to column \"" + mapped.second.source_field +
+                        "\", which layer \"" + info.layer_name + "\" of " + src.resolved + " does not have" +
+                        (near.empty() ? "" : " (did you mean \"" + near + "\"?)"))
+                .with_file(src.config_path)
+                .with_line(mapped.second.line)
+                .with_field(mapped.first)
+                .with_hint("map " + mapped.first + " to one of the columns: " + join(columns) + ".");
+        }
+
+    for (const auto& f : spec.fields) {
+        FieldBinding b{f.name, f.type, f.required, "", "", false};
+        if (auto it = src.fields.find(f.name); it != src.fields.end()) {
+            b.source_field = it->second.source_field;
+        } else if (defn->GetFieldIndex(f.name.c_str()) >= 0) {
+            b.source_field = f.name;
+            b.by_same_name = true;
+        }
+        if (!b.source_field.empty()) {
+            const OGRFieldDefn* fd = defn->GetFieldDefn(defn->GetFieldIndex(b.source_field.c_str()));
+            b.source_type = OGRFieldDefn::GetFieldTypeName(fd->GetType());
+            const OGRFieldType t = fd->GetType();
+            const bool ok = f.type == FieldType::Text || is_numeric(t) || t == OFTString;
+            if (!ok)
+                throw Error("field \"" + f.name + "\" is mapped to column \"" + b.source_field + "\" of type " +
+                            b.source_type + ", expected " + to_string(f.type))
+                    .with_file(src.resolved)
+                    .with_layer(info.layer_name)
+                    .with_field(f.name)
+                    .with_hint("map " + f.name + " to a " + to_string(f.type) + " column in [layers." + src.role +
+                               ".fields] of " + src.config_path + ".");
+        } else if (f.required) {
+            throw Error("the layer has no column for the required field \"" + f.name + "\" (" + f.meaning + ")")
+                .with_file(src.resolved)
+                .with_layer(info.layer_name)
+                .with_field(f.name)
+                .with_hint("map it in [layers." + src.role + ".fields] of " + src.config_path + ", e.g. " + f.name +
+                           " = \"COLUMN\"; the layer's columns are: " + join(columns) + ".");
+        }
+        info.fields.push_back(b);
+    }
+}
+
+FieldValue read_value(const OGRFeature& feat, int idx, const FieldBinding& b, const std::string& feature_id,
+                      LayerInfo& info) {
+    if (idx < 0 || !feat.IsFieldSetAndNotNull(idx)) return std::monostate{};
+    const OGRFieldType t = feat.GetFieldDefnRef(idx)->GetType();
+    const std::string where_to_fix = "[layers." + info.role + ".fields]";
+    switch (b.type) {
+        case FieldType::Text: return std::string(feat.GetFieldAsString(idx));
+        case FieldType::Integer:
+        case FieldType::Real: {
+            if (is_numeric(t)) {
+                if (b.type == FieldType::Integer && t != OFTReal) return static_cast<std::int64_t>(feat.GetFieldAsInteger64(idx));
+                return feat.GetFieldAsDouble(idx);
+            }
+            const std::string text = feat.GetFieldAsString(idx);
+            if (auto v = parse_number(text)) {
+                if (b.type == FieldType::Integer) return static_cast<std::int64_t>(std::llround(*v));
+                return *v;
+            }
+            if (text.find_first_not_of(" \t") == std::string::npos) return std::monostate{};
+            info.add_problem("not_a_number:" + b.name, Severity::Error,
+                             "field \"" + b.name + "\" (column \"" + b.source_field + "\") is text (" +
+                                 quoted_sample(text) + "), expected a number",
+                             feature_id,
+                             "map " + b.name + " to a numeric column in " + where_to_fix + " or clean the column.");
+            return std::monostate{};
+        }
+        case FieldType::Bool: {
+            if (is_numeric(t)) return static_cast<std::int64_t>(feat.GetFieldAsDouble(idx) != 0 ? 1 : 0);
+            const std::string text = feat.GetFieldAsString(idx);
+            if (auto v = parse_flag(text)) return static_cast<std::int64_t>(*v ? 1 : 0);
+            info.add_problem("not_a_flag:" + b.name, Severity::Error,
+                             "field \"" + b.name + "\" (column \"" + b.source_field + "\") is " + quoted_sample(text) +
+                                 ", expected yes/no (1/0, true/false, 是/否)",
+                             feature_id, "clean the column, or map " + b.name + " to another column in " + where_to_fix + ".");
+            return std::monostate{};
+        }
+    }
+    return std::monostate{};
+}
+
+int gcj_callback(double* x, double* y, void*) {
+    gcj02_to_wgs84(*x, *y);
+    return 1;
+}
+
+int to_working_callback(double* x, double* y, void* data) {
+    static_cast<const Transformer*>(data)->to_working(*x, *y);
+    return std::isfinite(*x) && std::isfinite(*y) ? 1 : 0;
+}
+
+// Keeps the parts of `g` of dimension `dim` (all when dim < 0); nullptr when nothing is left.
+GeomPtr keep_dimension(const GeosContext& geos, GeomPtr g, int dim) {
+    GEOSContextHandle_t ctx = geos.get();
+    if (dim < 0 || !g) return g;
+    const int type = GEOSGeomTypeId_r(ctx, g.get());
+    if (type != GEOS_GEOMETRYCOLLECTION) return GEOSGeom_getDimensions_r(ctx, g.get()) == dim ? std::move(g) : nullptr;
+    std::vector<GEOSGeometry*> parts;
+    for (int i = 0, n = GEOSGetNumGeometries_r(ctx, g.get()); i < n; ++i) {
+        const GEOSGeometry* part = GEOSGetGeometryN_r(ctx, g.get(), i);
+        if (GEOSGeom_getDimensions_r(ctx, part) == dim && !GEOSisEmpty_r(ctx, part))
+            parts.push_back(GEOSGeom_clone_r(ctx, part));
+    }
+    if (parts.empty()) return nullptr;
+    GeomPtr collection = geos.own(GEOSGeom_createCollection_r(ctx, GEOS_GEOMETRYCOLLECTION, parts.data(),
+                                                              static_cast<unsigned>(parts.size())));
+    return geos.own(GEOSUnaryUnion_r(ctx, collection.get()));
+}
+
+}  // namespace
+
+Layer read_layer(const LayerSource& src, const GeosContext& geos, const Progress& progress) {
+    Layer out;
+    out.spec = find_role(src.role);
+    LayerInfo& info = out.info;
+    info.role = src.role;
+    info.source = src.resolved;
+    info.gcj02 = src.gcj02;
+    info.where = src.where;
+
+    GDALDatasetUniquePtr ds = open_dataset(src, info);
+    OGRLayer* layer = pick_layer(*ds, src);
+    info.layer_name = layer->GetName();
+    info.geometry_type = OGRGeometryTypeToName(wkbFlatten(layer->GetGeomType()));
+    if (!src.where.empty() && layer->SetAttributeFilter(src.where.c_str()) != OGRERR_NONE)
+        throw Error("the attribute filter where = \"" + src.where + "\" is not valid: " + gdal_last_error())
+            .with_file(src.config_path)
+            .with_line(src.line)
+            .with_layer(info.layer_name)
+            .with_hint("write an OGR SQL expression over the layer's columns, e.g. where = \"kind = '镇'\".");
+
+    const int want_dim = role_dimension(out.spec->geometry);
+    const int layer_dim = ogr_dimension(layer->GetGeomType());
+    if (want_dim >= 0 && layer_dim >= 0 && layer_dim != want_dim)
+        throw Error("the layer holds " + info.geometry_type + " geometries, expected " + to_string(out.spec->geometry) +
+                    " for the role \"" + src.role + "\" (" + out.spec->meaning + ")")
+            .with_file(src.resolved)
+            .with_layer(info.layer_name)
+            .with_hint("point [layers." + src.role + "] of " + src.config_path + " at a layer of " +
+                       to_string(out.spec->geometry) + ".");
+
+    OGRSpatialReference srs = source_crs(*layer, src, info);
+    OGRSpatialReference wgs84;
+    wgs84.SetWellKnownGeogCS("WGS84");
+    wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    const bool geographic = srs.IsGeographic();
+    std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&srs, &wgs84));
+    if (!ct)
+        throw Error("PROJ cannot transform the layer's CRS (" + info.crs_name + ") to WGS 84: " + gdal_last_error())
+            .with_file(src.resolved)
+            .with_layer(info.layer_name)
+            .with_hint("give the layer a CRS PROJ knows (assume_crs = \"EPSG:....\").");
+
+    bind_fields(*layer, src, *out.spec, info);
+    OGRFeatureDefn* defn = layer->GetLayerDefn();
+    std::vector<int> column(info.fields.size(), -1);
+    for (size_t i = 0; i < info.fields.size(); ++i)
+        if (!info.fields[i].source_field.empty()) column[i] = defn->GetFieldIndex(info.fields[i].source_field.c_str());
+    const int id_field = out.field_index("id");
+
+    const GIntBig total = layer->GetFeatureCount(TRUE);
+    const std::string step = "reading " + src.role;
+    layer->ResetReading();
+    std::map<std::string, std::int64_t> seen_ids;
+    std::vector<unsigned char> wkb;
+    for (auto& feat : *layer) {
+        ++info.features_read;
+        if ((info.features_read & 1023) == 0 && total > 0) progress(double(info.features_read) / double(total), step.c_str());
+
+        Feature f;
+        f.fid = feat->GetFID();
+        f.values.resize(info.fields.size());
+        const std::string fid_text = std::to_string(f.fid);
+        if (id_field >= 0 && feat->IsFieldSetAndNotNull(column[id_field])) f.id = feat->GetFieldAsString(column[id_field]);
+        if (f.id.empty()) f.id = fid_text;
+        for (size_t i = 0; i < info.fields.size(); ++i) f.values[i] = read_value(*feat, column[i], info.fields[i], f.id, info);
+
+        if (auto [it, inserted] = seen_ids.emplace(f.id, f.fid); !inserted)
+            info.add_problem("duplicate_id", Severity::Warning, "the id is used by more than one feature", f.id,
+                             "give every feature its own id, or map id to a unique column.");
+
+        OGRGeometry* g = feat->GetGeometryRef();
+        if (!g) {
+            info.add_problem("null_geometry", Severity::Warning, "features with no geometry, skipped", f.id,
+                             "give them a geometry, or filter them out with where = \"...\".");
+            continue;
+        }
+        if (g->IsEmpty()) {
+            info.add_problem("empty_geometry", Severity::Warning, "features with an empty geometry, skipped", f.id,
+                             "give them a geometry, or filter them out with where = \"...\".");
+            continue;
+        }
+        std::unique_ptr<OGRGeometry> geom(g->hasCurveGeometry() ? g->getLinearGeometry() : g->clone());
+        geom->flattenTo2D();
+        if (geographic) {
+            OGREnvelope env;
+            geom->getEnvelope(&env);
+            if (env.MinX < -180 || env.MaxX > 180 || env.MinY < -90 || env.MaxY > 90) {
+                char buf[128];
+                std::snprintf(buf, sizeof buf, " (e.g. %.6g, %.6g)", env.MinX < -180 || env.MaxX > 180 ? (env.MinX < -180 ? env.MinX : env.MaxX) : env.MinX,
+                              env.MinY < -90 || env.MaxY > 90 ? (env.MinY < -90 ? env.MinY : env.MaxY) : env.MinY);
+                info.add_problem("out_of_range", Severity::Error,
+                                 "longitude/latitude outside the valid range (-180..180, -90..90)" + std::string(buf) +
+                                     ", skipped",
+                                 f.id,
+                                 "the coordinates are probably metres: set the layer's real CRS (its .prj, or "
+                                 "assume_crs in [layers." + src.role + "]), or correct the feature.");
+                continue;
+            }
+        }
+        if (geom->transform(ct.get()) != OGRERR_NONE) {
+            info.add_problem("transform_failed", Severity::Error,
+                             "coordinates PROJ cannot transform to WGS 84, skipped", f.id,
+                             "check the layer's CRS and the feature's coordinates.");
+            continue;
+        }
+        wkb.resize(geom->WkbSize());
+        geom->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
+        GeomPtr gg = geos.from_wkb(wkb.data(), wkb.size());
+        if (!gg) {
+            info.add_problem("unreadable_geometry", Severity::Warning,
+                             "geometries GEOS cannot read (" + geos.last_message() + "), skipped", f.id,
+                             "repair them in the source (e.g. lines of one point).");
+            continue;
+        }
+        if (src.gcj02) gg = geos.own(GEOSGeom_transformXY_r(geos.get(), gg.get(), gcj_callback, nullptr));
+        double minx = 0, miny = 0, maxx = 0, maxy = 0;
+        GEOSGeom_getXMin_r(geos.get(), gg.get(), &minx);
+        GEOSGeom_getYMin_r(geos.get(), gg.get(), &miny);
+        GEOSGeom_getXMax_r(geos.get(), gg.get(), &maxx);
+        GEOSGeom_getYMax_r(geos.get(), gg.get(), &maxy);
+        info.extent.expand(minx, miny);
+        info.extent.expand(maxx, maxy);
+        f.geom = std::move(gg);
+        out.features.push_back(std::move(f));
+    }
+    info.features_kept = out.features.size();
+    progress(1.0, step.c_str());
+    return out;
+}
+
+void project_layer(Layer& layer, const Transformer& to_working, const GeosContext& geos) {
+    GEOSContextHandle_t ctx = geos.get();
+    const int dim = role_dimension(layer.spec->geometry);
+    LayerInfo& info = layer.info;
+    std::vector<Feature> kept;
+    kept.reserve(layer.features.size());
+    for (Feature& f : layer.features) {
+        GeomPtr g = geos.own(GEOSGeom_transformXY_r(ctx, f.geom.get(), to_working_callback,
+                                                    const_cast<Transformer*>(&to_working)));
+        if (!g) {
+            info.add_problem("transform_failed", Severity::Error,
+                             "coordinates PROJ cannot transform to the working CRS, skipped", f.id,
+                             "check the feature's coordinates, or set another [study] crs.");
+            continue;
+        }
+        if (GEOSisValid_r(ctx, g.get()) != 1) {
+            GeomPtr fixed = keep_dimension(geos, geos.own(GEOSMakeValid_r(ctx, g.get())), dim);
+            if (!fixed || GEOSisEmpty_r(ctx, fixed.get())) {
+                info.add_problem("degenerate", Severity::Warning,
+                                 "geometries with nothing left after repair (e.g. zero-length lines, zero-area "
+                                 "polygons), skipped",
+                                 f.id, "correct or delete them in the source.");
+                continue;
+            }
+            info.add_problem("repaired", Severity::Warning, "invalid geometries repaired with GEOS MakeValid", f.id,
+                             "nothing to do unless the repaired shapes look wrong; correct them in the source to be sure.");
+            g = std::move(fixed);
+        }
+        f.geom = std::move(g);
+        kept.push_back(std::move(f));
+    }
+    layer.features = std::move(kept);
+    info.features_kept = layer.features.size();
+}
+
+}  // namespace townsite

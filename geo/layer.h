@@ -1,0 +1,108 @@
+// Layer I/O: the only code that opens datasets. read_layer opens one data source of the config
+// through GDAL (read-only), checks its fields against the role, and reads every feature into
+// GEOS geometries in WGS 84 lon/lat (after converting GCJ-02 when asked); project_layer then brings
+// the layer into the working CRS and repairs or drops bad geometries, counting each case.
+//
+//   GeosContext geos;
+//   Layer towns = read_layer(*cfg.sources("towns")[0], geos, progress);   // lon/lat
+//   project_layer(towns, Transformer(crs), geos);                          // working CRS
+//   for (const Feature& f : towns.features) towns.number(f, "population");
+//
+// Nothing here writes to a data source. Problems are collected in LayerInfo::problems rather
+// than thrown, so that inspect can report every problem of every layer together; only problems
+// that make the layer unreadable (missing file, layer, field, CRS) throw Error.
+#pragma once
+
+#include "geo/config.h"
+#include "geo/crs.h"
+#include "geo/handles.h"
+#include "geo/progress.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace townsite {
+
+// A field value as read: nothing (null), an integer (also yes/no as 1/0), a number or text.
+using FieldValue = std::variant<std::monostate, std::int64_t, double, std::string>;
+
+struct Feature {
+    std::int64_t fid = -1;            // the data source's own feature id (FID)
+    std::string id;                   // the mapped id field, else the FID as text
+    std::vector<FieldValue> values;   // one per LayerInfo::fields entry
+    GeomPtr geom;                     // never null in a loaded layer
+};
+
+// How one townsite field of the role is bound to the source.
+struct FieldBinding {
+    std::string name;           // townsite's
+    FieldType type;
+    bool required = false;
+    std::string source_field;   // empty: not bound
+    std::string source_type;    // GDAL's type name of the source column
+    bool by_same_name = false;  // bound because the source has a column of the same name
+};
+
+enum class Severity { Warning, Error };
+
+// One kind of problem in one layer: a count, the first few feature ids, and what to do.
+struct Problem {
+    Severity severity = Severity::Warning;
+    std::string kind;                // short key: "repaired", "empty_geometry", "duplicate_id", ...
+    std::string message;             // plain words, without the ids
+    std::vector<std::string> ids;    // the first few feature ids
+    std::size_t count = 0;
+    std::string hint;                // what to do
+};
+
+struct LayerInfo {
+    std::string role;
+    std::string source;       // path or connection string handed to GDAL
+    std::string driver;
+    std::string layer_name;
+    std::string geometry_type;
+    std::string crs_name;     // of the source
+    int crs_epsg = 0;
+    bool crs_assumed = false;
+    bool gcj02 = false;
+    std::string where;
+    std::size_t features_read = 0;   // after the attribute filter
+    std::size_t features_kept = 0;
+    LonLatBox extent;                // WGS 84 lon/lat of the kept features
+    std::vector<FieldBinding> fields;
+    std::vector<Problem> problems;
+
+    bool usable() const;
+    Problem& problem(const std::string& kind, Severity severity, const std::string& message, const std::string& hint);
+    void add_problem(const std::string& kind, Severity severity, const std::string& message, const std::string& id,
+                     const std::string& hint);
+};
+
+struct Layer {
+    LayerInfo info;
+    const RoleSpec* spec = nullptr;
+    std::vector<Feature> features;
+
+    int field_index(const std::string& name) const;  // -1 when the role has no such bound field
+    bool has_field(const std::string& name) const { return field_index(name) >= 0; }
+    std::optional<double> number(const Feature& f, const std::string& name) const;
+    std::string text(const Feature& f, const std::string& name) const;
+    bool flag(const Feature& f, const std::string& name) const;   // null and missing are false
+};
+
+// How many feature ids a Problem keeps as examples.
+constexpr std::size_t kExampleIds = 5;
+
+// Opens and reads one source (geometries in WGS 84 lon/lat). Throws Error when it cannot be read.
+Layer read_layer(const LayerSource& source, const GeosContext& geos, const Progress& progress = {});
+// Transforms a layer read by read_layer into the working CRS, repairing invalid geometries
+// (GEOS MakeValid) and dropping those that are empty or of the wrong dimension, with counts.
+void project_layer(Layer& layer, const Transformer& to_working, const GeosContext& geos);
+
+// Parses yes/no as planners write it: 1/0, yes/no, true/false, y/n, 是/否. nullopt when it is neither.
+std::optional<bool> parse_flag(const std::string& text);
+
+}  // namespace townsite

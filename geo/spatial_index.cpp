@@ -1,0 +1,86 @@
+#include "geo/spatial_index.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace townsite {
+
+namespace bgi = boost::geometry::index;
+
+double nearest_on_segment(double px, double py, double ax, double ay, double bx, double by, double& qx, double& qy) {
+    const double dx = bx - ax, dy = by - ay;
+    const double len2 = dx * dx + dy * dy;
+    double t = len2 > 0 ? ((px - ax) * dx + (py - ay) * dy) / len2 : 0.0;
+    t = std::clamp(t, 0.0, 1.0);
+    qx = ax + t * dx;
+    qy = ay + t * dy;
+    return (px - qx) * (px - qx) + (py - qy) * (py - qy);
+}
+
+void SegmentIndex::add_sequence(const GEOSGeometry* line, std::uint32_t owner) {
+    GEOSContextHandle_t ctx = m_geos.get();
+    const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(ctx, line);
+    unsigned int n = 0;
+    GEOSCoordSeq_getSize_r(ctx, seq, &n);
+    double px = 0, py = 0;
+    for (unsigned int i = 0; i < n; ++i) {
+        double x = 0, y = 0;
+        GEOSCoordSeq_getXY_r(ctx, seq, i, &x, &y);
+        if (i > 0) m_segments.push_back({px, py, x, y, owner});
+        px = x;
+        py = y;
+    }
+}
+
+void SegmentIndex::add(const GEOSGeometry* g, std::uint32_t owner) {
+    GEOSContextHandle_t ctx = m_geos.get();
+    switch (GEOSGeomTypeId_r(ctx, g)) {
+        case GEOS_LINESTRING:
+        case GEOS_LINEARRING: add_sequence(g, owner); break;
+        case GEOS_POLYGON:
+            add_sequence(GEOSGetExteriorRing_r(ctx, g), owner);
+            for (int i = 0, n = GEOSGetNumInteriorRings_r(ctx, g); i < n; ++i)
+                add_sequence(GEOSGetInteriorRingN_r(ctx, g, i), owner);
+            break;
+        case GEOS_MULTILINESTRING:
+        case GEOS_MULTIPOLYGON:
+        case GEOS_GEOMETRYCOLLECTION:
+            for (int i = 0, n = GEOSGetNumGeometries_r(ctx, g); i < n; ++i) add(GEOSGetGeometryN_r(ctx, g, i), owner);
+            break;
+        default: break;
+    }
+}
+
+void SegmentIndex::build() {
+    std::vector<Value> values;
+    values.reserve(m_segments.size());
+    for (std::uint32_t i = 0; i < m_segments.size(); ++i) {
+        const Segment& s = m_segments[i];
+        values.emplace_back(Box(Point(std::min(s.x1, s.x2), std::min(s.y1, s.y2)),
+                                Point(std::max(s.x1, s.x2), std::max(s.y1, s.y2))),
+                            i);
+    }
+    m_tree = decltype(m_tree)(values.begin(), values.end());  // packing construction
+}
+
+SegmentIndex::Hit SegmentIndex::nearest(double x, double y) const {
+    // Boxes come out in order of box distance, which never exceeds the segment distance: once the
+    // next box is farther than the best segment so far, no later segment can be nearer.
+    Hit best;
+    double best_d2 = std::numeric_limits<double>::infinity();
+    for (auto it = m_tree.qbegin(bgi::nearest(Point(x, y), static_cast<unsigned>(m_segments.size()))); it != m_tree.qend(); ++it) {
+        const double box_d = boost::geometry::distance(Point(x, y), it->first);
+        if (box_d * box_d > best_d2) break;
+        const Segment& s = m_segments[it->second];
+        double qx = 0, qy = 0;
+        const double d2 = nearest_on_segment(x, y, s.x1, s.y1, s.x2, s.y2, qx, qy);
+        if (d2 < best_d2) {
+            best_d2 = d2;
+            best = {true, std::sqrt(d2), qx, qy, s.owner};
+        }
+    }
+    return best;
+}
+
+}  // namespace townsite

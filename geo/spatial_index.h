@@ -1,0 +1,56 @@
+// SegmentIndex: nearest line segment to a point, for many points against many lines (roads,
+// pipes). A Boost.Geometry R-tree (R*-tree, built once by packing, read-only after) of the
+// segments of line geometries in the working CRS.
+//
+//   SegmentIndex roads(geos);
+//   for (const Feature& f : road_layer.features) roads.add(f.geom.get(), feature_index);
+//   roads.build();
+//   SegmentIndex::Hit hit = roads.nearest(x, y);    // hit.distance is planar, in working-CRS metres
+#pragma once
+
+#include "geo/handles.h"
+
+#include <boost/geometry.hpp>
+#include <boost/geometry/index/rtree.hpp>
+
+#include <cstdint>
+#include <vector>
+
+namespace townsite {
+
+class SegmentIndex {
+public:
+    struct Hit {
+        bool found = false;
+        double distance = 0;       // planar distance in the working CRS
+        double x = 0, y = 0;       // the nearest point on the segment
+        std::uint32_t owner = 0;   // what add() was given
+    };
+
+    explicit SegmentIndex(const GeosContext& geos) : m_geos(geos) {}
+    // Adds every segment of every line (or polygon ring) of `g`.
+    void add(const GEOSGeometry* g, std::uint32_t owner);
+    void build();
+    Hit nearest(double x, double y) const;
+    std::size_t size() const { return m_segments.size(); }
+
+private:
+    using Point = boost::geometry::model::d2::point_xy<double>;
+    using Box = boost::geometry::model::box<Point>;
+    using Value = std::pair<Box, std::uint32_t>;   // segment bounding box, index into m_segments
+    struct Segment {
+        double x1, y1, x2, y2;
+        std::uint32_t owner;
+    };
+
+    void add_sequence(const GEOSGeometry* line, std::uint32_t owner);
+
+    const GeosContext& m_geos;
+    std::vector<Segment> m_segments;
+    boost::geometry::index::rtree<Value, boost::geometry::index::rstar<16>> m_tree;
+};
+
+// Nearest point to (px, py) on segment a-b, and its squared distance.
+double nearest_on_segment(double px, double py, double ax, double ay, double bx, double by, double& qx, double& qy);
+
+}  // namespace townsite

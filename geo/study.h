@@ -1,0 +1,39 @@
+// A loaded study: the config, the working CRS, and every layer in it, validated and counted.
+// Data flows forward once: load_study reads each source (lon/lat), chooses the working CRS for
+// the study area (the extent of the admin units), projects and repairs every layer, then flags
+// features that lie outside the province. Analyses read the Study; none re-reads a source.
+//
+//   Study study = load_study(load_config("sample_data/jilin.toml"), progress);
+//   if (!study.usable()) ...                       // some layer has an Error-severity problem
+//   for (const Layer* towns : study.role("towns")) ...
+#pragma once
+
+#include "geo/config.h"
+#include "geo/crs.h"
+#include "geo/handles.h"
+#include "geo/layer.h"
+#include "geo/progress.h"
+
+#include <memory>
+#include <vector>
+
+namespace townsite {
+
+struct Study {
+    std::unique_ptr<GeosContext> geos;  // declared first: every geometry below dies before it
+    StudyConfig config;
+    WorkingCrs crs;
+    LonLatBox area;               // the study area (admin units), lon/lat
+    std::vector<Layer> layers;    // one per config source, in config order; unreadable ones have no features
+
+    std::vector<const Layer*> role(const std::string& name) const;
+    bool usable() const;          // no layer has an Error-severity problem
+};
+
+// How far outside the admin units a feature may lie before it is reported (m): data along the
+// border and generalised outlines should not raise noise.
+constexpr double kOutsideProvinceTolerance_m = 2000.0;
+
+Study load_study(const StudyConfig& config, const Progress& progress = {});
+
+}  // namespace townsite

@@ -1,0 +1,40 @@
+// The command registry: each cmd_<verb>.cpp adds one subcommand to the CLI11 app and binds each
+// of its arguments once, to a field of its options. main parses, then runs the chosen command.
+// Only tools/ parses arguments, prints, or picks exit codes.
+#pragma once
+
+#include "geo/progress.h"
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+
+namespace townsite::tools {
+
+// Exit codes, as the README documents them.
+enum Exit : int {
+    kOk = 0,          // success; for inspect: the study is usable
+    kBadInput = 1,    // bad input data or config (the message says what and how to fix it)
+    kUsage = 2,       // bad command line
+    kInternal = 3,    // a bug: please report it with the message
+};
+
+struct Globals {
+    bool quiet = false;
+    int verbose = 0;
+    bool debug = false;
+    bool progress = false;  // force the progress bar even when stderr is not a terminal
+
+    Progress make_progress() const;
+};
+
+// The config a command reads: the one given, else the bundled sample's.
+std::string config_or_sample(const std::string& given);
+
+using Runner = std::function<int()>;
+
+// Adds the subcommand; sets `run` when it is the one chosen.
+void add_inspect(CLI::App& app, const Globals& globals, Runner& run);
+
+}  // namespace townsite::tools

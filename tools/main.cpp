@@ -1,0 +1,65 @@
+// townsite: the command. A thin main: global options, the subcommands, one catch.
+#include "geo/error.h"
+#include "tools/command.h"
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <gdal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+namespace townsite::tools {
+
+Progress Globals::make_progress() const {
+    if (quiet) return {};
+    if (progress || isatty(STDERR_FILENO)) return {GDALTermProgress, nullptr};
+    return {};
+}
+
+std::string config_or_sample(const std::string& given) {
+    return given.empty() ? std::string(TOWNSITE_SAMPLE_CONFIG) : given;
+}
+
+}  // namespace townsite::tools
+
+int main(int argc, char** argv) {
+    using namespace townsite::tools;
+    GDALAllRegister();
+
+    Globals globals;
+    CLI::App app{"townsite: choose rural-revitalisation demonstration towns and show their infrastructure gaps.\n"
+                 "With no CONFIG, every command runs on the bundled sample province (sample_data/jilin.toml).",
+                 "townsite"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", std::string("townsite ") + TOWNSITE_VERSION);
+    app.add_flag("-q,--quiet", globals.quiet, "No progress bar and no notes, only results and errors");
+    app.add_flag("-v,--verbose", globals.verbose, "More detail (timings per step)");
+    app.add_flag("--progress", globals.progress, "Show the progress bar even when stderr is not a terminal");
+    app.add_flag("--debug", globals.debug, "Show GDAL's own messages and where errors were raised");
+    app.footer("Exit codes: 0 success, 1 bad input or config, 2 usage error, 3 internal error.\n"
+               "Run 'townsite COMMAND --help' for a command's options and examples.");
+
+    Runner run;
+    add_inspect(app, globals, run);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);
+        return code == 0 ? kOk : kUsage;
+    }
+    if (!globals.debug) CPLSetErrorHandler(CPLQuietErrorHandler);
+
+    try {
+        return run ? run() : kUsage;
+    } catch (const townsite::Error& e) {
+        std::cerr << "townsite: " << e.what() << "\n";
+        return kBadInput;
+    } catch (const std::exception& e) {
+        std::cerr << "townsite: internal error: " << e.what()
+                  << "\nThis is a bug in townsite; please report it with the command you ran.\n";
+        return kInternal;
+    }
+}
