@@ -1,0 +1,941 @@
+// townsite-make-sample: writes the sample province (sample_data/jilin.gpkg) from the real facts in
+// sample_data/sources/ and a seeded generator for everything synthetic. Same seed and scale, same
+// bytes: the random numbers come from SplitMix64 with our own distributions (not <random>'s,
+// whose output differs between standard libraries), every container is ordered, and GDAL is told
+// the date to write (OGR_CURRENT_DATE).
+//
+//   townsite-make-sample --sources sample_data/sources -o sample_data/jilin.gpkg            # x1
+//   townsite-make-sample --sources sample_data/sources -o /tmp/jilin_x10.gpkg --scale 10    # benchmarks
+//
+// --scale N tiles N copies of the province side by side (each shifted by whole degrees, codes
+// prefixed "cK-"), so that a province N times larger keeps the same structure.
+//
+// What is real and what is synthetic is listed in sample_data/README.md. Generation works in an
+// Albers equal-area plane fitted to the outline (metres), output is WGS 84 lon/lat, except the
+// villages (CGCS2000 lon/lat, EPSG:4490) and the protected sites (CGCS2000 / 3-degree
+// Gauss-Kruger CM 126E, EPSG:4551), as planners' data arrives in several CRSs.
+#include "geo/crs.h"
+#include "geo/error.h"
+#include "geo/handles.h"
+
+#include <CLI/CLI.hpp>
+#include <cpl_conv.h>
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <numbers>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace townsite;
+namespace fs = std::filesystem;
+
+// ---------------------------------------------------------------- random numbers
+class Rng {
+public:
+    explicit Rng(std::uint64_t seed) : m_state(seed) {}
+    std::uint64_t next() {  // SplitMix64 (Steele, Lea, Flood 2014)
+        std::uint64_t z = (m_state += 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        return z ^ (z >> 31);
+    }
+    double u01() { return double(next() >> 11) * 0x1.0p-53; }
+    double uniform(double a, double b) { return a + (b - a) * u01(); }
+    bool chance(double p) { return u01() < p; }
+    int integer(int lo, int hi) { return lo + int(next() % std::uint64_t(hi - lo + 1)); }
+    double normal() {  // Box-Muller
+        const double u1 = std::max(u01(), 1e-300), u2 = u01();
+        return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
+    }
+    double lognormal(double median, double sigma) { return median * std::exp(sigma * normal()); }
+
+private:
+    std::uint64_t m_state;
+};
+
+struct Pt {
+    double x = 0, y = 0;
+};
+double dist(Pt a, Pt b) { return std::hypot(a.x - b.x, a.y - b.y); }
+
+// ---------------------------------------------------------------- the province in memory (metres)
+struct Prefecture {
+    std::string code6, name;
+    Pt seat;
+    GeomPtr poly;
+};
+struct County {
+    std::string code, name, pref6;
+    Pt seat;
+    bool key_assistance = false, border = false;
+    GeomPtr poly;
+    PreparedPtr prepared;
+};
+struct Town {
+    std::string code, name, kind, county, stat_county;
+    Pt p;
+    double pop = 0, industry = 0, land = 0;
+    bool node = false, seat = false;
+};
+struct Village {
+    std::string code, name, town;
+    Pt p;
+    double pop = 0;
+};
+struct Road {
+    std::string cls, ref;
+    std::vector<Pt> pts;
+};
+struct Pipe {
+    std::string utility, town;
+    std::vector<Pt> pts;
+};
+struct Plant {
+    std::string utility, id, name, kind;
+    Pt p;
+    double radius_m = NAN, capacity = NAN;
+};
+struct Facility {
+    std::string id, kind, name;
+    Pt p;
+    double capacity = 0;
+};
+struct Site {
+    std::string id, name, kind;
+    Pt p;
+};
+
+struct Province {
+    GeomPtr outline;
+    std::vector<Prefecture> prefectures;
+    std::vector<County> counties;
+    std::vector<Town> towns;
+    std::vector<Village> villages;
+    std::vector<Road> roads;
+    std::vector<Pipe> pipes;
+    std::vector<Plant> plants;
+    std::vector<Facility> facilities;
+    std::vector<Site> sites;
+    GeomPtr metro;
+    std::vector<std::vector<Pt>> border;
+};
+
+// ---------------------------------------------------------------- reading the sources
+std::vector<std::map<std::string, std::string>> read_csv(const std::string& path) {
+    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+    if (!ds) throw Error("cannot open " + path + ": " + gdal_last_error());
+    std::vector<std::map<std::string, std::string>> rows;
+    for (auto& f : *ds->GetLayer(0)) {
+        std::map<std::string, std::string> row;
+        for (int i = 0; i < f->GetFieldCount(); ++i) row[f->GetFieldDefnRef(i)->GetNameRef()] = f->GetFieldAsString(i);
+        rows.push_back(row);
+    }
+    return rows;
+}
+
+// Every geometry of a GeoJSON file, as GEOS geometries in lon/lat.
+std::vector<GeomPtr> read_geometries(const std::string& path, const GeosContext& geos) {
+    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+    if (!ds) throw Error("cannot open " + path + ": " + gdal_last_error());
+    std::vector<GeomPtr> out;
+    for (auto& f : *ds->GetLayer(0)) {
+        const OGRGeometry* g = f->GetGeometryRef();
+        std::vector<unsigned char> wkb(g->WkbSize());
+        g->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
+        out.push_back(geos.from_wkb(wkb.data(), wkb.size()));
+    }
+    return out;
+}
+
+int project_cb(double* x, double* y, void* t) {
+    static_cast<const Transformer*>(t)->to_working(*x, *y);
+    return 1;
+}
+
+// ---------------------------------------------------------------- geometry helpers
+class Maker {
+public:
+    Maker(const GeosContext& geos, Rng& rng) : m_geos(geos), m_rng(rng) {}
+
+    GeomPtr point(Pt p) const { return m_geos.own(GEOSGeom_createPointFromXY_r(m_geos.get(), p.x, p.y)); }
+    bool inside(const County& c, Pt p) const {
+        GeomPtr g = point(p);
+        return GEOSPreparedContains_r(m_geos.get(), c.prepared.get(), g.get()) == 1;
+    }
+    // A random point in the county, at least `spacing` from `taken` (relaxed when it cannot be had).
+    Pt sample_in(const County& c, const std::vector<Pt>& taken, double spacing, Pt centre, double radius) {
+        double minx = 0, miny = 0, maxx = 0, maxy = 0;
+        GEOSGeom_getXMin_r(m_geos.get(), c.poly.get(), &minx);
+        GEOSGeom_getYMin_r(m_geos.get(), c.poly.get(), &miny);
+        GEOSGeom_getXMax_r(m_geos.get(), c.poly.get(), &maxx);
+        GEOSGeom_getYMax_r(m_geos.get(), c.poly.get(), &maxy);
+        for (int attempt = 0; attempt < 4000; ++attempt) {
+            if (attempt % 400 == 399) spacing *= 0.7;
+            Pt p;
+            if (radius > 0) {
+                const double a = m_rng.uniform(0, 2 * std::numbers::pi), r = radius * std::sqrt(m_rng.u01());
+                p = {centre.x + r * std::cos(a), centre.y + r * std::sin(a)};
+            } else {
+                p = {m_rng.uniform(minx, maxx), m_rng.uniform(miny, maxy)};
+            }
+            if (!inside(c, p)) continue;
+            if (std::all_of(taken.begin(), taken.end(), [&](Pt q) { return dist(p, q) >= spacing; })) return p;
+        }
+        return centre;
+    }
+    // A road from a to b: exact ends, gentle bends, a vertex every ~1.2 km.
+    std::vector<Pt> road(Pt a, Pt b) {
+        const double len = dist(a, b);
+        std::vector<Pt> pts{a};
+        const int k = std::max(1, int(std::ceil(len / 1200.0)));
+        const double amp = m_rng.uniform(-1, 1) * std::min(0.08 * len, 4000.0);
+        const double nx = len > 0 ? -(b.y - a.y) / len : 0, ny = len > 0 ? (b.x - a.x) / len : 0;
+        for (int i = 1; i < k; ++i) {
+            const double t = double(i) / k;
+            const double off = amp * std::sin(std::numbers::pi * t) + m_rng.normal() * std::min(40.0, 0.01 * len);
+            pts.push_back({a.x + t * (b.x - a.x) + off * nx, a.y + t * (b.y - a.y) + off * ny});
+        }
+        pts.push_back(b);
+        return pts;
+    }
+
+private:
+    const GeosContext& m_geos;
+    Rng& m_rng;
+};
+
+// Prim's minimum spanning tree over points (Euclidean): the (parent, child) links in the order added.
+std::vector<std::pair<int, int>> prim(const std::vector<Pt>& pts, int root = 0) {
+    const int n = int(pts.size());
+    std::vector<std::pair<int, int>> links;
+    if (n < 2) return links;
+    std::vector<double> best(n, 1e300);
+    std::vector<int> from(n, -1);
+    std::vector<bool> in(n, false);
+    in[root] = true;
+    for (int i = 0; i < n; ++i) best[i] = dist(pts[root], pts[i]), from[i] = root;
+    for (int step = 1; step < n; ++step) {
+        int pick = -1;
+        for (int i = 0; i < n; ++i)
+            if (!in[i] && (pick < 0 || best[i] < best[pick])) pick = i;
+        in[pick] = true;
+        links.emplace_back(from[pick], pick);
+        for (int i = 0; i < n; ++i)
+            if (!in[i] && dist(pts[pick], pts[i]) < best[i]) best[i] = dist(pts[pick], pts[i]), from[i] = pick;
+    }
+    return links;
+}
+
+std::string county_stem(const std::string& name) {
+    size_t cut = name.size();
+    for (const char* s : {"满族", "朝鲜族", "蒙古族", "前郭尔罗斯蒙古族", "县", "市", "区"}) {
+        const size_t at = name.find(s);
+        if (at != std::string::npos && at > 0) cut = std::min(cut, at);
+    }
+    return name.substr(0, cut);
+}
+
+std::string kind_of(const std::string& name) {
+    auto ends = [&name](const std::string& s) {
+        return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0;
+    };
+    for (const char* k : {"街道", "镇", "乡", "开发区", "农场", "林场"})
+        if (ends(k)) return k;
+    return "区";
+}
+
+// ---------------------------------------------------------------- building the province
+void build_admin(Province& pv, const std::string& sources, const GeosContext& geos, const Transformer& tr) {
+    GEOSContextHandle_t ctx = geos.get();
+    std::map<std::string, Pt> seats;
+    std::map<std::string, bool> key;
+    for (const auto& r : read_csv(sources + "/seats.csv")) {
+        Pt p{std::stod(r.at("seat_lon")), std::stod(r.at("seat_lat"))};
+        tr.to_working(p.x, p.y);
+        seats[r.at("code")] = p;
+        key[r.at("code")] = r.at("key_assistance") == "1";
+    }
+    for (const auto& r : read_csv(sources + "/modood_cities_jilin_2022.csv")) {
+        const std::string code6 = r.at("code") + "00";
+        pv.prefectures.push_back({code6, r.at("name"), seats.at(code6), nullptr});
+    }
+    for (const auto& r : read_csv(sources + "/modood_areas_jilin_2022.csv")) {
+        if (!seats.count(r.at("code"))) continue;  // development zones: statistical units with no territory here
+        County c;
+        c.code = r.at("code");
+        c.name = r.at("name");
+        c.pref6 = r.at("cityCode") + "00";
+        c.seat = seats.at(c.code);
+        c.key_assistance = key.at(c.code);
+        pv.counties.push_back(std::move(c));
+    }
+    // County polygons: Voronoi cells of the seats, clipped to the real outline.
+    std::vector<GEOSGeometry*> points;
+    for (const auto& c : pv.counties) points.push_back(GEOSGeom_createPointFromXY_r(ctx, c.seat.x, c.seat.y));
+    GeomPtr multipoint = geos.own(GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOINT, points.data(), unsigned(points.size())));
+    GeomPtr envelope = geos.own(GEOSBuffer_r(ctx, pv.outline.get(), 50000, 4));
+    GeomPtr cells = geos.own(GEOSVoronoiDiagram_r(ctx, multipoint.get(), envelope.get(), 0, 0));
+    for (int i = 0, n = GEOSGetNumGeometries_r(ctx, cells.get()); i < n; ++i) {
+        const GEOSGeometry* cell = GEOSGetGeometryN_r(ctx, cells.get(), i);
+        for (auto& c : pv.counties) {
+            GeomPtr seat = geos.own(GEOSGeom_createPointFromXY_r(ctx, c.seat.x, c.seat.y));
+            if (GEOSContains_r(ctx, cell, seat.get()) == 1) {
+                c.poly = geos.own(GEOSIntersection_r(ctx, cell, pv.outline.get()));
+                break;
+            }
+        }
+    }
+    for (auto& c : pv.counties) {
+        if (!c.poly || GEOSisEmpty_r(ctx, c.poly.get())) throw Error("county " + c.name + " got no polygon");
+        // A seat outside the generalised outline moves to the nearest point well inside its cell.
+        GeomPtr seat = geos.own(GEOSGeom_createPointFromXY_r(ctx, c.seat.x, c.seat.y));
+        if (GEOSContains_r(ctx, c.poly.get(), seat.get()) != 1) {
+            GeomPtr inner = geos.own(GEOSBuffer_r(ctx, c.poly.get(), -1500, 4));
+            GEOSCoordSequence* near = GEOSNearestPoints_r(ctx, inner.get(), seat.get());
+            GEOSCoordSeq_getXY_r(ctx, near, 0, &c.seat.x, &c.seat.y);
+            GEOSCoordSeq_destroy_r(ctx, near);
+        }
+        c.prepared = geos.prepare(c.poly.get());
+    }
+    for (auto& p : pv.prefectures) {
+        std::vector<GEOSGeometry*> parts;
+        for (const auto& c : pv.counties)
+            if (c.pref6 == p.code6) parts.push_back(GEOSGeom_clone_r(ctx, c.poly.get()));
+        GeomPtr all = geos.own(GEOSGeom_createCollection_r(ctx, GEOS_GEOMETRYCOLLECTION, parts.data(), unsigned(parts.size())));
+        p.poly = geos.own(GEOSUnaryUnion_r(ctx, all.get()));
+        // The prefecture seat is the seat of its first urban district (the city proper).
+        for (const auto& c : pv.counties)
+            if (c.pref6 == p.code6) { p.seat = c.seat; break; }
+    }
+    // Border counties: those whose polygon comes within 3 km of the national border line.
+    std::vector<GEOSGeometry*> lines;
+    for (const auto& l : pv.border) {
+        GEOSCoordSequence* seq = GEOSCoordSeq_create_r(ctx, unsigned(l.size()), 2);
+        for (unsigned i = 0; i < l.size(); ++i) GEOSCoordSeq_setXY_r(ctx, seq, i, l[i].x, l[i].y);
+        lines.push_back(GEOSGeom_createLineString_r(ctx, seq));
+    }
+    GeomPtr border = geos.own(GEOSGeom_createCollection_r(ctx, GEOS_MULTILINESTRING, lines.data(), unsigned(lines.size())));
+    for (auto& c : pv.counties) {
+        double d = 1e300;
+        GEOSDistance_r(ctx, c.poly.get(), border.get(), &d);
+        c.border = d < 3000;
+    }
+    // The Changchun metropolitan circle, approximated: the hull of the seats of Changchun, Jilin,
+    // Siping, Liaoyuan, Songyuan and Meihekou grown by 25 km, within the province.
+    std::vector<GEOSGeometry*> hull_pts;
+    for (const char* code : {"220102", "220202", "220302", "220402", "220702", "220581"})
+        for (const auto& c : pv.counties)
+            if (c.code == code) hull_pts.push_back(GEOSGeom_createPointFromXY_r(ctx, c.seat.x, c.seat.y));
+    GeomPtr mp = geos.own(GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOINT, hull_pts.data(), unsigned(hull_pts.size())));
+    GeomPtr hull = geos.own(GEOSConvexHull_r(ctx, mp.get()));
+    GeomPtr grown = geos.own(GEOSBuffer_r(ctx, hull.get(), 25000, 8));
+    pv.metro = geos.own(GEOSIntersection_r(ctx, grown.get(), pv.outline.get()));
+}
+
+const County& county_of(const Province& pv, const std::string& code) {
+    for (const auto& c : pv.counties)
+        if (c.code == code) return c;
+    throw Error("no county " + code);
+}
+
+void build_towns(Province& pv, const std::string& sources, Maker& make, Rng& rng) {
+    // Towns of development zones (statistical units with no territory of their own) go to the
+    // first urban district of their prefecture; stat_county keeps the official code.
+    std::map<std::string, std::vector<Pt>> taken;  // per county
+    for (const auto& r : read_csv(sources + "/modood_streets_jilin_2022.csv")) {
+        Town t;
+        t.code = r.at("code");
+        t.name = r.at("name");
+        t.kind = kind_of(t.name);
+        t.stat_county = r.at("areaCode");
+        t.county = t.stat_county;
+        bool known = false;
+        for (const auto& c : pv.counties) known |= c.code == t.county;
+        if (!known)
+            for (const auto& c : pv.counties)
+                if (c.pref6.substr(0, 4) == r.at("cityCode")) { t.county = c.code; break; }
+        pv.towns.push_back(t);
+    }
+    // The seat town: the 镇 named after the county (农安镇 in 农安县), else its first 街道.
+    std::map<std::string, bool> has_seat;
+    for (auto& t : pv.towns) {
+        const County& c = county_of(pv, t.county);
+        if (t.kind == "镇" && t.name == county_stem(c.name) + "镇" && !has_seat[c.code]) t.seat = has_seat[c.code] = true;
+    }
+    for (auto& t : pv.towns)
+        if (!has_seat[t.county] && t.kind == "街道") t.seat = has_seat[t.county] = true;
+    for (auto& t : pv.towns) {
+        const County& c = county_of(pv, t.county);
+        auto& here = taken[c.code];
+        if (t.seat) {
+            t.p = c.seat;
+        } else if (t.kind == "街道" || t.kind == "区" || t.kind == "开发区") {
+            t.p = make.sample_in(c, here, 900, c.seat, 5000);
+        } else {
+            t.p = make.sample_in(c, here, 6000, c.seat, 0);
+        }
+        here.push_back(t.p);
+        // Populations in persons; industrial output in 100 million yuan; land in hectares.
+        if (t.kind == "街道") t.pop = rng.lognormal(32000, 0.45);
+        else if (t.kind == "镇") t.pop = rng.lognormal(22000, 0.5);
+        else if (t.kind == "乡") t.pop = rng.lognormal(8000, 0.4);
+        else t.pop = rng.lognormal(6000, 0.5);
+        if (t.seat) t.pop *= 2.5;
+        t.pop = std::round(t.pop);
+        t.industry = std::round(rng.lognormal(t.pop / 10000.0 * (t.kind == "乡" ? 0.8 : 2.5), 0.7) * 100) / 100;
+        t.land = std::round(rng.lognormal(t.kind == "镇" ? 120 : 40, 0.6));
+        t.node = t.kind == "镇" && rng.chance(t.pop > 30000 ? 0.5 : 0.15);
+    }
+}
+
+const char* kVillageStems[] = {"前进", "红旗", "新立", "永安", "太平", "兴隆", "长发", "东升", "双山", "三家子", "新民",
+                               "合心", "胜利", "富裕", "团结", "和平", "新华", "光明", "东风", "民主", "向阳", "建设",
+                               "五星", "友谊", "保安", "万宝", "长山", "平安", "德胜", "宝山", "新安", "靠山"};
+
+void build_villages(Province& pv, Maker& make, Rng& rng) {
+    std::map<std::string, std::vector<Pt>> taken;
+    for (const auto& t : pv.towns) taken[t.county].push_back(t.p);
+    for (const auto& t : pv.towns) {
+        if (t.kind == "街道" || t.kind == "区" || t.kind == "开发区") continue;
+        const County& c = county_of(pv, t.county);
+        const int n = std::clamp(int(std::lround(t.pop / 2600.0)), 3, 14);
+        for (int i = 0; i < n; ++i) {
+            Village v;
+            char code[16];
+            std::snprintf(code, sizeof code, "%03d", 200 + i + 1);
+            v.code = t.code + code;
+            v.name = std::string(kVillageStems[(i * 7 + t.code.back()) % std::size(kVillageStems)]) + "村";
+            v.town = t.code;
+            v.pop = std::round(rng.lognormal(1100, 0.45));
+            v.p = make.sample_in(c, taken[c.code], 1300, t.p, 7000);
+            taken[c.code].push_back(v.p);
+            pv.villages.push_back(v);
+        }
+    }
+}
+
+void build_roads(Province& pv, Maker& make, Rng& rng) {
+    int ref = 100;
+    auto add = [&](const std::string& cls, const std::string& prefix, Pt a, Pt b) {
+        if (dist(a, b) < 1.0) return;
+        pv.roads.push_back({cls, prefix + std::to_string(ref++), make.road(a, b)});
+    };
+    // Expressways: spanning tree of the prefecture seats, plus the two shortest other links.
+    std::vector<Pt> pseats;
+    for (const auto& p : pv.prefectures) pseats.push_back(p.seat);
+    std::set<std::pair<int, int>> linked;
+    for (auto [a, b] : prim(pseats)) {
+        add("高速公路", "G", pseats[a], pseats[b]);
+        linked.insert({std::min(a, b), std::max(a, b)});
+    }
+    std::vector<std::tuple<double, int, int>> others;
+    for (int a = 0; a < int(pseats.size()); ++a)
+        for (int b = a + 1; b < int(pseats.size()); ++b)
+            if (!linked.count({a, b})) others.emplace_back(dist(pseats[a], pseats[b]), a, b);
+    std::sort(others.begin(), others.end());
+    for (size_t i = 0; i < 2 && i < others.size(); ++i) add("高速公路", "G", pseats[std::get<1>(others[i])], pseats[std::get<2>(others[i])]);
+
+    // National and provincial roads: spanning tree of the county seats (between prefectures: 国道).
+    std::vector<Pt> cseats;
+    for (const auto& c : pv.counties) cseats.push_back(c.seat);
+    for (auto [a, b] : prim(cseats)) {
+        const bool national = pv.counties[a].pref6 != pv.counties[b].pref6;
+        add(national ? "国道" : "省道", national ? "G" : "S", cseats[a], cseats[b]);
+    }
+
+    // County roads: inside each county, a tree from the seat through its towns. One forest farm
+    // (the last 林场) keeps its roads to itself: the disconnected piece of the sample.
+    std::string isolated;
+    for (const auto& t : pv.towns)
+        if (t.kind == "林场") isolated = t.code;
+    for (const auto& c : pv.counties) {
+        std::vector<Pt> pts{c.seat};
+        for (const auto& t : pv.towns)
+            if (t.county == c.code && !t.seat && t.code != isolated) {
+                pts.push_back(t.p);
+            }
+        for (auto [a, b] : prim(pts)) add("县道", "X", pts[a], pts[b]);
+    }
+    // Township roads: each 镇/乡 linked to its nearest town of another county when within 15 km.
+    std::set<std::pair<size_t, size_t>> cross;
+    for (size_t i = 0; i < pv.towns.size(); ++i) {
+        const Town& t = pv.towns[i];
+        if ((t.kind != "镇" && t.kind != "乡") || t.code == isolated) continue;
+        size_t best = i;
+        double best_d = 15000;
+        for (size_t j = 0; j < pv.towns.size(); ++j) {
+            const Town& u = pv.towns[j];
+            if (u.county == t.county || (u.kind != "镇" && u.kind != "乡") || u.code == isolated) continue;
+            if (dist(t.p, u.p) < best_d) best_d = dist(t.p, u.p), best = j;
+        }
+        if (best != i && cross.insert({std::min(i, best), std::max(i, best)}).second) add("乡道", "Y", t.p, pv.towns[best].p);
+    }
+    // Village roads: a tree from each town through its villages.
+    std::map<std::string, std::vector<const Village*>> by_town;
+    for (const auto& v : pv.villages) by_town[v.town].push_back(&v);
+    for (const auto& t : pv.towns) {
+        std::vector<Pt> pts{t.p};
+        for (const Village* v : by_town[t.code]) pts.push_back(v->p);
+        for (auto [a, b] : prim(pts)) add("村道", "C", pts[a], pts[b]);
+    }
+    // Dead ends: a dozen village roads that stop in the fields (the policy's 断头路).
+    for (int i = 0; i < 12; ++i) {
+        const Village& v = pv.villages[size_t(rng.integer(0, int(pv.villages.size()) - 1))];
+        const double a = rng.uniform(0, 2 * std::numbers::pi), len = rng.uniform(1200, 3000);
+        add("村道", "C", v.p, {v.p.x + len * std::cos(a), v.p.y + len * std::sin(a)});
+    }
+}
+
+struct UtilityRule {
+    const char* name;
+    double full, partial;          // chances for a 镇/乡; a 街道's are higher
+    const char* plant_kind;
+    const char* plant_word;
+};
+const UtilityRule kUtilities[] = {{"water", 0.55, 0.30, "plant", "水厂"},
+                                  {"gas", 0.15, 0.15, "station", "燃气站"},
+                                  {"heating", 0.25, 0.20, "plant", "热源厂"},
+                                  {"sewage", 0.30, 0.25, "plant", "污水处理厂"}};
+
+void build_utilities(Province& pv, Rng& rng) {
+    int plant_no = 1;
+    std::map<std::string, std::vector<const Village*>> by_town;
+    for (const auto& v : pv.villages) by_town[v.town].push_back(&v);
+    for (const auto& t : pv.towns) {
+        // The built-up area: a circle whose radius grows with population (about 4,000 people per km²
+        // live in the town proper, a third of the town's people).
+        const double radius = std::clamp(std::sqrt(t.pop / 3.0 / 4000.0 / std::numbers::pi) * 1000.0, 400.0, 2500.0);
+        const bool urban = t.kind == "街道" || t.kind == "区" || t.kind == "开发区";
+        for (const auto& u : kUtilities) {
+            const double full = urban ? std::min(0.9, u.full + 0.5) : u.full;
+            const double partial = urban ? 0.08 : u.partial;
+            const double roll = rng.u01();
+            if (roll >= full + partial) continue;  // none
+            const bool is_full = roll < full;
+            // A street grid of mains 800 m apart over the built-up circle; a partial network covers
+            // one half only (east, west, north or south, at random).
+            const int side = rng.integer(0, 3);  // served half of a partial network: E, W, N, S
+            const double cx = t.p.x, cy = t.p.y;
+            // Clips an axis-parallel main to the served half-plane; false when nothing is left.
+            auto clip = [&](Pt& a, Pt& b) {
+                if (is_full) return true;
+                const bool horizontal = a.y == b.y;
+                switch (side) {
+                    case 0: if (horizontal) a.x = std::max(a.x, cx), b.x = std::max(b.x, cx); else if (a.x < cx) return false; break;
+                    case 1: if (horizontal) a.x = std::min(a.x, cx), b.x = std::min(b.x, cx); else if (a.x > cx) return false; break;
+                    case 2: if (!horizontal) a.y = std::max(a.y, cy), b.y = std::max(b.y, cy); else if (a.y < cy) return false; break;
+                    default: if (!horizontal) a.y = std::min(a.y, cy), b.y = std::min(b.y, cy); else if (a.y > cy) return false; break;
+                }
+                return dist(a, b) > 1;
+            };
+            for (double off = -radius + 400; off < radius; off += 800) {
+                const double half = std::sqrt(std::max(0.0, radius * radius - off * off));
+                Pt a{cx - half, cy + off}, b{cx + half, cy + off};
+                Pt c{cx + off, cy - half}, d{cx + off, cy + half};
+                if (clip(a, b)) pv.pipes.push_back({u.name, t.code, {a, b}});
+                if (clip(c, d)) pv.pipes.push_back({u.name, t.code, {c, d}});
+            }
+            // The plant or station outside the town, joined by a trunk main.
+            const double ang = rng.uniform(0, 2 * std::numbers::pi), away = radius + rng.uniform(300, 900);
+            Pt plant{t.p.x + away * std::cos(ang), t.p.y + away * std::sin(ang)};
+            if (!is_full) {  // on the served side
+                const double dx = plant.x - t.p.x, dy = plant.y - t.p.y;
+                if ((side == 0 && dx < 0) || (side == 1 && dx > 0)) plant.x = 2 * t.p.x - plant.x;
+                if ((side == 2 && dy < 0) || (side == 3 && dy > 0)) plant.y = 2 * t.p.y - plant.y;
+            }
+            pv.pipes.push_back({u.name, t.code, {plant, t.p}});
+            char id[32];
+            std::snprintf(id, sizeof id, "%c%05d", u.name[0] - 32, plant_no++);
+            pv.plants.push_back({u.name, id, t.name + u.plant_word, u.plant_kind, plant, NAN,
+                                 std::round(t.pop * rng.uniform(0.15, 0.4))});
+            // Fully served towns reach some of their villages (the policy's 向周边村屯延伸).
+            if (is_full)
+                for (const Village* v : by_town[t.code])
+                    if (dist(v->p, t.p) < 4500 && rng.chance(0.3)) pv.pipes.push_back({u.name, t.code, {t.p, v->p}});
+        }
+        // Garbage transfer stations: points only.
+        if (rng.chance(urban ? 0.9 : 0.55)) {
+            char id[32];
+            std::snprintf(id, sizeof id, "R%05d", plant_no++);
+            const double ang = rng.uniform(0, 2 * std::numbers::pi), away = radius + rng.uniform(200, 800);
+            pv.plants.push_back({"garbage", id, t.name + "垃圾转运站", "station",
+                                 {t.p.x + away * std::cos(ang), t.p.y + away * std::sin(ang)}, 3000,
+                                 std::round(t.pop / 1000.0 * 0.8)});
+        }
+    }
+    // Village water stations with no network: plants that serve by radius.
+    for (const auto& v : pv.villages)
+        if (rng.chance(0.05)) {
+            char id[32];
+            std::snprintf(id, sizeof id, "W%05d", plant_no++);
+            pv.plants.push_back({"water", id, v.name + "供水站", "plant", {v.p.x + rng.uniform(-150, 150), v.p.y + rng.uniform(-150, 150)},
+                                 500, std::round(v.pop)});
+        }
+}
+
+void build_facilities(Province& pv, Rng& rng) {
+    int no = 1;
+    auto near = [&rng](Pt p) {
+        const double a = rng.uniform(0, 2 * std::numbers::pi), r = rng.uniform(40, 220);
+        return Pt{p.x + r * std::cos(a), p.y + r * std::sin(a)};
+    };
+    auto add = [&](const std::string& kind, const std::string& name, Pt p, double capacity) {
+        char id[16];
+        std::snprintf(id, sizeof id, "F%05d", no++);
+        pv.facilities.push_back({id, kind, name, near(p), std::round(capacity)});
+    };
+    for (const auto& t : pv.towns) {
+        const bool urban = t.kind == "街道" || t.kind == "区" || t.kind == "开发区";
+        const double scale = t.pop / 20000.0;
+        if (rng.chance(urban ? 0.9 : 0.95)) add("clinic", t.name + (urban ? "社区卫生服务中心" : "卫生院"), t.p, rng.uniform(15, 40) * scale);
+        if (rng.chance(0.9)) add("school", t.name + "中心小学", t.p, rng.uniform(600, 1200) * scale);
+        if (rng.chance(urban ? 0.8 : 0.6)) add("elderly_care", t.name + (urban ? "养老服务中心" : "敬老院"), t.p, rng.uniform(30, 90) * scale);
+        if (rng.chance(urban ? 0.85 : 0.45)) add("childcare", t.name + "中心幼儿园", t.p, rng.uniform(90, 240) * scale);
+    }
+    for (const auto& v : pv.villages) {
+        if (rng.chance(0.5)) add("clinic", v.name + "卫生室", v.p, rng.uniform(2, 6));
+        if (rng.chance(0.15)) add("elderly_care", v.name + "幸福院", v.p, rng.uniform(10, 30));
+    }
+}
+
+void build_sites(Province& pv, Rng& rng) {
+    const char* kinds[] = {"文物保护单位", "历史建筑", "古树名木"};
+    const char* suffix[] = {"遗址", "老街", "古榆"};
+    for (int i = 0; i < 40; ++i) {
+        const Town& t = pv.towns[size_t(rng.integer(0, int(pv.towns.size()) - 1))];
+        const int k = i % 3;
+        const double a = rng.uniform(0, 2 * std::numbers::pi), r = rng.uniform(300, 2000);
+        char id[16];
+        std::snprintf(id, sizeof id, "P%03d", i + 1);
+        pv.sites.push_back({id, t.name + suffix[k], kinds[k], {t.p.x + r * std::cos(a), t.p.y + r * std::sin(a)}});
+    }
+}
+
+// ---------------------------------------------------------------- writing
+class Writer {
+public:
+    Writer(const std::string& path, const GeosContext& geos, const Transformer& tr)
+        : m_geos(geos), m_tr(tr) {
+        GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
+        m_ds.reset(drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+        if (!m_ds) throw Error("cannot create " + path + ": " + gdal_last_error());
+    }
+    void start_transaction() { m_ds->StartTransaction(); }
+    void commit() { m_ds->CommitTransaction(); }
+
+    OGRLayer* layer(const std::string& name, OGRwkbGeometryType type, int epsg,
+                    const std::vector<std::pair<std::string, OGRFieldType>>& fields) {
+        OGRSpatialReference srs;
+        srs.importFromEPSG(epsg);
+        srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        char** opts = CSLSetNameValue(nullptr, "FID", "fid");
+        OGRLayer* l = m_ds->CreateLayer(name.c_str(), &srs, type, opts);
+        CSLDestroy(opts);
+        for (const auto& [fname, ftype] : fields) {
+            OGRFieldDefn fd(fname.c_str(), ftype);
+            if (ftype == OFTInteger && (fname == "border" || fname == "key_assistance" || fname == "node_town"))
+                fd.SetSubType(OFSTBoolean);
+            l->CreateField(&fd);
+        }
+        m_epsg[l] = epsg;
+        return l;
+    }
+
+    // Geometry from metres to the layer's CRS, shifted by (dlon, dlat) for tiled copies.
+    void put(OGRLayer* l, OGRFeature& f, const GEOSGeometry* g) {
+        GeomPtr ll = m_geos.own(GEOSGeom_transformXY_r(m_geos.get(), g, to_lonlat_cb, this));
+        std::unique_ptr<unsigned char, decltype(&std::free)> wkb(nullptr, &std::free);
+        size_t size = 0;
+        GEOSWKBWriter* w = GEOSWKBWriter_create_r(m_geos.get());
+        unsigned char* raw = GEOSWKBWriter_write_r(m_geos.get(), w, ll.get(), &size);
+        GEOSWKBWriter_destroy_r(m_geos.get(), w);
+        OGRGeometry* og = nullptr;
+        OGRGeometryFactory::createFromWkb(raw, nullptr, &og, size);
+        GEOSFree_r(m_geos.get(), raw);
+        if (m_epsg[l] != 4326 && m_epsg[l] != 4490) {
+            OGRSpatialReference wgs, target;
+            wgs.SetWellKnownGeogCS("WGS84");
+            wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+            target.importFromEPSG(m_epsg[l]);
+            target.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+            std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&wgs, &target));
+            og->transform(ct.get());
+            round_coords(og, 100.0);  // centimetres
+        }
+        f.SetGeometryDirectly(og);
+        if (l->CreateFeature(&f) != OGRERR_NONE) throw Error("cannot write a feature: " + gdal_last_error());
+    }
+
+    double dlon = 0, dlat = 0;
+
+private:
+    static int to_lonlat_cb(double* x, double* y, void* self) {
+        auto* w = static_cast<Writer*>(self);
+        w->m_tr.to_lonlat(*x, *y);
+        // 1e-7 degrees (about 1 cm): stable bytes, no false precision.
+        *x = std::round((*x + w->dlon) * 1e7) / 1e7;
+        *y = std::round((*y + w->dlat) * 1e7) / 1e7;
+        return 1;
+    }
+    static void round_coords(OGRGeometry* g, double factor) {
+        struct Rounder : public OGRDefaultGeometryVisitor {
+            double k;
+            using OGRDefaultGeometryVisitor::visit;
+            void visit(OGRPoint* p) override { p->setX(std::round(p->getX() * k) / k); p->setY(std::round(p->getY() * k) / k); }
+        } r;
+        r.k = factor;
+        g->accept(&r);
+    }
+
+    const GeosContext& m_geos;
+    const Transformer& m_tr;
+    GDALDatasetUniquePtr m_ds;
+    std::map<OGRLayer*, int> m_epsg;
+};
+
+GeomPtr line(const GeosContext& geos, const std::vector<Pt>& pts) {
+    GEOSCoordSequence* seq = GEOSCoordSeq_create_r(geos.get(), unsigned(pts.size()), 2);
+    for (unsigned i = 0; i < pts.size(); ++i) GEOSCoordSeq_setXY_r(geos.get(), seq, i, pts[i].x, pts[i].y);
+    return geos.own(GEOSGeom_createLineString_r(geos.get(), seq));
+}
+
+struct LayerSet {
+    OGRLayer *prefectures, *counties, *towns, *villages, *metro, *cores, *border, *roads, *facilities, *protected_sites;
+    std::map<std::string, OGRLayer*> pipes, plants;
+};
+
+LayerSet create_layers(Writer& w) {
+    using F = std::vector<std::pair<std::string, OGRFieldType>>;
+    LayerSet s;
+    s.prefectures = w.layer("prefectures", wkbMultiPolygon, 4326, F{{"code", OFTString}, {"name", OFTString}, {"seat_lon", OFTReal}, {"seat_lat", OFTReal}});
+    s.counties = w.layer("counties", wkbMultiPolygon, 4326,
+                         F{{"code", OFTString}, {"name", OFTString}, {"prefecture", OFTString}, {"seat_lon", OFTReal},
+                           {"seat_lat", OFTReal}, {"border", OFTInteger}, {"key_assistance", OFTInteger}});
+    s.towns = w.layer("towns", wkbPoint, 4326,
+                      F{{"code", OFTString}, {"name", OFTString}, {"kind", OFTString}, {"county", OFTString},
+                        {"stat_county", OFTString}, {"seat", OFTInteger}, {"population", OFTInteger},
+                        {"industry_output", OFTReal}, {"dev_land_ha", OFTReal}, {"node_town", OFTInteger}});
+    s.villages = w.layer("villages", wkbPoint, 4490, F{{"code", OFTString}, {"name", OFTString}, {"town", OFTString}, {"population", OFTInteger}});
+    s.metro = w.layer("metro_areas", wkbMultiPolygon, 4326, F{{"id", OFTString}, {"name", OFTString}});
+    s.cores = w.layer("city_cores", wkbPoint, 4326, F{{"id", OFTString}, {"name", OFTString}, {"prefecture", OFTString}});
+    s.border = w.layer("border", wkbMultiLineString, 4326, F{{"id", OFTString}, {"name", OFTString}});
+    s.roads = w.layer("roads", wkbLineString, 4326, F{{"id", OFTString}, {"class", OFTString}, {"ref", OFTString}, {"oneway", OFTString}});
+    for (const auto& u : kUtilities) {
+        s.pipes[u.name] = w.layer(std::string(u.name) + "_pipes", wkbLineString, 4326, F{{"id", OFTString}, {"kind", OFTString}, {"town", OFTString}});
+        s.plants[u.name] = w.layer(std::string(u.name) + "_plants", wkbPoint, 4326,
+                                   F{{"id", OFTString}, {"kind", OFTString}, {"name", OFTString}, {"radius_m", OFTReal}, {"capacity", OFTReal}});
+    }
+    s.plants["garbage"] = w.layer("garbage_stations", wkbPoint, 4326,
+                                  F{{"id", OFTString}, {"kind", OFTString}, {"name", OFTString}, {"radius_m", OFTReal}, {"capacity", OFTReal}});
+    s.facilities = w.layer("facilities", wkbPoint, 4326, F{{"id", OFTString}, {"kind", OFTString}, {"name", OFTString}, {"capacity", OFTInteger}});
+    s.protected_sites = w.layer("protected_sites", wkbPoint, 4551, F{{"id", OFTString}, {"name", OFTString}, {"kind", OFTString}});
+    return s;
+}
+
+void write_copy(const Province& pv, Writer& w, const LayerSet& s, const GeosContext& geos, const Transformer& tr,
+                const std::string& prefix) {
+    GEOSContextHandle_t ctx = geos.get();
+    auto code = [&prefix](const std::string& c) { return prefix + c; };
+    auto multi = [&](const GEOSGeometry* g) {
+        if (GEOSGeomTypeId_r(ctx, g) == GEOS_MULTIPOLYGON) return geos.own(GEOSGeom_clone_r(ctx, g));
+        GEOSGeometry* parts[] = {GEOSGeom_clone_r(ctx, g)};
+        return geos.own(GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, parts, 1));
+    };
+    auto lonlat = [&](Pt p) { tr.to_lonlat(p.x, p.y); return Pt{std::round((p.x + w.dlon) * 1e7) / 1e7, std::round((p.y + w.dlat) * 1e7) / 1e7}; };
+    auto pt = [&](Pt p) { return geos.own(GEOSGeom_createPointFromXY_r(ctx, p.x, p.y)); };
+
+    for (const auto& p : pv.prefectures) {
+        OGRFeature f(s.prefectures->GetLayerDefn());
+        f.SetField("code", code(p.code6).c_str());
+        f.SetField("name", p.name.c_str());
+        const Pt ll = lonlat(p.seat);
+        f.SetField("seat_lon", ll.x);
+        f.SetField("seat_lat", ll.y);
+        w.put(s.prefectures, f, multi(p.poly.get()).get());
+    }
+    for (const auto& c : pv.counties) {
+        OGRFeature f(s.counties->GetLayerDefn());
+        f.SetField("code", code(c.code).c_str());
+        f.SetField("name", c.name.c_str());
+        f.SetField("prefecture", code(c.pref6).c_str());
+        const Pt ll = lonlat(c.seat);
+        f.SetField("seat_lon", ll.x);
+        f.SetField("seat_lat", ll.y);
+        f.SetField("border", c.border ? 1 : 0);
+        f.SetField("key_assistance", c.key_assistance ? 1 : 0);
+        w.put(s.counties, f, multi(c.poly.get()).get());
+    }
+    for (const auto& t : pv.towns) {
+        OGRFeature f(s.towns->GetLayerDefn());
+        f.SetField("code", code(t.code).c_str());
+        f.SetField("name", t.name.c_str());
+        f.SetField("kind", t.kind.c_str());
+        f.SetField("county", code(t.county).c_str());
+        f.SetField("stat_county", code(t.stat_county).c_str());
+        f.SetField("seat", t.seat ? 1 : 0);
+        f.SetField("population", int(t.pop));
+        f.SetField("industry_output", t.industry);
+        f.SetField("dev_land_ha", t.land);
+        f.SetField("node_town", t.node ? 1 : 0);
+        w.put(s.towns, f, pt(t.p).get());
+    }
+    for (const auto& v : pv.villages) {
+        OGRFeature f(s.villages->GetLayerDefn());
+        f.SetField("code", code(v.code).c_str());
+        f.SetField("name", v.name.c_str());
+        f.SetField("town", code(v.town).c_str());
+        f.SetField("population", int(v.pop));
+        w.put(s.villages, f, pt(v.p).get());
+    }
+    {
+        OGRFeature f(s.metro->GetLayerDefn());
+        f.SetField("id", code("changchun").c_str());
+        f.SetField("name", "长春都市圈");
+        w.put(s.metro, f, multi(pv.metro.get()).get());
+    }
+    for (const auto& p : pv.prefectures) {
+        OGRFeature f(s.cores->GetLayerDefn());
+        f.SetField("id", code(p.code6).c_str());
+        f.SetField("name", (p.name + "城区").c_str());
+        f.SetField("prefecture", code(p.code6).c_str());
+        w.put(s.cores, f, pt(p.seat).get());
+    }
+    {
+        std::vector<GEOSGeometry*> parts;
+        for (const auto& l : pv.border) parts.push_back(line(geos, l).release());
+        OGRFeature f(s.border->GetLayerDefn());
+        f.SetField("id", code("border").c_str());
+        f.SetField("name", "国界 (中朝、中俄)");
+        GeomPtr ml = geos.own(GEOSGeom_createCollection_r(ctx, GEOS_MULTILINESTRING, parts.data(), unsigned(parts.size())));
+        w.put(s.border, f, ml.get());
+    }
+    int no = 1;
+    for (const auto& r : pv.roads) {
+        OGRFeature f(s.roads->GetLayerDefn());
+        char id[16];
+        std::snprintf(id, sizeof id, "%06d", no++);
+        f.SetField("id", code(id).c_str());
+        f.SetField("class", r.cls.c_str());
+        f.SetField("ref", r.ref.c_str());
+        f.SetField("oneway", "no");
+        w.put(s.roads, f, line(geos, r.pts).get());
+    }
+    no = 1;
+    for (const auto& p : pv.pipes) {
+        OGRFeature f(s.pipes.at(p.utility)->GetLayerDefn());
+        char id[16];
+        std::snprintf(id, sizeof id, "%06d", no++);
+        f.SetField("id", code(id).c_str());
+        f.SetField("kind", "pipe");
+        f.SetField("town", code(p.town).c_str());
+        w.put(s.pipes.at(p.utility), f, line(geos, p.pts).get());
+    }
+    for (const auto& p : pv.plants) {
+        OGRLayer* l = s.plants.at(p.utility);
+        OGRFeature f(l->GetLayerDefn());
+        f.SetField("id", code(p.id).c_str());
+        f.SetField("kind", p.kind.c_str());
+        f.SetField("name", p.name.c_str());
+        if (!std::isnan(p.radius_m)) f.SetField("radius_m", p.radius_m);
+        if (!std::isnan(p.capacity)) f.SetField("capacity", p.capacity);
+        w.put(l, f, pt(p.p).get());
+    }
+    for (const auto& x : pv.facilities) {
+        OGRFeature f(s.facilities->GetLayerDefn());
+        f.SetField("id", code(x.id).c_str());
+        f.SetField("kind", x.kind.c_str());
+        f.SetField("name", x.name.c_str());
+        f.SetField("capacity", int(x.capacity));
+        w.put(s.facilities, f, pt(x.p).get());
+    }
+    for (const auto& x : pv.sites) {
+        OGRFeature f(s.protected_sites->GetLayerDefn());
+        f.SetField("id", code(x.id).c_str());
+        f.SetField("name", x.name.c_str());
+        f.SetField("kind", x.kind.c_str());
+        w.put(s.protected_sites, f, pt(x.p).get());
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string sources = "sample_data/sources", output = "sample_data/jilin.gpkg";
+    int scale = 1;
+    std::uint64_t seed = 2022;
+    CLI::App app{"Writes the townsite sample province (a GeoPackage) from sample_data/sources and a seed."};
+    app.add_option("--sources", sources, "Folder with the real facts (outline, border, code lists, seats)")->check(CLI::ExistingDirectory);
+    app.add_option("-o,--output", output, "GeoPackage to write (replaced if it exists)");
+    app.add_option("--scale", scale, "Number of copies of the province, tiled side by side")->check(CLI::Range(1, 400));
+    app.add_option("--seed", seed, "Random seed");
+    CLI11_PARSE(app, argc, argv);
+
+    GDALAllRegister();
+    CPLSetConfigOption("OGR_CURRENT_DATE", "2022-10-31T00:00:00.000Z");  // same bytes on every run
+    CPLSetErrorHandler(CPLQuietErrorHandler);
+    try {
+        GeosContext geos;
+        Rng rng(seed);
+        Province pv;
+        std::vector<GeomPtr> outline = read_geometries(sources + "/ne10m_jilin_province.geojson", geos);
+        LonLatBox box{121.6, 40.8, 131.4, 46.4};
+        const WorkingCrs crs = choose_working_crs(box);
+        const Transformer tr(crs);
+        pv.outline = geos.own(GEOSGeom_transformXY_r(geos.get(), outline.front().get(), project_cb, const_cast<Transformer*>(&tr)));
+        for (const GeomPtr& b : read_geometries(sources + "/ne10m_cn_border_jilin.geojson", geos)) {
+            GeomPtr m = geos.own(GEOSGeom_transformXY_r(geos.get(), b.get(), project_cb, const_cast<Transformer*>(&tr)));
+            for (int i = 0, n = GEOSGetNumGeometries_r(geos.get(), m.get()); i < n; ++i) {
+                const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(geos.get(), GEOSGetGeometryN_r(geos.get(), m.get(), i));
+                unsigned size = 0;
+                GEOSCoordSeq_getSize_r(geos.get(), seq, &size);
+                std::vector<Pt> pts(size);
+                for (unsigned k = 0; k < size; ++k) GEOSCoordSeq_getXY_r(geos.get(), seq, k, &pts[k].x, &pts[k].y);
+                pv.border.push_back(pts);
+            }
+        }
+        Maker make(geos, rng);
+        build_admin(pv, sources, geos, tr);
+        build_towns(pv, sources, make, rng);
+        build_villages(pv, make, rng);
+        build_roads(pv, make, rng);
+        build_utilities(pv, rng);
+        build_facilities(pv, rng);
+        build_sites(pv, rng);
+
+        const std::string tmp = output + ".tmp";
+        fs::remove(tmp);
+        {
+            Writer w(tmp, geos, tr);
+            LayerSet layers = create_layers(w);
+            const int cols = int(std::ceil(std::sqrt(double(scale))));
+            for (int k = 0; k < scale; ++k) {
+                w.dlon = 10.0 * (k % cols);
+                w.dlat = 6.0 * (k / cols);
+                w.start_transaction();
+                write_copy(pv, w, layers, geos, tr, k == 0 ? "" : "c" + std::to_string(k) + "-");
+                w.commit();
+            }
+        }
+        fs::rename(tmp, output);
+        std::cout << output << ": " << pv.prefectures.size() * scale << " prefectures, " << pv.counties.size() * scale
+                  << " counties, " << pv.towns.size() * scale << " towns, " << pv.villages.size() * scale << " villages, "
+                  << pv.roads.size() * scale << " roads, " << pv.pipes.size() * scale << " pipes, "
+                  << pv.plants.size() * scale << " plants and stations, " << pv.facilities.size() * scale
+                  << " facilities, " << pv.sites.size() * scale << " protected sites\n";
+    } catch (const std::exception& e) {
+        std::cerr << "townsite-make-sample: " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}
