@@ -424,6 +424,12 @@ Layer read_layer(const LayerSource& src, const GeosContext& geos, const Progress
                              "give them a geometry, or filter them out with where = \"...\".");
             continue;
         }
+        if (want_dim >= 0 && ogr_dimension(g->getGeometryType()) >= 0 && ogr_dimension(g->getGeometryType()) != want_dim) {
+            info.add_problem("wrong_geometry", Severity::Error,
+                             std::string("features whose geometry is not ") + to_string(out.spec->geometry) + ", skipped",
+                             f.id, "give them the right geometry, or filter them out with where = \"...\".");
+            continue;
+        }
         std::unique_ptr<OGRGeometry> geom(g->hasCurveGeometry() ? g->getLinearGeometry() : g->clone());
         geom->flattenTo2D();
         if (geographic) {

@@ -1,0 +1,183 @@
+#include "geo/error.h"
+#include "geo/spatial_index.h"
+#include "geo/study.h"
+#include "tests/support.h"
+
+#include <GeographicLib/Geodesic.hpp>
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+
+using namespace townsite;
+using namespace townsite::test;
+using Catch::Matchers::Contains;
+
+namespace {
+
+const Problem* find_problem(const LayerInfo& info, const std::string& kind) {
+    for (const auto& p : info.problems)
+        if (p.kind == kind) return &p;
+    return nullptr;
+}
+
+// A small province: one prefecture square, one county, a town given twice in two CRSs.
+void write_small_province(const TempDir& dir) {
+    write_layer(dir.path("admin.gpkg"), "GPKG", "prefectures", 4326, {"code", "name"},
+                {{"POLYGON ((125 43, 127 43, 127 45, 125 45, 125 43))", {"220100", "甲市"}}});
+    write_layer(dir.path("counties.gpkg"), "GPKG", "counties", 4326, {"code", "name", "prefecture"},
+                {{"POLYGON ((125 43, 127 43, 127 45, 125 45, 125 43))", {"220101", "甲县", "220100"}}});
+    // The same point, 126E 44N, as WGS 84 lon/lat and in CGCS2000 / 3-degree GK CM 126E (EPSG:4551),
+    // where it sits on the central meridian: x = 500000 m, y = the meridian arc from the equator to
+    // 44N on CGCS2000's ellipsoid, which GeographicLib gives independently of PROJ.
+    double arc_m = 0;
+    GeographicLib::Geodesic(6378137.0, 1 / 298.257222101).Inverse(0, 126, 44, 126, arc_m);
+    write_layer(dir.path("towns.gpkg"), "GPKG", "towns", 4326, {"code", "name", "kind", "county"},
+                {{"POINT (126 44)", {"1", "甲镇", "镇", "220101"}}, {"POINT (140 44)", {"2", "远镇", "镇", "220101"}}});
+    write_layer(dir.path("villages.gpkg"), "GPKG", "villages", 4551, {"code"},
+                {{"POINT (500000 " + std::to_string(arc_m) + ")", {"v1"}}});
+}
+
+const char* kStudy = R"(
+[layers.prefectures]
+source = "admin.gpkg"
+fields = { id = "code" }
+[layers.counties]
+source = "counties.gpkg"
+fields = { id = "code" }
+[layers.towns]
+source = "towns.gpkg"
+[layers.towns.fields]
+id = "code"
+[layers.villages]
+source = "villages.gpkg"
+[layers.villages.fields]
+id = "code"
+)";
+
+}  // namespace
+
+TEST_CASE("layers in different CRSs meet in the working CRS", "[study]") {
+    TempDir dir;
+    write_small_province(dir);
+    const Study study = load_study(config_from(dir.path(), kStudy));
+    REQUIRE(study.crs.chosen);
+    const Feature& town = study.role("towns").front()->features.front();
+    const Feature& village = study.role("villages").front()->features.front();
+    double tx = 0, ty = 0, vx = 0, vy = 0;
+    GEOSGeomGetX_r(study.geos->get(), town.geom.get(), &tx);
+    GEOSGeomGetY_r(study.geos->get(), town.geom.get(), &ty);
+    GEOSGeomGetX_r(study.geos->get(), village.geom.get(), &vx);
+    GEOSGeomGetY_r(study.geos->get(), village.geom.get(), &vy);
+    // CGCS2000 and WGS 84 agree to centimetres: the two points are one place.
+    CHECK(std::hypot(tx - vx, ty - vy) < 0.05);
+}
+
+TEST_CASE("features outside the province are reported, not dropped", "[study]") {
+    TempDir dir;
+    write_small_province(dir);
+    const Study study = load_study(config_from(dir.path(), kStudy));
+    const Layer& towns = *study.role("towns").front();
+    CHECK(towns.features.size() == 2);
+    const Problem* outside = find_problem(towns.info, "outside_province");
+    REQUIRE(outside);
+    CHECK(outside->ids == std::vector<std::string>{"2"});
+    CHECK(study.usable());  // a warning, not an error
+    SECTION("the study area (and the CRS) comes from the admin units, not the stray") {
+        CHECK(study.area.east == Approx(127));
+    }
+}
+
+TEST_CASE("an unreadable layer makes the study unusable but the other layers are still read", "[study]") {
+    TempDir dir;
+    write_small_province(dir);
+    std::filesystem::remove(dir.path("villages.gpkg"));
+    const Study study = load_study(config_from(dir.path(), kStudy));
+    CHECK_FALSE(study.usable());
+    CHECK(study.role("towns").front()->features.size() == 2);
+    const Layer& villages = *study.role("villages").front();
+    REQUIRE(villages.info.problems.size() == 1);
+    CHECK_THAT(villages.info.problems.front().message, Contains("villages.gpkg") && Contains("Fix:"));
+}
+
+TEST_CASE("GCJ-02 county outlines move onto the real border once converted", "[study][data][gcj02]") {
+    const std::string data = shared_data();
+    if (data.empty()) {
+        WARN("../shared/data is absent: skipping the test on real GCJ-02 data");
+        return;
+    }
+    // Natural Earth's border is generalised, so single vertices say little; the median distance of
+    // the county outline's vertices that follow the border must drop when GCJ-02 is undone.
+    auto median_border_distance = [&](bool gcj02) {
+        const std::string cfg_text = std::string(R"(
+[layers.prefectures]
+source = ")") + data + R"(/jilin/jilin_prefecture_gcj02_datav.geojson"
+)" + (gcj02 ? "coordinates = \"gcj02\"\n" : "") + R"(
+[layers.prefectures.fields]
+id = "adcode"
+[layers.counties]
+source = ")" + data + R"(/jilin/jilin_county_gcj02_datav.geojson"
+)" + (gcj02 ? "coordinates = \"gcj02\"\n" : "") + R"(
+[layers.counties.fields]
+id = "adcode"
+prefecture = "parent_adcode"
+[layers.towns]
+source = ")" + data + R"(/jilin/jilin_county_gcj02_datav.geojson"
+[layers.towns.fields]
+id = "adcode"
+kind = "level"
+county = "adcode"
+[layers.border]
+source = ")" + data + R"(/jilin/ne10m_cn_border_jilin.geojson"
+)";
+        const Study study = load_study(parse_config(cfg_text, "/tmp/gcj.toml"));
+        REQUIRE(study.role("counties").front()->features.size() == 60);
+        const GeosContext& geos = *study.geos;
+        SegmentIndex border(geos);
+        for (const Feature& f : study.role("border").front()->features) border.add(f.geom.get(), 0);
+        border.build();
+        const Measure measure(study.crs, geos);
+        std::vector<double> d;
+        for (const Feature& f : study.role("counties").front()->features) {
+            GeomPtr pts = geos.own(GEOSGeom_extractUniquePoints_r(geos.get(), f.geom.get()));
+            for (int i = 0, n = GEOSGetNumGeometries_r(geos.get(), pts.get()); i < n; ++i) {
+                double x = 0, y = 0;
+                GEOSGeomGetX_r(geos.get(), GEOSGetGeometryN_r(geos.get(), pts.get(), i), &x);
+                GEOSGeomGetY_r(geos.get(), GEOSGetGeometryN_r(geos.get(), pts.get(), i), &y);
+                const SegmentIndex::Hit hit = border.nearest(x, y);
+                const double m = measure.distance_m(x, y, hit.x, hit.y);
+                if (m < 3000) d.push_back(m);  // vertices along the border
+            }
+        }
+        REQUIRE(d.size() > 100);
+        std::sort(d.begin(), d.end());
+        return d[d.size() / 2];
+    };
+    const double before = median_border_distance(false), after = median_border_distance(true);
+    INFO("median distance to the Natural Earth border: " << before << " m as GCJ-02, " << after << " m converted");
+    CHECK(after < before);
+}
+
+TEST_CASE("a UTF-8 Shapefile with a .cpg keeps its Chinese names", "[study][data][encoding]") {
+    const std::string data = shared_data();
+    if (data.empty()) {
+        WARN("../shared/data is absent: skipping");
+        return;
+    }
+    LayerSource src;
+    src.role = "counties";
+    src.source = src.resolved = data + "/jilin/jilin_county_gcj02_amap2020.shp";
+    src.fields["id"] = {"adcode", 1};
+    src.fields["prefecture"] = {"adcode", 1};
+    GeosContext geos;
+    Layer l;
+    try {
+        l = read_layer(src, geos);
+    } catch (const Error& e) {
+        FAIL(e.what());
+    }
+    REQUIRE(l.features.size() == 60);
+    std::vector<std::string> names;
+    for (const Feature& f : l.features) names.push_back(l.text(f, "name"));
+    CHECK(std::find(names.begin(), names.end(), "延吉市") != names.end());
+}

@@ -1,0 +1,85 @@
+#include "tests/support.h"
+
+#include "geo/error.h"
+
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include <atomic>
+#include <fstream>
+#include <unistd.h>
+
+namespace townsite::test {
+
+namespace fs = std::filesystem;
+
+TempDir::TempDir() {
+    static std::atomic<int> counter{0};
+    m_dir = fs::temp_directory_path() / ("townsite-test-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
+    fs::remove_all(m_dir);
+    fs::create_directories(m_dir);
+}
+
+TempDir::~TempDir() {
+    std::error_code ec;
+    fs::remove_all(m_dir, ec);
+}
+
+std::string TempDir::write(const std::string& name, const std::string& text) const {
+    std::ofstream(path(name), std::ios::binary) << text;
+    return path(name);
+}
+
+void write_layer(const std::string& path, const std::string& driver, const std::string& layer, int epsg,
+                 const std::vector<std::string>& fields, const std::vector<Feat>& features,
+                 const std::vector<std::string>& layer_options) {
+    GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(driver.c_str());
+    GDALDatasetUniquePtr ds(drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    if (!ds) throw Error("test fixture: cannot create " + path + ": " + gdal_last_error());
+    OGRSpatialReference srs;
+    if (epsg) srs.importFromEPSG(epsg);
+    srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    CPLStringList opts;
+    for (const auto& o : layer_options) opts.AddString(o.c_str());
+    // The layer's geometry type is that of the first feature with a geometry.
+    OGRwkbGeometryType type = wkbUnknown;
+    for (const auto& feat : features)
+        if (!feat.wkt.empty()) {
+            OGRGeometry* g = nullptr;
+            OGRGeometryFactory::createFromWkt(feat.wkt.c_str(), nullptr, &g);
+            type = g->getGeometryType();
+            OGRGeometryFactory::destroyGeometry(g);
+            break;
+        }
+    OGRLayer* l = ds->CreateLayer(layer.c_str(), epsg ? &srs : nullptr, type, opts.List());
+    std::vector<std::string> names;
+    for (const auto& f : fields) {
+        const auto colon = f.find(':');
+        const std::string name = f.substr(0, colon);
+        OGRFieldDefn fd(name.c_str(), colon != std::string::npos && f.substr(colon + 1) == "real" ? OFTReal : OFTString);
+        l->CreateField(&fd);
+        names.push_back(name);
+    }
+    for (const auto& feat : features) {
+        OGRFeature f(l->GetLayerDefn());
+        for (size_t i = 0; i < feat.values.size(); ++i)
+            if (!feat.values[i].empty()) f.SetField(names[i].c_str(), feat.values[i].c_str());
+        if (!feat.wkt.empty()) {
+            OGRGeometry* g = nullptr;
+            OGRGeometryFactory::createFromWkt(feat.wkt.c_str(), nullptr, &g);
+            f.SetGeometryDirectly(g);
+        }
+        if (l->CreateFeature(&f) != OGRERR_NONE) throw Error("test fixture: cannot write to " + path + ": " + gdal_last_error());
+    }
+}
+
+StudyConfig config_from(const std::string& dir, const std::string& toml) {
+    return parse_config(toml, (fs::path(dir) / "study.toml").string());
+}
+
+std::string shared_data() {
+    const std::string dir = TOWNSITE_SHARED_DATA;
+    return fs::exists(dir + "/jilin/ne10m_cn_border_jilin.geojson") ? dir : std::string();
+}
+
+}  // namespace townsite::test

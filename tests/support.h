@@ -1,0 +1,42 @@
+// Helpers for tests: fixtures written to a fresh temporary folder, configs from inline TOML.
+#pragma once
+
+#include "geo/config.h"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace townsite::test {
+
+// A fresh folder under the system temp dir, removed when the object goes.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    std::string path(const std::string& name = "") const { return (m_dir / name).string(); }
+    std::string write(const std::string& name, const std::string& text) const;  // returns the path
+
+private:
+    std::filesystem::path m_dir;
+};
+
+struct Feat {
+    std::string wkt;                       // empty: no geometry
+    std::vector<std::string> values;       // one per field, as text ("" = null)
+};
+
+// Writes a one-layer dataset with string/real fields ("name:real" makes a real field).
+void write_layer(const std::string& path, const std::string& driver, const std::string& layer, int epsg,
+                 const std::vector<std::string>& fields, const std::vector<Feat>& features,
+                 const std::vector<std::string>& layer_options = {});
+
+// Parses a config written inline; the config "file" sits in `dir`.
+StudyConfig config_from(const std::string& dir, const std::string& toml);
+
+// Where ../shared/data is; empty when it is absent (a user's fresh clone).
+std::string shared_data();
+
+}  // namespace townsite::test
