@@ -48,21 +48,30 @@ void LonLatBox::expand(const LonLatBox& o) {
 LonLatBox LonLatBox::grown_deg(double m) const { return {west - m, south - m, east + m, north + m}; }
 
 double max_scale_error(const std::string& definition, const LonLatBox& extent, int n) {
-    PjContextPtr ctx{proj_context_create()};
-    PjPtr pj{proj_create(ctx.get(), definition.c_str())};
-    if (!pj) return NAN;
+    // Scale along the meridian (h) and the parallel (k) by central differences: plane distance over
+    // geodesic distance for a step of 1e-4 degrees (about 10 m). This works for any CRS PROJ can
+    // transform to, and needs no proj.db look-up per point (proj_factors on a CRS object makes one).
+    WorkingCrs crs;
+    crs.definition = definition;
+    const Transformer tr(crs);
+    constexpr double step_deg = 1e-4;
+    auto plane = [&tr](double lon, double lat, double& x, double& y) {
+        x = lon, y = lat;
+        tr.to_working(x, y);
+    };
     double worst = 0;
     for (int i = 0; i < n; ++i)
         for (int j = 0; j < n; ++j) {
             const double lon = extent.west + (extent.east - extent.west) * i / (n - 1);
             const double lat = extent.south + (extent.north - extent.south) * j / (n - 1);
-            PJ_COORD c = proj_coord(proj_torad(lon), proj_torad(lat), 0, 0);
-            const PJ_FACTORS f = proj_factors(pj.get(), c);
-            if (proj_errno(pj.get())) {
-                proj_errno_reset(pj.get());
-                continue;
-            }
-            worst = std::max({worst, std::fabs(f.meridional_scale - 1), std::fabs(f.parallel_scale - 1)});
+            double x1 = 0, y1 = 0, x2 = 0, y2 = 0;
+            plane(lon, lat - step_deg, x1, y1);
+            plane(lon, lat + step_deg, x2, y2);
+            const double h = std::hypot(x2 - x1, y2 - y1) / geodesic_distance_m(lon, lat - step_deg, lon, lat + step_deg);
+            plane(lon - step_deg, lat, x1, y1);
+            plane(lon + step_deg, lat, x2, y2);
+            const double k = std::hypot(x2 - x1, y2 - y1) / geodesic_distance_m(lon - step_deg, lat, lon + step_deg, lat);
+            if (std::isfinite(h) && std::isfinite(k)) worst = std::max({worst, std::fabs(h - 1), std::fabs(k - 1)});
         }
     return worst;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 
 namespace townsite {
@@ -65,22 +66,30 @@ void SegmentIndex::build() {
 }
 
 SegmentIndex::Hit SegmentIndex::nearest(double x, double y) const {
-    // Boxes come out in order of box distance, which never exceeds the segment distance: once the
-    // next box is farther than the best segment so far, no later segment can be nearer.
+    // The k boxes nearest the point come first; a box is never farther than its segment. When the
+    // best segment among them is nearer than the k-th box, no other segment can beat it; otherwise
+    // ask again with more boxes.
     Hit best;
+    if (m_segments.empty()) return best;
     double best_d2 = std::numeric_limits<double>::infinity();
-    for (auto it = m_tree.qbegin(bgi::nearest(Point(x, y), static_cast<unsigned>(m_segments.size()))); it != m_tree.qend(); ++it) {
-        const double box_d = boost::geometry::distance(Point(x, y), it->first);
-        if (box_d * box_d > best_d2) break;
-        const Segment& s = m_segments[it->second];
-        double qx = 0, qy = 0;
-        const double d2 = nearest_on_segment(x, y, s.x1, s.y1, s.x2, s.y2, qx, qy);
-        if (d2 < best_d2) {
-            best_d2 = d2;
-            best = {true, std::sqrt(d2), qx, qy, s.owner};
+    const Point p(x, y);
+    std::vector<Value> boxes;
+    for (unsigned k = 8;; k *= 4) {
+        boxes.clear();
+        m_tree.query(bgi::nearest(p, k), std::back_inserter(boxes));
+        double farthest_box = 0;
+        for (const Value& v : boxes) {
+            farthest_box = std::max(farthest_box, boost::geometry::comparable_distance(p, v.first));
+            const Segment& s = m_segments[v.second];
+            double qx = 0, qy = 0;
+            const double d2 = nearest_on_segment(x, y, s.x1, s.y1, s.x2, s.y2, qx, qy);
+            if (d2 < best_d2 || (d2 == best_d2 && v.second < best.segment)) {
+                best_d2 = d2;
+                best = {true, std::sqrt(d2), qx, qy, s.owner, v.second};
+            }
         }
+        if (boxes.size() < k || best_d2 <= farthest_box) return best;
     }
-    return best;
 }
 
 }  // namespace townsite

@@ -25,6 +25,7 @@ public:
         double distance = 0;       // planar distance in the working CRS
         double x = 0, y = 0;       // the nearest point on the segment
         std::uint32_t owner = 0;   // what add() was given
+        std::uint32_t segment = 0; // which segment (ties go to the first added, so results are stable)
     };
 
     explicit SegmentIndex(const GeosContext& geos) : m_geos(geos) {}

@@ -202,8 +202,11 @@ void add_inspect(CLI::App& app, const Globals& globals, Runner& run) {
         run = [opts, &globals] {
             const StudyConfig config = load_config(config_or_sample(opts->config));
             const Progress progress = globals.make_progress();
+            StepTimer timer(globals);
             const Study study = load_study(config, progress.slice(0, 0.9));
+            timer.done("load the study");
             const InspectReport report = inspect_study(study, progress.slice(0.9, 1));
+            timer.done("inspect");
             const ordered_json j = build_json(study, report);
             if (opts->json)
                 std::cout << j.dump(2) << "\n";

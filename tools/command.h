@@ -29,6 +29,17 @@ struct Globals {
     Progress make_progress() const;
 };
 
+// With -v, says on stderr how long each step took.
+class StepTimer {
+public:
+    explicit StepTimer(const Globals& globals);
+    void done(const std::string& step);
+
+private:
+    const Globals& m_globals;
+    double m_start;
+};
+
 // The config a command reads: the one given, else the bundled sample's.
 std::string config_or_sample(const std::string& given);
 

@@ -7,6 +7,7 @@
 #include <gdal.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 
@@ -16,6 +17,20 @@ Progress Globals::make_progress() const {
     if (quiet) return {};
     if (progress || isatty(STDERR_FILENO)) return {GDALTermProgress, nullptr};
     return {};
+}
+
+namespace {
+double now_s() {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+StepTimer::StepTimer(const Globals& globals) : m_globals(globals), m_start(now_s()) {}
+
+void StepTimer::done(const std::string& step) {
+    const double t = now_s();
+    if (m_globals.verbose > 0 && !m_globals.quiet) std::fprintf(stderr, "townsite: %-24s %8.2f s\n", step.c_str(), t - m_start);
+    m_start = t;
 }
 
 std::string config_or_sample(const std::string& given) {
