@@ -329,7 +329,9 @@ StudyConfig parse_config(const std::string& text, const std::string& path) {
     }
 
     std::vector<ConfigProblem> problems;
-    check_keys(cfg.table, "", {"study", "layers"}, problems);
+    // Sections read by the modules that own them ([network] by the road graph, [access] by the
+    // accessibility analysis, ...), each checking its own keys.
+    check_keys(cfg.table, "", {"study", "layers", "network", "access"}, problems);
 
     if (const toml::node* sn = cfg.table.get("study")) {
         if (const toml::table* study = sn->as_table()) {

@@ -31,6 +31,10 @@ public:
     explicit SegmentIndex(const GeosContext& geos) : m_geos(geos) {}
     // Adds every segment of every line (or polygon ring) of `g`.
     void add(const GEOSGeometry* g, std::uint32_t owner);
+    // Adds one segment (coordinates in the working CRS).
+    void add_segment(double x1, double y1, double x2, double y2, std::uint32_t owner) {
+        m_segments.push_back({x1, y1, x2, y2, owner});
+    }
     void build();
     Hit nearest(double x, double y) const;
     std::size_t size() const { return m_segments.size(); }

@@ -45,7 +45,18 @@ std::string config_or_sample(const std::string& given);
 
 using Runner = std::function<int()>;
 
+// Where and how a command writes its layers (GDAL-style: -o, -f, -t_srs, --overwrite).
+struct OutputArgs {
+    std::string path;
+    std::string format;
+    std::string t_srs = "EPSG:4326";
+    bool overwrite = false;
+};
+void add_output_options(CLI::App* cmd, OutputArgs& out, const std::string& default_path);
+
 // Adds the subcommand; sets `run` when it is the one chosen.
 void add_inspect(CLI::App& app, const Globals& globals, Runner& run);
+void add_access(CLI::App& app, const Globals& globals, Runner& run);
+void add_od(CLI::App& app, const Globals& globals, Runner& run);
 
 }  // namespace townsite::tools

@@ -7,9 +7,12 @@
 #include <gdal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <string>
+#include <vector>
 
 namespace townsite::tools {
 
@@ -31,6 +34,15 @@ void StepTimer::done(const std::string& step) {
     const double t = now_s();
     if (m_globals.verbose > 0 && !m_globals.quiet) std::fprintf(stderr, "townsite: %-24s %8.2f s\n", step.c_str(), t - m_start);
     m_start = t;
+}
+
+void add_output_options(CLI::App* cmd, OutputArgs& out, const std::string& default_path) {
+    out.path = default_path;
+    cmd->add_option("-o,--output", out.path, "Output file")->capture_default_str();
+    cmd->add_option("-f,--format", out.format, "GDAL driver (GPKG, GeoJSON, FlatGeobuf, CSV, XLSX, ...); default: from the extension");
+    cmd->add_option("--t_srs", out.t_srs, "CRS of the written geometries (GDAL's -t_srs), or \"working\" for the study's")
+        ->capture_default_str();
+    cmd->add_flag("--overwrite", out.overwrite, "Replace the output if it exists");
 }
 
 std::string config_or_sample(const std::string& given) {
@@ -58,9 +70,16 @@ int main(int argc, char** argv) {
 
     Runner run;
     add_inspect(app, globals, run);
+    add_access(app, globals, run);
+    add_od(app, globals, run);
+
+    // GDAL spells some options with one dash (-t_srs); CLI11 wants two for long names.
+    std::vector<std::string> args;
+    for (int i = 1; i < argc; ++i) args.emplace_back(std::string(argv[i]) == "-t_srs" ? "--t_srs" : argv[i]);
+    std::reverse(args.begin(), args.end());
 
     try {
-        app.parse(argc, argv);
+        app.parse(args);
     } catch (const CLI::ParseError& e) {
         const int code = app.exit(e);
         return code == 0 ? kOk : kUsage;

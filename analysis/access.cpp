@@ -1,0 +1,577 @@
+#include "analysis/access.h"
+
+#include "geo/error.h"
+
+#include <boost/geometry.hpp>
+#include <boost/geometry/index/rtree.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <set>
+
+namespace townsite {
+
+AccessOptions access_options(const StudyConfig& config) {
+    AccessOptions opt;
+    const toml::node* node = config.table.get("access");
+    if (!node) return opt;
+    std::vector<ConfigProblem> problems;
+    const toml::table* t = node->as_table();
+    if (!t) {
+        problems.push_back({int(node->source().begin.line), "\"access\" is not a table", "write an [access] section."});
+        throw_config_problems(config.path, problems);
+    }
+    check_keys(*t, "access", {"thresholds_min", "isochrone_towns", "isochrone_buffer_m", "metro_core", "metro_prefecture",
+                              "dead_end_settlement_m", "dead_end_boundary_m", "own_town_max_min", "e2sfca"},
+               problems);
+    auto line = [](const toml::node& n) { return int(n.source().begin.line); };
+    auto number = [&](const toml::table& tab, const std::string& path, const char* key, double& out, double min, double max) {
+        const toml::node* n = tab.get(key);
+        if (!n) return;
+        const auto v = n->value<double>();
+        if (!n->is_number() || !v || *v < min || *v > max)
+            problems.push_back({line(*n), "\"" + path + "." + key + "\" must be a number from " + std::to_string(int(min)) + " to " +
+                                              std::to_string(int(max)),
+                                std::string("e.g. ") + key + " = " + std::to_string(int(out)) + "."});
+        else
+            out = *v;
+    };
+    auto text = [&](const char* key, std::string& out) {
+        const toml::node* n = t->get(key);
+        if (!n) return;
+        if (!n->is_string()) problems.push_back({line(*n), std::string("\"access.") + key + "\" must be a string", "write it in quotes."});
+        else out = *n->value<std::string>();
+    };
+    number(*t, "access", "isochrone_buffer_m", opt.isochrone_buffer_m, 1, 5000);
+    number(*t, "access", "dead_end_settlement_m", opt.dead_end_settlement_m, 0, 10000);
+    number(*t, "access", "dead_end_boundary_m", opt.dead_end_boundary_m, 0, 100000);
+    number(*t, "access", "own_town_max_min", opt.own_town_max_min, 1, 1440);
+    text("metro_core", opt.metro_core);
+    text("metro_prefecture", opt.metro_prefecture);
+    if (const toml::node* n = t->get("thresholds_min")) {
+        opt.thresholds_min.clear();
+        const toml::array* arr = n->as_array();
+        if (arr)
+            for (const auto& v : *arr)
+                if (v.is_number() && *v.value<double>() > 0 && *v.value<double>() <= 600) opt.thresholds_min.push_back(*v.value<double>());
+        if (!arr || opt.thresholds_min.size() != arr->size() || opt.thresholds_min.empty())
+            problems.push_back({line(*n), "\"access.thresholds_min\" must be a list of minutes between 0 and 600",
+                                "e.g. thresholds_min = [15, 30, 60]."});
+        std::sort(opt.thresholds_min.begin(), opt.thresholds_min.end());
+    }
+    if (const toml::node* n = t->get("isochrone_towns")) {
+        const toml::array* arr = n->as_array();
+        bool ok = arr != nullptr;
+        if (arr) {
+            for (const auto& v : *arr) {
+                if (v.is_string()) opt.isochrone_towns.push_back(*v.value<std::string>());
+                else ok = false;
+            }
+        }
+        if (!ok)
+            problems.push_back({line(*n), "\"access.isochrone_towns\" must be a list of town ids",
+                                "e.g. isochrone_towns = [\"220122100\"]."});
+    }
+    if (const toml::node* n = t->get("e2sfca")) {
+        if (const toml::table* e = n->as_table()) {
+            check_keys(*e, "access.e2sfca", {"catchment_min", "weights"}, problems);
+            number(*e, "access.e2sfca", "catchment_min", opt.e2sfca_catchment_min, 1, 600);
+            if (const toml::node* w = e->get("weights")) {
+                opt.e2sfca_weights.clear();
+                bool ok = w->is_array();
+                if (ok)
+                    for (const auto& step : *w->as_array()) {
+                        const toml::array* pair = step.as_array();
+                        if (!pair || pair->size() != 2 || !(*pair)[0].is_number() || !(*pair)[1].is_number()) {
+                            ok = false;
+                            break;
+                        }
+                        opt.e2sfca_weights.emplace_back(*(*pair)[0].value<double>(), *(*pair)[1].value<double>());
+                    }
+                if (!ok || opt.e2sfca_weights.empty())
+                    problems.push_back({line(*w), "\"access.e2sfca.weights\" must be a list of [up_to_minutes, weight] pairs",
+                                        "e.g. weights = [[10, 1.0], [20, 0.68], [30, 0.22]]."});
+                std::sort(opt.e2sfca_weights.begin(), opt.e2sfca_weights.end());
+            }
+        } else {
+            problems.push_back({line(*n), "\"access.e2sfca\" must be a table", "write an [access.e2sfca] section."});
+        }
+    }
+    throw_config_problems(config.path, problems);
+    return opt;
+}
+
+double e2sfca_weight(const AccessOptions& opt, double minutes) {
+    if (!(minutes <= opt.e2sfca_catchment_min)) return 0;
+    for (const auto& [upto, w] : opt.e2sfca_weights)
+        if (minutes <= upto) return w;
+    return 0;
+}
+
+namespace {
+
+bool anchor_point(const GeosContext& geos, const GEOSGeometry* g, double& x, double& y) {
+    GEOSContextHandle_t ctx = geos.get();
+    if (GEOSGeomTypeId_r(ctx, g) == GEOS_POINT) return GEOSGeomGetX_r(ctx, g, &x) == 1 && GEOSGeomGetY_r(ctx, g, &y) == 1;
+    GeomPtr p = geos.own(GEOSPointOnSurface_r(ctx, g));
+    return p && GEOSGeomGetX_r(ctx, p.get(), &x) == 1 && GEOSGeomGetY_r(ctx, p.get(), &y) == 1;
+}
+
+double minutes(double seconds) { return std::isfinite(seconds) ? seconds / 60.0 : NAN; }
+double km(double metres) { return std::isfinite(metres) ? metres / 1000.0 : NAN; }
+
+// Points snapped to the network, with indexes from nodes to the points that hang on them, so a
+// bounded search answers for the points it reached without looking at every point.
+struct PointSet {
+    std::vector<Snap> snaps;
+    std::vector<double> population;
+    std::vector<std::vector<std::pair<std::uint32_t, double>>> arrive, leave;  // per node: (point, leg seconds)
+    std::multimap<std::uint32_t, std::uint32_t> on_piece;
+
+    void index(const RoadGraph& g) {
+        arrive.assign(g.node_count(), {});
+        leave.assign(g.node_count(), {});
+        for (std::uint32_t i = 0; i < snaps.size(); ++i) {
+            if (!snaps[i].ok) continue;
+            for (const auto& l : snaps[i].legs(g, false)) arrive[l.node].emplace_back(i, l.seconds);
+            for (const auto& l : snaps[i].legs(g, true)) leave[l.node].emplace_back(i, l.seconds);
+            on_piece.emplace(snaps[i].piece, i);
+        }
+    }
+
+    // After a run from `seeds` (forward: times from the seeds to the points; reversed: from the
+    // points to the seeds), the points reached with their best seconds.
+    void reached(const Router& r, const std::vector<Snap>& seeds, bool reversed,
+                 std::vector<std::pair<std::uint32_t, double>>& out) const {
+        out.clear();
+        const auto& by_node = reversed ? leave : arrive;
+        for (std::uint32_t v : r.touched())
+            for (const auto& [i, leg] : by_node[v]) out.emplace_back(i, r.node_seconds(v) + leg);
+        for (const Snap& s : seeds) {
+            if (!s.ok) continue;
+            const auto [lo, hi] = on_piece.equal_range(s.piece);
+            for (auto it = lo; it != hi; ++it)
+                out.emplace_back(it->second, reversed ? r.seconds_from(snaps[it->second]) : r.seconds_to(snaps[it->second]));
+        }
+        // Keep each point's best time once, in point order (so sums add up the same way every run).
+        std::sort(out.begin(), out.end());
+        std::size_t w = 0;
+        for (std::size_t k = 0; k < out.size(); ++k)
+            if (w == 0 || out[w - 1].first != out[k].first) out[w++] = out[k];
+        out.resize(w);
+    }
+};
+
+void note_unreachable(AccessResult& r, const std::string& what, const Snap& s) {
+    if (r.unreachable_examples.size() < 10) r.unreachable_examples.emplace_back(what, s.snap_m);
+}
+
+// The stretch of a piece from fraction a to b of its length, as points.
+std::vector<Pt2> sub_polyline(const RoadGraph& g, const RoadPiece& p, double a_m, double b_m) {
+    std::vector<Pt2> out;
+    auto at = [&](double m) {
+        std::uint32_t k = 0;
+        while (k + 2 < p.points && g.along_m[p.first_point + k + 1] < m) ++k;
+        const double l0 = g.along_m[p.first_point + k], l1 = g.along_m[p.first_point + k + 1];
+        const double t = l1 > l0 ? std::clamp((m - l0) / (l1 - l0), 0.0, 1.0) : 0.0;
+        const Pt2 u = g.points[p.first_point + k], v = g.points[p.first_point + k + 1];
+        return std::make_pair(k, Pt2{u.x + t * (v.x - u.x), u.y + t * (v.y - u.y)});
+    };
+    const auto [ka, pa] = at(a_m);
+    const auto [kb, pb] = at(b_m);
+    out.push_back(pa);
+    for (std::uint32_t k = ka + 1; k <= kb; ++k) out.push_back(g.points[p.first_point + k]);
+    out.push_back(pb);
+    return out;
+}
+
+GeomPtr make_line(const GeosContext& geos, const std::vector<Pt2>& pts) {
+    GEOSCoordSequence* seq = GEOSCoordSeq_create_r(geos.get(), unsigned(pts.size()), 2);
+    for (unsigned i = 0; i < pts.size(); ++i) GEOSCoordSeq_setXY_r(geos.get(), seq, i, pts[i].x, pts[i].y);
+    return geos.own(GEOSGeom_createLineString_r(geos.get(), seq));
+}
+
+// The roads reached within `max_s` of the last run's source (partial pieces included), buffered.
+void isochrone(const RoadGraph& g, const Router& r, const Snap& source, double max_s, double buffer_m,
+               const GeosContext& geos, const Measure& measure, Isochrone& out) {
+    std::vector<GEOSGeometry*> parts;
+    double road_m = 0;
+    auto add = [&](const RoadPiece& p, double a, double b) {
+        if (b - a <= 0.01) return;
+        parts.push_back(make_line(geos, sub_polyline(g, p, a, b)).release());
+        road_m += b - a;
+    };
+    std::set<std::uint32_t> pieces;
+    for (std::uint32_t v : r.touched())
+        for (std::uint32_t a = g.first_out[v]; a < g.first_out[v + 1]; ++a) pieces.insert(g.out_piece[a]);
+    for (std::uint32_t pi : pieces) {
+        const RoadPiece& p = g.pieces[pi];
+        const double speed = p.seconds > 0 ? p.length_m / p.seconds : 0;
+        double head = 0, tail = p.length_m;  // reached: [0, head] from `from`, [tail, L] from `to`
+        const double tf = r.node_seconds(p.from), tt = r.node_seconds(p.to);
+        if (p.direction != -1 && tf < max_s) head = std::min(p.length_m, (max_s - tf) * speed);
+        if (p.direction != +1 && tt < max_s) tail = std::max(0.0, p.length_m - (max_s - tt) * speed);
+        if (head >= tail) add(p, 0, p.length_m);
+        else add(p, 0, head), add(p, tail, p.length_m);
+    }
+    // The source's own piece, from the point both ways as its direction allows.
+    if (source.ok && source.offroad_s < max_s) {
+        const RoadPiece& p = g.pieces[source.piece];
+        const double reach = (max_s - source.offroad_s) * (p.seconds > 0 ? p.length_m / p.seconds : 0);
+        const double lo = p.direction != +1 ? std::max(0.0, source.offset_m - reach) : source.offset_m;
+        const double hi = p.direction != -1 ? std::min(p.length_m, source.offset_m + reach) : source.offset_m;
+        add(p, lo, hi);
+    }
+    out.road_km = road_m / 1000;
+    if (parts.empty()) {
+        GeomPtr point = geos.own(GEOSGeom_createPointFromXY_r(geos.get(), source.x, source.y));
+        out.polygon = geos.own(GEOSBuffer_r(geos.get(), point.get(), buffer_m, 8));
+    } else {
+        GeomPtr lines = geos.own(GEOSGeom_createCollection_r(geos.get(), GEOS_MULTILINESTRING, parts.data(), unsigned(parts.size())));
+        out.polygon = geos.own(GEOSBuffer_r(geos.get(), lines.get(), buffer_m, 4));
+    }
+    out.area_km2 = measure.area_m2(out.polygon.get()) / 1e6;
+}
+
+}  // namespace
+
+std::vector<Seat> admin_seats(const Study& study, const std::string& role) {
+    std::vector<Seat> seats;
+    const WorkingCrs& crs = study.crs;
+    const Transformer tr(crs);
+    for (const Layer* l : study.role(role))
+        for (const Feature& f : l->features) {
+            Seat s;
+            s.id = f.id;
+            s.name = l->text(f, "name");
+            const auto lon = l->number(f, "seat_lon"), lat = l->number(f, "seat_lat");
+            if (lon && lat) {
+                s.x = *lon, s.y = *lat;
+                tr.to_working(s.x, s.y);
+                s.from_fields = true;
+            } else {
+                anchor_point(*study.geos, f.geom.get(), s.x, s.y);
+            }
+            seats.push_back(s);
+        }
+    return seats;
+}
+
+AccessResult compute_access(const Study& study, const RoadGraph& g, const AccessOptions& opt, const Progress& progress) {
+    AccessResult res;
+    const GeosContext& geos = *study.geos;
+    const Measure measure(study.crs, geos);
+
+    // ---- the points: towns, villages, seats, cores, facilities
+    PointSet settlements;  // towns first, then villages
+    std::map<std::string, std::uint32_t> town_index;
+    std::vector<std::string> town_ids, town_names, town_county;
+    for (const Layer* l : study.role("towns")) {
+        res.town_layers.push_back(l);
+        for (const Feature& f : l->features) {
+            double x = 0, y = 0;
+            anchor_point(geos, f.geom.get(), x, y);
+            TownAccess t;
+            t.snap = g.snap(x, y);
+            if (!t.snap.ok) ++res.unreachable_towns, note_unreachable(res, "town " + f.id, t.snap);
+            town_index.emplace(f.id, std::uint32_t(res.towns.size()));
+            town_ids.push_back(f.id);
+            town_names.push_back(l->text(f, "name"));
+            town_county.push_back(l->text(f, "county"));
+            settlements.snaps.push_back(t.snap);
+            settlements.population.push_back(l->number(f, "population").value_or(0));
+            res.towns.push_back(std::move(t));
+        }
+    }
+    std::vector<std::string> village_town;
+    for (const Layer* l : study.role("villages")) {
+        res.village_layers.push_back(l);
+        for (const Feature& f : l->features) {
+            double x = 0, y = 0;
+            anchor_point(geos, f.geom.get(), x, y);
+            VillageAccess v;
+            v.snap = g.snap(x, y);
+            if (!v.snap.ok) ++res.unreachable_villages, note_unreachable(res, "village " + f.id, v.snap);
+            village_town.push_back(l->text(f, "town"));
+            settlements.snaps.push_back(v.snap);
+            settlements.population.push_back(l->number(f, "population").value_or(0));
+            res.villages.push_back(std::move(v));
+        }
+    }
+    const std::size_t n_towns = res.towns.size();
+    settlements.index(g);
+    std::vector<Snap> town_snaps(settlements.snaps.begin(), settlements.snaps.begin() + long(n_towns));
+
+    res.county_seats = admin_seats(study, "counties");
+    res.prefecture_seats = admin_seats(study, "prefectures");
+    for (auto& s : res.county_seats) s.snap = g.snap(s.x, s.y);
+    for (auto& s : res.prefecture_seats) s.snap = g.snap(s.x, s.y);
+
+    // County -> prefecture, to find each town's own prefecture.
+    std::map<std::string, std::string> county_prefecture;
+    for (const Layer* l : study.role("counties"))
+        for (const Feature& f : l->features) county_prefecture[f.id] = l->text(f, "prefecture");
+
+    Router router(g);
+    std::vector<std::pair<std::uint32_t, double>> hits;
+
+    // ---- county seats (only the towns of that county), prefecture seats (every town)
+    progress(0.05, "access: seats");
+    for (const Seat& seat : res.county_seats) {
+        if (!seat.snap.ok) {
+            res.notes.push_back("the seat of county " + seat.id + " is " + std::to_string(int(seat.snap.snap_m)) + " m from the nearest road");
+            continue;
+        }
+        router.run_to(seat.snap);
+        for (std::uint32_t i = 0; i < n_towns; ++i) {
+            if (town_county[i] != seat.id) continue;
+            const Router::Reach r = router.from(res.towns[i].snap);
+            res.towns[i].county_seat_min = minutes(r.seconds);
+            res.towns[i].county_seat_km = km(r.metres);
+            res.towns[i].no_route_to_seat = res.towns[i].snap.ok && !std::isfinite(r.seconds);
+        }
+    }
+    for (const Seat& seat : res.prefecture_seats) {
+        if (!seat.snap.ok) continue;
+        router.run_to(seat.snap);
+        for (std::uint32_t i = 0; i < n_towns; ++i) {
+            TownAccess& t = res.towns[i];
+            const Router::Reach r = router.from(t.snap);
+            if (county_prefecture[town_county[i]] == seat.id) t.prefecture_seat_min = minutes(r.seconds), t.prefecture_seat_km = km(r.metres);
+            if (std::isfinite(r.seconds) && !(minutes(r.seconds) >= t.nearest_prefecture_seat_min)) {
+                t.nearest_prefecture_seat_min = minutes(r.seconds);
+                t.nearest_prefecture_seat_km = km(r.metres);
+                t.nearest_prefecture = seat.id;
+            }
+        }
+    }
+
+    // ---- the metropolitan core
+    const Snap* core = nullptr;
+    Snap core_snap;
+    for (const Layer* l : study.role("city_cores"))
+        for (const Feature& f : l->features)
+            if ((!opt.metro_core.empty() && f.id == opt.metro_core) ||
+                (opt.metro_core.empty() && res.metro_core_id.empty() && l->text(f, "prefecture") == opt.metro_prefecture)) {
+                double x = 0, y = 0;
+                anchor_point(geos, f.geom.get(), x, y);
+                core_snap = g.snap(x, y);
+                res.metro_core_id = f.id;
+                core = &core_snap;
+            }
+    if (!core)
+        for (const Seat& s : res.prefecture_seats)
+            if (s.id == opt.metro_prefecture) core_snap = s.snap, core = &core_snap, res.metro_core_id = s.id;
+    if (core && core->ok) {
+        router.run_to(*core);
+        for (auto& t : res.towns) {
+            const Router::Reach r = router.from(t.snap);
+            t.metro_core_min = minutes(r.seconds);
+            t.metro_core_km = km(r.metres);
+        }
+    } else {
+        res.notes.push_back("no metropolitan core found (set [access] metro_core to a city_cores id): metro_core_min is empty");
+    }
+
+    // ---- facilities: nearest of each kind, and E2SFCA where capacities are known
+    progress(0.15, "access: facilities");
+    struct Facility {
+        Snap snap;
+        double capacity;
+    };
+    std::map<std::string, std::vector<Facility>> by_kind;
+    for (const Layer* l : study.role("facilities"))
+        for (const Feature& f : l->features) {
+            double x = 0, y = 0;
+            anchor_point(geos, f.geom.get(), x, y);
+            Facility fac{g.snap(x, y), l->number(f, "capacity").value_or(NAN)};
+            if (!fac.snap.ok) {
+                ++res.unreachable_facilities;
+                note_unreachable(res, "facility " + f.id, fac.snap);
+                continue;
+            }
+            by_kind[l->text(f, "kind")].push_back(fac);
+        }
+    for (auto& [kind, facs] : by_kind) {
+        res.facility_kinds.push_back(kind);
+        std::vector<Snap> snaps;
+        for (const auto& f : facs) snaps.push_back(f.snap);
+        router.run_from_many(snaps, true);  // from every settlement to the nearest facility
+        for (auto& t : res.towns) t.facility_min[kind] = minutes(router.seconds_from(t.snap));
+        for (auto& v : res.villages) v.facility_min[kind] = minutes(router.seconds_from(v.snap));
+
+        FacilityKindSummary sum;
+        sum.kind = kind;
+        sum.facilities = facs.size();
+        // E2SFCA step 1: each facility's supply over the weighted population in its catchment;
+        // step 2: each settlement sums the ratios of the facilities it reaches, weighted again.
+        std::vector<double> access(settlements.snaps.size(), 0.0);
+        std::vector<bool> covered(settlements.snaps.size(), false);
+        const double catchment_s = opt.e2sfca_catchment_min * 60;
+        for (const auto& fac : facs) {
+            if (!(fac.capacity > 0)) continue;
+            ++sum.with_capacity;
+            router.run_to(fac.snap, catchment_s);
+            settlements.reached(router, {fac.snap}, true, hits);
+            double demand = 0;
+            for (const auto& [i, s] : hits) demand += settlements.population[i] * e2sfca_weight(opt, s / 60);
+            if (demand <= 0) continue;
+            const double ratio = fac.capacity / demand;
+            for (const auto& [i, s] : hits) {
+                const double w = e2sfca_weight(opt, s / 60);
+                if (w > 0) access[i] += ratio * w, covered[i] = true;
+            }
+        }
+        if (sum.with_capacity > 0) {
+            for (std::size_t i = 0; i < settlements.snaps.size(); ++i) {
+                if (!covered[i]) sum.unserved_population += settlements.population[i];
+                if (i < n_towns) res.towns[i].e2sfca[kind] = access[i];
+                else res.villages[i - n_towns].e2sfca[kind] = access[i];
+            }
+        }
+        res.facility_summary.push_back(sum);
+    }
+
+    // ---- catchments: population within each threshold of every town
+    progress(0.3, "access: catchments");
+    const double max_threshold_s = opt.thresholds_min.back() * 60;
+    for (std::uint32_t i = 0; i < n_towns; ++i) {
+        if ((i & 63) == 0) progress(0.3 + 0.3 * i / std::max<std::size_t>(1, n_towns), "access: catchments");
+        TownAccess& t = res.towns[i];
+        t.catchment_pop.assign(opt.thresholds_min.size(), t.snap.ok ? 0.0 : NAN);
+        if (!t.snap.ok) continue;
+        router.run_from(t.snap, max_threshold_s);
+        settlements.reached(router, {t.snap}, false, hits);
+        for (const auto& [k, s] : hits)
+            for (std::size_t th = 0; th < opt.thresholds_min.size(); ++th)
+                if (s <= opt.thresholds_min[th] * 60) t.catchment_pop[th] += settlements.population[k];
+    }
+
+    // ---- villages: nearest town (over all towns at once) and their own town
+    progress(0.6, "access: villages");
+    if (!res.villages.empty() && n_towns > 0) {
+        router.run_from_many(town_snaps, true);
+        for (auto& v : res.villages) {
+            const Router::Reach r = router.from(v.snap);
+            v.nearest_town_min = minutes(r.seconds);
+            if (std::isfinite(r.seconds)) v.nearest_town = town_ids[r.origin];
+        }
+        std::map<std::string, std::vector<std::uint32_t>> villages_of;
+        for (std::uint32_t k = 0; k < res.villages.size(); ++k) villages_of[village_town[k]].push_back(k);
+        for (const auto& [town_id, members] : villages_of) {
+            const auto it = town_index.find(town_id);
+            if (it == town_index.end() || !town_snaps[it->second].ok) continue;
+            router.run_to(town_snaps[it->second], opt.own_town_max_min * 60);
+            for (std::uint32_t k : members) res.villages[k].own_town_min = minutes(router.seconds_from(res.villages[k].snap));
+        }
+    }
+
+    // ---- isochrones: the city cores and the chosen towns
+    progress(0.7, "access: isochrones");
+    struct Origin {
+        std::string role, id, name;
+        Snap snap;
+    };
+    std::vector<Origin> origins;
+    for (const Layer* l : study.role("city_cores"))
+        for (const Feature& f : l->features) {
+            double x = 0, y = 0;
+            anchor_point(geos, f.geom.get(), x, y);
+            origins.push_back({"city_cores", f.id, l->text(f, "name"), g.snap(x, y)});
+        }
+    for (const std::string& id : opt.isochrone_towns) {
+        const auto it = town_index.find(id);
+        if (it == town_index.end()) {
+            res.notes.push_back("[access] isochrone_towns names town " + id + ", which the towns layer does not have");
+            continue;
+        }
+        origins.push_back({"towns", id, town_names[it->second], town_snaps[it->second]});
+    }
+    for (const Origin& o : origins) {
+        if (!o.snap.ok) continue;
+        router.run_from(o.snap, max_threshold_s);
+        for (double th : opt.thresholds_min) {
+            Isochrone iso;
+            iso.origin_role = o.role;
+            iso.origin_id = o.id;
+            iso.origin_name = o.name;
+            iso.minutes = th;
+            isochrone(g, router, o.snap, th * 60, opt.isochrone_buffer_m, geos, measure, iso);
+            res.isochrones.push_back(std::move(iso));
+        }
+    }
+
+    // ---- road problems: components, dead ends
+    progress(0.85, "access: road problems");
+    std::vector<std::uint32_t> parent(g.node_count());
+    std::iota(parent.begin(), parent.end(), 0u);
+    auto find = [&parent](std::uint32_t v) {
+        while (parent[v] != v) v = parent[v] = parent[parent[v]];
+        return v;
+    };
+    for (const auto& p : g.pieces) parent[find(p.from)] = find(p.to);
+    std::map<std::uint32_t, Component> comps;
+    for (std::uint32_t i = 0; i < g.pieces.size(); ++i) {
+        Component& c = comps[find(g.pieces[i].from)];
+        c.length_km += g.pieces[i].length_m / 1000;
+        c.pieces.push_back(i);
+    }
+    for (std::uint32_t i = 0; i < settlements.snaps.size(); ++i) {
+        const Snap& s = settlements.snaps[i];
+        if (!s.ok) continue;
+        Component& c = comps[find(g.pieces[s.piece].from)];
+        if (i < n_towns) c.towns.push_back(town_ids[i]);
+        else ++c.villages;
+    }
+    for (auto& [root, c] : comps) res.components.push_back(std::move(c));
+    std::stable_sort(res.components.begin(), res.components.end(),
+                     [](const Component& a, const Component& b) { return a.length_km > b.length_km; });
+    for (std::size_t i = 0; i < res.components.size(); ++i) res.components[i].rank = int(i + 1);
+
+    namespace bg = boost::geometry;
+    namespace bgi = boost::geometry::index;
+    using P = bg::model::d2::point_xy<double>;
+    std::vector<std::pair<P, std::uint32_t>> snapped;
+    for (std::uint32_t i = 0; i < settlements.snaps.size(); ++i)
+        if (settlements.snaps[i].ok) snapped.emplace_back(P(settlements.snaps[i].x, settlements.snaps[i].y), i);
+    const bgi::rtree<std::pair<P, std::uint32_t>, bgi::rstar<16>> near_settlement(snapped.begin(), snapped.end());
+    GeomPtr boundary;
+    PreparedPtr prepared_boundary;
+    {
+        std::vector<GEOSGeometry*> parts;
+        for (const char* role : {"prefectures", "counties"}) {
+            if (!parts.empty()) break;
+            for (const Layer* l : study.role(role))
+                for (const Feature& f : l->features) parts.push_back(GEOSGeom_clone_r(geos.get(), f.geom.get()));
+        }
+        if (!parts.empty()) {
+            GeomPtr all = geos.own(GEOSGeom_createCollection_r(geos.get(), GEOS_GEOMETRYCOLLECTION, parts.data(), unsigned(parts.size())));
+            GeomPtr area = geos.own(GEOSUnaryUnion_r(geos.get(), all.get()));
+            boundary = geos.own(GEOSBoundary_r(geos.get(), area.get()));
+            prepared_boundary = geos.prepare(boundary.get());
+        }
+    }
+    const std::vector<std::uint32_t> degree = g.degree();
+    std::vector<std::uint32_t> piece_at(g.node_count(), 0);
+    for (std::uint32_t i = 0; i < g.pieces.size(); ++i) piece_at[g.pieces[i].from] = piece_at[g.pieces[i].to] = i;
+    for (std::uint32_t v = 0; v < g.node_count(); ++v) {
+        if (degree[v] != 1) continue;
+        const Pt2 p = g.nodes[v];
+        double nearest = NAN;
+        std::vector<std::pair<P, std::uint32_t>> found;
+        near_settlement.query(bgi::nearest(P(p.x, p.y), 1), std::back_inserter(found));
+        if (!found.empty()) nearest = measure.distance_m(p.x, p.y, found[0].first.x(), found[0].first.y());
+        if (nearest <= opt.dead_end_settlement_m) continue;
+        if (prepared_boundary) {
+            GeomPtr point = geos.own(GEOSGeom_createPointFromXY_r(geos.get(), p.x, p.y));
+            if (GEOSPreparedDistanceWithin_r(geos.get(), prepared_boundary.get(), point.get(), opt.dead_end_boundary_m) == 1) continue;
+        }
+        const RoadPiece& piece = g.pieces[piece_at[v]];
+        res.dead_ends.push_back({v, p.x, p.y, g.layer_ids[piece.feature], nearest});
+    }
+    progress(1.0, "access");
+    return res;
+}
+
+}  // namespace townsite

@@ -1,0 +1,128 @@
+// access: how well towns and villages reach what the policy cares about, on the road network.
+// For every town: minutes and km to its county seat, its prefecture seat, the nearest prefecture
+// seat and the metropolitan core; to the nearest facility of each kind; the population within 15,
+// 30 and 60 minutes (its catchment). For every village: minutes to the nearest town and to its own.
+// Public services: an enhanced two-step floating catchment area index (E2SFCA, Luo & Qi 2009) per
+// facility kind. Isochrones of the city cores and chosen towns; road problems (dead ends,
+// disconnected components, towns with no route to their county seat).
+//
+//   AccessOptions opt = access_options(study.config);
+//   RoadGraph g = build_road_graph(study, network_options(study.config));
+//   AccessResult r = compute_access(study, g, opt, progress);
+//   r.towns[i].county_seat_min ...
+//
+// Times are minutes, distances km along the fastest route, populations persons. Unreachable
+// values are NaN (written as empty fields), never a made-up number.
+#pragma once
+
+#include "geo/progress.h"
+#include "geo/road_graph.h"
+#include "geo/study.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace townsite {
+
+struct AccessOptions {
+    std::vector<double> thresholds_min = {15, 30, 60};   // catchments and isochrones
+    std::vector<std::string> isochrone_towns;            // town ids whose isochrones are drawn too
+    double isochrone_buffer_m = 200;                     // half-width of the band around reached roads
+    std::string metro_core;                              // city_cores id of the metropolitan core
+    std::string metro_prefecture = "220100";             // else: the core of this prefecture (Changchun)
+    double dead_end_settlement_m = 150;                  // a dead end this close to a settlement is its access road
+    double dead_end_boundary_m = 1000;                   // ... or this close to the study boundary: the road goes on
+    double own_town_max_min = 180;                       // search limit for village -> own town
+    // E2SFCA: catchment and step weights (Luo & Qi 2009's Gaussian steps 1.00, 0.68, 0.22).
+    double e2sfca_catchment_min = 30;
+    std::vector<std::pair<double, double>> e2sfca_weights = {{10, 1.0}, {20, 0.68}, {30, 0.22}};
+};
+
+// Reads [access] of the config, every key checked.
+AccessOptions access_options(const StudyConfig& config);
+
+// The E2SFCA distance-decay weight for a travel time (0 outside the catchment).
+double e2sfca_weight(const AccessOptions& opt, double minutes);
+
+struct Seat {
+    std::string id, name;   // the admin unit's
+    double x = 0, y = 0;    // working CRS
+    bool from_fields = false;  // seat_lon/seat_lat given; else a point inside the polygon
+    Snap snap;
+};
+
+struct TownAccess {
+    Snap snap;
+    double county_seat_min = NAN, county_seat_km = NAN;
+    double prefecture_seat_min = NAN, prefecture_seat_km = NAN;
+    double nearest_prefecture_seat_min = NAN, nearest_prefecture_seat_km = NAN;
+    std::string nearest_prefecture;
+    double metro_core_min = NAN, metro_core_km = NAN;
+    std::map<std::string, double> facility_min;   // kind -> minutes to the nearest one
+    std::vector<double> catchment_pop;            // per threshold
+    std::map<std::string, double> e2sfca;         // kind -> accessibility index
+    bool no_route_to_seat = false;
+};
+
+struct VillageAccess {
+    Snap snap;
+    double nearest_town_min = NAN;
+    std::string nearest_town;
+    double own_town_min = NAN;
+    std::map<std::string, double> facility_min;
+    std::map<std::string, double> e2sfca;
+};
+
+struct Isochrone {
+    std::string origin_role, origin_id, origin_name;
+    double minutes = 0;
+    GeomPtr polygon;   // working CRS
+    double area_km2 = 0;
+    double road_km = 0;  // length of road reached
+};
+
+struct DeadEnd {
+    std::uint32_t node = 0;
+    double x = 0, y = 0;
+    std::string road_id;
+    double nearest_settlement_m = NAN;
+};
+
+struct Component {
+    int rank = 0;            // 1: the main network (the longest)
+    double length_km = 0;
+    std::vector<std::string> towns;   // town ids snapped onto it
+    std::size_t villages = 0;
+    std::vector<std::uint32_t> pieces;
+};
+
+struct FacilityKindSummary {
+    std::string kind;
+    std::size_t facilities = 0, with_capacity = 0;
+    double unserved_population = 0;   // settlements with no such facility within the catchment
+};
+
+struct AccessResult {
+    std::vector<const Layer*> town_layers, village_layers;   // what the rows below refer to, in order
+    std::vector<TownAccess> towns;
+    std::vector<VillageAccess> villages;
+    std::vector<Seat> county_seats, prefecture_seats;
+    std::vector<std::string> facility_kinds;                 // sorted
+    std::vector<FacilityKindSummary> facility_summary;
+    std::vector<Isochrone> isochrones;
+    std::vector<DeadEnd> dead_ends;
+    std::vector<Component> components;
+    std::size_t unreachable_towns = 0, unreachable_villages = 0, unreachable_facilities = 0;
+    std::vector<std::pair<std::string, double>> unreachable_examples;  // (role/id, snap distance m)
+    std::string metro_core_id;
+    std::vector<std::string> notes;   // plain-words warnings for the report
+};
+
+AccessResult compute_access(const Study& study, const RoadGraph& graph, const AccessOptions& options,
+                            const Progress& progress = {});
+
+// Seats of the admin units: seat_lon/seat_lat when the layer has them, else a point inside.
+std::vector<Seat> admin_seats(const Study& study, const std::string& role);
+
+}  // namespace townsite

@@ -1,0 +1,530 @@
+#include "geo/road_graph.h"
+
+#include "geo/error.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <queue>
+#include <unordered_map>
+
+namespace townsite {
+
+const std::map<std::string, double>& default_speeds_kmh() {
+    // Typical free-flow speeds for rural China (the design speeds of JTG B01 classes, rounded down
+    // for mixed traffic), and for OSM highway=* values. 0: not for motor vehicles.
+    static const std::map<std::string, double> speeds = {
+        {"高速公路", 100}, {"高速", 100}, {"expressway", 100},
+        {"国道", 70},     {"G", 70},     {"national", 70},
+        {"省道", 60},     {"S", 60},     {"provincial", 60},
+        {"县道", 50},     {"X", 50},     {"county", 50},
+        {"乡道", 40},     {"Y", 40},     {"township", 40},
+        {"村道", 30},     {"C", 30},     {"village", 30},
+        {"专用公路", 40}, {"Z", 40},
+        {"城市道路", 30}, {"街道", 30},
+        {"motorway", 100}, {"motorway_link", 60}, {"trunk", 80}, {"trunk_link", 50},
+        {"primary", 60}, {"primary_link", 40}, {"secondary", 50}, {"secondary_link", 40},
+        {"tertiary", 40}, {"tertiary_link", 30}, {"unclassified", 30}, {"residential", 25},
+        {"living_street", 10}, {"service", 15}, {"track", 15}, {"road", 30},
+        {"footway", 0}, {"path", 0}, {"cycleway", 0}, {"steps", 0}, {"pedestrian", 0},
+        {"bridleway", 0}, {"corridor", 0}, {"proposed", 0}, {"construction", 0}, {"platform", 0},
+    };
+    return speeds;
+}
+
+NetworkOptions network_options(const StudyConfig& config) {
+    NetworkOptions opt;
+    opt.speeds_kmh = default_speeds_kmh();
+    const toml::node* node = config.table.get("network");
+    if (!node) return opt;
+    std::vector<ConfigProblem> problems;
+    const toml::table* t = node->as_table();
+    if (!t) {
+        problems.push_back({int(node->source().begin.line), "\"network\" is not a table", "write a [network] section."});
+        throw_config_problems(config.path, problems);
+    }
+    check_keys(*t, "network", {"snap_tolerance_m", "node_crossings", "fallback_speed_kmh", "offroad_speed_kmh",
+                               "max_snap_m", "speeds"}, problems);
+    auto number = [&](const char* key, double& out, double min, double max) {
+        const toml::node* n = t->get(key);
+        if (!n) return;
+        const auto v = n->value<double>();
+        if (!v || !(n->is_number()) || *v < min || *v > max)
+            problems.push_back({int(n->source().begin.line),
+                                std::string("\"network.") + key + "\" must be a number from " + std::to_string(int(min)) +
+                                    " to " + std::to_string(int(max)),
+                                std::string("e.g. ") + key + " = " + std::to_string(int(out)) + "."});
+        else
+            out = *v;
+    };
+    number("snap_tolerance_m", opt.snap_tolerance_m, 0, 100);
+    number("fallback_speed_kmh", opt.fallback_speed_kmh, 1, 200);
+    number("offroad_speed_kmh", opt.offroad_speed_kmh, 1, 100);
+    number("max_snap_m", opt.max_snap_m, 0, 100000);
+    if (const toml::node* n = t->get("node_crossings")) {
+        if (!n->is_boolean())
+            problems.push_back({int(n->source().begin.line), "\"network.node_crossings\" must be true or false",
+                                "write node_crossings = true to join roads where they cross."});
+        else
+            opt.node_crossings = *n->value<bool>();
+    }
+    if (const toml::node* n = t->get("speeds")) {
+        if (const toml::table* sp = n->as_table()) {
+            for (const auto& [k, v] : *sp) {
+                const auto kmh = v.value<double>();
+                if (!v.is_number() || !kmh || *kmh < 0 || *kmh > 200)
+                    problems.push_back({int(k.source().begin.line),
+                                        "speed of class \"" + std::string(k.str()) + "\" must be a number of km/h from 0 to 200",
+                                        "write \"" + std::string(k.str()) + "\" = 40 (0 leaves the class out of the network)."});
+                else
+                    opt.speeds_kmh[std::string(k.str())] = *kmh;
+            }
+        } else {
+            problems.push_back({int(n->source().begin.line), "\"network.speeds\" must be a table of class = km/h",
+                                "write [network.speeds] with lines like \"县道\" = 50."});
+        }
+    }
+    throw_config_problems(config.path, problems);
+    return opt;
+}
+
+std::vector<Snap::Leg> Snap::legs(const RoadGraph& g, bool leaving) const {
+    std::vector<Leg> out;
+    if (!ok) return out;
+    const RoadPiece& p = g.pieces[piece];
+    const double to_from_m = offset_m, to_to_m = p.length_m - offset_m;
+    const double per_m = p.length_m > 0 ? p.seconds / p.length_m : 0;
+    // Leaving toward `from` goes against the piece; arriving from `from` goes with it.
+    const bool toward_from_ok = leaving ? p.direction != +1 : p.direction != -1;
+    const bool toward_to_ok = leaving ? p.direction != -1 : p.direction != +1;
+    if (toward_from_ok) out.push_back({p.from, offroad_s + to_from_m * per_m, snap_m + to_from_m});
+    if (toward_to_ok) out.push_back({p.to, offroad_s + to_to_m * per_m, snap_m + to_to_m});
+    return out;
+}
+
+std::vector<std::uint32_t> RoadGraph::degree() const {
+    std::vector<std::uint32_t> d(nodes.size(), 0);
+    for (const auto& p : pieces) ++d[p.from], ++d[p.to];
+    return d;
+}
+
+Snap RoadGraph::snap(double x, double y) const {
+    Snap s;
+    if (!index || index->size() == 0) return s;
+    const SegmentIndex::Hit hit = index->nearest(x, y);
+    if (!hit.found) return s;
+    s.snap_m = measure->distance_m(x, y, hit.x, hit.y);
+    s.piece = hit.owner;
+    s.x = hit.x;
+    s.y = hit.y;
+    const std::uint32_t k = segment_point[hit.segment];
+    s.offset_m = along_m[k] + measure->distance_m(points[k].x, points[k].y, hit.x, hit.y);
+    s.offset_m = std::min(s.offset_m, pieces[s.piece].length_m);
+    s.offroad_s = s.snap_m / (options.offroad_speed_kmh / 3.6);
+    s.ok = s.snap_m <= options.max_snap_m;
+    return s;
+}
+
+namespace {
+
+struct Line {
+    std::vector<Pt2> pts;
+    double kmh;
+    std::int8_t direction;
+    std::uint32_t layer, feature;
+};
+
+std::int8_t parse_oneway(const std::string& raw, bool& known) {
+    std::string v;
+    for (char c : raw) v += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    known = true;
+    if (v == "yes" || v == "true" || v == "1" || v == "ft" || v == "f" || v == "forward" || v == "是") return +1;
+    if (v == "-1" || v == "tf" || v == "t" || v == "reverse" || v == "backward") return -1;
+    if (v.empty() || v == "no" || v == "false" || v == "0" || v == "b" || v == "both" || v == "否") return 0;
+    known = false;
+    return 0;
+}
+
+void collect_lines(const GeosContext& geos, const GEOSGeometry* g, std::vector<std::vector<Pt2>>& out) {
+    GEOSContextHandle_t ctx = geos.get();
+    const int type = GEOSGeomTypeId_r(ctx, g);
+    if (type == GEOS_LINESTRING || type == GEOS_LINEARRING) {
+        const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(ctx, g);
+        unsigned n = 0;
+        GEOSCoordSeq_getSize_r(ctx, seq, &n);
+        std::vector<Pt2> pts(n);
+        for (unsigned i = 0; i < n; ++i) GEOSCoordSeq_getXY_r(ctx, seq, i, &pts[i].x, &pts[i].y);
+        out.push_back(std::move(pts));
+    } else if (type == GEOS_MULTILINESTRING || type == GEOS_GEOMETRYCOLLECTION) {
+        for (int i = 0, n = GEOSGetNumGeometries_r(ctx, g); i < n; ++i) collect_lines(geos, GEOSGetGeometryN_r(ctx, g, i), out);
+    }
+}
+
+// Inserts the points where segments of different lines (or distant parts of one line) cross, in
+// both lines, so that node detection joins them.
+std::size_t node_crossings(std::vector<Line>& lines) {
+    namespace bg = boost::geometry;
+    namespace bgi = boost::geometry::index;
+    using P = bg::model::d2::point_xy<double>;
+    using B = bg::model::box<P>;
+    struct Seg {
+        std::uint32_t line, k;
+    };
+    std::vector<std::pair<B, std::uint32_t>> boxes;
+    std::vector<Seg> segs;
+    for (std::uint32_t l = 0; l < lines.size(); ++l)
+        for (std::uint32_t k = 0; k + 1 < lines[l].pts.size(); ++k) {
+            const Pt2 a = lines[l].pts[k], b = lines[l].pts[k + 1];
+            boxes.emplace_back(B(P(std::min(a.x, b.x), std::min(a.y, b.y)), P(std::max(a.x, b.x), std::max(a.y, b.y))),
+                               std::uint32_t(segs.size()));
+            segs.push_back({l, k});
+        }
+    bgi::rtree<std::pair<B, std::uint32_t>, bgi::rstar<16>> tree(boxes.begin(), boxes.end());
+    // (line, segment, t, point) for every crossing found
+    std::vector<std::tuple<std::uint32_t, std::uint32_t, double, Pt2>> inserts;
+    std::size_t crossings = 0;
+    std::vector<std::pair<B, std::uint32_t>> found;
+    for (std::uint32_t i = 0; i < segs.size(); ++i) {
+        found.clear();
+        tree.query(bgi::intersects(boxes[i].first), std::back_inserter(found));
+        const Pt2 a = lines[segs[i].line].pts[segs[i].k], b = lines[segs[i].line].pts[segs[i].k + 1];
+        for (const auto& f : found) {
+            const std::uint32_t j = f.second;
+            if (j <= i) continue;
+            if (segs[i].line == segs[j].line && (segs[j].k == segs[i].k + 1 || segs[i].k == segs[j].k + 1)) continue;
+            const Pt2 c = lines[segs[j].line].pts[segs[j].k], d = lines[segs[j].line].pts[segs[j].k + 1];
+            const double den = (b.x - a.x) * (d.y - c.y) - (b.y - a.y) * (d.x - c.x);
+            if (den == 0) continue;  // parallel
+            const double t = ((c.x - a.x) * (d.y - c.y) - (c.y - a.y) * (d.x - c.x)) / den;
+            const double u = ((c.x - a.x) * (b.y - a.y) - (c.y - a.y) * (b.x - a.x)) / den;
+            // Proper crossings only: touching at an end is already a shared vertex (or within tolerance).
+            constexpr double eps = 1e-9;
+            if (t <= eps || t >= 1 - eps || u <= eps || u >= 1 - eps) continue;
+            const Pt2 x{a.x + t * (b.x - a.x), a.y + t * (b.y - a.y)};
+            inserts.emplace_back(segs[i].line, segs[i].k, t, x);
+            inserts.emplace_back(segs[j].line, segs[j].k, u, x);
+            ++crossings;
+        }
+    }
+    std::sort(inserts.begin(), inserts.end(), [](const auto& p, const auto& q) {
+        return std::tie(std::get<0>(p), std::get<1>(p), std::get<2>(p)) < std::tie(std::get<0>(q), std::get<1>(q), std::get<2>(q));
+    });
+    for (std::size_t i = 0; i < inserts.size();) {
+        const std::uint32_t l = std::get<0>(inserts[i]);
+        std::vector<Pt2> pts;
+        std::size_t j = i;
+        for (std::uint32_t k = 0; k < lines[l].pts.size(); ++k) {
+            pts.push_back(lines[l].pts[k]);
+            while (j < inserts.size() && std::get<0>(inserts[j]) == l && std::get<1>(inserts[j]) == k) pts.push_back(std::get<3>(inserts[j++]));
+        }
+        lines[l].pts = std::move(pts);
+        i = j;
+    }
+    return crossings;
+}
+
+// Clusters vertices closer than the tolerance (a grid of cells of that size; the first vertex
+// seen in a place stands for the cluster, so the result follows input order only).
+class VertexClusters {
+public:
+    explicit VertexClusters(double tolerance) : m_tol(tolerance), m_cell(std::max(tolerance, 1e-6)) {}
+    std::uint32_t add(Pt2 p) {
+        const auto cx = static_cast<std::int64_t>(std::floor(p.x / m_cell));
+        const auto cy = static_cast<std::int64_t>(std::floor(p.y / m_cell));
+        for (std::int64_t dx = -1; dx <= 1; ++dx)
+            for (std::int64_t dy = -1; dy <= 1; ++dy) {
+                auto it = m_grid.find(key(cx + dx, cy + dy));
+                if (it == m_grid.end()) continue;
+                for (std::uint32_t c : it->second) {
+                    const Pt2 q = points[c];
+                    if (std::hypot(q.x - p.x, q.y - p.y) <= m_tol) return c;
+                }
+            }
+        points.push_back(p);
+        m_grid[key(cx, cy)].push_back(std::uint32_t(points.size() - 1));
+        return std::uint32_t(points.size() - 1);
+    }
+    std::vector<Pt2> points;
+
+private:
+    static std::uint64_t key(std::int64_t x, std::int64_t y) {
+        return (static_cast<std::uint64_t>(x) * 0x9E3779B97F4A7C15ull) ^ static_cast<std::uint64_t>(y);
+    }
+    double m_tol, m_cell;
+    std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> m_grid;
+};
+
+void build_csr(std::size_t n, const std::vector<RoadPiece>& pieces, bool backward, std::vector<std::uint32_t>& first,
+               std::vector<std::uint32_t>& other, std::vector<std::uint32_t>& piece_of, std::vector<double>& secs,
+               std::vector<double>& metres) {
+    struct Arc {
+        std::uint32_t tail, head, piece;
+    };
+    std::vector<Arc> arcs;
+    for (std::uint32_t i = 0; i < pieces.size(); ++i) {
+        const RoadPiece& p = pieces[i];
+        if (p.direction != -1) arcs.push_back({p.from, p.to, i});
+        if (p.direction != +1) arcs.push_back({p.to, p.from, i});
+    }
+    if (backward)
+        for (auto& a : arcs) std::swap(a.tail, a.head);
+    std::stable_sort(arcs.begin(), arcs.end(), [](const Arc& a, const Arc& b) { return a.tail < b.tail; });
+    first.assign(n + 1, 0);
+    for (const auto& a : arcs) ++first[a.tail + 1];
+    std::partial_sum(first.begin(), first.end(), first.begin());
+    other.resize(arcs.size());
+    piece_of.resize(arcs.size());
+    secs.resize(arcs.size());
+    metres.resize(arcs.size());
+    for (std::size_t i = 0; i < arcs.size(); ++i) {
+        other[i] = arcs[i].head;
+        piece_of[i] = arcs[i].piece;
+        secs[i] = pieces[arcs[i].piece].seconds;
+        metres[i] = pieces[arcs[i].piece].length_m;
+    }
+}
+
+}  // namespace
+
+RoadGraph build_road_graph(const Study& study, const NetworkOptions& options, const Progress& progress) {
+    RoadGraph g;
+    g.options = options;
+    g.geos = std::make_unique<GeosContext>();
+    g.measure = std::make_unique<Measure>(study.crs, *g.geos);
+    GraphReport& rep = g.report;
+    const auto roads = study.role("roads");
+    if (roads.empty())
+        throw Error("the study has no roads layer, so nothing can be routed")
+            .with_file(study.config.path)
+            .with_hint("add a [layers.roads] section with the road lines.");
+
+    // 1. Lines with their speed and direction.
+    std::vector<Line> lines;
+    for (std::uint32_t li = 0; li < roads.size(); ++li) {
+        const Layer& layer = *roads[li];
+        rep.class_mapped = rep.class_mapped || layer.has_field("class");
+        for (std::uint32_t fi = 0; fi < layer.features.size(); ++fi) {
+            const Feature& f = layer.features[fi];
+            ++rep.features;
+            g.layer_ids.push_back(f.id);
+            double kmh = options.fallback_speed_kmh;
+            const std::string cls = layer.text(f, "class");
+            if (layer.has_field("class")) {
+                if (auto it = options.speeds_kmh.find(cls); it != options.speeds_kmh.end())
+                    kmh = it->second;
+                else
+                    ++rep.unknown_classes[cls.empty() ? "(empty)" : cls];
+            }
+            if (auto own = layer.number(f, "speed_kmh")) {
+                if (*own > 0 && *own <= 200) kmh = *own;
+                else ++rep.bad_speed_values;
+            }
+            if (kmh <= 0) {
+                ++rep.not_for_cars;
+                continue;
+            }
+            bool known = true;
+            const std::int8_t dir = parse_oneway(layer.text(f, "oneway"), known);
+            if (!known) ++rep.oneway_unknown;
+            std::vector<std::vector<Pt2>> parts;
+            collect_lines(*study.geos, f.geom.get(), parts);
+            if (parts.size() > 1) ++rep.multipart_lines;
+            for (auto& pts : parts) lines.push_back({std::move(pts), kmh, dir, li, std::uint32_t(g.layer_ids.size() - 1)});
+        }
+    }
+    rep.lines = lines.size();
+    progress(0.2, "road graph: lines");
+    if (options.node_crossings) rep.crossings_noded = node_crossings(lines);
+    progress(0.4, "road graph: nodes");
+
+    // 2. Vertices to clusters; a cluster is a node when a line ends there or it is used twice.
+    VertexClusters clusters(options.snap_tolerance_m);
+    std::vector<std::vector<std::uint32_t>> line_clusters(lines.size());
+    std::vector<std::uint32_t> uses;
+    std::vector<bool> is_end;
+    for (std::size_t l = 0; l < lines.size(); ++l) {
+        for (std::size_t k = 0; k < lines[l].pts.size(); ++k) {
+            const std::uint32_t c = clusters.add(lines[l].pts[k]);
+            if (c >= uses.size()) uses.resize(c + 1, 0), is_end.resize(c + 1, false);
+            // Consecutive vertices in one cluster are one vertex (a zero-length segment).
+            if (!line_clusters[l].empty() && line_clusters[l].back() == c) continue;
+            line_clusters[l].push_back(c);
+            ++uses[c];
+        }
+        if (!line_clusters[l].empty()) is_end[line_clusters[l].front()] = is_end[line_clusters[l].back()] = true;
+    }
+    std::vector<std::uint32_t> node_of(clusters.points.size(), UINT32_MAX);
+    auto node = [&](std::uint32_t c) {
+        if (node_of[c] == UINT32_MAX) {
+            node_of[c] = std::uint32_t(g.nodes.size());
+            g.nodes.push_back(clusters.points[c]);
+        }
+        return node_of[c];
+    };
+
+    // 3. Pieces between nodes, with geodesic lengths.
+    const Transformer to_lonlat(study.crs);
+    std::map<std::tuple<std::uint32_t, std::uint32_t, long long>, std::uint32_t> seen;  // duplicate detection
+    for (std::size_t l = 0; l < lines.size(); ++l) {
+        const auto& cl = line_clusters[l];
+        if (cl.size() < 2) {
+            ++rep.zero_length_dropped;
+            continue;
+        }
+        std::size_t start = 0;
+        for (std::size_t k = 1; k < cl.size(); ++k) {
+            if (!(is_end[cl[k]] || uses[cl[k]] > 1 || k + 1 == cl.size())) continue;
+            RoadPiece p;
+            p.from = node(cl[start]);
+            p.to = node(cl[k]);
+            p.direction = lines[l].direction;
+            p.layer = lines[l].layer;
+            p.feature = lines[l].feature;
+            p.first_point = std::uint32_t(g.points.size());
+            std::vector<double> xs, ys;
+            for (std::size_t q = start; q <= k; ++q) {
+                g.points.push_back(clusters.points[cl[q]]);
+                xs.push_back(clusters.points[cl[q]].x);
+                ys.push_back(clusters.points[cl[q]].y);
+            }
+            to_lonlat.to_lonlat(xs, ys);
+            double along = 0;
+            g.along_m.push_back(0);
+            for (std::size_t q = 1; q < xs.size(); ++q) {
+                along += geodesic_distance_m(xs[q - 1], ys[q - 1], xs[q], ys[q]);
+                g.along_m.push_back(along);
+            }
+            p.points = std::uint32_t(k - start + 1);
+            p.length_m = along;
+            p.seconds = along / (lines[l].kmh / 3.6);
+            // The same stretch twice (overlapping digitising): keep the first.
+            const auto key = std::make_tuple(std::min(p.from, p.to), std::max(p.from, p.to), std::llround(along * 100));
+            bool duplicate = false;
+            if (auto it = seen.find(key); it != seen.end()) {
+                const RoadPiece& q = g.pieces[it->second];
+                duplicate = q.points == p.points && q.direction == (q.from == p.from ? p.direction : -p.direction);
+            }
+            if (duplicate) {
+                ++rep.duplicates_dropped;
+                g.points.resize(p.first_point);
+                g.along_m.resize(p.first_point);
+            } else {
+                seen.emplace(key, std::uint32_t(g.pieces.size()));
+                g.pieces.push_back(p);
+                rep.total_km += along / 1000;
+            }
+            start = k;
+        }
+    }
+    progress(0.7, "road graph: arcs");
+
+    // 4. CSR both ways, and the segment index for snapping.
+    build_csr(g.nodes.size(), g.pieces, false, g.first_out, g.head, g.out_piece, g.out_s, g.out_m);
+    build_csr(g.nodes.size(), g.pieces, true, g.first_in, g.tail, g.in_piece, g.in_s, g.in_m);
+    g.index = std::make_unique<SegmentIndex>(*g.geos);
+    for (std::uint32_t i = 0; i < g.pieces.size(); ++i) {
+        const RoadPiece& p = g.pieces[i];
+        for (std::uint32_t k = 0; k + 1 < p.points; ++k) {
+            const Pt2 a = g.points[p.first_point + k], b = g.points[p.first_point + k + 1];
+            g.index->add_segment(a.x, a.y, b.x, b.y, i);
+            g.segment_point.push_back(p.first_point + k);
+        }
+    }
+    g.index->build();
+    rep.nodes = g.nodes.size();
+    rep.pieces = g.pieces.size();
+    rep.arcs = g.head.size();
+    progress(1.0, "road graph");
+    return g;
+}
+
+// ------------------------------------------------------------------------------------------ Router
+
+Router::Router(const RoadGraph& g)
+    : m_g(g), m_s(g.node_count()), m_m(g.node_count()), m_stamp(g.node_count(), 0), m_origin(g.node_count(), 0) {}
+
+void Router::run(const std::vector<std::array<double, 4>>& seeds, bool reversed, double max_s) {
+    // Lazy-deletion binary heap of (seconds, node); labels valid where m_stamp == m_run, so nothing
+    // is cleared between runs.
+    ++m_run;
+    m_reversed = reversed;
+    m_touched.clear();
+    using Item = std::pair<double, std::uint32_t>;
+    std::vector<Item> heap_store;
+    heap_store.reserve(1024);
+    std::priority_queue<Item, std::vector<Item>, std::greater<Item>> heap(std::greater<Item>(), std::move(heap_store));
+    for (const auto& s : seeds) {
+        const auto v = static_cast<std::uint32_t>(s[0]);
+        if (s[1] > max_s) continue;
+        if (m_stamp[v] != m_run || s[1] < m_s[v]) {
+            m_stamp[v] = m_run;
+            m_s[v] = s[1];
+            m_m[v] = s[2];
+            m_origin[v] = static_cast<std::uint32_t>(s[3]);
+            m_touched.push_back(v);
+            heap.push({s[1], v});
+        }
+    }
+    const auto& first = reversed ? m_g.first_in : m_g.first_out;
+    const auto& other = reversed ? m_g.tail : m_g.head;
+    const auto& secs = reversed ? m_g.in_s : m_g.out_s;
+    const auto& metres = reversed ? m_g.in_m : m_g.out_m;
+    while (!heap.empty()) {
+        const auto [d, v] = heap.top();
+        heap.pop();
+        if (d > m_s[v]) continue;  // stale entry
+        for (std::uint32_t a = first[v]; a < first[v + 1]; ++a) {
+            const std::uint32_t w = other[a];
+            const double nd = d + secs[a];
+            if (nd > max_s) continue;
+            if (m_stamp[w] != m_run || nd < m_s[w]) {
+                if (m_stamp[w] != m_run) m_touched.push_back(w);
+                m_stamp[w] = m_run;
+                m_s[w] = nd;
+                m_m[w] = m_m[v] + metres[a];
+                m_origin[w] = m_origin[v];
+                heap.push({nd, w});
+            }
+        }
+    }
+}
+
+void Router::run_from(const Snap& source, double max_s) { run_from_many({source}, false, max_s); }
+void Router::run_to(const Snap& target, double max_s) { run_from_many({target}, true, max_s); }
+
+void Router::run_from_many(const std::vector<Snap>& sources, bool reversed, double max_s) {
+    m_seeds = sources;
+    m_seeds_on_piece.clear();
+    for (std::uint32_t i = 0; i < sources.size(); ++i)
+        if (sources[i].ok) m_seeds_on_piece.emplace(sources[i].piece, i);
+    std::vector<std::array<double, 4>> seeds;
+    for (std::size_t i = 0; i < sources.size(); ++i)
+        for (const auto& leg : sources[i].legs(m_g, !reversed))
+            seeds.push_back({double(leg.node), leg.seconds, leg.metres, double(i)});
+    run(seeds, reversed, max_s);
+}
+
+Router::Reach Router::combine(const Snap& other, bool other_is_target) const {
+    Reach best;
+    if (!other.ok) return best;
+    for (const auto& leg : other.legs(m_g, !other_is_target)) {
+        const double s = node_seconds(leg.node);
+        if (s + leg.seconds < best.seconds) best = {s + leg.seconds, node_metres(leg.node) + leg.metres, m_origin[leg.node]};
+    }
+    // Along the shared piece, without passing a node.
+    const auto [lo, hi] = m_seeds_on_piece.equal_range(other.piece);
+    for (auto it = lo; it != hi; ++it) {
+        const Snap& seed = m_seeds[it->second];
+        const RoadPiece& p = m_g.pieces[other.piece];
+        const double from_off = other_is_target ? seed.offset_m : other.offset_m;
+        const double to_off = other_is_target ? other.offset_m : seed.offset_m;
+        const bool ok = to_off >= from_off ? p.direction != -1 : p.direction != +1;
+        if (!ok) continue;
+        const double m = std::fabs(to_off - from_off);
+        const double s = seed.offroad_s + other.offroad_s + (p.length_m > 0 ? m * p.seconds / p.length_m : 0);
+        if (s < best.seconds) best = {s, seed.snap_m + other.snap_m + m, it->second};
+    }
+    return best;
+}
+
+}  // namespace townsite

@@ -1,0 +1,160 @@
+// The road graph: built once from the study's road layers, read-only after. Plain CSR arrays on
+// the hot path (RoutingKit's first_out / head / weight shape), geodesic edge lengths, travel times
+// from a speed table keyed by road class.
+//
+//   NetworkOptions opt = network_options(study.config);       // [network] of the config
+//   RoadGraph g = build_road_graph(study, opt);
+//   Snap s = g.snap(x, y);                                      // a point in the working CRS
+//   Router r(g);
+//   r.run_from(s);                                              // one-to-all, seconds
+//   double minutes = r.seconds_to(g.snap(x2, y2)) / 60;
+//
+// Lines join at every vertex they share (within snap_tolerance_m) and, with node_crossings, where
+// they cross. A graph node is a line end or a shared vertex; an edge ("piece") is the stretch of one
+// line between two nodes. Points are snapped to the nearest point of the nearest segment; the piece
+// they land on is split there implicitly (a Snap carries the legs to both ends of its piece), and the
+// leg from the point to the road counts at offroad_speed_kmh. Times are seconds, lengths metres.
+#pragma once
+
+#include "geo/config.h"
+#include "geo/spatial_index.h"
+#include "geo/study.h"
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace townsite {
+
+struct NetworkOptions {
+    double snap_tolerance_m = 0.5;   // vertices closer than this are one node
+    bool node_crossings = false;     // also join lines where they cross (data without shared vertices)
+    double fallback_speed_kmh = 30;  // for road classes the table does not know
+    double offroad_speed_kmh = 5;    // from a point to the road (walking)
+    double max_snap_m = 2000;        // farther from every road: unreachable
+    std::map<std::string, double> speeds_kmh;  // class -> speed; the config's entries over the built-in ones
+};
+
+// The built-in speeds (km/h): Chinese road classes by name and by administrative code, and OSM
+// highway=* values. 0 means "not for motor vehicles": such roads are left out of the graph.
+const std::map<std::string, double>& default_speeds_kmh();
+// Reads [network] of the config (every key checked); throws Error listing the problems.
+NetworkOptions network_options(const StudyConfig& config);
+
+constexpr double kUnreachable = std::numeric_limits<double>::infinity();
+
+struct RoadPiece {
+    std::uint32_t from = 0, to = 0;            // nodes at the piece's ends
+    std::uint32_t first_point = 0, points = 0; // its polyline in RoadGraph::points
+    double length_m = 0;                       // geodesic
+    double seconds = 0;                        // travel time end to end
+    std::int8_t direction = 0;                 // 0 both ways, +1 only from -> to, -1 only to -> from
+    std::uint32_t layer = 0, feature = 0;      // the road feature it comes from
+};
+
+struct Pt2 {
+    double x = 0, y = 0;
+};
+
+// Where a point meets the network, and the legs from it to the ends of its piece.
+struct Snap {
+    bool ok = false;           // false: no road within max_snap_m (snap_m says how far the nearest is)
+    double snap_m = kUnreachable;
+    std::uint32_t piece = 0;
+    double offset_m = 0;       // along the piece from its `from` node
+    double x = 0, y = 0;       // the point on the road
+    double offroad_s = 0;      // the leg from the point to the road
+
+    struct Leg {
+        std::uint32_t node;
+        double seconds, metres;
+    };
+    // Legs from the point to the nodes it can drive to (leaving) or from them to it (arriving).
+    std::vector<Leg> legs(const struct RoadGraph& g, bool leaving) const;
+};
+
+struct GraphReport {
+    std::size_t features = 0, lines = 0, multipart_lines = 0;
+    std::size_t nodes = 0, pieces = 0, arcs = 0;
+    std::size_t zero_length_dropped = 0, duplicates_dropped = 0, crossings_noded = 0;
+    std::size_t not_for_cars = 0, bad_speed_values = 0, oneway_unknown = 0;
+    std::map<std::string, std::size_t> unknown_classes;  // class -> features, driven at the fallback speed
+    bool class_mapped = false;
+    double total_km = 0;
+};
+
+struct RoadGraph {
+    std::vector<Pt2> nodes;        // working CRS
+    std::vector<RoadPiece> pieces;
+    std::vector<Pt2> points;       // polylines of the pieces
+    std::vector<double> along_m;   // geodesic distance from the piece's start at each of its points
+    // Forward and backward CSR: arcs out of node v are first_out[v] .. first_out[v+1].
+    std::vector<std::uint32_t> first_out, head, out_piece;
+    std::vector<double> out_s, out_m;
+    std::vector<std::uint32_t> first_in, tail, in_piece;
+    std::vector<double> in_s, in_m;
+    NetworkOptions options;
+    GraphReport report;
+    std::vector<std::string> layer_ids;  // per road feature: its id, for messages
+
+    Snap snap(double x, double y) const;
+    std::size_t node_count() const { return nodes.size(); }
+    std::vector<std::uint32_t> degree() const;  // undirected: pieces touching each node (loops twice)
+
+    // Filled by build_road_graph: segments of every piece, for snapping.
+    std::unique_ptr<SegmentIndex> index;
+    std::vector<std::uint32_t> segment_point;  // per indexed segment: index of its first point in `points`
+    std::unique_ptr<GeosContext> geos;
+    std::unique_ptr<Measure> measure;
+};
+
+// Builds the graph from every "roads" layer of the study. Throws Error when there are no roads.
+RoadGraph build_road_graph(const Study& study, const NetworkOptions& options, const Progress& progress = {});
+
+// Dijkstra over the CSR arrays, with buffers reused between runs (only touched labels are reset).
+// One Router per thread.
+class Router {
+public:
+    explicit Router(const RoadGraph& g);
+    // One-to-all from a point (forward) or all-to-one to a point (over the reversed arcs), stopping
+    // at max_s. Afterwards seconds_to / seconds_from give times to or from any other snapped point.
+    void run_from(const Snap& source, double max_s = kUnreachable);
+    void run_to(const Snap& target, double max_s = kUnreachable);
+    // From several points at once (the nearest of them wins), e.g. all facilities of a kind.
+    void run_from_many(const std::vector<Snap>& sources, bool reversed, double max_s = kUnreachable);
+
+    // The fastest route to or from another point: seconds, its length, and which seed it came from.
+    struct Reach {
+        double seconds = kUnreachable, metres = kUnreachable;
+        std::uint32_t origin = 0;
+    };
+    Reach to(const Snap& target) const { return combine(target, true); }      // after run_from
+    Reach from(const Snap& source) const { return combine(source, false); }   // after run_to
+    double seconds_to(const Snap& target) const { return to(target).seconds; }
+    double seconds_from(const Snap& source) const { return from(source).seconds; }
+    // Nodes reached by the last run (in the order first reached).
+    const std::vector<std::uint32_t>& touched() const { return m_touched; }
+    double node_seconds(std::uint32_t v) const { return m_stamp[v] == m_run ? m_s[v] : kUnreachable; }
+    double node_metres(std::uint32_t v) const { return m_stamp[v] == m_run ? m_m[v] : kUnreachable; }
+    // Which seed won at a node (run_from_many): the index into `sources`.
+    std::uint32_t node_origin(std::uint32_t v) const { return m_origin[v]; }
+
+private:
+    void run(const std::vector<std::array<double, 4>>& seeds, bool reversed, double max_s);
+    // Best route through the legs of `other`, or along a piece it shares with a seed.
+    Reach combine(const Snap& other, bool other_is_target) const;
+
+    const RoadGraph& m_g;
+    std::vector<double> m_s, m_m;
+    std::vector<std::uint32_t> m_stamp, m_origin;
+    std::uint32_t m_run = 0;
+    bool m_reversed = false;
+    std::vector<Snap> m_seeds;  // the points of the last run
+    std::multimap<std::uint32_t, std::uint32_t> m_seeds_on_piece;
+    std::vector<std::uint32_t> m_touched;
+};
+
+}  // namespace townsite

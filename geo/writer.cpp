@@ -1,0 +1,163 @@
+#include "geo/writer.h"
+
+#include "geo/error.h"
+
+#include <gdal_priv.h>
+#include <ogr_spatialref.h>
+#include <ogrsf_frmts.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+namespace townsite {
+
+namespace fs = std::filesystem;
+
+std::string driver_for_path(const std::string& path) {
+    std::string ext = fs::path(path).extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    if (ext == ".gpkg") return "GPKG";
+    if (ext == ".geojson" || ext == ".json") return "GeoJSON";
+    if (ext == ".fgb") return "FlatGeobuf";
+    if (ext == ".csv") return "CSV";
+    if (ext == ".xlsx") return "XLSX";
+    if (ext == ".shp") return "ESRI Shapefile";
+    if (ext == ".sqlite") return "SQLite";
+    if (ext == ".gml") return "GML";
+    if (ext == ".kml") return "KML";
+    return "";
+}
+
+namespace {
+
+// The same file, whatever the spelling of its path; false when either does not exist.
+bool same_file(const std::string& a, const std::string& b) {
+    std::error_code ec;
+    return fs::equivalent(a, b, ec);
+}
+
+}  // namespace
+
+OutputDataset::OutputDataset(std::string path, const Study& study, OutputOptions options)
+    : m_path(std::move(path)), m_study(study), m_options(std::move(options)) {
+    m_driver = m_options.format.empty() ? driver_for_path(m_path) : m_options.format;
+    if (m_driver.empty())
+        throw Error("cannot tell the output format from the name \"" + m_path + "\"")
+            .with_hint("give a name ending in .gpkg, .geojson, .fgb, .csv, .xlsx or .shp, or say -f GPKG.");
+    GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(m_driver.c_str());
+    if (!drv || !drv->GetMetadataItem(GDAL_DCAP_CREATE))
+        throw Error("GDAL has no driver \"" + m_driver + "\" that can create datasets")
+            .with_hint("use -f with a vector driver GDAL lists under `ogrinfo --formats`, e.g. GPKG or GeoJSON.");
+    for (const auto& src : study.config.layers)
+        if (same_file(m_path, src.resolved) || fs::path(m_path).lexically_normal() == fs::path(src.resolved).lexically_normal())
+            throw Error("the output " + m_path + " is one of the study's inputs (layer role \"" + src.role + "\")")
+                .with_hint("write the results somewhere else: townsite never writes to its inputs.");
+    if (fs::exists(m_path) && !m_options.overwrite)
+        throw Error("the output " + m_path + " exists already")
+            .with_hint("add --overwrite to replace it, or choose another name.");
+    if (!m_path.empty() && fs::path(m_path).has_parent_path()) fs::create_directories(fs::path(m_path).parent_path());
+
+    const fs::path p(m_path);
+    std::string tmp_name = ".";  // built step by step: GCC 12 warns falsely (-Wrestrict) on one long concatenation
+    tmp_name += p.stem().string();
+    tmp_name += ".tmp-" + std::to_string(getpid());
+    tmp_name += p.extension().string();
+    m_tmp = (p.parent_path() / tmp_name).string();
+    fs::remove_all(m_tmp);
+    m_ds.reset(drv->Create(m_tmp.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    if (!m_ds) throw Error("cannot create " + m_path + ": " + gdal_last_error()).with_hint("check that the folder is writable.");
+
+    if (!m_options.target_crs.empty() && m_options.target_crs != "working") {
+        OGRSpatialReference work, target;
+        work.SetFromUserInput(study.crs.definition.c_str());
+        work.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        if (target.SetFromUserInput(m_options.target_crs.c_str()) != OGRERR_NONE)
+            throw Error("-t_srs \"" + m_options.target_crs + "\" is not a CRS GDAL knows").with_hint("write an EPSG code such as EPSG:4326.");
+        target.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        m_ct.reset(OGRCreateCoordinateTransformation(&work, &target));
+    }
+}
+
+void OutputDataset::Closer::operator()(GDALDataset* ds) const { GDALClose(ds); }
+void OutputDataset::CtDeleter::operator()(OGRCoordinateTransformation* ct) const { OGRCoordinateTransformation::DestroyCT(ct); }
+
+OutputDataset::~OutputDataset() {
+    if (m_committed) return;
+    m_ds.reset();
+    std::error_code ec;
+    fs::remove_all(m_tmp, ec);  // an interrupted write leaves nothing behind and the old output as it was
+}
+
+OutputLayer& OutputDataset::layer(const std::string& name, OGRwkbGeometryType type, const std::vector<OutField>& fields) {
+    if (m_in_transaction) m_ds->CommitTransaction(), m_in_transaction = false;
+    OGRSpatialReference srs;
+    if (m_ct) srs = *m_ct->GetTargetCS();
+    else srs.SetFromUserInput(m_study.crs.definition.c_str());
+    srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    CPLStringList options;
+    if (m_driver == "GPKG") options.SetNameValue("FID", "fid");
+    if (m_driver == "CSV" && type == wkbNone) options.SetNameValue("GEOMETRY", "");
+    OGRLayer* l = m_ds->CreateLayer(name.c_str(), type == wkbNone ? nullptr : &srs, type, options.List());
+    if (!l) throw Error("cannot create the layer \"" + name + "\" in " + m_path + ": " + gdal_last_error());
+    for (const auto& f : fields) {
+        OGRFieldDefn fd(f.name.c_str(), f.type);
+        if (!f.alias.empty()) fd.SetAlternativeName(f.alias.c_str());
+        if (l->CreateField(&fd) != OGRERR_NONE)
+            throw Error("cannot create the field \"" + f.name + "\" in " + m_path + ": " + gdal_last_error());
+    }
+    if (m_ds->TestCapability(ODsCTransactions) && m_ds->StartTransaction() == OGRERR_NONE) m_in_transaction = true;
+    auto out = std::make_unique<OutputLayer>();
+    out->m_layer = l;
+    out->m_owner = this;
+    out->m_fields = fields;
+    m_layers.push_back(std::move(out));
+    return *m_layers.back();
+}
+
+void OutputLayer::add(const std::vector<FieldValue>& values, const GEOSGeometry* geom) {
+    OGRFeature f(m_layer->GetLayerDefn());
+    for (std::size_t i = 0; i < values.size() && i < m_fields.size(); ++i) {
+        const int idx = int(i);
+        if (const auto* n = std::get_if<std::int64_t>(&values[i])) f.SetField(idx, static_cast<GIntBig>(*n));
+        else if (const auto* d = std::get_if<double>(&values[i])) {
+            if (std::isfinite(*d)) f.SetField(idx, *d);
+            else f.SetFieldNull(idx);
+        } else if (const auto* s = std::get_if<std::string>(&values[i])) f.SetField(idx, s->c_str());
+        else f.SetFieldNull(idx);
+    }
+    if (geom) {
+        const GeosContext& geos = *m_owner->m_study.geos;
+        GEOSWKBWriter* w = GEOSWKBWriter_create_r(geos.get());
+        size_t size = 0;
+        unsigned char* wkb = GEOSWKBWriter_write_r(geos.get(), w, geom, &size);
+        GEOSWKBWriter_destroy_r(geos.get(), w);
+        OGRGeometry* g = nullptr;
+        OGRGeometryFactory::createFromWkb(wkb, nullptr, &g, size);
+        GEOSFree_r(geos.get(), wkb);
+        if (g && m_owner->m_ct) g->transform(m_owner->m_ct.get());
+        if (g) {
+            const OGRwkbGeometryType want = wkbFlatten(m_layer->GetGeomType());
+            if (want == wkbMultiPolygon && wkbFlatten(g->getGeometryType()) == wkbPolygon) g = OGRGeometryFactory::forceToMultiPolygon(g);
+            if (want == wkbMultiLineString && wkbFlatten(g->getGeometryType()) == wkbLineString) g = OGRGeometryFactory::forceToMultiLineString(g);
+        }
+        f.SetGeometryDirectly(g);
+    }
+    if (m_layer->CreateFeature(&f) != OGRERR_NONE)
+        throw Error("cannot write to " + m_owner->m_path + ", layer \"" + m_layer->GetName() + "\": " + gdal_last_error());
+    ++m_count;
+}
+
+void OutputDataset::commit() {
+    if (m_in_transaction) m_ds->CommitTransaction(), m_in_transaction = false;
+    CPLErrorReset();
+    m_ds.reset();
+    if (CPLGetLastErrorType() >= CE_Failure) throw Error("cannot finish writing " + m_path + ": " + gdal_last_error());
+    std::error_code ec;
+    fs::remove_all(m_path, ec);
+    fs::rename(m_tmp, m_path);
+    m_committed = true;
+}
+
+}  // namespace townsite

@@ -1,0 +1,86 @@
+// Writing results: the only code besides layer.cpp that touches a dataset, and the only code that
+// writes one. Everything is written to a temporary file beside the target and renamed into place
+// by commit(), so an interrupted run leaves what was there before; a target that is one of the
+// study's inputs is refused.
+//
+//   OutputDataset out("out/access.gpkg", "", study, {.overwrite = true});
+//   OutputLayer& towns = out.layer("towns", wkbPoint, {{"id", OFTString}, {"travel_min", OFTReal}});
+//   towns.add({std::string("220122100"), 12.5}, point_in_working_crs);
+//   out.commit();
+#pragma once
+
+#include "geo/layer.h"
+#include "geo/study.h"
+
+#include <ogr_core.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+class GDALDataset;
+class OGRLayer;
+class OGRCoordinateTransformation;
+
+namespace townsite {
+
+struct OutField {
+    std::string name;
+    OGRFieldType type;
+    std::string alias;  // shown by QGIS instead of the name (GeoPackage: gpkg_data_columns)
+};
+
+struct OutputOptions {
+    std::string format;                  // GDAL driver short name; empty: from the file extension
+    std::string target_crs = "EPSG:4326";  // CRS of the written geometries ("" or "working": the study's)
+    bool overwrite = false;
+};
+
+class OutputLayer {
+public:
+    // values: one per field, in order; a NaN double is written as null. geom: working CRS, may be null.
+    void add(const std::vector<FieldValue>& values, const GEOSGeometry* geom);
+    std::size_t count() const { return m_count; }
+
+private:
+    friend class OutputDataset;
+    OGRLayer* m_layer = nullptr;
+    class OutputDataset* m_owner = nullptr;
+    std::vector<OutField> m_fields;
+    std::size_t m_count = 0;
+};
+
+class OutputDataset {
+public:
+    OutputDataset(std::string path, const Study& study, OutputOptions options);
+    ~OutputDataset();
+    OutputDataset(const OutputDataset&) = delete;
+    OutputDataset& operator=(const OutputDataset&) = delete;
+
+    OutputLayer& layer(const std::string& name, OGRwkbGeometryType type, const std::vector<OutField>& fields);
+    void commit();
+    const std::string& path() const { return m_path; }
+    const std::string& driver() const { return m_driver; }
+
+private:
+    friend class OutputLayer;
+    std::string m_path, m_tmp, m_driver;
+    const Study& m_study;
+    OutputOptions m_options;
+    struct Closer {
+        void operator()(GDALDataset* ds) const;  // GDALClose
+    };
+    struct CtDeleter {
+        void operator()(OGRCoordinateTransformation* ct) const;
+    };
+    std::unique_ptr<GDALDataset, Closer> m_ds;
+    std::unique_ptr<OGRCoordinateTransformation, CtDeleter> m_ct;
+    std::vector<std::unique_ptr<OutputLayer>> m_layers;
+    bool m_committed = false;
+    bool m_in_transaction = false;
+};
+
+// The GDAL driver for a file name's extension (.gpkg, .geojson, .fgb, .csv, .xlsx, .shp, ...), or "".
+std::string driver_for_path(const std::string& path);
+
+}  // namespace townsite

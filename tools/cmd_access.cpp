@@ -1,0 +1,204 @@
+// townsite access [CONFIG] [-o FILE]: travel times of towns and villages, catchments, E2SFCA,
+// isochrones and road problems, written as layers.
+#include "analysis/access.h"
+#include "geo/error.h"
+#include "geo/writer.h"
+#include "tools/command.h"
+
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+
+namespace townsite::tools {
+
+namespace {
+
+struct AccessArgs {
+    std::string config;
+    OutputArgs out;
+};
+
+std::string fmt(double v, int decimals = 1) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+
+std::string threshold_name(double minutes) { return "pop_" + fmt(minutes, 0) + "min"; }
+
+GeomPtr point(const GeosContext& geos, double x, double y) { return geos.own(GEOSGeom_createPointFromXY_r(geos.get(), x, y)); }
+
+void print_graph_report(const GraphReport& r, std::ostream& os) {
+    os << "Road graph: " << r.features << " road features, " << r.nodes << " nodes, " << r.pieces << " edges ("
+       << r.arcs << " one-way arcs), " << fmt(r.total_km, 0) << " km\n";
+    if (r.multipart_lines) os << "  " << r.multipart_lines << " multi-part lines split into their parts\n";
+    if (r.zero_length_dropped) os << "  " << r.zero_length_dropped << " zero-length lines dropped\n";
+    if (r.duplicates_dropped) os << "  " << r.duplicates_dropped << " duplicated stretches dropped (the first kept)\n";
+    if (r.crossings_noded) os << "  " << r.crossings_noded << " crossings joined (node_crossings = true)\n";
+    if (r.not_for_cars) os << "  " << r.not_for_cars << " roads not for motor vehicles left out (speed 0)\n";
+    if (r.bad_speed_values) os << "  warning: " << r.bad_speed_values << " roads with a speed_kmh of zero, negative or over 200 use their class speed\n";
+    if (r.oneway_unknown) os << "  warning: " << r.oneway_unknown << " roads with an unknown oneway value are driven both ways\n";
+    for (const auto& [cls, n] : r.unknown_classes)
+        os << "  warning: " << n << " roads of unknown class \"" << cls
+           << "\" use the fallback speed. Fix: give the class a speed in [network.speeds], e.g. \"" << cls << "\" = 40.\n";
+}
+
+}  // namespace
+
+void add_access(CLI::App& app, const Globals& globals, Runner& run) {
+    auto args = std::make_shared<AccessArgs>();
+    CLI::App* cmd = app.add_subcommand("access", "Travel times, catchments, service access, isochrones and road problems");
+    cmd->add_option("CONFIG", args->config, "Study config (TOML); default: the bundled sample");
+    add_output_options(cmd, args->out, "townsite_access.gpkg");
+    cmd->footer("Writes the layers towns, villages, isochrones, road_dead_ends, road_components and\n"
+                "towns_without_seat_route. Options in the config: [network] (speeds, snapping) and [access].\n"
+                "Examples:\n"
+                "  townsite access -o out/access.gpkg --overwrite          # the bundled sample\n"
+                "  townsite access my.toml -o access.fgb -t_srs EPSG:4490");
+    cmd->callback([args, &globals, &run] {
+        run = [args, &globals] {
+            StepTimer timer(globals);
+            const Progress progress = globals.make_progress();
+            const StudyConfig config = load_config(config_or_sample(args->config));
+            const NetworkOptions net = network_options(config);
+            const AccessOptions opt = access_options(config);
+            const Study study = load_study(config, progress.slice(0, 0.2));
+            if (!study.usable())
+                throw Error("the study has layers with errors").with_file(config.path).with_hint("run `townsite inspect` on it and fix what it lists.");
+            timer.done("load the study");
+            for (const Layer* l : study.role("roads"))
+                if (!l->has_field("class") && !l->has_field("speed_kmh"))
+                    throw Error("the roads have neither a class nor a speed field, so every travel time would be a guess")
+                        .with_file(l->info.source)
+                        .with_layer(l->info.layer_name)
+                        .with_hint("map class (or speed_kmh) in [layers.roads.fields] of " + config.path + ".");
+            const RoadGraph graph = build_road_graph(study, net, progress.slice(0.2, 0.3));
+            timer.done("build the road graph");
+            const AccessResult res = compute_access(study, graph, opt, progress.slice(0.3, 0.9));
+            timer.done("compute access");
+
+            OutputDataset out(args->out.path, study, {args->out.format, args->out.t_srs, args->out.overwrite});
+            const GeosContext& geos = *study.geos;
+            // towns
+            std::vector<OutField> tf = {{"id", OFTString, "编码 id"},           {"name", OFTString, "名称 name"},
+                                        {"kind", OFTString, "类型 kind"},       {"county", OFTString, "县 county"},
+                                        {"population", OFTReal, "人口 population"}, {"snap_m", OFTReal, "距道路 m"},
+                                        {"reachable", OFTInteger, "可达 reachable"},
+                                        {"county_seat_min", OFTReal, "至县城 min"}, {"county_seat_km", OFTReal, "至县城 km"},
+                                        {"prefecture_seat_min", OFTReal, "至市(州)政府 min"},
+                                        {"prefecture_seat_km", OFTReal, "至市(州)政府 km"},
+                                        {"nearest_prefecture", OFTString, "最近市(州) nearest prefecture"},
+                                        {"nearest_prefecture_min", OFTReal, "至最近市(州) min"},
+                                        {"nearest_prefecture_km", OFTReal, "至最近市(州) km"},
+                                        {"metro_core_min", OFTReal, "至长春核心区 min"}, {"metro_core_km", OFTReal, "至长春核心区 km"},
+                                        {"no_route_to_seat", OFTInteger, "无路通县城 no route to county seat"}};
+            for (const auto& k : res.facility_kinds) tf.push_back({k + "_min", OFTReal, "至最近 " + k + " min"});
+            for (const auto& k : res.facility_kinds) tf.push_back({k + "_e2sfca", OFTReal, k + " E2SFCA"});
+            for (double th : opt.thresholds_min) tf.push_back({threshold_name(th), OFTReal, fmt(th, 0) + " 分钟内人口 population"});
+            OutputLayer& towns = out.layer("towns", wkbPoint, tf);
+            OutputLayer& no_route = out.layer("towns_without_seat_route", wkbPoint,
+                                              {{"id", OFTString, "编码 id"}, {"name", OFTString, "名称 name"}, {"county", OFTString, "县 county"},
+                                               {"reason", OFTString, "原因 reason"}});
+            std::size_t i = 0;
+            for (const Layer* l : res.town_layers)
+                for (const Feature& f : l->features) {
+                    const TownAccess& t = res.towns[i++];
+                    std::vector<FieldValue> v = {f.id, l->text(f, "name"), l->text(f, "kind"), l->text(f, "county"),
+                                                 l->number(f, "population").value_or(NAN), t.snap.snap_m,
+                                                 std::int64_t(t.snap.ok), t.county_seat_min, t.county_seat_km,
+                                                 t.prefecture_seat_min, t.prefecture_seat_km, t.nearest_prefecture,
+                                                 t.nearest_prefecture_seat_min, t.nearest_prefecture_seat_km, t.metro_core_min,
+                                                 t.metro_core_km, std::int64_t(t.no_route_to_seat)};
+                    for (const auto& k : res.facility_kinds) v.push_back(t.facility_min.count(k) ? t.facility_min.at(k) : NAN);
+                    for (const auto& k : res.facility_kinds) v.push_back(t.e2sfca.count(k) ? t.e2sfca.at(k) : NAN);
+                    for (std::size_t th = 0; th < opt.thresholds_min.size(); ++th) v.push_back(t.catchment_pop[th]);
+                    towns.add(v, f.geom.get());
+                    if (t.no_route_to_seat || !t.snap.ok)
+                        no_route.add({f.id, l->text(f, "name"), l->text(f, "county"),
+                                      std::string(t.snap.ok ? "no road route to the county seat"
+                                                            : "farther than max_snap_m from every road")},
+                                     f.geom.get());
+                }
+            // villages
+            std::vector<OutField> vf = {{"id", OFTString, "编码 id"},         {"name", OFTString, "名称 name"},
+                                        {"town", OFTString, "所属镇 town"},   {"population", OFTReal, "人口 population"},
+                                        {"snap_m", OFTReal, "距道路 m"},      {"reachable", OFTInteger, "可达 reachable"},
+                                        {"nearest_town", OFTString, "最近镇 nearest town"},
+                                        {"nearest_town_min", OFTReal, "至最近镇 min"}, {"own_town_min", OFTReal, "至所属镇 min"}};
+            for (const auto& k : res.facility_kinds) vf.push_back({k + "_min", OFTReal, "至最近 " + k + " min"});
+            for (const auto& k : res.facility_kinds) vf.push_back({k + "_e2sfca", OFTReal, k + " E2SFCA"});
+            OutputLayer& villages = out.layer("villages", wkbPoint, vf);
+            i = 0;
+            for (const Layer* l : res.village_layers)
+                for (const Feature& f : l->features) {
+                    const VillageAccess& a = res.villages[i++];
+                    std::vector<FieldValue> v = {f.id, l->text(f, "name"), l->text(f, "town"), l->number(f, "population").value_or(NAN),
+                                                 a.snap.snap_m, std::int64_t(a.snap.ok), a.nearest_town, a.nearest_town_min,
+                                                 a.own_town_min};
+                    for (const auto& k : res.facility_kinds) v.push_back(a.facility_min.count(k) ? a.facility_min.at(k) : NAN);
+                    for (const auto& k : res.facility_kinds) v.push_back(a.e2sfca.count(k) ? a.e2sfca.at(k) : NAN);
+                    villages.add(v, f.geom.get());
+                }
+            OutputLayer& iso = out.layer("isochrones", wkbMultiPolygon,
+                                         {{"origin_role", OFTString, "起点类型 origin role"}, {"origin_id", OFTString, "起点 origin id"},
+                                          {"origin_name", OFTString, "起点名称 origin"}, {"minutes", OFTReal, "分钟 minutes"},
+                                          {"area_km2", OFTReal, "面积 km²"}, {"road_km", OFTReal, "可达道路 km"}});
+            for (const Isochrone& x : res.isochrones)
+                iso.add({x.origin_role, x.origin_id, x.origin_name, x.minutes, x.area_km2, x.road_km}, x.polygon.get());
+            OutputLayer& dead = out.layer("road_dead_ends", wkbPoint,
+                                          {{"node", OFTInteger64, "节点 node"}, {"road_id", OFTString, "道路 road id"},
+                                           {"nearest_settlement_m", OFTReal, "距最近居民点 m"}});
+            for (const DeadEnd& d : res.dead_ends)
+                dead.add({std::int64_t(d.node), d.road_id, d.nearest_settlement_m}, point(geos, d.x, d.y).get());
+            OutputLayer& comps = out.layer("road_components", wkbMultiLineString,
+                                           {{"component", OFTInteger, "连通分量 component"}, {"main", OFTInteger, "主网 main network"},
+                                            {"length_km", OFTReal, "长度 km"}, {"towns", OFTInteger, "镇数 towns"},
+                                            {"town_ids", OFTString, "镇 town ids"}, {"villages", OFTInteger, "村数 villages"}});
+            for (const Component& c : res.components) {
+                std::vector<GEOSGeometry*> parts;
+                for (std::uint32_t p : c.pieces) {
+                    const RoadPiece& piece = graph.pieces[p];
+                    GEOSCoordSequence* seq = GEOSCoordSeq_create_r(geos.get(), piece.points, 2);
+                    for (std::uint32_t k = 0; k < piece.points; ++k)
+                        GEOSCoordSeq_setXY_r(geos.get(), seq, k, graph.points[piece.first_point + k].x, graph.points[piece.first_point + k].y);
+                    parts.push_back(GEOSGeom_createLineString_r(geos.get(), seq));
+                }
+                GeomPtr ml = geos.own(GEOSGeom_createCollection_r(geos.get(), GEOS_MULTILINESTRING, parts.data(), unsigned(parts.size())));
+                std::string ids;
+                for (std::size_t k = 0; k < c.towns.size() && k < 20; ++k) ids += (k ? "," : "") + c.towns[k];
+                if (c.towns.size() > 20) ids += ",…";
+                comps.add({std::int64_t(c.rank), std::int64_t(c.rank == 1), c.length_km, std::int64_t(c.towns.size()), ids,
+                           std::int64_t(c.villages)},
+                          ml.get());
+            }
+            out.commit();
+            timer.done("write " + args->out.path);
+
+            if (!globals.quiet) {
+                std::ostream& os = std::cout;
+                print_graph_report(graph.report, os);
+                os << "Towns: " << res.towns.size() << " (" << res.unreachable_towns << " farther than " << fmt(net.max_snap_m, 0)
+                   << " m from every road), villages: " << res.villages.size() << " (" << res.unreachable_villages
+                   << " unreachable), facilities unreachable: " << res.unreachable_facilities << "\n";
+                for (const auto& [what, m] : res.unreachable_examples) os << "  unreachable: " << what << ", " << fmt(m, 0) << " m from the nearest road\n";
+                std::size_t without_route = 0;
+                for (const auto& t : res.towns) without_route += t.no_route_to_seat;
+                os << "Towns with no road route to their county seat: " << without_route << "\n";
+                os << "Road network: " << res.components.size() << " connected pieces";
+                if (!res.components.empty())
+                    os << " (main " << fmt(res.components.front().length_km, 0) << " km; " << res.components.size() - 1
+                       << " not joined to it)";
+                os << ", " << res.dead_ends.size() << " dead ends\n";
+                for (const auto& s : res.facility_summary)
+                    os << "Facilities \"" << s.kind << "\": " << s.facilities << " (" << s.with_capacity << " with capacity); population with none within "
+                       << fmt(opt.e2sfca_catchment_min, 0) << " min: " << fmt(s.unserved_population, 0) << "\n";
+                os << "Isochrones: " << res.isochrones.size() << "\n";
+                for (const auto& n : res.notes) os << "note: " << n << "\n";
+                os << "Wrote " << out.path() << " (" << out.driver() << ")\n";
+            }
+            return kOk;
+        };
+    });
+}
+
+}  // namespace townsite::tools

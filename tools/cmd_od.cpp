@@ -1,0 +1,136 @@
+// townsite od [CONFIG] --from ROLE --to ROLE [-o FILE] [--nearest K]: an origin-destination matrix
+// of travel times (minutes) and route lengths (km) on the road network.
+#include "analysis/access.h"
+#include "geo/error.h"
+#include "geo/writer.h"
+#include "tools/command.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <iostream>
+#include <thread>
+
+namespace townsite::tools {
+
+namespace {
+
+struct OdArgs {
+    std::string config, from, to;
+    std::size_t nearest = 0;
+    OutputArgs out;
+};
+
+struct Place {
+    std::string id;
+    Snap snap;
+};
+
+const std::vector<std::string> kRoles = {"towns", "villages", "city_cores", "facilities", "county_seats", "prefecture_seats"};
+
+std::vector<Place> places(const Study& study, const RoadGraph& g, const std::string& role) {
+    std::vector<Place> out;
+    if (role == "county_seats" || role == "prefecture_seats") {
+        for (const Seat& s : admin_seats(study, role == "county_seats" ? "counties" : "prefectures")) out.push_back({s.id, g.snap(s.x, s.y)});
+        return out;
+    }
+    GEOSContextHandle_t ctx = study.geos->get();
+    for (const Layer* l : study.role(role))
+        for (const Feature& f : l->features) {
+            double x = 0, y = 0;
+            if (GEOSGeomTypeId_r(ctx, f.geom.get()) == GEOS_POINT) {
+                GEOSGeomGetX_r(ctx, f.geom.get(), &x);
+                GEOSGeomGetY_r(ctx, f.geom.get(), &y);
+            } else {
+                GeomPtr p = study.geos->own(GEOSPointOnSurface_r(ctx, f.geom.get()));
+                GEOSGeomGetX_r(ctx, p.get(), &x);
+                GEOSGeomGetY_r(ctx, p.get(), &y);
+            }
+            out.push_back({f.id, g.snap(x, y)});
+        }
+    return out;
+}
+
+struct Cell {
+    std::uint32_t to;
+    double seconds, metres;
+};
+
+}  // namespace
+
+void add_od(CLI::App& app, const Globals& globals, Runner& run) {
+    auto args = std::make_shared<OdArgs>();
+    CLI::App* cmd = app.add_subcommand("od", "Origin-destination matrix of travel times on the road network");
+    cmd->add_option("CONFIG", args->config, "Study config (TOML); default: the bundled sample");
+    cmd->add_option("--from", args->from, "Origins: a point role")->required()->check(CLI::IsMember(kRoles));
+    cmd->add_option("--to", args->to, "Destinations: a point role")->required()->check(CLI::IsMember(kRoles));
+    cmd->add_option("--nearest", args->nearest, "Keep only each origin's K fastest destinations");
+    add_output_options(cmd, args->out, "townsite_od.csv");
+    cmd->footer("Rows: from_id, to_id, minutes, km; unreachable pairs are kept with empty minutes and km.\n"
+                "Roles: towns, villages, city_cores, facilities, county_seats, prefecture_seats.\n"
+                "Examples:\n"
+                "  townsite od --from towns --to county_seats -o od.csv --overwrite\n"
+                "  townsite od --from villages --to facilities --nearest 3 -o nearest.xlsx");
+    cmd->callback([args, &globals, &run] {
+        run = [args, &globals] {
+            StepTimer timer(globals);
+            const Progress progress = globals.make_progress();
+            const StudyConfig config = load_config(config_or_sample(args->config));
+            const NetworkOptions net = network_options(config);
+            const Study study = load_study(config, progress.slice(0, 0.1));
+            if (!study.usable())
+                throw Error("the study has layers with errors").with_file(config.path).with_hint("run `townsite inspect` on it and fix what it lists.");
+            const RoadGraph graph = build_road_graph(study, net, progress.slice(0.1, 0.2));
+            const std::vector<Place> from = places(study, graph, args->from), to = places(study, graph, args->to);
+            timer.done("load and build the graph");
+
+            std::vector<Snap> to_snaps;
+            for (const auto& p : to) to_snaps.push_back(p.snap);
+            std::vector<std::vector<Cell>> rows(from.size());
+            std::atomic<std::size_t> next{0};
+            auto work = [&](bool report) {
+                Router router(graph);
+                for (std::size_t i = next++; i < from.size(); i = next++) {
+                    if (report && (i & 15) == 0) progress.slice(0.2, 0.9)(double(i) / from.size(), "od matrix");
+                    auto& row = rows[i];
+                    row.reserve(to.size());
+                    if (from[i].snap.ok) router.run_from(from[i].snap);
+                    for (std::uint32_t j = 0; j < to.size(); ++j) {
+                        const Router::Reach r = from[i].snap.ok ? router.to(to_snaps[j]) : Router::Reach{};
+                        row.push_back({j, r.seconds, r.metres});
+                    }
+                    if (args->nearest > 0 && row.size() > args->nearest) {
+                        std::stable_sort(row.begin(), row.end(), [](const Cell& a, const Cell& b) { return a.seconds < b.seconds; });
+                        row.resize(args->nearest);
+                    }
+                }
+            };
+            const unsigned threads = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+            std::vector<std::thread> pool;
+            for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, false);
+            work(true);
+            for (auto& t : pool) t.join();
+            timer.done("route");
+
+            OutputDataset out(args->out.path, study, {args->out.format, "", args->out.overwrite});
+            OutputLayer& table = out.layer("od", wkbNone,
+                                           {{"from_id", OFTString, "起点 from"}, {"to_id", OFTString, "终点 to"},
+                                            {"minutes", OFTReal, "时间 minutes"}, {"km", OFTReal, "距离 km"}});
+            std::size_t unreachable = 0;
+            for (std::size_t i = 0; i < rows.size(); ++i)
+                for (const Cell& c : rows[i]) {
+                    const bool ok = std::isfinite(c.seconds);
+                    unreachable += !ok;
+                    table.add({from[i].id, to[c.to].id, ok ? c.seconds / 60 : NAN, ok ? c.metres / 1000 : NAN}, nullptr);
+                }
+            out.commit();
+            timer.done("write " + args->out.path);
+            if (!globals.quiet)
+                std::cout << "Wrote " << table.count() << " pairs (" << unreachable << " unreachable, kept with empty values) to "
+                          << out.path() << "\n";
+            return kOk;
+        };
+    });
+}
+
+}  // namespace townsite::tools
