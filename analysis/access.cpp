@@ -204,7 +204,7 @@ void isochrone(const RoadGraph& g, const Router& r, const Snap& source, double m
     };
     std::set<std::uint32_t> pieces;
     for (std::uint32_t v : r.touched())
-        for (std::uint32_t a = g.first_out[v]; a < g.first_out[v + 1]; ++a) pieces.insert(g.out_piece[a]);
+        for (std::uint32_t a = g.first_out[v]; a < g.first_out[v + 1]; ++a) pieces.insert(g.out_arcs[a].piece);
     for (std::uint32_t pi : pieces) {
         const RoadPiece& p = g.pieces[pi];
         const double speed = p.seconds > 0 ? p.length_m / p.seconds : 0;

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-#include <queue>
 #include <unordered_map>
 
 namespace townsite {
@@ -88,8 +87,8 @@ NetworkOptions network_options(const StudyConfig& config) {
     return opt;
 }
 
-std::vector<Snap::Leg> Snap::legs(const RoadGraph& g, bool leaving) const {
-    std::vector<Leg> out;
+Snap::Legs Snap::legs(const RoadGraph& g, bool leaving) const {
+    Legs out;
     if (!ok) return out;
     const RoadPiece& p = g.pieces[piece];
     const double to_from_m = offset_m, to_to_m = p.length_m - offset_m;
@@ -97,8 +96,8 @@ std::vector<Snap::Leg> Snap::legs(const RoadGraph& g, bool leaving) const {
     // Leaving toward `from` goes against the piece; arriving from `from` goes with it.
     const bool toward_from_ok = leaving ? p.direction != +1 : p.direction != -1;
     const bool toward_to_ok = leaving ? p.direction != -1 : p.direction != +1;
-    if (toward_from_ok) out.push_back({p.from, offroad_s + to_from_m * per_m, snap_m + to_from_m});
-    if (toward_to_ok) out.push_back({p.to, offroad_s + to_to_m * per_m, snap_m + to_to_m});
+    if (toward_from_ok) out.leg[out.n++] = {p.from, offroad_s + to_from_m * per_m, snap_m + to_from_m};
+    if (toward_to_ok) out.leg[out.n++] = {p.to, offroad_s + to_to_m * per_m, snap_m + to_to_m};
     return out;
 }
 
@@ -255,12 +254,11 @@ private:
 };
 
 void build_csr(std::size_t n, const std::vector<RoadPiece>& pieces, bool backward, std::vector<std::uint32_t>& first,
-               std::vector<std::uint32_t>& other, std::vector<std::uint32_t>& piece_of, std::vector<double>& secs,
-               std::vector<double>& metres) {
-    struct Arc {
+               std::vector<RoadGraph::Arc>& out) {
+    struct Raw {
         std::uint32_t tail, head, piece;
     };
-    std::vector<Arc> arcs;
+    std::vector<Raw> arcs;
     for (std::uint32_t i = 0; i < pieces.size(); ++i) {
         const RoadPiece& p = pieces[i];
         if (p.direction != -1) arcs.push_back({p.from, p.to, i});
@@ -268,20 +266,13 @@ void build_csr(std::size_t n, const std::vector<RoadPiece>& pieces, bool backwar
     }
     if (backward)
         for (auto& a : arcs) std::swap(a.tail, a.head);
-    std::stable_sort(arcs.begin(), arcs.end(), [](const Arc& a, const Arc& b) { return a.tail < b.tail; });
+    std::stable_sort(arcs.begin(), arcs.end(), [](const Raw& a, const Raw& b) { return a.tail < b.tail; });
     first.assign(n + 1, 0);
     for (const auto& a : arcs) ++first[a.tail + 1];
     std::partial_sum(first.begin(), first.end(), first.begin());
-    other.resize(arcs.size());
-    piece_of.resize(arcs.size());
-    secs.resize(arcs.size());
-    metres.resize(arcs.size());
-    for (std::size_t i = 0; i < arcs.size(); ++i) {
-        other[i] = arcs[i].head;
-        piece_of[i] = arcs[i].piece;
-        secs[i] = pieces[arcs[i].piece].seconds;
-        metres[i] = pieces[arcs[i].piece].length_m;
-    }
+    out.resize(arcs.size());
+    for (std::size_t i = 0; i < arcs.size(); ++i)
+        out[i] = {arcs[i].head, arcs[i].piece, pieces[arcs[i].piece].seconds, pieces[arcs[i].piece].length_m};
 }
 
 }  // namespace
@@ -419,8 +410,8 @@ RoadGraph build_road_graph(const Study& study, const NetworkOptions& options, co
     progress(0.7, "road graph: arcs");
 
     // 4. CSR both ways, and the segment index for snapping.
-    build_csr(g.nodes.size(), g.pieces, false, g.first_out, g.head, g.out_piece, g.out_s, g.out_m);
-    build_csr(g.nodes.size(), g.pieces, true, g.first_in, g.tail, g.in_piece, g.in_s, g.in_m);
+    build_csr(g.nodes.size(), g.pieces, false, g.first_out, g.out_arcs);
+    build_csr(g.nodes.size(), g.pieces, true, g.first_in, g.in_arcs);
     g.index = std::make_unique<SegmentIndex>(*g.geos);
     for (std::uint32_t i = 0; i < g.pieces.size(); ++i) {
         const RoadPiece& p = g.pieces[i];
@@ -433,64 +424,114 @@ RoadGraph build_road_graph(const Study& study, const NetworkOptions& options, co
     g.index->build();
     rep.nodes = g.nodes.size();
     rep.pieces = g.pieces.size();
-    rep.arcs = g.head.size();
+    rep.arcs = g.out_arcs.size();
     progress(1.0, "road graph");
     return g;
 }
 
 // ------------------------------------------------------------------------------------------ Router
 
-Router::Router(const RoadGraph& g)
-    : m_g(g), m_s(g.node_count()), m_m(g.node_count()), m_stamp(g.node_count(), 0), m_origin(g.node_count(), 0) {}
+Router::Router(const RoadGraph& g) : m_g(g), m_label(g.node_count(), Label{0, 0, 0, 0, 0, 0}) { m_heap.reserve(1024); }
+
+namespace {
+constexpr std::uint32_t kSettled = UINT32_MAX;
+constexpr std::uint32_t kOutside = UINT32_MAX - 1;  // touched in this run, not in the heap
+constexpr std::uint32_t kArity = 4;
+}  // namespace
+
+void Router::sift_up(std::uint32_t i) {
+    const std::uint32_t v = m_heap[i];
+    const double key = m_label[v].s;
+    while (i > 0) {
+        const std::uint32_t parent = (i - 1) / kArity;
+        const std::uint32_t u = m_heap[parent];
+        if (m_label[u].s <= key) break;
+        m_heap[i] = u;
+        m_label[u].pos = i;
+        i = parent;
+    }
+    m_heap[i] = v;
+    m_label[v].pos = i;
+}
+
+void Router::sift_down(std::uint32_t i) {
+    const std::uint32_t v = m_heap[i];
+    const double key = m_label[v].s;
+    const auto n = static_cast<std::uint32_t>(m_heap.size());
+    for (;;) {
+        const std::uint32_t first = kArity * i + 1;
+        if (first >= n) break;
+        std::uint32_t best = first;
+        double best_key = m_label[m_heap[first]].s;
+        const std::uint32_t last = std::min(first + kArity, n);
+        for (std::uint32_t c = first + 1; c < last; ++c)
+            if (m_label[m_heap[c]].s < best_key) best = c, best_key = m_label[m_heap[c]].s;
+        if (best_key >= key) break;
+        m_heap[i] = m_heap[best];
+        m_label[m_heap[i]].pos = i;
+        i = best;
+    }
+    m_heap[i] = v;
+    m_label[v].pos = i;
+}
+
+void Router::heap_update(std::uint32_t v) {
+    if (m_label[v].pos == kOutside) {
+        m_heap.push_back(v);
+        m_label[v].pos = static_cast<std::uint32_t>(m_heap.size() - 1);
+    }
+    sift_up(m_label[v].pos);
+}
+
+std::uint32_t Router::heap_pop() {
+    const std::uint32_t top = m_heap.front();
+    const std::uint32_t last = m_heap.back();
+    m_heap.pop_back();
+    if (!m_heap.empty()) {
+        m_heap[0] = last;
+        m_label[last].pos = 0;
+        sift_down(0);
+    }
+    m_label[top].pos = kSettled;
+    return top;
+}
 
 void Router::run(const std::vector<std::array<double, 4>>& seeds, bool reversed, double max_s) {
-    // Lazy-deletion binary heap of (seconds, node); labels valid where m_stamp == m_run, so nothing
-    // is cleared between runs.
+    // Dijkstra with an indexed 4-ary heap (decrease-key, no stale entries). Labels are valid where
+    // stamp == m_run, so nothing is cleared between runs.
     ++m_run;
     m_reversed = reversed;
     m_touched.clear();
-    using Item = std::pair<double, std::uint32_t>;
-    std::vector<Item> heap_store;
-    heap_store.reserve(1024);
-    std::priority_queue<Item, std::vector<Item>, std::greater<Item>> heap(std::greater<Item>(), std::move(heap_store));
-    for (const auto& s : seeds) {
-        const auto v = static_cast<std::uint32_t>(s[0]);
-        if (s[1] > max_s) continue;
-        if (m_stamp[v] != m_run || s[1] < m_s[v]) {
-            m_stamp[v] = m_run;
-            m_s[v] = s[1];
-            m_m[v] = s[2];
-            m_origin[v] = static_cast<std::uint32_t>(s[3]);
+    m_heap.clear();
+    auto relax = [&](std::uint32_t v, double s, double m, std::uint32_t origin) {
+        Label& l = m_label[v];
+        if (l.stamp != m_run) {
+            l.stamp = m_run;
+            l.pos = kOutside;
             m_touched.push_back(v);
-            heap.push({s[1], v});
+        } else if (s >= l.s || l.pos == kSettled) {
+            return;
         }
-    }
-    const auto& first = reversed ? m_g.first_in : m_g.first_out;
-    const auto& other = reversed ? m_g.tail : m_g.head;
-    const auto& secs = reversed ? m_g.in_s : m_g.out_s;
-    const auto& metres = reversed ? m_g.in_m : m_g.out_m;
-    while (!heap.empty()) {
-        const auto [d, v] = heap.top();
-        heap.pop();
-        if (d > m_s[v]) continue;  // stale entry
+        l.s = s;
+        l.m = m;
+        l.origin = origin;
+        heap_update(v);
+    };
+    for (const auto& s : seeds)
+        if (s[1] <= max_s) relax(static_cast<std::uint32_t>(s[0]), s[1], s[2], static_cast<std::uint32_t>(s[3]));
+    const std::uint32_t* first = reversed ? m_g.first_in.data() : m_g.first_out.data();
+    const RoadGraph::Arc* arcs = reversed ? m_g.in_arcs.data() : m_g.out_arcs.data();
+    while (!m_heap.empty()) {
+        const std::uint32_t v = heap_pop();
+        const Label& l = m_label[v];
+        const double d = l.s, m = l.m;
+        const std::uint32_t origin = l.origin;
         for (std::uint32_t a = first[v]; a < first[v + 1]; ++a) {
-            const std::uint32_t w = other[a];
-            const double nd = d + secs[a];
-            if (nd > max_s) continue;
-            if (m_stamp[w] != m_run || nd < m_s[w]) {
-                if (m_stamp[w] != m_run) m_touched.push_back(w);
-                m_stamp[w] = m_run;
-                m_s[w] = nd;
-                m_m[w] = m_m[v] + metres[a];
-                m_origin[w] = m_origin[v];
-                heap.push({nd, w});
-            }
+            const double nd = d + arcs[a].seconds;
+            if (nd <= max_s) relax(arcs[a].head, nd, m + arcs[a].metres, origin);
         }
     }
 }
-
-void Router::run_from(const Snap& source, double max_s) { run_from_many({source}, false, max_s); }
-void Router::run_to(const Snap& target, double max_s) { run_from_many({target}, true, max_s); }
 
 void Router::run_from_many(const std::vector<Snap>& sources, bool reversed, double max_s) {
     m_seeds = sources;
@@ -504,12 +545,23 @@ void Router::run_from_many(const std::vector<Snap>& sources, bool reversed, doub
     run(seeds, reversed, max_s);
 }
 
+void Router::run_from_nodes(const std::vector<std::pair<std::uint32_t, double>>& seeds, bool reversed, double max_s) {
+    m_seeds.clear();
+    m_seeds_on_piece.clear();
+    std::vector<std::array<double, 4>> s;
+    for (std::size_t i = 0; i < seeds.size(); ++i) s.push_back({double(seeds[i].first), seeds[i].second, 0.0, double(i)});
+    run(s, reversed, max_s);
+}
+
+void Router::run_from(const Snap& source, double max_s) { run_from_many({source}, false, max_s); }
+void Router::run_to(const Snap& target, double max_s) { run_from_many({target}, true, max_s); }
+
 Router::Reach Router::combine(const Snap& other, bool other_is_target) const {
     Reach best;
     if (!other.ok) return best;
     for (const auto& leg : other.legs(m_g, !other_is_target)) {
         const double s = node_seconds(leg.node);
-        if (s + leg.seconds < best.seconds) best = {s + leg.seconds, node_metres(leg.node) + leg.metres, m_origin[leg.node]};
+        if (s + leg.seconds < best.seconds) best = {s + leg.seconds, node_metres(leg.node) + leg.metres, m_label[leg.node].origin};
     }
     // Along the shared piece, without passing a node.
     const auto [lo, hi] = m_seeds_on_piece.equal_range(other.piece);

@@ -72,8 +72,14 @@ struct Snap {
         std::uint32_t node;
         double seconds, metres;
     };
+    struct Legs {  // at most two, no allocation: this sits in the inner loop of every matrix
+        Leg leg[2];
+        int n = 0;
+        const Leg* begin() const { return leg; }
+        const Leg* end() const { return leg + n; }
+    };
     // Legs from the point to the nodes it can drive to (leaving) or from them to it (arriving).
-    std::vector<Leg> legs(const struct RoadGraph& g, bool leaving) const;
+    Legs legs(const struct RoadGraph& g, bool leaving) const;
 };
 
 struct GraphReport {
@@ -91,11 +97,15 @@ struct RoadGraph {
     std::vector<RoadPiece> pieces;
     std::vector<Pt2> points;       // polylines of the pieces
     std::vector<double> along_m;   // geodesic distance from the piece's start at each of its points
-    // Forward and backward CSR: arcs out of node v are first_out[v] .. first_out[v+1].
-    std::vector<std::uint32_t> first_out, head, out_piece;
-    std::vector<double> out_s, out_m;
-    std::vector<std::uint32_t> first_in, tail, in_piece;
-    std::vector<double> in_s, in_m;
+    // Forward and backward CSR: arcs out of node v are out_arcs[first_out[v] .. first_out[v+1]), and
+    // arcs into v are in_arcs[first_in[v] ..) with `head` the node they come from. One arc is one
+    // cache line's third: what the relaxation reads, side by side.
+    struct Arc {
+        std::uint32_t head, piece;
+        double seconds, metres;
+    };
+    std::vector<std::uint32_t> first_out, first_in;
+    std::vector<Arc> out_arcs, in_arcs;
     NetworkOptions options;
     GraphReport report;
     std::vector<std::string> layer_ids;  // per road feature: its id, for messages
@@ -125,6 +135,9 @@ public:
     void run_to(const Snap& target, double max_s = kUnreachable);
     // From several points at once (the nearest of them wins), e.g. all facilities of a kind.
     void run_from_many(const std::vector<Snap>& sources, bool reversed, double max_s = kUnreachable);
+    // From graph nodes with starting seconds (benchmarks, tests).
+    void run_from_nodes(const std::vector<std::pair<std::uint32_t, double>>& seeds, bool reversed,
+                        double max_s = kUnreachable);
 
     // The fastest route to or from another point: seconds, its length, and which seed it came from.
     struct Reach {
@@ -137,19 +150,28 @@ public:
     double seconds_from(const Snap& source) const { return from(source).seconds; }
     // Nodes reached by the last run (in the order first reached).
     const std::vector<std::uint32_t>& touched() const { return m_touched; }
-    double node_seconds(std::uint32_t v) const { return m_stamp[v] == m_run ? m_s[v] : kUnreachable; }
-    double node_metres(std::uint32_t v) const { return m_stamp[v] == m_run ? m_m[v] : kUnreachable; }
+    double node_seconds(std::uint32_t v) const { return m_label[v].stamp == m_run ? m_label[v].s : kUnreachable; }
+    double node_metres(std::uint32_t v) const { return m_label[v].stamp == m_run ? m_label[v].m : kUnreachable; }
     // Which seed won at a node (run_from_many): the index into `sources`.
-    std::uint32_t node_origin(std::uint32_t v) const { return m_origin[v]; }
+    std::uint32_t node_origin(std::uint32_t v) const { return m_label[v].origin; }
 
 private:
     void run(const std::vector<std::array<double, 4>>& seeds, bool reversed, double max_s);
+    // Indexed 4-ary min-heap on the labels' seconds, with decrease-key (no stale entries).
+    void heap_update(std::uint32_t v);
+    std::uint32_t heap_pop();
+    void sift_up(std::uint32_t i);
+    void sift_down(std::uint32_t i);
     // Best route through the legs of `other`, or along a piece it shares with a seed.
     Reach combine(const Snap& other, bool other_is_target) const;
 
     const RoadGraph& m_g;
-    std::vector<double> m_s, m_m;
-    std::vector<std::uint32_t> m_stamp, m_origin;
+    struct Label {  // everything a run keeps per node, in one place
+        double s, m;
+        std::uint32_t stamp, pos, origin, unused;
+    };
+    std::vector<Label> m_label;
+    std::vector<std::uint32_t> m_heap;
     std::uint32_t m_run = 0;
     bool m_reversed = false;
     std::vector<Snap> m_seeds;  // the points of the last run

@@ -8,7 +8,8 @@
 //   townsite-make-sample --sources sample_data/sources -o /tmp/jilin_x10.gpkg --scale 10    # benchmarks
 //
 // --scale N tiles N copies of the province side by side (each shifted by whole degrees, codes
-// prefixed "cK-"), so that a province N times larger keeps the same structure.
+// prefixed "cK-"), joined by one expressway each, so that a province N times larger keeps the same
+// structure and is still one road network.
 //
 // What is real and what is synthetic is listed in sample_data/README.md. Generation works in an
 // Albers equal-area plane fitted to the outline (metres), output is WGS 84 lon/lat, except the
@@ -677,6 +678,12 @@ public:
         if (l->CreateFeature(&f) != OGRERR_NONE) throw Error("cannot write a feature: " + gdal_last_error());
     }
 
+    // A geometry already in lon/lat (EPSG:4326 layers only).
+    void put_lonlat(OGRLayer* l, OGRFeature& f, OGRGeometry* g) {
+        f.SetGeometryDirectly(g);
+        if (l->CreateFeature(&f) != OGRERR_NONE) throw Error("cannot write a feature: " + gdal_last_error());
+    }
+
     double dlon = 0, dlat = 0;
 
 private:
@@ -926,6 +933,44 @@ int main(int argc, char** argv) {
                 write_copy(pv, w, layers, geos, tr, k == 0 ? "" : "c" + std::to_string(k) + "-");
                 w.commit();
             }
+            // Copies are joined into one network: an expressway from each copy to its left
+            // neighbour (east-most seat to west-most seat) or, first in a row, to the copy below.
+            std::vector<Pt> seats_ll;
+            for (const auto& p : pv.prefectures) {
+                Pt q = p.seat;
+                tr.to_lonlat(q.x, q.y);
+                seats_ll.push_back({std::round(q.x * 1e7) / 1e7, std::round(q.y * 1e7) / 1e7});
+            }
+            auto extreme = [&](bool by_lon, bool max) {
+                return *std::max_element(seats_ll.begin(), seats_ll.end(), [&](Pt a, Pt b) {
+                    const double va = by_lon ? a.x : a.y, vb = by_lon ? b.x : b.y;
+                    return max ? va < vb : va > vb;
+                });
+            };
+            w.start_transaction();
+            for (int k = 1; k < scale; ++k) {
+                const int col = k % cols, row = k / cols;
+                const bool sideways = col > 0;
+                const int other = sideways ? k - 1 : k - cols;
+                const Pt a = sideways ? extreme(true, true) : extreme(false, true);
+                const Pt b = sideways ? extreme(true, false) : extreme(false, false);
+                const double ax = std::round((a.x + 10.0 * (other % cols)) * 1e7) / 1e7, ay = std::round((a.y + 6.0 * (other / cols)) * 1e7) / 1e7;
+                const double bx = std::round((b.x + 10.0 * col) * 1e7) / 1e7, by = std::round((b.y + 6.0 * row) * 1e7) / 1e7;
+                auto* link = new OGRLineString();
+                const int steps = std::max(1, int(std::hypot(bx - ax, by - ay) / 0.05));
+                for (int i = 0; i <= steps; ++i) {
+                    const double t = double(i) / steps;
+                    link->addPoint(i == steps ? bx : std::round((ax + t * (bx - ax)) * 1e7) / 1e7,
+                                   i == steps ? by : std::round((ay + t * (by - ay)) * 1e7) / 1e7);
+                }
+                OGRFeature f(layers.roads->GetLayerDefn());
+                f.SetField("id", ("link-" + std::to_string(k)).c_str());
+                f.SetField("class", "高速公路");
+                f.SetField("ref", "G-link");
+                f.SetField("oneway", "no");
+                w.put_lonlat(layers.roads, f, link);
+            }
+            w.commit();
         }
         fs::rename(tmp, output);
         std::cout << output << ": " << pv.prefectures.size() * scale << " prefectures, " << pv.counties.size() * scale

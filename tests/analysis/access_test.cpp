@@ -1,0 +1,165 @@
+// Accessibility on a drawn line, worked by hand. Coordinates are metres in CGCS2000 / 3-degree
+// Gauss-Kruger CM 126E (EPSG:4551) next to its central meridian (scale factor 1 to 1e-6).
+//
+//   V1(0) --F1(2000)-------------- T,V2(10000) ------------------F2(19000)-- V3(20000)
+//   one road, 60 km/h = 1 km per minute, so minutes = km between the points.
+#include "analysis/access.h"
+#include "tests/support.h"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+using namespace townsite;
+using namespace townsite::test;
+
+namespace {
+
+constexpr double X0 = 500000, Y0 = 4800000;
+std::string pt(double x) { return "POINT (" + std::to_string(X0 + x) + " " + std::to_string(Y0) + ")"; }
+
+struct LineStudy {
+    TempDir dir;
+    Study study;
+    RoadGraph graph;
+    AccessOptions opt;
+    AccessResult res;
+    LineStudy() {
+        const std::string square = "POLYGON ((" + std::to_string(X0 - 5000) + " " + std::to_string(Y0 - 5000) + ", " +
+                                   std::to_string(X0 + 25000) + " " + std::to_string(Y0 - 5000) + ", " + std::to_string(X0 + 25000) +
+                                   " " + std::to_string(Y0 + 5000) + ", " + std::to_string(X0 - 5000) + " " +
+                                   std::to_string(Y0 + 5000) + ", " + std::to_string(X0 - 5000) + " " + std::to_string(Y0 - 5000) + "))";
+        write_layer(dir.path("admin.gpkg"), "GPKG", "admin", 4551, {"id", "name", "prefecture"}, {{square, {"1", "甲", "1"}}});
+        write_layer(dir.path("towns.gpkg"), "GPKG", "towns", 4551, {"id", "name", "kind", "county", "population:real"},
+                    {{pt(10000), {"T", "甲镇", "镇", "1", "0"}}});
+        write_layer(dir.path("villages.gpkg"), "GPKG", "villages", 4551, {"id", "town", "population:real"},
+                    {{pt(0), {"V1", "T", "1000"}}, {pt(10000), {"V2", "T", "2000"}}, {pt(20000), {"V3", "T", "500"}}});
+        write_layer(dir.path("facilities.gpkg"), "GPKG", "facilities", 4551, {"id", "kind", "capacity:real"},
+                    {{pt(2000), {"F1", "clinic", "30"}}, {pt(19000), {"F2", "clinic", "10"}}});
+        write_layer(dir.path("roads.gpkg"), "GPKG", "roads", 4551, {"class"},
+                    {{"LINESTRING (" + std::to_string(X0) + " " + std::to_string(Y0) + ", " + std::to_string(X0 + 20000) + " " +
+                          std::to_string(Y0) + ")",
+                      {"县道"}}});
+        study = load_study(config_from(dir.path(), R"(
+[study]
+crs = "EPSG:4551"
+[layers.prefectures]
+source = "admin.gpkg"
+[layers.counties]
+source = "admin.gpkg"
+[layers.towns]
+source = "towns.gpkg"
+[layers.villages]
+source = "villages.gpkg"
+[layers.facilities]
+source = "facilities.gpkg"
+[layers.roads]
+source = "roads.gpkg"
+[network.speeds]
+"县道" = 60
+[access]
+thresholds_min = [5, 15]
+isochrone_towns = ["T"]
+isochrone_buffer_m = 200
+[access.e2sfca]
+catchment_min = 30
+weights = [[10, 1.0], [20, 0.68], [30, 0.22]]
+)"));
+        graph = build_road_graph(study, network_options(study.config));
+        opt = access_options(study.config);
+        res = compute_access(study, graph, opt);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("E2SFCA on a line agrees with the two steps worked by hand", "[access][e2sfca]") {
+    LineStudy s;
+    // Minutes: F1 to V1 2, V2 8, V3 18; F2 to V1 19, V2 9, V3 1. Weights 1 (<=10), 0.68 (<=20).
+    const double d1 = 1000 * 1.0 + 2000 * 1.0 + 500 * 0.68;   // 3340
+    const double d2 = 1000 * 0.68 + 2000 * 1.0 + 500 * 1.0;   // 3180
+    const double r1 = 30 / d1, r2 = 10 / d2;
+    REQUIRE(s.res.villages.size() == 3);
+    CHECK(s.res.villages[0].e2sfca.at("clinic") == Approx(r1 * 1.0 + r2 * 0.68).epsilon(1e-6));
+    CHECK(s.res.villages[1].e2sfca.at("clinic") == Approx(r1 * 1.0 + r2 * 1.0).epsilon(1e-6));
+    CHECK(s.res.villages[2].e2sfca.at("clinic") == Approx(r1 * 0.68 + r2 * 1.0).epsilon(1e-6));
+    CHECK(s.res.facility_summary.at(0).unserved_population == 0);
+    SECTION("and the nearest facility") {
+        CHECK(s.res.villages[0].facility_min.at("clinic") == Approx(2).epsilon(1e-5));
+        CHECK(s.res.villages[2].facility_min.at("clinic") == Approx(1).epsilon(1e-5));
+    }
+}
+
+TEST_CASE("the E2SFCA weight steps down with time and is zero past the catchment", "[access][e2sfca]") {
+    AccessOptions opt;
+    CHECK(e2sfca_weight(opt, 0) == 1.0);
+    CHECK(e2sfca_weight(opt, 10) == 1.0);
+    CHECK(e2sfca_weight(opt, 10.5) == 0.68);
+    CHECK(e2sfca_weight(opt, 29) == 0.22);
+    CHECK(e2sfca_weight(opt, 31) == 0);
+    CHECK(e2sfca_weight(opt, NAN) == 0);
+}
+
+TEST_CASE("a town's catchment counts the people within each threshold", "[access]") {
+    LineStudy s;
+    const TownAccess& t = s.res.towns.at(0);
+    CHECK(t.catchment_pop.at(0) == 2000);              // 5 min: V2 only
+    CHECK(t.catchment_pop.at(1) == 1000 + 2000 + 500); // 15 min: V1 and V3 are 10 min away
+    CHECK(s.res.villages[0].nearest_town == "T");
+    CHECK(s.res.villages[0].nearest_town_min == Approx(10).epsilon(1e-5));
+    CHECK(s.res.villages[2].own_town_min == Approx(10).epsilon(1e-5));
+}
+
+TEST_CASE("an isochrone is the reached road buffered, partial edges included", "[access][isochrone]") {
+    LineStudy s;
+    const Isochrone* five = nullptr;
+    for (const auto& iso : s.res.isochrones)
+        if (iso.origin_id == "T" && iso.minutes == 5) five = &iso;
+    REQUIRE(five);
+    // 5 min at 1 km/min both ways from x=10000: the road from 5000 to 15000 (10 km of road).
+    CHECK(five->road_km == Approx(10).epsilon(1e-5));
+    // Its 200 m buffer: a 10 km x 400 m band plus two half 16-gons (GEOS, 4 segments a quadrant).
+    const double expected_m2 = 10000 * 400 + 8 * 200.0 * 200.0 * std::sin(M_PI / 8);
+    CHECK(five->area_km2 * 1e6 == Approx(expected_m2).epsilon(1e-4));
+    const GeosContext& geos = *s.study.geos;
+    auto inside = [&](double x, double y) {
+        GeomPtr p = geos.own(GEOSGeom_createPointFromXY_r(geos.get(), X0 + x, Y0 + y));
+        return GEOSContains_r(geos.get(), five->polygon.get(), p.get()) == 1;
+    };
+    CHECK(inside(5100, 0));    // 4.9 min away
+    CHECK(inside(14900, 150));
+    CHECK_FALSE(inside(4700, 0));  // 5.3 min: beyond the threshold by more than the buffer width
+    CHECK_FALSE(inside(10000, 300));
+}
+
+TEST_CASE("road problems on the sample: one piece apart, its town cut off, the drawn dead ends", "[access][slow]") {
+    const Study study = load_study(load_config(std::string(TOWNSITE_SAMPLE_DIR) + "/jilin.toml"));
+    const RoadGraph g = build_road_graph(study, network_options(study.config));
+    const AccessResult res = compute_access(study, g, access_options(study.config));
+    // The sample draws one disconnected piece (the roads of the last 林场 in the township list) and
+    // 12 village roads that stop in the fields (sample_data/README.md).
+    REQUIRE(res.components.size() == 2);
+    CHECK(res.components[1].towns.size() == 1);
+    std::size_t cut_off = 0;
+    for (const auto& t : res.towns) cut_off += t.no_route_to_seat;
+    CHECK(cut_off == 1);
+    CHECK(res.dead_ends.size() == 12);
+    SECTION("every node reached within an isochrone's minutes lies inside it") {
+        const Isochrone& iso = res.isochrones.at(1);  // the first city core, 30 minutes
+        REQUIRE(iso.minutes == 30);
+        Router r(g);
+        double x = 0, y = 0;
+        const Feature& core = study.role("city_cores").front()->features.front();
+        GEOSGeomGetX_r(study.geos->get(), core.geom.get(), &x);
+        GEOSGeomGetY_r(study.geos->get(), core.geom.get(), &y);
+        r.run_from(g.snap(x, y), 30 * 60);
+        PreparedPtr prepared = study.geos->prepare(iso.polygon.get());
+        std::size_t checked = 0;
+        for (std::uint32_t v : r.touched()) {
+            GeomPtr p = study.geos->own(GEOSGeom_createPointFromXY_r(study.geos->get(), g.nodes[v].x, g.nodes[v].y));
+            CHECK(GEOSPreparedContains_r(study.geos->get(), prepared.get(), p.get()) == 1);
+            ++checked;
+        }
+        CHECK(checked > 50);
+    }
+}
