@@ -176,3 +176,56 @@ fallback_speed_kmh = -5
         CHECK_THAT(e.what(), Contains("net.toml:10") && Contains("县道"));
     }
 }
+
+TEST_CASE("messy roads are handled and counted, never a crash", "[road_graph][errors]") {
+    TempDir dir;
+    const std::string square = "POLYGON ((" + pt(-1000, -2000) + ", " + pt(7000, -2000) + ", " + pt(7000, 2000) + ", " +
+                               pt(-1000, 2000) + ", " + pt(-1000, -2000) + "))";
+    write_layer(dir.path("admin.gpkg"), "GPKG", "admin", 4551, {"id", "name", "prefecture"}, {{square, {"1", "甲", "1"}}});
+    write_layer(dir.path("towns.gpkg"), "GPKG", "towns", 4551, {"id", "name", "kind", "county"},
+                {{"POINT (" + pt(0, 0) + ")", {"A", "甲镇", "镇", "1"}}});
+    const std::string two_parts = "MULTILINESTRING ((" + pt(0, 500) + ", " + pt(1000, 500) + "), (" + pt(1000, 500) + ", " +
+                                  pt(2000, 500) + "))";
+    write_layer(dir.path("roads.gpkg"), "GPKG", "roads", 4551, {"id", "class", "speed_kmh:real", "oneway"},
+                {{line({{0, 0}, {1000, 0}}), {"r1", "slow", "", ""}},
+                 {line({{0, 0}, {1000, 0}}), {"r1-again", "slow", "", ""}},          // digitised twice
+                 {two_parts, {"multi", "slow", "", ""}},                             // one feature, two parts
+                 {line({{3000, 0}, {3000, 0}}), {"zero", "slow", "", ""}},           // zero length
+                 {"LINESTRING (" + pt(4000, 0) + ")", {"one-point", "slow", "", ""}}, // one point
+                 {line({{0, -500}, {1000, -500}}), {"stopped", "slow", "0", ""}},    // speed 0 in the field
+                 {line({{0, -600}, {1000, -600}}), {"negative", "slow", "-5", "sideways"}},
+                 {line({{0, -700}, {1000, -700}}), {"mystery", "土路", "", ""}}});
+    const Study study = load_study(config_from(dir.path(), R"(
+[study]
+crs = "EPSG:4551"
+[layers.prefectures]
+source = "admin.gpkg"
+[layers.counties]
+source = "admin.gpkg"
+[layers.towns]
+source = "towns.gpkg"
+[layers.roads]
+source = "roads.gpkg"
+[network]
+fallback_speed_kmh = 18
+[network.speeds]
+slow = 36
+)"));
+    const Layer& roads = *study.role("roads").front();
+    std::map<std::string, std::size_t> problems;
+    for (const auto& p : roads.info.problems) problems[p.kind] = p.count;
+    CHECK(problems["degenerate"] == 1);           // the zero-length line
+    CHECK(problems["unreadable_geometry"] == 1);  // the one-point line
+    CHECK(problems["duplicate_id"] == 0);
+    const RoadGraph g = build_road_graph(study, network_options(study.config));
+    CHECK(g.report.multipart_lines == 1);
+    CHECK(g.report.duplicates_dropped == 1);
+    CHECK(g.report.bad_speed_values == 2);
+    CHECK(g.report.oneway_unknown == 1);
+    CHECK(g.report.unknown_classes.at("土路") == 1);
+    Router r(g);
+    r.run_from(g.snap(X0, Y0 - 700));
+    CHECK(r.seconds_to(g.snap(X0 + 1000, Y0 - 700)) == Approx(1000 / 5.0).epsilon(1e-5));  // fallback 18 km/h
+    r.run_from(g.snap(X0, Y0 - 500));
+    CHECK(r.seconds_to(g.snap(X0 + 1000, Y0 - 500)) == Approx(100).epsilon(1e-5));  // class speed, not 0
+}
