@@ -14,39 +14,26 @@ namespace townsite {
 
 AccessOptions access_options(const StudyConfig& config) {
     AccessOptions opt;
-    const toml::node* node = config.table.get("access");
-    if (!node) return opt;
     std::vector<ConfigProblem> problems;
-    const toml::table* t = node->as_table();
+    const toml::table* t = config_section(config, "access", problems);
     if (!t) {
-        problems.push_back({int(node->source().begin.line), "\"access\" is not a table", "write an [access] section."});
         throw_config_problems(config.path, problems);
+        return opt;
     }
     check_keys(*t, "access", {"thresholds_min", "isochrone_towns", "isochrone_buffer_m", "metro_core", "metro_prefecture",
                               "dead_end_settlement_m", "dead_end_boundary_m", "own_town_max_min", "e2sfca"},
                problems);
     auto line = [](const toml::node& n) { return int(n.source().begin.line); };
-    auto number = [&](const toml::table& tab, const std::string& path, const char* key, double& out, double min, double max) {
-        const toml::node* n = tab.get(key);
-        if (!n) return;
-        const auto v = n->value<double>();
-        if (!n->is_number() || !v || *v < min || *v > max)
-            problems.push_back({line(*n), "\"" + path + "." + key + "\" must be a number from " + std::to_string(int(min)) + " to " +
-                                              std::to_string(int(max)),
-                                std::string("e.g. ") + key + " = " + std::to_string(int(out)) + "."});
-        else
-            out = *v;
-    };
     auto text = [&](const char* key, std::string& out) {
         const toml::node* n = t->get(key);
         if (!n) return;
         if (!n->is_string()) problems.push_back({line(*n), std::string("\"access.") + key + "\" must be a string", "write it in quotes."});
         else out = *n->value<std::string>();
     };
-    number(*t, "access", "isochrone_buffer_m", opt.isochrone_buffer_m, 1, 5000);
-    number(*t, "access", "dead_end_settlement_m", opt.dead_end_settlement_m, 0, 10000);
-    number(*t, "access", "dead_end_boundary_m", opt.dead_end_boundary_m, 0, 100000);
-    number(*t, "access", "own_town_max_min", opt.own_town_max_min, 1, 1440);
+    read_number(*t, "access", "isochrone_buffer_m", opt.isochrone_buffer_m, 1, 5000, problems);
+    read_number(*t, "access", "dead_end_settlement_m", opt.dead_end_settlement_m, 0, 10000, problems);
+    read_number(*t, "access", "dead_end_boundary_m", opt.dead_end_boundary_m, 0, 100000, problems);
+    read_number(*t, "access", "own_town_max_min", opt.own_town_max_min, 1, 1440, problems);
     text("metro_core", opt.metro_core);
     text("metro_prefecture", opt.metro_prefecture);
     if (const toml::node* n = t->get("thresholds_min")) {
@@ -76,7 +63,7 @@ AccessOptions access_options(const StudyConfig& config) {
     if (const toml::node* n = t->get("e2sfca")) {
         if (const toml::table* e = n->as_table()) {
             check_keys(*e, "access.e2sfca", {"catchment_min", "weights"}, problems);
-            number(*e, "access.e2sfca", "catchment_min", opt.e2sfca_catchment_min, 1, 600);
+            read_number(*e, "access.e2sfca", "catchment_min", opt.e2sfca_catchment_min, 1, 600, problems);
             if (const toml::node* w = e->get("weights")) {
                 opt.e2sfca_weights.clear();
                 bool ok = w->is_array();

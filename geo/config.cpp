@@ -3,6 +3,7 @@
 #include "geo/error.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -302,6 +303,33 @@ void check_keys(const toml::table& table, const std::string& key_path, const std
                             "valid keys " + (key_path.empty() ? std::string("at the top level") : "in [" + key_path + "]") +
                                 " are: " + join(allowed) + "."});
     }
+}
+
+const toml::table* config_section(const StudyConfig& config, const std::string& name, std::vector<ConfigProblem>& problems) {
+    const toml::node* node = config.table.get(name);
+    if (!node) return nullptr;
+    if (const toml::table* t = node->as_table()) return t;
+    problems.push_back({line_of(*node), "\"" + name + "\" is " + type_name(*node) + ", expected a table",
+                        "write a [" + name + "] section."});
+    return nullptr;
+}
+
+void read_number(const toml::table& table, const std::string& key_path, const std::string& key, double& out, double min,
+                 double max, std::vector<ConfigProblem>& problems) {
+    const toml::node* n = table.get(key);
+    if (!n) return;
+    const auto v = n->value<double>();
+    if (n->is_number() && v && *v >= min && *v <= max) {
+        out = *v;
+        return;
+    }
+    char range[96];
+    std::snprintf(range, sizeof range, "a number from %g to %g", min, max);
+    char example[64];
+    std::snprintf(example, sizeof example, "%g", out);
+    problems.push_back({line_of(*n), "\"" + key_path + "." + key + "\" is " + (n->is_number() ? "out of range" : type_name(*n)) +
+                                         ", expected " + range,
+                        "e.g. " + key + " = " + example + "."});
 }
 
 void throw_config_problems(const std::string& file, const std::vector<ConfigProblem>& problems) {

@@ -98,6 +98,12 @@ struct ConfigProblem {
 // one problem per key of `table` (found at `key_path`, e.g. "layers.towns") not in `allowed`.
 void check_keys(const toml::table& table, const std::string& key_path, const std::vector<std::string>& allowed,
                 std::vector<ConfigProblem>& problems);
+// The table [name] of the config, or nullptr when it is absent (a problem when it is not a table).
+const toml::table* config_section(const StudyConfig& config, const std::string& name, std::vector<ConfigProblem>& problems);
+// Reads the optional number at `key` of `table` (found at `key_path`) into `out` when it lies in
+// [min, max]; anything else is a problem that gives the valid range and an example.
+void read_number(const toml::table& table, const std::string& key_path, const std::string& key, double& out, double min,
+                 double max, std::vector<ConfigProblem>& problems);
 // Throws one Error holding every problem (file and line in each); does nothing when there are none.
 void throw_config_problems(const std::string& file, const std::vector<ConfigProblem>& problems);
 

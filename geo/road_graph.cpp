@@ -34,32 +34,18 @@ const std::map<std::string, double>& default_speeds_kmh() {
 NetworkOptions network_options(const StudyConfig& config) {
     NetworkOptions opt;
     opt.speeds_kmh = default_speeds_kmh();
-    const toml::node* node = config.table.get("network");
-    if (!node) return opt;
     std::vector<ConfigProblem> problems;
-    const toml::table* t = node->as_table();
+    const toml::table* t = config_section(config, "network", problems);
     if (!t) {
-        problems.push_back({int(node->source().begin.line), "\"network\" is not a table", "write a [network] section."});
         throw_config_problems(config.path, problems);
+        return opt;
     }
     check_keys(*t, "network", {"snap_tolerance_m", "node_crossings", "fallback_speed_kmh", "offroad_speed_kmh",
                                "max_snap_m", "speeds"}, problems);
-    auto number = [&](const char* key, double& out, double min, double max) {
-        const toml::node* n = t->get(key);
-        if (!n) return;
-        const auto v = n->value<double>();
-        if (!v || !(n->is_number()) || *v < min || *v > max)
-            problems.push_back({int(n->source().begin.line),
-                                std::string("\"network.") + key + "\" must be a number from " + std::to_string(int(min)) +
-                                    " to " + std::to_string(int(max)),
-                                std::string("e.g. ") + key + " = " + std::to_string(int(out)) + "."});
-        else
-            out = *v;
-    };
-    number("snap_tolerance_m", opt.snap_tolerance_m, 0, 100);
-    number("fallback_speed_kmh", opt.fallback_speed_kmh, 1, 200);
-    number("offroad_speed_kmh", opt.offroad_speed_kmh, 1, 100);
-    number("max_snap_m", opt.max_snap_m, 0, 100000);
+    read_number(*t, "network", "snap_tolerance_m", opt.snap_tolerance_m, 0, 100, problems);
+    read_number(*t, "network", "fallback_speed_kmh", opt.fallback_speed_kmh, 1, 200, problems);
+    read_number(*t, "network", "offroad_speed_kmh", opt.offroad_speed_kmh, 1, 100, problems);
+    read_number(*t, "network", "max_snap_m", opt.max_snap_m, 0, 100000, problems);
     if (const toml::node* n = t->get("node_crossings")) {
         if (!n->is_boolean())
             problems.push_back({int(n->source().begin.line), "\"network.node_crossings\" must be true or false",
@@ -288,6 +274,13 @@ RoadGraph build_road_graph(const Study& study, const NetworkOptions& options, co
         throw Error("the study has no roads layer, so nothing can be routed")
             .with_file(study.config.path)
             .with_hint("add a [layers.roads] section with the road lines.");
+
+    for (const Layer* l : roads)
+        if (!l->has_field("class") && !l->has_field("speed_kmh"))
+            throw Error("the roads have neither a class nor a speed field, so every travel time would be a guess")
+                .with_file(l->info.source)
+                .with_layer(l->info.layer_name)
+                .with_hint("map class (or speed_kmh) in [layers.roads.fields] of " + study.config.path + ".");
 
     // 1. Lines with their speed and direction.
     std::vector<Line> lines;

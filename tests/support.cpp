@@ -73,6 +73,16 @@ void write_layer(const std::string& path, const std::string& driver, const std::
     }
 }
 
+std::string box_wkt(double x0, double y0, double x1, double y1) {
+    auto p = [](double x, double y) { return std::to_string(x) + " " + std::to_string(y); };
+    return "POLYGON ((" + p(x0, y0) + ", " + p(x1, y0) + ", " + p(x1, y1) + ", " + p(x0, y1) + ", " + p(x0, y0) + "))";
+}
+
+std::string write_admin(const TempDir& dir, int epsg, const std::string& area_wkt) {
+    write_layer(dir.path("admin.gpkg"), "GPKG", "admin", epsg, {"id", "name", "prefecture"}, {{area_wkt, {"1", "甲", "1"}}});
+    return "[layers.prefectures]\nsource = \"admin.gpkg\"\n[layers.counties]\nsource = \"admin.gpkg\"\n";
+}
+
 StudyConfig config_from(const std::string& dir, const std::string& toml) {
     return parse_config(toml, (fs::path(dir) / "study.toml").string());
 }

@@ -33,6 +33,13 @@ void write_layer(const std::string& path, const std::string& driver, const std::
                  const std::vector<std::string>& fields, const std::vector<Feat>& features,
                  const std::vector<std::string>& layer_options = {});
 
+// A rectangle as a WKT polygon.
+std::string box_wkt(double x0, double y0, double x1, double y1);
+
+// One prefecture and one county ("1", 甲) covering `area_wkt`, written to admin.gpkg in `dir`;
+// returns the [layers.prefectures] and [layers.counties] sections that read them.
+std::string write_admin(const TempDir& dir, int epsg, const std::string& area_wkt);
+
 // Parses a config written inline; the config "file" sits in `dir`.
 StudyConfig config_from(const std::string& dir, const std::string& toml);
 

@@ -62,16 +62,8 @@ void add_access(CLI::App& app, const Globals& globals, Runner& run) {
             const StudyConfig config = load_config(config_or_sample(args->config));
             const NetworkOptions net = network_options(config);
             const AccessOptions opt = access_options(config);
-            const Study study = load_study(config, progress.slice(0, 0.2));
-            if (!study.usable())
-                throw Error("the study has layers with errors").with_file(config.path).with_hint("run `townsite inspect` on it and fix what it lists.");
+            const Study study = load_usable_study(config, progress.slice(0, 0.2));
             timer.done("load the study");
-            for (const Layer* l : study.role("roads"))
-                if (!l->has_field("class") && !l->has_field("speed_kmh"))
-                    throw Error("the roads have neither a class nor a speed field, so every travel time would be a guess")
-                        .with_file(l->info.source)
-                        .with_layer(l->info.layer_name)
-                        .with_hint("map class (or speed_kmh) in [layers.roads.fields] of " + config.path + ".");
             const RoadGraph graph = build_road_graph(study, net, progress.slice(0.2, 0.3));
             timer.done("build the road graph");
             const AccessResult res = compute_access(study, graph, opt, progress.slice(0.3, 0.9));

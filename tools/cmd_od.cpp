@@ -77,9 +77,7 @@ void add_od(CLI::App& app, const Globals& globals, Runner& run) {
             const Progress progress = globals.make_progress();
             const StudyConfig config = load_config(config_or_sample(args->config));
             const NetworkOptions net = network_options(config);
-            const Study study = load_study(config, progress.slice(0, 0.1));
-            if (!study.usable())
-                throw Error("the study has layers with errors").with_file(config.path).with_hint("run `townsite inspect` on it and fix what it lists.");
+            const Study study = load_usable_study(config, progress.slice(0, 0.1));
             const RoadGraph graph = build_road_graph(study, net, progress.slice(0.1, 0.2));
             const std::vector<Place> from = places(study, graph, args->from), to = places(study, graph, args->to);
             timer.done("load and build the graph");

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "geo/progress.h"
+#include "geo/study.h"
 
 #include <CLI/CLI.hpp>
 
@@ -39,6 +40,9 @@ private:
     const Globals& m_globals;
     double m_start;
 };
+
+// Loads the study and refuses one with Error-severity problems (inspect lists them).
+Study load_usable_study(const StudyConfig& config, const Progress& progress);
 
 // The config a command reads: the one given, else the bundled sample's.
 std::string config_or_sample(const std::string& given);

@@ -45,6 +45,15 @@ void add_output_options(CLI::App* cmd, OutputArgs& out, const std::string& defau
     cmd->add_flag("--overwrite", out.overwrite, "Replace the output if it exists");
 }
 
+Study load_usable_study(const StudyConfig& config, const Progress& progress) {
+    Study study = load_study(config, progress);
+    if (!study.usable())
+        throw Error("the study has layers with errors")
+            .with_file(config.path)
+            .with_hint("run `townsite inspect " + config.path + "` and fix what it lists.");
+    return study;
+}
+
 std::string config_or_sample(const std::string& given) {
     return given.empty() ? std::string(TOWNSITE_SAMPLE_CONFIG) : given;
 }

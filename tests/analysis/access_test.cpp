@@ -25,11 +25,7 @@ struct LineStudy {
     AccessOptions opt;
     AccessResult res;
     LineStudy() {
-        const std::string square = "POLYGON ((" + std::to_string(X0 - 5000) + " " + std::to_string(Y0 - 5000) + ", " +
-                                   std::to_string(X0 + 25000) + " " + std::to_string(Y0 - 5000) + ", " + std::to_string(X0 + 25000) +
-                                   " " + std::to_string(Y0 + 5000) + ", " + std::to_string(X0 - 5000) + " " +
-                                   std::to_string(Y0 + 5000) + ", " + std::to_string(X0 - 5000) + " " + std::to_string(Y0 - 5000) + "))";
-        write_layer(dir.path("admin.gpkg"), "GPKG", "admin", 4551, {"id", "name", "prefecture"}, {{square, {"1", "甲", "1"}}});
+        const std::string admin = write_admin(dir, 4551, box_wkt(X0 - 5000, Y0 - 5000, X0 + 25000, Y0 + 5000));
         write_layer(dir.path("towns.gpkg"), "GPKG", "towns", 4551, {"id", "name", "kind", "county", "population:real"},
                     {{pt(10000), {"T", "甲镇", "镇", "1", "0"}}});
         write_layer(dir.path("villages.gpkg"), "GPKG", "villages", 4551, {"id", "town", "population:real"},
@@ -40,13 +36,7 @@ struct LineStudy {
                     {{"LINESTRING (" + std::to_string(X0) + " " + std::to_string(Y0) + ", " + std::to_string(X0 + 20000) + " " +
                           std::to_string(Y0) + ")",
                       {"县道"}}});
-        study = load_study(config_from(dir.path(), R"(
-[study]
-crs = "EPSG:4551"
-[layers.prefectures]
-source = "admin.gpkg"
-[layers.counties]
-source = "admin.gpkg"
+        study = load_study(config_from(dir.path(), "[study]\ncrs = \"EPSG:4551\"\n" + admin + R"(
 [layers.towns]
 source = "towns.gpkg"
 [layers.villages]

@@ -15,10 +15,7 @@ namespace {
 
 // One east-west road along 44N from 125.5E to 126.5E; towns `offset_deg` north of it.
 std::string write_study(const TempDir& dir, double offset_deg) {
-    write_layer(dir.path("admin.gpkg"), "GPKG", "prefectures", 4326, {"code", "name"},
-                {{"POLYGON ((125 43, 127 43, 127 45, 125 45, 125 43))", {"1", "甲市"}}});
-    write_layer(dir.path("counties.gpkg"), "GPKG", "counties", 4326, {"code", "name", "prefecture"},
-                {{"POLYGON ((125 43, 127 43, 127 45, 125 45, 125 43))", {"11", "甲县", "1"}}});
+    const std::string admin = write_admin(dir, 4326, box_wkt(125, 43, 127, 45));
     // Densely noded, as real roads are: a straight line in lon/lat is a chord once projected, and a
     // vertex every 0.01 degrees keeps the road within a centimetre of the parallel.
     std::string road = "LINESTRING (";
@@ -27,15 +24,9 @@ std::string write_study(const TempDir& dir, double offset_deg) {
     std::vector<Feat> towns;
     for (int i = 0; i < 5; ++i)
         towns.push_back({"POINT (" + std::to_string(125.6 + 0.2 * i) + " " + std::to_string(44 + offset_deg) + ")",
-                         {std::to_string(i), "镇" + std::to_string(i), "镇", "11"}});
+                         {std::to_string(i), "镇" + std::to_string(i), "镇", "1"}});
     write_layer(dir.path("towns.gpkg"), "GPKG", "towns", 4326, {"code", "name", "kind", "county"}, towns);
-    return R"(
-[layers.prefectures]
-source = "admin.gpkg"
-fields = { id = "code" }
-[layers.counties]
-source = "counties.gpkg"
-fields = { id = "code" }
+    return admin + R"(
 [layers.towns]
 source = "towns.gpkg"
 fields = { id = "code" }

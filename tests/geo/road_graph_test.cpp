@@ -29,40 +29,28 @@ std::string line(std::initializer_list<std::pair<double, double>> pts) {
 //                            v B -> D          H(1500,-500)
 //                          D(1000,-1000)
 // slow = 36 km/h = 10 m/s, fast = 72 km/h = 20 m/s; off-road 5 km/h.
+//
+// The study around it: admin units covering the map, one town at A, the roads in roads.gpkg.
+std::string small_study(const TempDir& dir, const std::string& network) {
+    const std::string admin = write_admin(dir, 4551, box_wkt(X0 - 1000, Y0 - 2000, X0 + 7000, Y0 + 2000));
+    write_layer(dir.path("towns.gpkg"), "GPKG", "towns", 4551, {"id", "name", "kind", "county"},
+                {{"POINT (" + pt(0, 0) + ")", {"A", "甲镇", "镇", "1"}}});
+    return "[study]\ncrs = \"EPSG:4551\"\n" + admin + "[layers.towns]\nsource = \"towns.gpkg\"\n[layers.roads]\nsource = \"roads.gpkg\"\n" +
+           network + "[network.speeds]\nslow = 36\nfast = 72\n";
+}
+
 struct Map {
     TempDir dir;
     Study study;
     RoadGraph graph;
     explicit Map(bool crossings, const std::string& extra_network = "") {
-        const std::string square = "POLYGON ((" + pt(-1000, -2000) + ", " + pt(7000, -2000) + ", " + pt(7000, 2000) + ", " +
-                                   pt(-1000, 2000) + ", " + pt(-1000, -2000) + "))";
-        write_layer(dir.path("admin.gpkg"), "GPKG", "admin", 4551, {"id", "name", "prefecture"}, {{square, {"1", "甲", "1"}}});
-        write_layer(dir.path("towns.gpkg"), "GPKG", "towns", 4551, {"id", "name", "kind", "county"},
-                    {{"POINT (" + pt(0, 0) + ")", {"A", "甲镇", "镇", "1"}}});
         write_layer(dir.path("roads.gpkg"), "GPKG", "roads", 4551, {"id", "class", "oneway"},
                     {{line({{0, 0}, {1000, 0}, {2000, 0}}), {"AC", "slow", ""}},
                      {line({{1000, 0}, {1000, -1000}}), {"BD", "fast", "FT"}},
                      {line({{5000, 0}, {6000, 0}}), {"EF", "slow", ""}},
                      {line({{1500, 500}, {1500, -500}}), {"GH", "fast", ""}}});
-        const std::string cfg = R"(
-[study]
-crs = "EPSG:4551"
-[layers.prefectures]
-source = "admin.gpkg"
-[layers.counties]
-source = "admin.gpkg"
-[layers.towns]
-source = "towns.gpkg"
-[layers.roads]
-source = "roads.gpkg"
-[network]
-offroad_speed_kmh = 5
-node_crossings = )" + std::string(crossings ? "true" : "false") + "\n" + extra_network + R"(
-[network.speeds]
-slow = 36
-fast = 72
-)";
-        study = load_study(config_from(dir.path(), cfg));
+        study = load_study(config_from(dir.path(), small_study(dir, "[network]\noffroad_speed_kmh = 5\nnode_crossings = " +
+                                                                        std::string(crossings ? "true" : "false") + "\n" + extra_network)));
         graph = build_road_graph(study, network_options(study.config));
     }
     Snap at(double x, double y) const { return graph.snap(X0 + x, Y0 + y); }
@@ -179,11 +167,6 @@ fallback_speed_kmh = -5
 
 TEST_CASE("messy roads are handled and counted, never a crash", "[road_graph][errors]") {
     TempDir dir;
-    const std::string square = "POLYGON ((" + pt(-1000, -2000) + ", " + pt(7000, -2000) + ", " + pt(7000, 2000) + ", " +
-                               pt(-1000, 2000) + ", " + pt(-1000, -2000) + "))";
-    write_layer(dir.path("admin.gpkg"), "GPKG", "admin", 4551, {"id", "name", "prefecture"}, {{square, {"1", "甲", "1"}}});
-    write_layer(dir.path("towns.gpkg"), "GPKG", "towns", 4551, {"id", "name", "kind", "county"},
-                {{"POINT (" + pt(0, 0) + ")", {"A", "甲镇", "镇", "1"}}});
     const std::string two_parts = "MULTILINESTRING ((" + pt(0, 500) + ", " + pt(1000, 500) + "), (" + pt(1000, 500) + ", " +
                                   pt(2000, 500) + "))";
     write_layer(dir.path("roads.gpkg"), "GPKG", "roads", 4551, {"id", "class", "speed_kmh:real", "oneway"},
@@ -195,22 +178,7 @@ TEST_CASE("messy roads are handled and counted, never a crash", "[road_graph][er
                  {line({{0, -500}, {1000, -500}}), {"stopped", "slow", "0", ""}},    // speed 0 in the field
                  {line({{0, -600}, {1000, -600}}), {"negative", "slow", "-5", "sideways"}},
                  {line({{0, -700}, {1000, -700}}), {"mystery", "土路", "", ""}}});
-    const Study study = load_study(config_from(dir.path(), R"(
-[study]
-crs = "EPSG:4551"
-[layers.prefectures]
-source = "admin.gpkg"
-[layers.counties]
-source = "admin.gpkg"
-[layers.towns]
-source = "towns.gpkg"
-[layers.roads]
-source = "roads.gpkg"
-[network]
-fallback_speed_kmh = 18
-[network.speeds]
-slow = 36
-)"));
+    const Study study = load_study(config_from(dir.path(), small_study(dir, "[network]\nfallback_speed_kmh = 18\n")));
     const Layer& roads = *study.role("roads").front();
     std::map<std::string, std::size_t> problems;
     for (const auto& p : roads.info.problems) problems[p.kind] = p.count;

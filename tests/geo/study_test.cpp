@@ -22,29 +22,22 @@ const Problem* find_problem(const LayerInfo& info, const std::string& kind) {
 }
 
 // A small province: one prefecture square, one county, a town given twice in two CRSs.
-void write_small_province(const TempDir& dir) {
-    write_layer(dir.path("admin.gpkg"), "GPKG", "prefectures", 4326, {"code", "name"},
-                {{"POLYGON ((125 43, 127 43, 127 45, 125 45, 125 43))", {"220100", "甲市"}}});
-    write_layer(dir.path("counties.gpkg"), "GPKG", "counties", 4326, {"code", "name", "prefecture"},
-                {{"POLYGON ((125 43, 127 43, 127 45, 125 45, 125 43))", {"220101", "甲县", "220100"}}});
+// Returns the admin sections of its config.
+std::string write_small_province(const TempDir& dir) {
+    const std::string admin = write_admin(dir, 4326, box_wkt(125, 43, 127, 45));
     // The same point, 126E 44N, as WGS 84 lon/lat and in CGCS2000 / 3-degree GK CM 126E (EPSG:4551),
     // where it sits on the central meridian: x = 500000 m, y = the meridian arc from the equator to
     // 44N on CGCS2000's ellipsoid, which GeographicLib gives independently of PROJ.
     double arc_m = 0;
     GeographicLib::Geodesic(6378137.0, 1 / 298.257222101).Inverse(0, 126, 44, 126, arc_m);
     write_layer(dir.path("towns.gpkg"), "GPKG", "towns", 4326, {"code", "name", "kind", "county"},
-                {{"POINT (126 44)", {"1", "甲镇", "镇", "220101"}}, {"POINT (140 44)", {"2", "远镇", "镇", "220101"}}});
+                {{"POINT (126 44)", {"1", "甲镇", "镇", "1"}}, {"POINT (140 44)", {"2", "远镇", "镇", "1"}}});
     write_layer(dir.path("villages.gpkg"), "GPKG", "villages", 4551, {"code"},
                 {{"POINT (500000 " + std::to_string(arc_m) + ")", {"v1"}}});
+    return admin;
 }
 
 const char* kStudy = R"(
-[layers.prefectures]
-source = "admin.gpkg"
-fields = { id = "code" }
-[layers.counties]
-source = "counties.gpkg"
-fields = { id = "code" }
 [layers.towns]
 source = "towns.gpkg"
 [layers.towns.fields]
@@ -59,8 +52,7 @@ id = "code"
 
 TEST_CASE("layers in different CRSs meet in the working CRS", "[study]") {
     TempDir dir;
-    write_small_province(dir);
-    const Study study = load_study(config_from(dir.path(), kStudy));
+    const Study study = load_study(config_from(dir.path(), write_small_province(dir) + kStudy));
     REQUIRE(study.crs.chosen);
     const Feature& town = study.role("towns").front()->features.front();
     const Feature& village = study.role("villages").front()->features.front();
@@ -75,8 +67,7 @@ TEST_CASE("layers in different CRSs meet in the working CRS", "[study]") {
 
 TEST_CASE("features outside the province are reported, not dropped", "[study]") {
     TempDir dir;
-    write_small_province(dir);
-    const Study study = load_study(config_from(dir.path(), kStudy));
+    const Study study = load_study(config_from(dir.path(), write_small_province(dir) + kStudy));
     const Layer& towns = *study.role("towns").front();
     CHECK(towns.features.size() == 2);
     const Problem* outside = find_problem(towns.info, "outside_province");
@@ -90,9 +81,9 @@ TEST_CASE("features outside the province are reported, not dropped", "[study]") 
 
 TEST_CASE("an unreadable layer makes the study unusable but the other layers are still read", "[study]") {
     TempDir dir;
-    write_small_province(dir);
+    const std::string admin = write_small_province(dir);
     std::filesystem::remove(dir.path("villages.gpkg"));
-    const Study study = load_study(config_from(dir.path(), kStudy));
+    const Study study = load_study(config_from(dir.path(), admin + kStudy));
     CHECK_FALSE(study.usable());
     CHECK(study.role("towns").front()->features.size() == 2);
     const Layer& villages = *study.role("villages").front();
