@@ -6,6 +6,8 @@
 #include <boost/geometry/index/rtree.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <cmath>
 #include <numeric>
 #include <set>
@@ -98,6 +100,26 @@ double e2sfca_weight(const AccessOptions& opt, double minutes) {
 
 namespace {
 
+// Runs work(router, i) for i in [0, n) on every core, each thread with its own Router. Work items
+// write only their own results, so the outcome does not depend on the number of threads.
+template <typename Work>
+void parallel_for(const RoadGraph& g, std::size_t n, const Progress& progress, const char* step, Work work) {
+    std::atomic<std::size_t> next{0};
+    auto run = [&](bool report) {
+        Router router(g);
+        for (std::size_t i = next++; i < n; i = next++) {
+            if (report && (i & 63) == 0) progress(double(i) / double(n), step);
+            work(router, i);
+        }
+    };
+    const unsigned threads = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads && t < n; ++t) pool.emplace_back(run, false);
+    run(true);
+    for (auto& t : pool) t.join();
+    progress(1.0, step);
+}
+
 bool anchor_point(const GeosContext& geos, const GEOSGeometry* g, double& x, double& y) {
     GEOSContextHandle_t ctx = geos.get();
     if (GEOSGeomTypeId_r(ctx, g) == GEOS_POINT) return GEOSGeomGetX_r(ctx, g, &x) == 1 && GEOSGeomGetY_r(ctx, g, &y) == 1;
@@ -189,9 +211,11 @@ void isochrone(const RoadGraph& g, const Router& r, const Snap& source, double m
         parts.push_back(make_line(geos, sub_polyline(g, p, a, b)).release());
         road_m += b - a;
     };
-    std::set<std::uint32_t> pieces;
+    std::vector<std::uint32_t> pieces;
     for (std::uint32_t v : r.touched())
-        for (std::uint32_t a = g.first_out[v]; a < g.first_out[v + 1]; ++a) pieces.insert(g.out_arcs[a].piece);
+        for (std::uint32_t a = g.first_out[v]; a < g.first_out[v + 1]; ++a) pieces.push_back(g.out_arcs[a].piece);
+    std::sort(pieces.begin(), pieces.end());
+    pieces.erase(std::unique(pieces.begin(), pieces.end()), pieces.end());
     for (std::uint32_t pi : pieces) {
         const RoadPiece& p = g.pieces[pi];
         const double speed = p.seconds > 0 ? p.length_m / p.seconds : 0;
@@ -305,20 +329,27 @@ AccessResult compute_access(const Study& study, const RoadGraph& g, const Access
 
     // ---- county seats (only the towns of that county), prefecture seats (every town)
     progress(0.05, "access: seats");
-    for (const Seat& seat : res.county_seats) {
-        if (!seat.snap.ok) {
+    std::map<std::string, std::vector<std::uint32_t>> towns_of_county;
+    for (std::uint32_t i = 0; i < n_towns; ++i) towns_of_county[town_county[i]].push_back(i);
+    for (const Seat& seat : res.county_seats)
+        if (!seat.snap.ok)
             res.notes.push_back("the seat of county " + seat.id + " is " + std::to_string(int(seat.snap.snap_m)) + " m from the nearest road");
-            continue;
+    // Each county's search stops once its own towns are settled; counties write disjoint towns.
+    parallel_for(g, res.county_seats.size(), progress.slice(0.05, 0.1), "access: county seats", [&](Router& r, std::size_t c) {
+        const Seat& seat = res.county_seats[c];
+        const auto members = towns_of_county.find(seat.id);
+        if (!seat.snap.ok || members == towns_of_county.end()) return;
+        std::vector<std::uint32_t> needed;
+        for (std::uint32_t i : members->second)
+            for (const auto& leg : res.towns[i].snap.legs(g, true)) needed.push_back(leg.node);
+        r.run_to_until(seat.snap, needed);
+        for (std::uint32_t i : members->second) {
+            const Router::Reach reach = r.from(res.towns[i].snap);
+            res.towns[i].county_seat_min = minutes(reach.seconds);
+            res.towns[i].county_seat_km = km(reach.metres);
+            res.towns[i].no_route_to_seat = res.towns[i].snap.ok && !std::isfinite(reach.seconds);
         }
-        router.run_to(seat.snap);
-        for (std::uint32_t i = 0; i < n_towns; ++i) {
-            if (town_county[i] != seat.id) continue;
-            const Router::Reach r = router.from(res.towns[i].snap);
-            res.towns[i].county_seat_min = minutes(r.seconds);
-            res.towns[i].county_seat_km = km(r.metres);
-            res.towns[i].no_route_to_seat = res.towns[i].snap.ok && !std::isfinite(r.seconds);
-        }
-    }
+    });
     for (const Seat& seat : res.prefecture_seats) {
         if (!seat.snap.ok) continue;
         router.run_to(seat.snap);
@@ -393,23 +424,42 @@ AccessResult compute_access(const Study& study, const RoadGraph& g, const Access
         sum.facilities = facs.size();
         // E2SFCA step 1: each facility's supply over the weighted population in its catchment;
         // step 2: each settlement sums the ratios of the facilities it reaches, weighted again.
-        std::vector<double> access(settlements.snaps.size(), 0.0);
-        std::vector<bool> covered(settlements.snaps.size(), false);
+        // Facilities go in a fixed number of contiguous chunks, each with its own sums, added up in
+        // chunk order: the same result on any number of cores.
+        constexpr std::size_t kChunks = 16;
+        const std::size_t n_set = settlements.snaps.size();
+        std::vector<std::vector<double>> chunk_access(kChunks);
+        std::vector<std::vector<char>> chunk_covered(kChunks);
+        for (const auto& fac : facs) sum.with_capacity += fac.capacity > 0;
         const double catchment_s = opt.e2sfca_catchment_min * 60;
-        for (const auto& fac : facs) {
-            if (!(fac.capacity > 0)) continue;
-            ++sum.with_capacity;
-            router.run_to(fac.snap, catchment_s);
-            settlements.reached(router, {fac.snap}, true, hits);
-            double demand = 0;
-            for (const auto& [i, s] : hits) demand += settlements.population[i] * e2sfca_weight(opt, s / 60);
-            if (demand <= 0) continue;
-            const double ratio = fac.capacity / demand;
-            for (const auto& [i, s] : hits) {
-                const double w = e2sfca_weight(opt, s / 60);
-                if (w > 0) access[i] += ratio * w, covered[i] = true;
+        parallel_for(g, kChunks, {}, "", [&](Router& r, std::size_t chunk) {
+            std::vector<double>& access = chunk_access[chunk];
+            std::vector<char>& covered = chunk_covered[chunk];
+            access.assign(n_set, 0.0);
+            covered.assign(n_set, 0);
+            std::vector<std::pair<std::uint32_t, double>> reached;
+            for (std::size_t j = facs.size() * chunk / kChunks; j < facs.size() * (chunk + 1) / kChunks; ++j) {
+                const auto& fac = facs[j];
+                if (!(fac.capacity > 0)) continue;
+                r.run_to(fac.snap, catchment_s);
+                settlements.reached(r, {fac.snap}, true, reached);
+                double demand = 0;
+                for (const auto& [i, s] : reached) demand += settlements.population[i] * e2sfca_weight(opt, s / 60);
+                if (demand <= 0) continue;
+                const double ratio = fac.capacity / demand;
+                for (const auto& [i, s] : reached) {
+                    const double w = e2sfca_weight(opt, s / 60);
+                    if (w > 0) access[i] += ratio * w, covered[i] = 1;
+                }
             }
-        }
+        });
+        std::vector<double> access(n_set, 0.0);
+        std::vector<bool> covered(n_set, false);
+        for (std::size_t chunk = 0; chunk < kChunks; ++chunk)
+            for (std::size_t i = 0; i < n_set; ++i) {
+                access[i] += chunk_access[chunk][i];
+                covered[i] = covered[i] || chunk_covered[chunk][i];
+            }
         if (sum.with_capacity > 0) {
             for (std::size_t i = 0; i < settlements.snaps.size(); ++i) {
                 if (!covered[i]) sum.unserved_population += settlements.population[i];
@@ -423,17 +473,17 @@ AccessResult compute_access(const Study& study, const RoadGraph& g, const Access
     // ---- catchments: population within each threshold of every town
     progress(0.3, "access: catchments");
     const double max_threshold_s = opt.thresholds_min.back() * 60;
-    for (std::uint32_t i = 0; i < n_towns; ++i) {
-        if ((i & 63) == 0) progress(0.3 + 0.3 * i / std::max<std::size_t>(1, n_towns), "access: catchments");
+    parallel_for(g, n_towns, progress.slice(0.3, 0.6), "access: catchments", [&](Router& r, std::size_t i) {
         TownAccess& t = res.towns[i];
         t.catchment_pop.assign(opt.thresholds_min.size(), t.snap.ok ? 0.0 : NAN);
-        if (!t.snap.ok) continue;
-        router.run_from(t.snap, max_threshold_s);
-        settlements.reached(router, {t.snap}, false, hits);
-        for (const auto& [k, s] : hits)
+        if (!t.snap.ok) return;
+        std::vector<std::pair<std::uint32_t, double>> reached;
+        r.run_from(t.snap, max_threshold_s);
+        settlements.reached(r, {t.snap}, false, reached);
+        for (const auto& [k, s] : reached)
             for (std::size_t th = 0; th < opt.thresholds_min.size(); ++th)
                 if (s <= opt.thresholds_min[th] * 60) t.catchment_pop[th] += settlements.population[k];
-    }
+    });
 
     // ---- villages: nearest town (over all towns at once) and their own town
     progress(0.6, "access: villages");
@@ -475,19 +525,29 @@ AccessResult compute_access(const Study& study, const RoadGraph& g, const Access
         }
         origins.push_back({"towns", id, town_names[it->second], town_snaps[it->second]});
     }
-    for (const Origin& o : origins) {
-        if (!o.snap.ok) continue;
-        router.run_from(o.snap, max_threshold_s);
-        for (double th : opt.thresholds_min) {
-            Isochrone iso;
+    // Origins in parallel: each with its own GEOS context (GEOS contexts are per thread) and slots
+    // in the result fixed in advance, so the order never depends on the threads.
+    const std::size_t n_th = opt.thresholds_min.size();
+    std::vector<Isochrone> isochrones(origins.size() * n_th);
+    parallel_for(g, origins.size(), progress.slice(0.7, 0.85), "access: isochrones", [&](Router& r, std::size_t k) {
+        const Origin& o = origins[k];
+        if (!o.snap.ok) return;
+        const GeosContext local;
+        const Measure local_measure(study.crs, local);
+        r.run_from(o.snap, max_threshold_s);
+        for (std::size_t th = 0; th < n_th; ++th) {
+            Isochrone& iso = isochrones[k * n_th + th];
             iso.origin_role = o.role;
             iso.origin_id = o.id;
             iso.origin_name = o.name;
-            iso.minutes = th;
-            isochrone(g, router, o.snap, th * 60, opt.isochrone_buffer_m, geos, measure, iso);
-            res.isochrones.push_back(std::move(iso));
+            iso.minutes = opt.thresholds_min[th];
+            isochrone(g, r, o.snap, iso.minutes * 60, opt.isochrone_buffer_m, local, local_measure, iso);
+            // Handed over to the study's context, which outlives the result.
+            iso.polygon = geos.own(iso.polygon.release());
         }
-    }
+    });
+    for (auto& iso : isochrones)
+        if (iso.polygon) res.isochrones.push_back(std::move(iso));
 
     // ---- road problems: components, dead ends
     progress(0.85, "access: road problems");

@@ -489,7 +489,8 @@ std::uint32_t Router::heap_pop() {
     return top;
 }
 
-void Router::run(const std::vector<std::array<double, 4>>& seeds, bool reversed, double max_s) {
+void Router::run(const std::vector<std::array<double, 4>>& seeds, bool reversed, double max_s,
+                 const std::vector<std::uint32_t>* needed) {
     // Dijkstra with an indexed 4-ary heap (decrease-key, no stale entries). Labels are valid where
     // stamp == m_run, so nothing is cleared between runs.
     ++m_run;
@@ -512,11 +513,16 @@ void Router::run(const std::vector<std::array<double, 4>>& seeds, bool reversed,
     };
     for (const auto& s : seeds)
         if (s[1] <= max_s) relax(static_cast<std::uint32_t>(s[0]), s[1], s[2], static_cast<std::uint32_t>(s[3]));
+    std::size_t left = 0;
+    if (needed)
+        for (std::uint32_t v : *needed)
+            if (m_label[v].needed != m_run) m_label[v].needed = m_run, ++left;
     const std::uint32_t* first = reversed ? m_g.first_in.data() : m_g.first_out.data();
     const RoadGraph::Arc* arcs = reversed ? m_g.in_arcs.data() : m_g.out_arcs.data();
     while (!m_heap.empty()) {
         const std::uint32_t v = heap_pop();
         const Label& l = m_label[v];
+        if (needed && l.needed == m_run && --left == 0) break;
         const double d = l.s, m = l.m;
         const std::uint32_t origin = l.origin;
         for (std::uint32_t a = first[v]; a < first[v + 1]; ++a) {
@@ -526,11 +532,22 @@ void Router::run(const std::vector<std::array<double, 4>>& seeds, bool reversed,
     }
 }
 
-void Router::run_from_many(const std::vector<Snap>& sources, bool reversed, double max_s) {
+void Router::set_seeds(const std::vector<Snap>& sources) {
     m_seeds = sources;
     m_seeds_on_piece.clear();
     for (std::uint32_t i = 0; i < sources.size(); ++i)
         if (sources[i].ok) m_seeds_on_piece.emplace(sources[i].piece, i);
+}
+
+void Router::run_to_until(const Snap& target, const std::vector<std::uint32_t>& needed) {
+    set_seeds({target});
+    std::vector<std::array<double, 4>> seeds;
+    for (const auto& leg : target.legs(m_g, false)) seeds.push_back({double(leg.node), leg.seconds, leg.metres, 0.0});
+    run(seeds, true, kUnreachable, &needed);
+}
+
+void Router::run_from_many(const std::vector<Snap>& sources, bool reversed, double max_s) {
+    set_seeds(sources);
     std::vector<std::array<double, 4>> seeds;
     for (std::size_t i = 0; i < sources.size(); ++i)
         for (const auto& leg : sources[i].legs(m_g, !reversed))

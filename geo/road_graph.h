@@ -133,6 +133,9 @@ public:
     // at max_s. Afterwards seconds_to / seconds_from give times to or from any other snapped point.
     void run_from(const Snap& source, double max_s = kUnreachable);
     void run_to(const Snap& target, double max_s = kUnreachable);
+    // Stops as soon as every node in `needed` is settled (or can never be): enough for a few
+    // known points, such as the towns of one county, without searching the whole province.
+    void run_to_until(const Snap& target, const std::vector<std::uint32_t>& needed);
     // From several points at once (the nearest of them wins), e.g. all facilities of a kind.
     void run_from_many(const std::vector<Snap>& sources, bool reversed, double max_s = kUnreachable);
     // From graph nodes with starting seconds (benchmarks, tests).
@@ -156,7 +159,9 @@ public:
     std::uint32_t node_origin(std::uint32_t v) const { return m_label[v].origin; }
 
 private:
-    void run(const std::vector<std::array<double, 4>>& seeds, bool reversed, double max_s);
+    void run(const std::vector<std::array<double, 4>>& seeds, bool reversed, double max_s,
+             const std::vector<std::uint32_t>* needed = nullptr);
+    void set_seeds(const std::vector<Snap>& sources);
     // Indexed 4-ary min-heap on the labels' seconds, with decrease-key (no stale entries).
     void heap_update(std::uint32_t v);
     std::uint32_t heap_pop();
@@ -168,7 +173,7 @@ private:
     const RoadGraph& m_g;
     struct Label {  // everything a run keeps per node, in one place
         double s, m;
-        std::uint32_t stamp, pos, origin, unused;
+        std::uint32_t stamp, pos, origin, needed;  // needed == run: a node the run must settle
     };
     std::vector<Label> m_label;
     std::vector<std::uint32_t> m_heap;

@@ -153,3 +153,20 @@ TEST_CASE("road problems on the sample: one piece apart, its town cut off, the d
         CHECK(checked > 50);
     }
 }
+
+TEST_CASE("access gives the same numbers and shapes on every run, threads or not", "[access][slow]") {
+    const Study study = load_study(load_config(std::string(TOWNSITE_SAMPLE_DIR) + "/jilin.toml"));
+    const RoadGraph g = build_road_graph(study, network_options(study.config));
+    const AccessOptions opt = access_options(study.config);
+    const AccessResult a = compute_access(study, g, opt), b = compute_access(study, g, opt);
+    REQUIRE(a.towns.size() == b.towns.size());
+    for (std::size_t i = 0; i < a.towns.size(); ++i) {
+        CHECK(a.towns[i].catchment_pop == b.towns[i].catchment_pop);
+        CHECK((a.towns[i].e2sfca == b.towns[i].e2sfca));
+        CHECK((std::isnan(a.towns[i].county_seat_min) ? std::isnan(b.towns[i].county_seat_min)
+                                                       : a.towns[i].county_seat_min == b.towns[i].county_seat_min));
+    }
+    REQUIRE(a.isochrones.size() == b.isochrones.size());
+    for (std::size_t i = 0; i < a.isochrones.size(); ++i)
+        CHECK(GEOSEqualsExact_r(study.geos->get(), a.isochrones[i].polygon.get(), b.isochrones[i].polygon.get(), 0) == 1);
+}
