@@ -359,7 +359,7 @@ StudyConfig parse_config(const std::string& text, const std::string& path) {
     std::vector<ConfigProblem> problems;
     // Sections read by the modules that own them ([network] by the road graph, [access] by the
     // accessibility analysis, ...), each checking its own keys.
-    check_keys(cfg.table, "", {"study", "layers", "network", "access"}, problems);
+    check_keys(cfg.table, "", {"study", "layers", "network", "access", "coverage"}, problems);
 
     if (const toml::node* sn = cfg.table.get("study")) {
         if (const toml::table* study = sn->as_table()) {

@@ -87,6 +87,16 @@ Snap::Legs Snap::legs(const RoadGraph& g, bool leaving) const {
     return out;
 }
 
+Snap::Legs Snap::legs_any(const RoadGraph& g) const {
+    Legs out;
+    if (!ok) return out;
+    const RoadPiece& p = g.pieces[piece];
+    const double per_m = p.length_m > 0 ? p.seconds / p.length_m : 0;
+    out.leg[out.n++] = {p.from, offroad_s + offset_m * per_m, snap_m + offset_m};
+    out.leg[out.n++] = {p.to, offroad_s + (p.length_m - offset_m) * per_m, snap_m + p.length_m - offset_m};
+    return out;
+}
+
 std::vector<std::uint32_t> RoadGraph::degree() const {
     std::vector<std::uint32_t> d(nodes.size(), 0);
     for (const auto& p : pieces) ++d[p.from], ++d[p.to];
@@ -424,7 +434,22 @@ RoadGraph build_road_graph(const Study& study, const NetworkOptions& options, co
 
 // ------------------------------------------------------------------------------------------ Router
 
-Router::Router(const RoadGraph& g) : m_g(g), m_label(g.node_count(), Label{0, 0, 0, 0, 0, 0}) { m_heap.reserve(1024); }
+Router::Router(const RoadGraph& g, Metric metric)
+    : m_g(g), m_length(metric == Metric::Length), m_label(g.node_count(), Label{0, 0, 0, 0, 0, 0}) {
+    m_heap.reserve(1024);
+    if (m_length) m_pred_node.assign(g.node_count(), UINT32_MAX), m_pred_piece.assign(g.node_count(), UINT32_MAX);
+}
+
+std::vector<std::uint32_t> Router::pieces_to(std::uint32_t v) const {
+    std::vector<std::uint32_t> out;
+    if (!m_length || m_label[v].stamp != m_run) return out;
+    while (m_pred_node[v] != UINT32_MAX) {
+        out.push_back(m_pred_piece[v]);
+        v = m_pred_node[v];
+    }
+    std::reverse(out.begin(), out.end());
+    return out;
+}
 
 namespace {
 constexpr std::uint32_t kSettled = UINT32_MAX;
@@ -434,11 +459,11 @@ constexpr std::uint32_t kArity = 4;
 
 void Router::sift_up(std::uint32_t i) {
     const std::uint32_t v = m_heap[i];
-    const double key = m_label[v].s;
+    const double key = m_label[v].key;
     while (i > 0) {
         const std::uint32_t parent = (i - 1) / kArity;
         const std::uint32_t u = m_heap[parent];
-        if (m_label[u].s <= key) break;
+        if (m_label[u].key <= key) break;
         m_heap[i] = u;
         m_label[u].pos = i;
         i = parent;
@@ -449,16 +474,16 @@ void Router::sift_up(std::uint32_t i) {
 
 void Router::sift_down(std::uint32_t i) {
     const std::uint32_t v = m_heap[i];
-    const double key = m_label[v].s;
+    const double key = m_label[v].key;
     const auto n = static_cast<std::uint32_t>(m_heap.size());
     for (;;) {
         const std::uint32_t first = kArity * i + 1;
         if (first >= n) break;
         std::uint32_t best = first;
-        double best_key = m_label[m_heap[first]].s;
+        double best_key = m_label[m_heap[first]].key;
         const std::uint32_t last = std::min(first + kArity, n);
         for (std::uint32_t c = first + 1; c < last; ++c)
-            if (m_label[m_heap[c]].s < best_key) best = c, best_key = m_label[m_heap[c]].s;
+            if (m_label[m_heap[c]].key < best_key) best = c, best_key = m_label[m_heap[c]].key;
         if (best_key >= key) break;
         m_heap[i] = m_heap[best];
         m_label[m_heap[i]].pos = i;
@@ -497,37 +522,57 @@ void Router::run(const std::vector<std::array<double, 4>>& seeds, bool reversed,
     m_reversed = reversed;
     m_touched.clear();
     m_heap.clear();
-    auto relax = [&](std::uint32_t v, double s, double m, std::uint32_t origin) {
+    // key/other: the metric's value and the other one; pred: where the route came from (length mode).
+    auto relax = [&](std::uint32_t v, double key, double other, std::uint32_t origin, std::uint32_t pred,
+                     std::uint32_t piece) {
         Label& l = m_label[v];
         if (l.stamp != m_run) {
             l.stamp = m_run;
             l.pos = kOutside;
             m_touched.push_back(v);
-        } else if (s >= l.s || l.pos == kSettled) {
+        } else if (key >= l.key || l.pos == kSettled) {
             return;
         }
-        l.s = s;
-        l.m = m;
+        l.key = key;
+        l.other = other;
         l.origin = origin;
+        if (m_length) m_pred_node[v] = pred, m_pred_piece[v] = piece;
         heap_update(v);
     };
-    for (const auto& s : seeds)
-        if (s[1] <= max_s) relax(static_cast<std::uint32_t>(s[0]), s[1], s[2], static_cast<std::uint32_t>(s[3]));
+    // Seeds come as (node, seconds, metres, origin).
+    for (const auto& s : seeds) {
+        const double key = m_length ? s[2] : s[1], other = m_length ? s[1] : s[2];
+        if (key <= max_s) relax(static_cast<std::uint32_t>(s[0]), key, other, static_cast<std::uint32_t>(s[3]), UINT32_MAX, UINT32_MAX);
+    }
     std::size_t left = 0;
     if (needed)
         for (std::uint32_t v : *needed)
             if (m_label[v].needed != m_run) m_label[v].needed = m_run, ++left;
+    // Time follows the arcs (one-way roads one way); length uses both directions of every road.
     const std::uint32_t* first = reversed ? m_g.first_in.data() : m_g.first_out.data();
     const RoadGraph::Arc* arcs = reversed ? m_g.in_arcs.data() : m_g.out_arcs.data();
+    const std::uint32_t* first2 = reversed ? m_g.first_out.data() : m_g.first_in.data();
+    const RoadGraph::Arc* arcs2 = reversed ? m_g.out_arcs.data() : m_g.in_arcs.data();
     while (!m_heap.empty()) {
         const std::uint32_t v = heap_pop();
         const Label& l = m_label[v];
         if (needed && l.needed == m_run && --left == 0) break;
-        const double d = l.s, m = l.m;
+        const double key = l.key, other = l.other;
         const std::uint32_t origin = l.origin;
-        for (std::uint32_t a = first[v]; a < first[v + 1]; ++a) {
-            const double nd = d + arcs[a].seconds;
-            if (nd <= max_s) relax(arcs[a].head, nd, m + arcs[a].metres, origin);
+        if (!m_length) {
+            for (std::uint32_t a = first[v]; a < first[v + 1]; ++a) {
+                const double nk = key + arcs[a].seconds;
+                if (nk <= max_s) relax(arcs[a].head, nk, other + arcs[a].metres, origin, v, arcs[a].piece);
+            }
+            continue;
+        }
+        for (int pass = 0; pass < 2; ++pass) {
+            const std::uint32_t* f = pass == 0 ? first : first2;
+            const RoadGraph::Arc* arc = pass == 0 ? arcs : arcs2;
+            for (std::uint32_t a = f[v]; a < f[v + 1]; ++a) {
+                const double nk = key + arc[a].metres;
+                if (nk <= max_s) relax(arc[a].head, nk, other + arc[a].seconds, origin, v, arc[a].piece);
+            }
         }
     }
 }
@@ -550,7 +595,7 @@ void Router::run_from_many(const std::vector<Snap>& sources, bool reversed, doub
     set_seeds(sources);
     std::vector<std::array<double, 4>> seeds;
     for (std::size_t i = 0; i < sources.size(); ++i)
-        for (const auto& leg : sources[i].legs(m_g, !reversed))
+        for (const auto& leg : m_length ? sources[i].legs_any(m_g) : sources[i].legs(m_g, !reversed))
             seeds.push_back({double(leg.node), leg.seconds, leg.metres, double(i)});
     run(seeds, reversed, max_s);
 }
@@ -569,9 +614,12 @@ void Router::run_to(const Snap& target, double max_s) { run_from_many({target}, 
 Router::Reach Router::combine(const Snap& other, bool other_is_target) const {
     Reach best;
     if (!other.ok) return best;
-    for (const auto& leg : other.legs(m_g, !other_is_target)) {
-        const double s = node_seconds(leg.node);
-        if (s + leg.seconds < best.seconds) best = {s + leg.seconds, node_metres(leg.node) + leg.metres, m_label[leg.node].origin};
+    auto better = [this](const Reach& a, const Reach& b) { return m_length ? a.metres < b.metres : a.seconds < b.seconds; };
+    // Length mode ignores direction: legs both ways.
+    const Snap::Legs legs = m_length ? other.legs_any(m_g) : other.legs(m_g, !other_is_target);
+    for (const auto& leg : legs) {
+        const Reach r{node_seconds(leg.node) + leg.seconds, node_metres(leg.node) + leg.metres, m_label[leg.node].origin};
+        if (better(r, best)) best = r;
     }
     // Along the shared piece, without passing a node.
     const auto [lo, hi] = m_seeds_on_piece.equal_range(other.piece);
@@ -580,11 +628,12 @@ Router::Reach Router::combine(const Snap& other, bool other_is_target) const {
         const RoadPiece& p = m_g.pieces[other.piece];
         const double from_off = other_is_target ? seed.offset_m : other.offset_m;
         const double to_off = other_is_target ? other.offset_m : seed.offset_m;
-        const bool ok = to_off >= from_off ? p.direction != -1 : p.direction != +1;
+        const bool ok = m_length || (to_off >= from_off ? p.direction != -1 : p.direction != +1);
         if (!ok) continue;
         const double m = std::fabs(to_off - from_off);
-        const double s = seed.offroad_s + other.offroad_s + (p.length_m > 0 ? m * p.seconds / p.length_m : 0);
-        if (s < best.seconds) best = {s, seed.snap_m + other.snap_m + m, it->second};
+        const Reach r{seed.offroad_s + other.offroad_s + (p.length_m > 0 ? m * p.seconds / p.length_m : 0),
+                      seed.snap_m + other.snap_m + m, it->second};
+        if (better(r, best)) best = r;
     }
     return best;
 }

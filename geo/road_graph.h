@@ -80,6 +80,8 @@ struct Snap {
     };
     // Legs from the point to the nodes it can drive to (leaving) or from them to it (arriving).
     Legs legs(const struct RoadGraph& g, bool leaving) const;
+    // Legs to both ends whatever the piece's direction (for pipes, which follow roads both ways).
+    Legs legs_any(const struct RoadGraph& g) const;
 };
 
 struct GraphReport {
@@ -128,7 +130,10 @@ RoadGraph build_road_graph(const Study& study, const NetworkOptions& options, co
 // One Router per thread.
 class Router {
 public:
-    explicit Router(const RoadGraph& g);
+    // Time: fastest routes, respecting one-way roads. Length: shortest routes in metres, on every
+    // road both ways (pipes follow roads but not their traffic rules); paths can be recovered.
+    enum class Metric { Time, Length };
+    explicit Router(const RoadGraph& g, Metric metric = Metric::Time);
     // One-to-all from a point (forward) or all-to-one to a point (over the reversed arcs), stopping
     // at max_s. Afterwards seconds_to / seconds_from give times to or from any other snapped point.
     void run_from(const Snap& source, double max_s = kUnreachable);
@@ -153,8 +158,15 @@ public:
     double seconds_from(const Snap& source) const { return from(source).seconds; }
     // Nodes reached by the last run (in the order first reached).
     const std::vector<std::uint32_t>& touched() const { return m_touched; }
-    double node_seconds(std::uint32_t v) const { return m_label[v].stamp == m_run ? m_label[v].s : kUnreachable; }
-    double node_metres(std::uint32_t v) const { return m_label[v].stamp == m_run ? m_label[v].m : kUnreachable; }
+    // Length mode: the pieces of the route from the run's seeds to node v, nearest the seed first.
+    std::vector<std::uint32_t> pieces_to(std::uint32_t v) const;
+    // Labels keep the metric's value in `key` and the other in `other`.
+    double node_seconds(std::uint32_t v) const {
+        return m_label[v].stamp == m_run ? (m_length ? m_label[v].other : m_label[v].key) : kUnreachable;
+    }
+    double node_metres(std::uint32_t v) const {
+        return m_label[v].stamp == m_run ? (m_length ? m_label[v].key : m_label[v].other) : kUnreachable;
+    }
     // Which seed won at a node (run_from_many): the index into `sources`.
     std::uint32_t node_origin(std::uint32_t v) const { return m_label[v].origin; }
 
@@ -171,8 +183,10 @@ private:
     Reach combine(const Snap& other, bool other_is_target) const;
 
     const RoadGraph& m_g;
+    bool m_length = false;
+    std::vector<std::uint32_t> m_pred_node, m_pred_piece;  // length mode only
     struct Label {  // everything a run keeps per node, in one place
-        double s, m;
+        double key, other;                         // seconds and metres, or metres and seconds
         std::uint32_t stamp, pos, origin, needed;  // needed == run: a node the run must settle
     };
     std::vector<Label> m_label;

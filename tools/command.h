@@ -62,5 +62,6 @@ void add_output_options(CLI::App* cmd, OutputArgs& out, const std::string& defau
 void add_inspect(CLI::App& app, const Globals& globals, Runner& run);
 void add_access(CLI::App& app, const Globals& globals, Runner& run);
 void add_od(CLI::App& app, const Globals& globals, Runner& run);
+void add_coverage(CLI::App& app, const Globals& globals, Runner& run);
 
 }  // namespace townsite::tools

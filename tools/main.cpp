@@ -81,6 +81,7 @@ int main(int argc, char** argv) {
     add_inspect(app, globals, run);
     add_access(app, globals, run);
     add_od(app, globals, run);
+    add_coverage(app, globals, run);
 
     // GDAL spells some options with one dash (-t_srs); CLI11 wants two for long names.
     std::vector<std::string> args;

@@ -1,0 +1,578 @@
+#include "analysis/coverage.h"
+
+#include "geo/error.h"
+#include "geo/spatial_index.h"
+
+#include <boost/geometry.hpp>
+#include <boost/geometry/index/rtree.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <set>
+
+namespace townsite {
+
+namespace bg = boost::geometry;
+namespace bgi = boost::geometry::index;
+
+const std::vector<std::string>& utility_names() {
+    static const std::vector<std::string> names = {"water", "gas", "heating", "sewage", "garbage"};
+    return names;
+}
+
+CoverageOptions coverage_options(const StudyConfig& config) {
+    CoverageOptions opt;
+    std::vector<ConfigProblem> problems;
+    const toml::table* t = config_section(config, "coverage", problems);
+    if (!t) {
+        throw_config_problems(config.path, problems);
+        return opt;
+    }
+    std::vector<std::string> allowed = {"served_share", "builtup_people_per_km2", "min_radius_m", "max_radius_m",
+                                        "village_road_km", "protected_m", "max_extension_km"};
+    for (const auto& u : utility_names()) allowed.push_back(u);
+    check_keys(*t, "coverage", allowed, problems);
+    read_number(*t, "coverage", "served_share", opt.served_share, 0.01, 1, problems);
+    read_number(*t, "coverage", "builtup_people_per_km2", opt.builtup_people_per_km2, 100, 100000, problems);
+    read_number(*t, "coverage", "min_radius_m", opt.min_radius_m, 10, 20000, problems);
+    read_number(*t, "coverage", "max_radius_m", opt.max_radius_m, 10, 50000, problems);
+    read_number(*t, "coverage", "village_road_km", opt.village_road_km, 0, 200, problems);
+    read_number(*t, "coverage", "protected_m", opt.protected_m, 0, 10000, problems);
+    read_number(*t, "coverage", "max_extension_km", opt.max_extension_km, 0.1, 1000, problems);
+    for (const auto& u : utility_names()) {
+        const toml::node* n = t->get(u);
+        if (!n) continue;
+        const toml::table* ut = n->as_table();
+        if (!ut) {
+            problems.push_back({int(n->source().begin.line), "\"coverage." + u + "\" must be a table",
+                                "write [coverage." + u + "] with line_service_m and plant_radius_m."});
+            continue;
+        }
+        check_keys(*ut, "coverage." + u, {"line_service_m", "plant_radius_m"}, problems);
+        read_number(*ut, "coverage." + u, "line_service_m", opt.utilities[u].line_service_m, 0, 10000, problems);
+        read_number(*ut, "coverage." + u, "plant_radius_m", opt.utilities[u].plant_radius_m, 0, 50000, problems);
+    }
+    throw_config_problems(config.path, problems);
+    return opt;
+}
+
+namespace {
+
+using P = bg::model::d2::point_xy<double>;
+using Box = bg::model::box<P>;
+using Tree = bgi::rtree<std::pair<Box, std::uint32_t>, bgi::rstar<16>>;
+
+Box envelope(const GeosContext& geos, const GEOSGeometry* g, double grow = 0) {
+    double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    GEOSGeom_getXMin_r(geos.get(), g, &x0);
+    GEOSGeom_getYMin_r(geos.get(), g, &y0);
+    GEOSGeom_getXMax_r(geos.get(), g, &x1);
+    GEOSGeom_getYMax_r(geos.get(), g, &y1);
+    return Box(P(x0 - grow, y0 - grow), P(x1 + grow, y1 + grow));
+}
+
+GeomPtr point(const GeosContext& geos, double x, double y) { return geos.own(GEOSGeom_createPointFromXY_r(geos.get(), x, y)); }
+
+bool xy(const GeosContext& geos, const GEOSGeometry* g, double& x, double& y) {
+    GEOSContextHandle_t ctx = geos.get();
+    if (GEOSGeomTypeId_r(ctx, g) == GEOS_POINT) return GEOSGeomGetX_r(ctx, g, &x) == 1 && GEOSGeomGetY_r(ctx, g, &y) == 1;
+    GeomPtr p = geos.own(GEOSPointOnSurface_r(ctx, g));
+    return p && GEOSGeomGetX_r(ctx, p.get(), &x) == 1 && GEOSGeomGetY_r(ctx, p.get(), &y) == 1;
+}
+
+GeomPtr collect(const GeosContext& geos, std::vector<GeomPtr>& parts, int type = GEOS_GEOMETRYCOLLECTION) {
+    std::vector<GEOSGeometry*> raw;
+    for (auto& p : parts) raw.push_back(p.release());
+    return geos.own(GEOSGeom_createCollection_r(geos.get(), type, raw.data(), unsigned(raw.size())));
+}
+
+// One utility's features, indexed by their served extent.
+struct Network {
+    struct Item {
+        const GEOSGeometry* geom;
+        int dim;        // 0 plant, 1 line, 2 service-area polygon
+        double reach;   // served within this of the feature (m)
+    };
+    std::vector<Item> items;
+    Tree tree;
+    std::unique_ptr<SegmentIndex> nearest;
+
+    // Whether a point lies in the served area.
+    bool serves(const GeosContext& geos, double x, double y) const {
+        std::vector<std::pair<Box, std::uint32_t>> found;
+        tree.query(bgi::intersects(P(x, y)), std::back_inserter(found));
+        GeomPtr p = point(geos, x, y);
+        for (const auto& f : found) {
+            double d = 1e300;
+            GEOSDistance_r(geos.get(), items[f.second].geom, p.get(), &d);
+            if (d <= items[f.second].reach) return true;
+        }
+        return false;
+    }
+    // The served area near a box: the buffers of the features that reach into it, united.
+    GeomPtr served_near(const GeosContext& geos, const Box& box) const {
+        std::vector<std::pair<Box, std::uint32_t>> found;
+        tree.query(bgi::intersects(box), std::back_inserter(found));
+        std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+        std::vector<GeomPtr> buffers;
+        for (const auto& f : found) {
+            const Item& it = items[f.second];
+            // Only the stretch of a long pipe near the box matters: clip before buffering.
+            GeomPtr part = it.dim == 1 ? geos.own(GEOSClipByRect_r(geos.get(), it.geom, box.min_corner().x() - it.reach,
+                                                                   box.min_corner().y() - it.reach, box.max_corner().x() + it.reach,
+                                                                   box.max_corner().y() + it.reach))
+                                       : geos.own(GEOSGeom_clone_r(geos.get(), it.geom));
+            if (!part || GEOSisEmpty_r(geos.get(), part.get())) continue;
+            buffers.push_back(it.reach > 0 ? geos.own(GEOSBuffer_r(geos.get(), part.get(), it.reach, 16)) : std::move(part));
+        }
+        if (buffers.empty()) return nullptr;
+        GeomPtr all = collect(geos, buffers);
+        return geos.own(GEOSUnaryUnion_r(geos.get(), all.get()));
+    }
+};
+
+// How close a plant must be to a line of its utility to count as part of that network (m).
+constexpr double kPlantOnNetwork_m = 50;
+
+Network build_network(const Study& study, const std::string& utility, const UtilityRule& rule, UtilitySummary& sum) {
+    Network net;
+    const GeosContext& geos = *study.geos;
+    GEOSContextHandle_t ctx = geos.get();
+    // Lines first: a plant joined to a line is a point of that network, not a stand-alone plant.
+    SegmentIndex lines(geos);
+    for (const Layer* l : study.role(utility))
+        for (const Feature& f : l->features)
+            if (GEOSGeom_getDimensions_r(ctx, f.geom.get()) == 1) lines.add(f.geom.get(), 0);
+    lines.build();
+    std::vector<std::pair<Box, std::uint32_t>> boxes;
+    for (const Layer* l : study.role(utility)) {
+        sum.has_data = true;
+        for (const Feature& f : l->features) {
+            const int dim = GEOSGeom_getDimensions_r(ctx, f.geom.get());
+            double reach = rule.line_service_m;
+            if (dim == 0) {
+                ++sum.plants;
+                double x = 0, y = 0;
+                xy(geos, f.geom.get(), x, y);
+                const SegmentIndex::Hit hit = lines.size() ? lines.nearest(x, y) : SegmentIndex::Hit{};
+                if (hit.found && hit.distance <= kPlantOnNetwork_m) {
+                    ++sum.plants_on_network;  // serves through its lines, like any point of them
+                } else if (const auto r = l->number(f, "radius_m"); r && *r > 0) {
+                    reach = *r;
+                } else {
+                    reach = rule.plant_radius_m;
+                    ++sum.plants_default_radius;
+                }
+            } else if (dim == 2) {
+                reach = 0;
+                ++sum.polygons;
+            } else {
+                ++sum.lines;
+            }
+            boxes.emplace_back(envelope(geos, f.geom.get(), reach), std::uint32_t(net.items.size()));
+            net.items.push_back({f.geom.get(), dim, reach});
+        }
+    }
+    net.tree = Tree(boxes.begin(), boxes.end());
+    net.nearest = std::make_unique<SegmentIndex>(geos);
+    for (std::uint32_t i = 0; i < net.items.size(); ++i) {
+        const Network::Item& it = net.items[i];
+        if (it.dim == 0) {
+            double x = 0, y = 0;
+            xy(geos, it.geom, x, y);
+            net.nearest->add_segment(x, y, x, y, i);
+        } else {
+            net.nearest->add(it.geom, i);
+        }
+    }
+    net.nearest->build();
+    return net;
+}
+
+// Geodesic distance from a point to the nearest feature of the network (its line, or its plant).
+double network_distance(const Network& net, const Measure& measure, double x, double y) {
+    if (net.nearest->size() == 0) return NAN;
+    const SegmentIndex::Hit hit = net.nearest->nearest(x, y);
+    return hit.found ? measure.distance_m(x, y, hit.x, hit.y) : NAN;
+}
+
+double largest_part_point(const GeosContext& geos, const GEOSGeometry* g, const Measure& measure, double& x, double& y) {
+    double best = -1;
+    for (int i = 0, n = GEOSGetNumGeometries_r(geos.get(), g); i < n; ++i) {
+        const GEOSGeometry* part = GEOSGetGeometryN_r(geos.get(), g, i);
+        const double a = measure.area_m2(part);
+        if (a > best) best = a, xy(geos, part, x, y);
+    }
+    return best;
+}
+
+std::vector<Pt2> piece_stretch(const RoadGraph& g, std::uint32_t piece, double a_m, double b_m) {
+    const RoadPiece& p = g.pieces[piece];
+    if (a_m > b_m) std::swap(a_m, b_m);
+    std::vector<Pt2> out;
+    auto at = [&](double m) {
+        std::uint32_t k = 0;
+        while (k + 2 < p.points && g.along_m[p.first_point + k + 1] < m) ++k;
+        const double l0 = g.along_m[p.first_point + k], l1 = g.along_m[p.first_point + k + 1];
+        const double t = l1 > l0 ? std::clamp((m - l0) / (l1 - l0), 0.0, 1.0) : 0.0;
+        const Pt2 u = g.points[p.first_point + k], v = g.points[p.first_point + k + 1];
+        return std::make_pair(k, Pt2{u.x + t * (v.x - u.x), u.y + t * (v.y - u.y)});
+    };
+    const auto [ka, pa] = at(a_m);
+    const auto [kb, pb] = at(b_m);
+    out.push_back(pa);
+    for (std::uint32_t k = ka + 1; k <= kb; ++k) out.push_back(g.points[p.first_point + k]);
+    out.push_back(pb);
+    return out;
+}
+
+GeomPtr make_line(const GeosContext& geos, const std::vector<Pt2>& pts) {
+    GEOSCoordSequence* seq = GEOSCoordSeq_create_r(geos.get(), unsigned(pts.size()), 2);
+    for (unsigned i = 0; i < pts.size(); ++i) GEOSCoordSeq_setXY_r(geos.get(), seq, i, pts[i].x, pts[i].y);
+    return geos.own(GEOSGeom_createLineString_r(geos.get(), seq));
+}
+
+// A point to connect: a village, or the gap of the town.
+struct Terminal {
+    Snap snap;
+    double px = 0, py = 0;   // the point itself (the pipe runs from the road to it)
+    std::string village;     // empty for the gap
+    double population = 0;
+};
+
+// Connects the terminals to the served road nodes along the roads: the minimum spanning tree of
+// the metric closure over the terminals and the network (taken as one vertex), each tree edge laid
+// along its shortest road path; pieces shared by several paths are laid, and counted, once. This
+// is the 2-approximation of Kou, Markowsky & Berman (1981), as GRASS's v.net.steiner uses, without
+// its final pruning step.
+bool steiner_extension(const RoadGraph& g, Router& router, const std::vector<Terminal>& terms, const std::vector<char>& served_node,
+                       double max_m, const GeosContext& geos, Extension& ext) {
+    const std::size_t k = terms.size();
+    const std::size_t root = k;  // the network
+    std::vector<std::vector<double>> d(k + 1, std::vector<double>(k + 1, kUnreachable));
+    // paths[i][j]: (full pieces, end node at j's side) of the route found from terminal i
+    struct Route {
+        std::vector<std::uint32_t> pieces;
+        std::uint32_t start_node = UINT32_MAX, end_node = UINT32_MAX;
+        bool same_piece = false;
+    };
+    std::vector<std::vector<Route>> routes(k, std::vector<Route>(k + 1));
+    auto start_of = [&](const std::vector<std::uint32_t>& pieces, std::uint32_t end) {
+        // Walks the pieces back from `end` to the node the route started at.
+        std::uint32_t v = end;
+        for (auto it = pieces.rbegin(); it != pieces.rend(); ++it) v = g.pieces[*it].from == v ? g.pieces[*it].to : g.pieces[*it].from;
+        return v;
+    };
+    for (std::size_t i = 0; i < k; ++i) {
+        router.run_from(terms[i].snap, max_m);
+        for (std::size_t j = 0; j < k; ++j) {
+            if (j == i) continue;
+            const Snap& t = terms[j].snap;
+            double best = kUnreachable;
+            Route r;
+            for (const auto& leg : t.legs_any(g)) {
+                const double m = router.node_metres(leg.node) + leg.metres;
+                if (m < best) best = m, r.end_node = leg.node;
+            }
+            if (t.piece == terms[i].snap.piece) {
+                const double m = terms[i].snap.snap_m + t.snap_m + std::fabs(t.offset_m - terms[i].snap.offset_m);
+                if (m <= best) best = m, r.same_piece = true;
+            }
+            if (!r.same_piece && r.end_node != UINT32_MAX) {
+                r.pieces = router.pieces_to(r.end_node);
+                r.start_node = start_of(r.pieces, r.end_node);
+            }
+            d[i][j] = best;
+            routes[i][j] = r;
+        }
+        double best = kUnreachable;
+        Route r;
+        for (std::uint32_t v : router.touched())
+            if (served_node[v] && router.node_metres(v) < best) best = router.node_metres(v), r.end_node = v;
+        if (r.end_node != UINT32_MAX) {
+            r.pieces = router.pieces_to(r.end_node);
+            r.start_node = start_of(r.pieces, r.end_node);
+        }
+        d[i][root] = d[root][i] = best;
+        routes[i][root] = r;
+    }
+    // Prim on the closure, from the network.
+    std::vector<double> best(k + 1, kUnreachable);
+    std::vector<std::size_t> from(k + 1, root);
+    std::vector<char> in(k + 1, 0);
+    in[root] = 1;
+    for (std::size_t i = 0; i < k; ++i) best[i] = d[i][root];
+    std::vector<std::pair<std::size_t, std::size_t>> tree;
+    for (std::size_t step = 0; step < k; ++step) {
+        std::size_t pick = k + 1;
+        for (std::size_t i = 0; i < k; ++i)
+            if (!in[i] && std::isfinite(best[i]) && (pick > k || best[i] < best[pick])) pick = i;
+        if (pick > k) return false;  // a terminal no path reaches within max_m
+        in[pick] = 1;
+        tree.emplace_back(pick, from[pick]);
+        for (std::size_t i = 0; i < k; ++i)
+            if (!in[i] && d[pick][i] < best[i]) best[i] = d[pick][i], from[i] = pick;
+    }
+    // Lay the tree: whole pieces once; the stretches from each terminal's point to the piece end it
+    // leaves by; the pipe from the road to the point.
+    std::set<std::uint32_t> full;
+    std::vector<std::tuple<std::uint32_t, double, double>> partial;  // piece, from m, to m
+    auto leave = [&](const Terminal& t, std::uint32_t node) {
+        const RoadPiece& p = g.pieces[t.snap.piece];
+        partial.emplace_back(t.snap.piece, t.snap.offset_m, node == p.from ? 0.0 : p.length_m);
+    };
+    for (const auto& [a, b] : tree) {
+        // a is a terminal; b is a terminal or the network. Routes were searched from the terminal side.
+        const std::size_t src = a, dst = b;
+        const Route& r = routes[src][dst];
+        if (r.same_piece) {
+            partial.emplace_back(terms[src].snap.piece, terms[src].snap.offset_m, terms[dst].snap.offset_m);
+            continue;
+        }
+        for (std::uint32_t p : r.pieces) full.insert(p);
+        if (r.start_node != UINT32_MAX) leave(terms[src], r.start_node);
+        if (dst != root && r.end_node != UINT32_MAX) leave(terms[dst], r.end_node);
+    }
+    std::vector<GeomPtr> lines;
+    double metres = 0;
+    for (std::uint32_t p : full) {
+        const RoadPiece& piece = g.pieces[p];
+        metres += piece.length_m;
+        lines.push_back(make_line(geos, std::vector<Pt2>(g.points.begin() + piece.first_point,
+                                                         g.points.begin() + piece.first_point + piece.points)));
+    }
+    std::set<std::tuple<std::uint32_t, long long, long long>> laid;
+    for (const auto& [p, a, b] : partial) {
+        if (full.count(p) || std::fabs(a - b) < 0.01) continue;
+        if (!laid.emplace(p, std::llround(std::min(a, b) * 100), std::llround(std::max(a, b) * 100)).second) continue;
+        metres += std::fabs(a - b);
+        lines.push_back(make_line(geos, piece_stretch(g, p, a, b)));
+    }
+    for (const Terminal& t : terms)
+        if (t.snap.snap_m > 0.01) {
+            metres += t.snap.snap_m;
+            lines.push_back(make_line(geos, {{t.px, t.py}, {t.snap.x, t.snap.y}}));
+        }
+    ext.length_km = metres / 1000;
+    ext.lines = collect(geos, lines, GEOS_MULTILINESTRING);
+    for (const Terminal& t : terms) {
+        ext.population += t.population;
+        if (t.village.empty()) ext.connects_gap = true;
+        else ext.villages.push_back(t.village);
+    }
+    return true;
+}
+
+}  // namespace
+
+CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const CoverageOptions& opt, const Progress& progress) {
+    CoverageResult res;
+    const GeosContext& geos = *study.geos;
+    GEOSContextHandle_t ctx = geos.get();
+    const Measure measure(study.crs, geos);
+
+    // ---- towns: their areas, populations, snaps
+    struct TownArea {
+        std::string id;
+        double x = 0, y = 0, population = NAN;
+        GeomPtr area;
+        PreparedPtr prepared;
+        Snap snap;
+    };
+    std::vector<TownArea> towns;
+    for (const Layer* l : study.role("towns")) {
+        res.town_layers.push_back(l);
+        for (const Feature& f : l->features) {
+            TownArea t;
+            t.id = f.id;
+            xy(geos, f.geom.get(), t.x, t.y);
+            t.population = l->number(f, "population").value_or(NAN);
+            TownCoverage tc;
+            if (GEOSGeom_getDimensions_r(ctx, f.geom.get()) == 2) {
+                t.area = geos.own(GEOSGeom_clone_r(ctx, f.geom.get()));
+                tc.area_from_polygon = true;
+            } else {
+                const double pop = std::isfinite(t.population) ? t.population : 0;
+                if (!std::isfinite(t.population)) ++res.towns_without_area;
+                const double r = std::clamp(std::sqrt(pop / opt.builtup_people_per_km2 / std::numbers::pi) * 1000, opt.min_radius_m,
+                                            opt.max_radius_m);
+                GeomPtr p = point(geos, t.x, t.y);
+                t.area = geos.own(GEOSBuffer_r(ctx, p.get(), r, 32));
+            }
+            t.prepared = geos.prepare(t.area.get());
+            tc.area_km2 = measure.area_m2(t.area.get()) / 1e6;
+            t.snap = g.snap(t.x, t.y);
+            towns.push_back(std::move(t));
+            res.towns.push_back(std::move(tc));
+        }
+    }
+    if (res.towns_without_area)
+        res.notes.push_back(std::to_string(res.towns_without_area) + " towns have no population: their area is a circle of min_radius_m");
+
+    // ---- population points (villages), indexed
+    struct Village {
+        std::string id, town;
+        double x = 0, y = 0, population = 0;
+        Snap snap;
+    };
+    std::vector<Village> villages;
+    for (const Layer* l : study.role("villages")) {
+        res.village_layers.push_back(l);
+        for (const Feature& f : l->features) {
+            Village v;
+            v.id = f.id;
+            v.town = l->text(f, "town");
+            xy(geos, f.geom.get(), v.x, v.y);
+            v.population = l->number(f, "population").value_or(0);
+            v.snap = g.snap(v.x, v.y);
+            villages.push_back(std::move(v));
+        }
+    }
+    res.villages.resize(villages.size());
+    std::vector<std::pair<P, std::uint32_t>> vpts;
+    for (std::uint32_t i = 0; i < villages.size(); ++i) vpts.emplace_back(P(villages[i].x, villages[i].y), i);
+    const bgi::rtree<std::pair<P, std::uint32_t>, bgi::rstar<16>> village_tree(vpts.begin(), vpts.end());
+
+    // ---- villages near their town, by road (shortest length)
+    progress(0.05, "coverage: villages");
+    std::map<std::string, std::size_t> town_index;
+    for (std::size_t i = 0; i < towns.size(); ++i) town_index.emplace(towns[i].id, i);
+    std::map<std::string, std::vector<std::uint32_t>> villages_of;
+    for (std::uint32_t i = 0; i < villages.size(); ++i) villages_of[villages[i].town].push_back(i);
+    Router length_router(g, Router::Metric::Length);
+    for (const auto& [town_id, members] : villages_of) {
+        const auto it = town_index.find(town_id);
+        if (it == town_index.end() || !towns[it->second].snap.ok) continue;
+        length_router.run_from(towns[it->second].snap, opt.village_road_km * 1000);
+        for (std::uint32_t v : members) {
+            const double m = length_router.to(villages[v].snap).metres;
+            res.villages[v].road_km_to_town = std::isfinite(m) ? m / 1000 : NAN;
+            res.villages[v].near_town = std::isfinite(m) && m <= opt.village_road_km * 1000;
+        }
+    }
+
+    // ---- protected sites, for flagging extensions
+    std::vector<std::pair<Box, std::uint32_t>> site_boxes;
+    std::vector<std::pair<const GEOSGeometry*, std::string>> sites;
+    for (const Layer* l : study.role("protected"))
+        for (const Feature& f : l->features) {
+            site_boxes.emplace_back(envelope(geos, f.geom.get(), opt.protected_m), std::uint32_t(sites.size()));
+            sites.emplace_back(f.geom.get(), l->text(f, "name"));
+        }
+    const Tree site_tree(site_boxes.begin(), site_boxes.end());
+
+    // ---- each utility
+    const auto& names = utility_names();
+    for (std::size_t u = 0; u < names.size(); ++u) {
+        const std::string& name = names[u];
+        const Progress step = progress.slice(0.1 + 0.9 * u / names.size(), 0.1 + 0.9 * (u + 1) / names.size());
+        UtilitySummary sum;
+        sum.utility = name;
+        const UtilityRule rule = opt.utilities.count(name) ? opt.utilities.at(name) : UtilityRule{};
+        const Network net = build_network(study, name, rule, sum);
+        if (!sum.has_data) {
+            for (auto& t : res.towns) t.utilities[name] = UtilityCoverage{};
+            res.summary.push_back(sum);
+            continue;
+        }
+        // Villages: reached, and how far the network is.
+        for (std::size_t v = 0; v < villages.size(); ++v) {
+            res.villages[v].network_m[name] = network_distance(net, measure, villages[v].x, villages[v].y);
+            res.villages[v].reached[name] = net.serves(geos, villages[v].x, villages[v].y);
+        }
+        // Road nodes the network already serves: where extensions start.
+        std::vector<char> served_node(g.node_count(), 0);
+        for (std::uint32_t n = 0; n < g.node_count(); ++n) served_node[n] = net.serves(geos, g.nodes[n].x, g.nodes[n].y);
+
+        for (std::size_t i = 0; i < towns.size(); ++i) {
+            if ((i & 63) == 0) step(double(i) / towns.size(), ("coverage: " + name).c_str());
+            TownArea& t = towns[i];
+            UtilityCoverage c;
+            c.seat_to_network_m = network_distance(net, measure, t.x, t.y);
+            GeomPtr served = net.served_near(geos, envelope(geos, t.area.get()));
+            GeomPtr served_in = served ? geos.own(GEOSIntersection_r(ctx, served.get(), t.area.get())) : nullptr;
+            const double area_m2 = res.towns[i].area_km2 * 1e6;
+            const double served_m2 = served_in ? measure.area_m2(served_in.get()) : 0.0;
+            c.share_area = area_m2 > 0 ? std::clamp(served_m2 / area_m2, 0.0, 1.0) : NAN;
+            c.status = c.share_area >= opt.served_share ? "served" : c.share_area > 1e-6 ? "partial" : "none";
+            // Population points inside the town area, and those of them served.
+            std::vector<std::pair<P, std::uint32_t>> inside;
+            village_tree.query(bgi::within(envelope(geos, t.area.get())), std::back_inserter(inside));
+            double pop_in = 0, pop_served = 0;
+            PreparedPtr served_prep = served_in ? geos.prepare(served_in.get()) : nullptr;
+            for (const auto& [pt, v] : inside) {
+                GeomPtr p = point(geos, villages[v].x, villages[v].y);
+                if (GEOSPreparedContains_r(ctx, t.prepared.get(), p.get()) != 1) continue;
+                pop_in += villages[v].population;
+                if (served_prep && GEOSPreparedContains_r(ctx, served_prep.get(), p.get()) == 1) pop_served += villages[v].population;
+            }
+            if (pop_in > 0) c.share_population = pop_served / pop_in;
+            // The gap: the town area the network does not serve.
+            if (c.status != "served") {
+                GeomPtr gap = served_in ? geos.own(GEOSDifference_r(ctx, t.area.get(), served_in.get()))
+                                        : geos.own(GEOSGeom_clone_r(ctx, t.area.get()));
+                if (gap && !GEOSisEmpty_r(ctx, gap.get())) {
+                    Gap gp;
+                    gp.town = i;
+                    gp.utility = name;
+                    gp.area_km2 = measure.area_m2(gap.get()) / 1e6;
+                    // People in the gap: the population points in it, else the town's population
+                    // spread evenly over its area (an estimate, said so in the report).
+                    gp.population = pop_in > 0 ? pop_in - pop_served
+                                               : (std::isfinite(t.population) ? t.population * (1 - c.share_area) : NAN);
+                    c.gap_km2 = gp.area_km2;
+                    c.gap_population = gp.population;
+                    gp.polygon = std::move(gap);
+                    res.gaps.push_back(std::move(gp));
+                }
+            } else {
+                c.gap_km2 = 0;
+                c.gap_population = 0;
+            }
+            (c.status == "served" ? sum.towns_served : c.status == "partial" ? sum.towns_partial : sum.towns_none) += 1;
+
+            // Extension: the gap and the unserved villages near the town, joined to the network.
+            std::vector<Terminal> terms;
+            if (c.status != "served" && !res.gaps.empty() && res.gaps.back().town == i && res.gaps.back().utility == name) {
+                Terminal tm;
+                largest_part_point(geos, res.gaps.back().polygon.get(), measure, tm.px, tm.py);
+                tm.snap = g.snap(tm.px, tm.py);
+                tm.population = std::isfinite(res.gaps.back().population) ? res.gaps.back().population : 0;
+                if (tm.snap.ok) terms.push_back(tm);
+            }
+            if (const auto vit = villages_of.find(t.id); vit != villages_of.end())
+                for (std::uint32_t v : vit->second)
+                    if (res.villages[v].near_town && !res.villages[v].reached[name] && villages[v].snap.ok)
+                        terms.push_back({villages[v].snap, villages[v].x, villages[v].y, villages[v].id, villages[v].population});
+            if (!terms.empty()) {
+                Extension ext;
+                ext.town = i;
+                ext.utility = name;
+                if (steiner_extension(g, length_router, terms, served_node, opt.max_extension_km * 1000, geos, ext) &&
+                    ext.length_km <= opt.max_extension_km) {
+                    std::vector<std::pair<Box, std::uint32_t>> near;
+                    site_tree.query(bgi::intersects(envelope(geos, ext.lines.get())), std::back_inserter(near));
+                    std::sort(near.begin(), near.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+                    for (const auto& [box, s] : near) {
+                        double dist = 1e300;
+                        GEOSDistance_r(ctx, ext.lines.get(), sites[s].first, &dist);
+                        if (dist <= opt.protected_m) ext.protected_sites.push_back(sites[s].second);
+                    }
+                    res.extensions.push_back(std::move(ext));
+                } else {
+                    ++res.extensions_too_long;
+                }
+            }
+            res.towns[i].utilities[name] = c;
+        }
+        res.summary.push_back(sum);
+    }
+    if (res.extensions_too_long)
+        res.notes.push_back(std::to_string(res.extensions_too_long) + " town-utility gaps have no road connection to the network within " +
+                            std::to_string(int(opt.max_extension_km)) + " km: no extension is proposed for them");
+    progress(1.0, "coverage");
+    return res;
+}
+
+}  // namespace townsite

@@ -1,0 +1,115 @@
+// coverage: how much of each town each utility serves, where the gaps are, which villages the
+// networks reach, and the pipe it would take to close the gaps along the roads.
+//
+//   CoverageOptions opt = coverage_options(study.config);
+//   CoverageResult r = compute_coverage(study, graph, opt, progress);
+//   r.towns[i].utilities.at("water").share_area ...
+//
+// A utility serves what lies within `line_service_m` of its network lines (a plant joined to a line
+// counts as a point of the network) and within the radius of a stand-alone plant or station (field
+// radius_m, else `plant_radius_m`, counted); service-area polygons count as served as they are. A town's area is its built-up polygon when the
+// towns layer has polygons, else a circle around its seat whose radius grows with its population:
+// r = sqrt(population / builtup_people_per_km2 / pi), kept within [min_radius_m, max_radius_m].
+// Coverage is answered town by town with an R-tree of the utility features: buffers and unions
+// are built only for the features near one town, never for the province.
+// Areas are geodesic (km2), distances geodesic (m), extension lengths along the roads (km).
+#pragma once
+
+#include "geo/progress.h"
+#include "geo/road_graph.h"
+#include "geo/study.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace townsite {
+
+struct UtilityRule {
+    double line_service_m = 300;   // served within this distance of a line
+    double plant_radius_m = 1000;  // a plant or station without radius_m serves this far
+};
+
+struct CoverageOptions {
+    // Defaults: a main serves the plots within 400 m of it (a town's street grid of mains some 800 m
+    // apart serves all of it; farther plots need a new main); a stand-alone plant a small settlement;
+    // a garbage transfer station the 3 km a collection round covers. Set your own in [coverage.NAME].
+    std::map<std::string, UtilityRule> utilities = {{"water", {400, 1000}}, {"gas", {400, 800}}, {"heating", {400, 1000}},
+                                                    {"sewage", {400, 1000}}, {"garbage", {0, 3000}}};
+    double served_share = 0.95;              // status "served" at or above this share of the area
+    double builtup_people_per_km2 = 12000;   // for towns given as points
+    double min_radius_m = 400, max_radius_m = 2500;
+    double village_road_km = 5;              // villages this far from their town by road are looked at
+    double protected_m = 200;                // extensions passing this close to a protected site are flagged
+    double max_extension_km = 30;            // longer connections are not proposed (reported instead)
+};
+
+CoverageOptions coverage_options(const StudyConfig& config);
+
+struct UtilityCoverage {
+    std::string status = "no data";   // served, partial, none, or "no data" (no layer for the utility)
+    double share_area = NAN;          // 0..1
+    double share_population = NAN;    // of the population points inside the town area; NaN when none
+    double seat_to_network_m = NAN;
+    double gap_km2 = NAN;
+    double gap_population = NAN;
+};
+
+struct TownCoverage {
+    double area_km2 = 0;
+    bool area_from_polygon = false;
+    std::map<std::string, UtilityCoverage> utilities;
+};
+
+struct VillageCoverage {
+    bool near_town = false;               // within village_road_km of its town by road
+    double road_km_to_town = NAN;
+    std::map<std::string, double> network_m;   // distance to the nearest network (m)
+    std::map<std::string, bool> reached;       // within the served area
+};
+
+struct Gap {
+    std::size_t town = 0;
+    std::string utility;
+    GeomPtr polygon;   // working CRS
+    double area_km2 = 0, population = NAN;
+};
+
+struct Extension {
+    std::size_t town = 0;
+    std::string utility;
+    GeomPtr lines;                       // working CRS
+    double length_km = 0;
+    std::vector<std::string> villages;   // village ids it connects
+    double population = 0;               // villages connected plus the gap's population
+    bool connects_gap = false;           // includes the town's own gap
+    std::vector<std::string> protected_sites;  // names of the sites it passes within protected_m of
+};
+
+struct UtilitySummary {
+    std::string utility;
+    bool has_data = false;
+    std::size_t lines = 0, plants = 0, polygons = 0;
+    std::size_t plants_on_network = 0;       // joined to a line: serve through the network
+    std::size_t plants_default_radius = 0;   // stand-alone with no radius_m: the default radius, counted
+    std::size_t towns_served = 0, towns_partial = 0, towns_none = 0;
+};
+
+struct CoverageResult {
+    std::vector<const Layer*> town_layers, village_layers;
+    std::vector<TownCoverage> towns;
+    std::vector<VillageCoverage> villages;
+    std::vector<Gap> gaps;
+    std::vector<Extension> extensions;
+    std::vector<UtilitySummary> summary;
+    std::vector<std::string> notes;
+    std::size_t towns_without_area = 0, extensions_too_long = 0;
+};
+
+CoverageResult compute_coverage(const Study& study, const RoadGraph& graph, const CoverageOptions& options,
+                                const Progress& progress = {});
+
+// The utilities coverage knows, in output order.
+const std::vector<std::string>& utility_names();
+
+}  // namespace townsite
