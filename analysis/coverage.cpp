@@ -124,7 +124,7 @@ struct Network {
                                                                    box.max_corner().y() + it.reach))
                                        : geos.own(GEOSGeom_clone_r(geos.get(), it.geom));
             if (!part || GEOSisEmpty_r(geos.get(), part.get())) continue;
-            buffers.push_back(it.reach > 0 ? geos.own(GEOSBuffer_r(geos.get(), part.get(), it.reach, 16)) : std::move(part));
+            buffers.push_back(it.reach > 0 ? geos.own(GEOSBuffer_r(geos.get(), part.get(), it.reach, 8)) : std::move(part));
         }
         if (buffers.empty()) return nullptr;
         GeomPtr all = collect(geos, buffers);
@@ -483,7 +483,8 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Co
         }
         // Road nodes the network already serves: where extensions start.
         std::vector<char> served_node(g.node_count(), 0);
-        for (std::uint32_t n = 0; n < g.node_count(); ++n) served_node[n] = net.serves(geos, g.nodes[n].x, g.nodes[n].y);
+        if (opt.extensions)
+            for (std::uint32_t n = 0; n < g.node_count(); ++n) served_node[n] = net.serves(geos, g.nodes[n].x, g.nodes[n].y);
 
         for (std::size_t i = 0; i < towns.size(); ++i) {
             if ((i & 63) == 0) step(double(i) / towns.size(), ("coverage: " + name).c_str());
@@ -545,7 +546,7 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Co
                 for (std::uint32_t v : vit->second)
                     if (res.villages[v].near_town && !res.villages[v].reached[name] && villages[v].snap.ok)
                         terms.push_back({villages[v].snap, villages[v].x, villages[v].y, villages[v].id, villages[v].population});
-            if (!terms.empty()) {
+            if (!terms.empty() && opt.extensions) {
                 Extension ext;
                 ext.town = i;
                 ext.utility = name;

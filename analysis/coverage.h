@@ -42,6 +42,7 @@ struct CoverageOptions {
     double village_road_km = 5;              // villages this far from their town by road are looked at
     double protected_m = 200;                // extensions passing this close to a protected site are flagged
     double max_extension_km = 30;            // longer connections are not proposed (reported instead)
+    bool extensions = true;                  // false: shares, gaps and villages only
 };
 
 CoverageOptions coverage_options(const StudyConfig& config);

@@ -163,7 +163,7 @@ double geodesic_area_m2(const std::vector<double>& lons, const std::vector<doubl
     return std::fabs(area);
 }
 
-Measure::Measure(const WorkingCrs& crs, const GeosContext& geos) : m_tr(crs), m_geos(geos) {}
+Measure::Measure(const WorkingCrs& crs, const GeosContext& geos) : m_tr(crs), m_geos(geos), m_equal_area(crs.equal_area) {}
 
 namespace {
 void coords_of(GEOSContextHandle_t ctx, const GEOSGeometry* line, std::vector<double>& xs, std::vector<double>& ys) {
@@ -216,6 +216,11 @@ double Measure::length_m(const GEOSGeometry* g) const {
 
 double Measure::area_m2(const GEOSGeometry* g) const {
     GEOSContextHandle_t ctx = m_geos.get();
+    // In an equal-area working CRS (the one townsite chooses) the plane's area is the ellipsoid's.
+    if (m_equal_area) {
+        double a = 0;
+        return GEOSArea_r(ctx, g, &a) == 1 ? a : 0.0;
+    }
     switch (GEOSGeomTypeId_r(ctx, g)) {
         case GEOS_POLYGON: {
             double area = ring_area_m2(GEOSGetExteriorRing_r(ctx, g));

@@ -70,6 +70,7 @@ public:
     Measure(const WorkingCrs& crs, const GeosContext& geos);
     double length_m(const GEOSGeometry* g) const;   // sum over all lines (and polygon rings: perimeter)
     double area_m2(const GEOSGeometry* g) const;     // polygons: shells minus holes; 0 for others
+                                                     // (planar when the working CRS is equal-area)
     double distance_m(double x1, double y1, double x2, double y2) const;  // working-CRS points
 
 private:
@@ -78,6 +79,7 @@ private:
 
     Transformer m_tr;
     const GeosContext& m_geos;
+    bool m_equal_area = false;
 };
 
 // Geodesic distance (m) and area (m², positive) on WGS 84, lon/lat in degrees.

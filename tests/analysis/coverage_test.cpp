@@ -131,10 +131,10 @@ TEST_CASE("a town with no network has none, and its whole area is the gap", "[co
 
 TEST_CASE("a plant with no lines serves its radius; without a radius, the default, counted", "[coverage]") {
     Fixture f;
-    // Both polygons are GEOS buffers: the plant's 300 m circle with 16 segments a quadrant (a
-    // 64-gon), the town's 400 m circle with 32 (a 128-gon). Areas of regular n-gons: n/2 r^2 sin(2pi/n).
+    // Both polygons are GEOS buffers: the plant's 300 m circle with 8 segments a quadrant (a
+    // 32-gon), the town's 400 m circle with 32 (a 128-gon). Areas of regular n-gons: n/2 r^2 sin(2pi/n).
     auto ngon = [](int n, double r) { return n / 2.0 * r * r * std::sin(2 * M_PI / n); };
-    CHECK(f.res.towns[2].utilities.at("heating").share_area == Approx(ngon(64, 300) / ngon(128, 400)).epsilon(1e-4));
+    CHECK(f.res.towns[2].utilities.at("heating").share_area == Approx(ngon(32, 300) / ngon(128, 400)).epsilon(1e-4));
     CHECK(f.res.towns[2].utilities.at("sewage").status == "served");  // default radius 1000 m covers it
     for (const auto& s : f.res.summary)
         if (s.utility == "sewage") CHECK(s.plants_default_radius == 1);

@@ -200,3 +200,32 @@ TEST_CASE("roads with neither a class nor a speed are refused with a fix", "[cli
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.out, Contains("roads.gpkg") && Contains("neither a class nor a speed") && Contains("Fix: map class"));
 }
+
+TEST_CASE("townsite coverage on the sample writes towns, villages, gaps and extensions", "[cli][coverage][slow]") {
+    TempDir dir;
+    const std::string out = dir.path("coverage.gpkg");
+    const Run r = run("coverage -o " + out);
+    INFO(r.out);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Contains("water:") && Contains("garbage:") && Contains("extensions:"));
+    GDALDatasetUniquePtr ds(GDALDataset::Open(out.c_str(), GDAL_OF_VECTOR));
+    REQUIRE(ds);
+    OGRLayer* towns = ds->GetLayerByName("towns");
+    CHECK(towns->GetFeatureCount() == 1075);
+    CHECK(ds->GetLayerByName("villages")->GetFeatureCount() == 4608);
+    CHECK(ds->GetLayerByName("coverage_gaps")->GetFeatureCount() > 100);
+    CHECK(ds->GetLayerByName("network_extensions")->GetFeatureCount() > 100);
+    // Every status is one of the four words, and "served" towns have no gap.
+    std::size_t served = 0, none = 0;
+    for (auto& f : *towns) {
+        const std::string s = f->GetFieldAsString("water_status");
+        CHECK((s == "served" || s == "partial" || s == "none"));
+        served += s == "served";
+        none += s == "none";
+        if (s == "served") CHECK(f->GetFieldAsDouble("water_share_pct") >= 95);
+        if (s == "none") CHECK(f->GetFieldAsDouble("water_share_pct") == 0);
+    }
+    // The sample gives water to most towns and leaves some without (sample_data/README.md).
+    CHECK(served > 500);
+    CHECK(none > 10);
+}
