@@ -380,6 +380,10 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Co
         PreparedPtr prepared;
         Snap snap;
     };
+    // Built-up polygons by town, when the study has a builtup layer.
+    std::map<std::string, std::vector<const GEOSGeometry*>> builtup;
+    for (const Layer* l : study.role("builtup"))
+        for (const Feature& f : l->features) builtup[l->text(f, "town")].push_back(f.geom.get());
     std::vector<TownArea> towns;
     for (const Layer* l : study.role("towns")) {
         res.town_layers.push_back(l);
@@ -389,10 +393,17 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Co
             xy(geos, f.geom.get(), t.x, t.y);
             t.population = l->number(f, "population").value_or(NAN);
             TownCoverage tc;
-            if (GEOSGeom_getDimensions_r(ctx, f.geom.get()) == 2) {
+            if (const auto b = builtup.find(f.id); b != builtup.end()) {
+                std::vector<GeomPtr> parts;
+                for (const GEOSGeometry* part : b->second) parts.push_back(geos.own(GEOSGeom_clone_r(ctx, part)));
+                GeomPtr all = collect(geos, parts);
+                t.area = geos.own(GEOSUnaryUnion_r(ctx, all.get()));
+                tc.area_source = "built-up layer";
+            } else if (GEOSGeom_getDimensions_r(ctx, f.geom.get()) == 2) {
                 t.area = geos.own(GEOSGeom_clone_r(ctx, f.geom.get()));
-                tc.area_from_polygon = true;
+                tc.area_source = "polygon";
             } else {
+                tc.area_source = "circle from population";
                 const double pop = std::isfinite(t.population) ? t.population : 0;
                 if (!std::isfinite(t.population)) ++res.towns_without_area;
                 const double r = std::clamp(std::sqrt(pop / opt.builtup_people_per_km2 / std::numbers::pi) * 1000, opt.min_radius_m,

@@ -58,7 +58,7 @@ struct UtilityCoverage {
 
 struct TownCoverage {
     double area_km2 = 0;
-    bool area_from_polygon = false;
+    std::string area_source;   // "polygon" (the towns layer), "built-up layer", or "circle from population"
     std::map<std::string, UtilityCoverage> utilities;
 };
 

@@ -83,7 +83,7 @@ void add_coverage(CLI::App& app, const Globals& globals, Runner& run) {
                     town_names.push_back(l->text(f, "name"));
                     std::vector<FieldValue> v = {f.id, l->text(f, "name"), l->text(f, "kind"), l->text(f, "county"),
                                                  l->number(f, "population").value_or(NAN), t.area_km2,
-                                                 std::string(t.area_from_polygon ? "polygon" : "circle from population")};
+                                                 t.area_source};
                     for (const auto& u : names) {
                         const UtilityCoverage& c = t.utilities.at(u);
                         v.insert(v.end(), {c.status, percent(c.share_area), percent(c.share_population), c.seat_to_network_m, c.gap_km2});

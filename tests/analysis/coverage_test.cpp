@@ -140,6 +140,48 @@ TEST_CASE("a plant with no lines serves its radius; without a radius, the defaul
         if (s.utility == "sewage") CHECK(s.plants_default_radius == 1);
 }
 
+TEST_CASE("invalid and multi-part town polygons, and a built-up layer, give the right areas", "[coverage][errors]") {
+    TempDir dir;
+    const std::string admin = write_admin(dir, 4551, sq(-3000, -3000, 8000, 4000));
+    // T1: a bow-tie (invalid: repaired into two triangles, a quarter of its box each);
+    // T2: two separate squares of 1 km2 (multi-part); T3: a point with a built-up polygon of its own.
+    const std::string two = "MULTIPOLYGON (((" + p(2000, 0) + ", " + p(3000, 0) + ", " + p(3000, 1000) + ", " + p(2000, 1000) + ", " +
+                            p(2000, 0) + ")), ((" + p(4000, 0) + ", " + p(5000, 0) + ", " + p(5000, 1000) + ", " + p(4000, 1000) + ", " +
+                            p(4000, 0) + ")))";
+    write_layer(dir.path("towns.gpkg"), "GPKG", "towns", 4551, {"id", "name", "kind", "county"},
+                {{"MULTIPOLYGON (((" + p(0, 0) + ", " + p(1000, 1000) + ", " + p(1000, 0) + ", " + p(0, 1000) + ", " + p(0, 0) + ")))", {"T1", "甲", "镇", "1"}},
+                 {two, {"T2", "乙", "镇", "1"}}});
+    write_layer(dir.path("points.gpkg"), "GPKG", "towns", 4551, {"id", "name", "kind", "county"}, {{"POINT (" + p(6500, 500) + ")", {"T3", "丙", "镇", "1"}}});
+    write_layer(dir.path("builtup.gpkg"), "GPKG", "builtup", 4551, {"town"}, {{sq(6000, 0, 7000, 2000), {"T3"}}});
+    // Water: a pipe along x = 2500 serving x = 2000 .. 3000 (all of T2's first square), and an empty pipe.
+    write_layer(dir.path("water.gpkg"), "GPKG", "water", 4551, {"id"}, {{ln(2500, -1000, 2500, 2000), {"w1"}}, {"LINESTRING EMPTY", {"w2"}}});
+    const Study study = load_study(config_from(dir.path(), "[study]\ncrs = \"EPSG:4551\"\n" + admin + R"(
+[[layers.towns]]
+source = "towns.gpkg"
+[[layers.towns]]
+source = "points.gpkg"
+[layers.builtup]
+source = "builtup.gpkg"
+[layers.water]
+source = "water.gpkg"
+[coverage.water]
+line_service_m = 500
+)"));
+    std::map<std::string, std::size_t> water_problems;
+    for (const auto& pr : study.role("water").front()->info.problems) water_problems[pr.kind] = pr.count;
+    CHECK(water_problems["empty_geometry"] == 1);
+    const RoadGraph g;  // no roads: coverage needs none for shares
+    CoverageOptions opt = coverage_options(study.config);
+    opt.extensions = false;
+    const CoverageResult res = compute_coverage(study, g, opt);
+    REQUIRE(res.towns.size() == 3);
+    CHECK(res.towns[0].area_km2 == Approx(0.5).epsilon(1e-4));   // two triangles of 0.25 km2
+    CHECK(res.towns[1].area_km2 == Approx(2.0).epsilon(1e-4));
+    CHECK(res.towns[1].utilities.at("water").share_area == Approx(0.5).epsilon(1e-4));
+    CHECK(res.towns[2].area_source == "built-up layer");
+    CHECK(res.towns[2].area_km2 == Approx(2.0).epsilon(1e-4));
+}
+
 TEST_CASE("a village group is joined along shared road, shorter than separate connections", "[coverage][steiner]") {
     Fixture f;
     const Extension* water = nullptr;
