@@ -161,5 +161,7 @@ TEST_CASE("a missing config file is an error that says what to do", "[config][er
 
 TEST_CASE("the bundled sample config is valid", "[config]") {
     const StudyConfig cfg = load_config(std::string(TOWNSITE_SAMPLE_DIR) + "/jilin.toml");
-    for (const auto& role : role_catalogue()) CHECK(cfg.has(role.name));
+    // Every role but builtup: the sample's towns are seat points, and their areas circles.
+    for (const auto& role : role_catalogue())
+        if (role.name != "builtup") CHECK(cfg.has(role.name));
 }
