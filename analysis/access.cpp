@@ -176,39 +176,14 @@ void note_unreachable(AccessResult& r, const std::string& what, const Snap& s) {
     if (r.unreachable_examples.size() < 10) r.unreachable_examples.emplace_back(what, s.snap_m);
 }
 
-// The stretch of a piece from fraction a to b of its length, as points.
-std::vector<Pt2> sub_polyline(const RoadGraph& g, const RoadPiece& p, double a_m, double b_m) {
-    std::vector<Pt2> out;
-    auto at = [&](double m) {
-        std::uint32_t k = 0;
-        while (k + 2 < p.points && g.along_m[p.first_point + k + 1] < m) ++k;
-        const double l0 = g.along_m[p.first_point + k], l1 = g.along_m[p.first_point + k + 1];
-        const double t = l1 > l0 ? std::clamp((m - l0) / (l1 - l0), 0.0, 1.0) : 0.0;
-        const Pt2 u = g.points[p.first_point + k], v = g.points[p.first_point + k + 1];
-        return std::make_pair(k, Pt2{u.x + t * (v.x - u.x), u.y + t * (v.y - u.y)});
-    };
-    const auto [ka, pa] = at(a_m);
-    const auto [kb, pb] = at(b_m);
-    out.push_back(pa);
-    for (std::uint32_t k = ka + 1; k <= kb; ++k) out.push_back(g.points[p.first_point + k]);
-    out.push_back(pb);
-    return out;
-}
-
-GeomPtr make_line(const GeosContext& geos, const std::vector<Pt2>& pts) {
-    GEOSCoordSequence* seq = GEOSCoordSeq_create_r(geos.get(), unsigned(pts.size()), 2);
-    for (unsigned i = 0; i < pts.size(); ++i) GEOSCoordSeq_setXY_r(geos.get(), seq, i, pts[i].x, pts[i].y);
-    return geos.own(GEOSGeom_createLineString_r(geos.get(), seq));
-}
-
 // The roads reached within `max_s` of the last run's source (partial pieces included), buffered.
 void isochrone(const RoadGraph& g, const Router& r, const Snap& source, double max_s, double buffer_m,
                const GeosContext& geos, const Measure& measure, Isochrone& out) {
     std::vector<GEOSGeometry*> parts;
     double road_m = 0;
-    auto add = [&](const RoadPiece& p, double a, double b) {
+    auto add = [&](std::uint32_t piece, double a, double b) {
         if (b - a <= 0.01) return;
-        parts.push_back(make_line(geos, sub_polyline(g, p, a, b)).release());
+        parts.push_back(line_geometry(geos, g.stretch(piece, a, b)).release());
         road_m += b - a;
     };
     std::vector<std::uint32_t> pieces;
@@ -223,8 +198,8 @@ void isochrone(const RoadGraph& g, const Router& r, const Snap& source, double m
         const double tf = r.node_seconds(p.from), tt = r.node_seconds(p.to);
         if (p.direction != -1 && tf < max_s) head = std::min(p.length_m, (max_s - tf) * speed);
         if (p.direction != +1 && tt < max_s) tail = std::max(0.0, p.length_m - (max_s - tt) * speed);
-        if (head >= tail) add(p, 0, p.length_m);
-        else add(p, 0, head), add(p, tail, p.length_m);
+        if (head >= tail) add(pi, 0, p.length_m);
+        else add(pi, 0, head), add(pi, tail, p.length_m);
     }
     // The source's own piece, from the point both ways as its direction allows.
     if (source.ok && source.offroad_s < max_s) {
@@ -232,7 +207,7 @@ void isochrone(const RoadGraph& g, const Router& r, const Snap& source, double m
         const double reach = (max_s - source.offroad_s) * (p.seconds > 0 ? p.length_m / p.seconds : 0);
         const double lo = p.direction != +1 ? std::max(0.0, source.offset_m - reach) : source.offset_m;
         const double hi = p.direction != -1 ? std::min(p.length_m, source.offset_m + reach) : source.offset_m;
-        add(p, lo, hi);
+        add(source.piece, lo, hi);
     }
     out.road_km = road_m / 1000;
     if (parts.empty()) {

@@ -207,32 +207,6 @@ double largest_part_point(const GeosContext& geos, const GEOSGeometry* g, const 
     return best;
 }
 
-std::vector<Pt2> piece_stretch(const RoadGraph& g, std::uint32_t piece, double a_m, double b_m) {
-    const RoadPiece& p = g.pieces[piece];
-    if (a_m > b_m) std::swap(a_m, b_m);
-    std::vector<Pt2> out;
-    auto at = [&](double m) {
-        std::uint32_t k = 0;
-        while (k + 2 < p.points && g.along_m[p.first_point + k + 1] < m) ++k;
-        const double l0 = g.along_m[p.first_point + k], l1 = g.along_m[p.first_point + k + 1];
-        const double t = l1 > l0 ? std::clamp((m - l0) / (l1 - l0), 0.0, 1.0) : 0.0;
-        const Pt2 u = g.points[p.first_point + k], v = g.points[p.first_point + k + 1];
-        return std::make_pair(k, Pt2{u.x + t * (v.x - u.x), u.y + t * (v.y - u.y)});
-    };
-    const auto [ka, pa] = at(a_m);
-    const auto [kb, pb] = at(b_m);
-    out.push_back(pa);
-    for (std::uint32_t k = ka + 1; k <= kb; ++k) out.push_back(g.points[p.first_point + k]);
-    out.push_back(pb);
-    return out;
-}
-
-GeomPtr make_line(const GeosContext& geos, const std::vector<Pt2>& pts) {
-    GEOSCoordSequence* seq = GEOSCoordSeq_create_r(geos.get(), unsigned(pts.size()), 2);
-    for (unsigned i = 0; i < pts.size(); ++i) GEOSCoordSeq_setXY_r(geos.get(), seq, i, pts[i].x, pts[i].y);
-    return geos.own(GEOSGeom_createLineString_r(geos.get(), seq));
-}
-
 // A point to connect: a village, or the gap of the town.
 struct Terminal {
     Snap snap;
@@ -339,7 +313,7 @@ bool steiner_extension(const RoadGraph& g, Router& router, const std::vector<Ter
     for (std::uint32_t p : full) {
         const RoadPiece& piece = g.pieces[p];
         metres += piece.length_m;
-        lines.push_back(make_line(geos, std::vector<Pt2>(g.points.begin() + piece.first_point,
+        lines.push_back(line_geometry(geos, std::vector<Pt2>(g.points.begin() + piece.first_point,
                                                          g.points.begin() + piece.first_point + piece.points)));
     }
     std::set<std::tuple<std::uint32_t, long long, long long>> laid;
@@ -347,12 +321,12 @@ bool steiner_extension(const RoadGraph& g, Router& router, const std::vector<Ter
         if (full.count(p) || std::fabs(a - b) < 0.01) continue;
         if (!laid.emplace(p, std::llround(std::min(a, b) * 100), std::llround(std::max(a, b) * 100)).second) continue;
         metres += std::fabs(a - b);
-        lines.push_back(make_line(geos, piece_stretch(g, p, a, b)));
+        lines.push_back(line_geometry(geos, g.stretch(p, a, b)));
     }
     for (const Terminal& t : terms)
         if (t.snap.snap_m > 0.01) {
             metres += t.snap.snap_m;
-            lines.push_back(make_line(geos, {{t.px, t.py}, {t.snap.x, t.snap.y}}));
+            lines.push_back(line_geometry(geos, {{t.px, t.py}, {t.snap.x, t.snap.y}}));
         }
     ext.length_km = metres / 1000;
     ext.lines = collect(geos, lines, GEOS_MULTILINESTRING);

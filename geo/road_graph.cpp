@@ -97,6 +97,31 @@ Snap::Legs Snap::legs_any(const RoadGraph& g) const {
     return out;
 }
 
+std::vector<Pt2> RoadGraph::stretch(std::uint32_t piece, double a_m, double b_m) const {
+    const RoadPiece& p = pieces[piece];
+    if (a_m > b_m) std::swap(a_m, b_m);
+    auto at = [&](double m) {
+        std::uint32_t k = 0;
+        while (k + 2 < p.points && along_m[p.first_point + k + 1] < m) ++k;
+        const double l0 = along_m[p.first_point + k], l1 = along_m[p.first_point + k + 1];
+        const double t = l1 > l0 ? std::clamp((m - l0) / (l1 - l0), 0.0, 1.0) : 0.0;
+        const Pt2 u = points[p.first_point + k], v = points[p.first_point + k + 1];
+        return std::make_pair(k, Pt2{u.x + t * (v.x - u.x), u.y + t * (v.y - u.y)});
+    };
+    const auto [ka, pa] = at(a_m);
+    const auto [kb, pb] = at(b_m);
+    std::vector<Pt2> out{pa};
+    for (std::uint32_t k = ka + 1; k <= kb; ++k) out.push_back(points[p.first_point + k]);
+    out.push_back(pb);
+    return out;
+}
+
+GeomPtr line_geometry(const GeosContext& geos, const std::vector<Pt2>& pts) {
+    GEOSCoordSequence* seq = GEOSCoordSeq_create_r(geos.get(), unsigned(pts.size()), 2);
+    for (unsigned i = 0; i < pts.size(); ++i) GEOSCoordSeq_setXY_r(geos.get(), seq, i, pts[i].x, pts[i].y);
+    return geos.own(GEOSGeom_createLineString_r(geos.get(), seq));
+}
+
 std::vector<std::uint32_t> RoadGraph::degree() const {
     std::vector<std::uint32_t> d(nodes.size(), 0);
     for (const auto& p : pieces) ++d[p.from], ++d[p.to];

@@ -113,6 +113,8 @@ struct RoadGraph {
     std::vector<std::string> layer_ids;  // per road feature: its id, for messages
 
     Snap snap(double x, double y) const;
+    // The stretch of a piece between two distances (m) from its start, as points.
+    std::vector<Pt2> stretch(std::uint32_t piece, double a_m, double b_m) const;
     std::size_t node_count() const { return nodes.size(); }
     std::vector<std::uint32_t> degree() const;  // undirected: pieces touching each node (loops twice)
 
@@ -122,6 +124,9 @@ struct RoadGraph {
     std::unique_ptr<GeosContext> geos;
     std::unique_ptr<Measure> measure;
 };
+
+// A GEOS line string through the points (working CRS).
+GeomPtr line_geometry(const GeosContext& geos, const std::vector<Pt2>& pts);
 
 // Builds the graph from every "roads" layer of the study. Throws Error when there are no roads.
 RoadGraph build_road_graph(const Study& study, const NetworkOptions& options, const Progress& progress = {});

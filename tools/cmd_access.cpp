@@ -60,12 +60,11 @@ void add_access(CLI::App& app, const Globals& globals, Runner& run) {
             StepTimer timer(globals);
             const Progress progress = globals.make_progress();
             const StudyConfig config = load_config(config_or_sample(args->config));
-            const NetworkOptions net = network_options(config);
             const AccessOptions opt = access_options(config);
-            const Study study = load_usable_study(config, progress.slice(0, 0.2));
-            timer.done("load the study");
-            const RoadGraph graph = build_road_graph(study, net, progress.slice(0.2, 0.3));
-            timer.done("build the road graph");
+            const RoutedStudy routed = load_routed_study(config, progress.slice(0, 0.3));
+            const Study& study = routed.study;
+            const RoadGraph& graph = routed.graph;
+            timer.done("load and build the graph");
             const AccessResult res = compute_access(study, graph, opt, progress.slice(0.3, 0.9));
             timer.done("compute access");
 
@@ -169,7 +168,7 @@ void add_access(CLI::App& app, const Globals& globals, Runner& run) {
             if (!globals.quiet) {
                 std::ostream& os = std::cout;
                 print_graph_report(graph.report, os);
-                os << "Towns: " << res.towns.size() << " (" << res.unreachable_towns << " farther than " << fmt(net.max_snap_m, 0)
+                os << "Towns: " << res.towns.size() << " (" << res.unreachable_towns << " farther than " << fmt(graph.options.max_snap_m, 0)
                    << " m from every road), villages: " << res.villages.size() << " (" << res.unreachable_villages
                    << " unreachable), facilities unreachable: " << res.unreachable_facilities << "\n";
                 for (const auto& [what, m] : res.unreachable_examples) os << "  unreachable: " << what << ", " << fmt(m, 0) << " m from the nearest road\n";

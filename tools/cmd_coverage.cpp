@@ -51,10 +51,10 @@ void add_coverage(CLI::App& app, const Globals& globals, Runner& run) {
             StepTimer timer(globals);
             const Progress progress = globals.make_progress();
             const StudyConfig config = load_config(config_or_sample(args->config));
-            const NetworkOptions net = network_options(config);
             const CoverageOptions opt = coverage_options(config);
-            const Study study = load_usable_study(config, progress.slice(0, 0.15));
-            const RoadGraph graph = build_road_graph(study, net, progress.slice(0.15, 0.2));
+            const RoutedStudy routed = load_routed_study(config, progress.slice(0, 0.2));
+            const Study& study = routed.study;
+            const RoadGraph& graph = routed.graph;
             timer.done("load and build the graph");
             const CoverageResult res = compute_coverage(study, graph, opt, progress.slice(0.2, 0.95));
             timer.done("compute coverage");

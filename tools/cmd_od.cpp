@@ -76,9 +76,9 @@ void add_od(CLI::App& app, const Globals& globals, Runner& run) {
             StepTimer timer(globals);
             const Progress progress = globals.make_progress();
             const StudyConfig config = load_config(config_or_sample(args->config));
-            const NetworkOptions net = network_options(config);
-            const Study study = load_usable_study(config, progress.slice(0, 0.1));
-            const RoadGraph graph = build_road_graph(study, net, progress.slice(0.1, 0.2));
+            const RoutedStudy routed = load_routed_study(config, progress.slice(0, 0.2));
+            const Study& study = routed.study;
+            const RoadGraph& graph = routed.graph;
             const std::vector<Place> from = places(study, graph, args->from), to = places(study, graph, args->to);
             timer.done("load and build the graph");
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "geo/progress.h"
+#include "geo/road_graph.h"
 #include "geo/study.h"
 
 #include <CLI/CLI.hpp>
@@ -43,6 +44,14 @@ private:
 
 // Loads the study and refuses one with Error-severity problems (inspect lists them).
 Study load_usable_study(const StudyConfig& config, const Progress& progress);
+
+// The study and its road graph, for the commands that route. The study is refused when it has
+// errors; the options of [network] are read first, so that config mistakes show before any work.
+struct RoutedStudy {
+    Study study;
+    RoadGraph graph;
+};
+RoutedStudy load_routed_study(const StudyConfig& config, const Progress& progress);
 
 // The config a command reads: the one given, else the bundled sample's.
 std::string config_or_sample(const std::string& given);

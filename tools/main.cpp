@@ -54,6 +54,13 @@ Study load_usable_study(const StudyConfig& config, const Progress& progress) {
     return study;
 }
 
+RoutedStudy load_routed_study(const StudyConfig& config, const Progress& progress) {
+    const NetworkOptions net = network_options(config);
+    RoutedStudy out{load_usable_study(config, progress.slice(0, 0.8)), {}};
+    out.graph = build_road_graph(out.study, net, progress.slice(0.8, 1));
+    return out;
+}
+
 std::string config_or_sample(const std::string& given) {
     return given.empty() ? std::string(TOWNSITE_SAMPLE_CONFIG) : given;
 }
