@@ -14,4 +14,4 @@ cp sample_data/jilin.toml "$x10/jilin.toml"
 "$dir/bench/route_bench" sample_data/jilin.toml "sample x1"
 "$dir/bench/route_bench" "$x10/jilin.toml" "sample x10"
 "$dir/bench/coverage_bench" sample_data/jilin.toml "sample x1"
-"$dir/bench/coverage_bench" "$x10/jilin.toml" "sample x10"
+"$dir/bench/coverage_bench" "$x10/jilin.toml" "sample x10" 20   # baseline intersections on every 20th town
