@@ -321,7 +321,6 @@ RoadGraph build_road_graph(const Study& study, const NetworkOptions& options, co
     std::vector<Line> lines;
     for (std::uint32_t li = 0; li < roads.size(); ++li) {
         const Layer& layer = *roads[li];
-        rep.class_mapped = rep.class_mapped || layer.has_field("class");
         for (std::uint32_t fi = 0; fi < layer.features.size(); ++fi) {
             const Feature& f = layer.features[fi];
             ++rep.features;
@@ -544,7 +543,6 @@ void Router::run(const std::vector<std::array<double, 4>>& seeds, bool reversed,
     // Dijkstra with an indexed 4-ary heap (decrease-key, no stale entries). Labels are valid where
     // stamp == m_run, so nothing is cleared between runs.
     ++m_run;
-    m_reversed = reversed;
     m_touched.clear();
     m_heap.clear();
     // key/other: the metric's value and the other one; pred: where the route came from (length mode).

@@ -90,7 +90,6 @@ struct GraphReport {
     std::size_t zero_length_dropped = 0, duplicates_dropped = 0, crossings_noded = 0;
     std::size_t not_for_cars = 0, bad_speed_values = 0, oneway_unknown = 0;
     std::map<std::string, std::size_t> unknown_classes;  // class -> features, driven at the fallback speed
-    bool class_mapped = false;
     double total_km = 0;
 };
 
@@ -172,8 +171,6 @@ public:
     double node_metres(std::uint32_t v) const {
         return m_label[v].stamp == m_run ? (m_length ? m_label[v].key : m_label[v].other) : kUnreachable;
     }
-    // Which seed won at a node (run_from_many): the index into `sources`.
-    std::uint32_t node_origin(std::uint32_t v) const { return m_label[v].origin; }
 
 private:
     void run(const std::vector<std::array<double, 4>>& seeds, bool reversed, double max_s,
@@ -197,7 +194,6 @@ private:
     std::vector<Label> m_label;
     std::vector<std::uint32_t> m_heap;
     std::uint32_t m_run = 0;
-    bool m_reversed = false;
     std::vector<Snap> m_seeds;  // the points of the last run
     std::multimap<std::uint32_t, std::uint32_t> m_seeds_on_piece;
     std::vector<std::uint32_t> m_touched;
