@@ -120,12 +120,6 @@ void parallel_for(const RoadGraph& g, std::size_t n, const Progress& progress, c
     progress(1.0, step);
 }
 
-bool anchor_point(const GeosContext& geos, const GEOSGeometry* g, double& x, double& y) {
-    GEOSContextHandle_t ctx = geos.get();
-    if (GEOSGeomTypeId_r(ctx, g) == GEOS_POINT) return GEOSGeomGetX_r(ctx, g, &x) == 1 && GEOSGeomGetY_r(ctx, g, &y) == 1;
-    GeomPtr p = geos.own(GEOSPointOnSurface_r(ctx, g));
-    return p && GEOSGeomGetX_r(ctx, p.get(), &x) == 1 && GEOSGeomGetY_r(ctx, p.get(), &y) == 1;
-}
 
 double minutes(double seconds) { return std::isfinite(seconds) ? seconds / 60.0 : NAN; }
 double km(double metres) { return std::isfinite(metres) ? metres / 1000.0 : NAN; }
@@ -237,7 +231,7 @@ std::vector<Seat> admin_seats(const Study& study, const std::string& role) {
                 tr.to_working(s.x, s.y);
                 s.from_fields = true;
             } else {
-                anchor_point(*study.geos, f.geom.get(), s.x, s.y);
+                study.geos->representative_point(f.geom.get(), s.x, s.y);
             }
             seats.push_back(s);
         }
@@ -257,7 +251,7 @@ AccessResult compute_access(const Study& study, const RoadGraph& g, const Access
         res.town_layers.push_back(l);
         for (const Feature& f : l->features) {
             double x = 0, y = 0;
-            anchor_point(geos, f.geom.get(), x, y);
+            geos.representative_point(f.geom.get(), x, y);
             TownAccess t;
             t.snap = g.snap(x, y);
             if (!t.snap.ok) ++res.unreachable_towns, note_unreachable(res, "town " + f.id, t.snap);
@@ -275,7 +269,7 @@ AccessResult compute_access(const Study& study, const RoadGraph& g, const Access
         res.village_layers.push_back(l);
         for (const Feature& f : l->features) {
             double x = 0, y = 0;
-            anchor_point(geos, f.geom.get(), x, y);
+            geos.representative_point(f.geom.get(), x, y);
             VillageAccess v;
             v.snap = g.snap(x, y);
             if (!v.snap.ok) ++res.unreachable_villages, note_unreachable(res, "village " + f.id, v.snap);
@@ -348,7 +342,7 @@ AccessResult compute_access(const Study& study, const RoadGraph& g, const Access
             if ((!opt.metro_core.empty() && f.id == opt.metro_core) ||
                 (opt.metro_core.empty() && res.metro_core_id.empty() && l->text(f, "prefecture") == opt.metro_prefecture)) {
                 double x = 0, y = 0;
-                anchor_point(geos, f.geom.get(), x, y);
+                geos.representative_point(f.geom.get(), x, y);
                 core_snap = g.snap(x, y);
                 res.metro_core_id = f.id;
                 core = &core_snap;
@@ -377,7 +371,7 @@ AccessResult compute_access(const Study& study, const RoadGraph& g, const Access
     for (const Layer* l : study.role("facilities"))
         for (const Feature& f : l->features) {
             double x = 0, y = 0;
-            anchor_point(geos, f.geom.get(), x, y);
+            geos.representative_point(f.geom.get(), x, y);
             Facility fac{g.snap(x, y), l->number(f, "capacity").value_or(NAN)};
             if (!fac.snap.ok) {
                 ++res.unreachable_facilities;
@@ -489,7 +483,7 @@ AccessResult compute_access(const Study& study, const RoadGraph& g, const Access
     for (const Layer* l : study.role("city_cores"))
         for (const Feature& f : l->features) {
             double x = 0, y = 0;
-            anchor_point(geos, f.geom.get(), x, y);
+            geos.representative_point(f.geom.get(), x, y);
             origins.push_back({"city_cores", f.id, l->text(f, "name"), g.snap(x, y)});
         }
     for (const std::string& id : opt.isochrone_towns) {
@@ -558,22 +552,8 @@ AccessResult compute_access(const Study& study, const RoadGraph& g, const Access
     for (std::uint32_t i = 0; i < settlements.snaps.size(); ++i)
         if (settlements.snaps[i].ok) snapped.emplace_back(P(settlements.snaps[i].x, settlements.snaps[i].y), i);
     const bgi::rtree<std::pair<P, std::uint32_t>, bgi::rstar<16>> near_settlement(snapped.begin(), snapped.end());
-    GeomPtr boundary;
-    PreparedPtr prepared_boundary;
-    {
-        std::vector<GEOSGeometry*> parts;
-        for (const char* role : {"prefectures", "counties"}) {
-            if (!parts.empty()) break;
-            for (const Layer* l : study.role(role))
-                for (const Feature& f : l->features) parts.push_back(GEOSGeom_clone_r(geos.get(), f.geom.get()));
-        }
-        if (!parts.empty()) {
-            GeomPtr all = geos.own(GEOSGeom_createCollection_r(geos.get(), GEOS_GEOMETRYCOLLECTION, parts.data(), unsigned(parts.size())));
-            GeomPtr area = geos.own(GEOSUnaryUnion_r(geos.get(), all.get()));
-            boundary = geos.own(GEOSBoundary_r(geos.get(), area.get()));
-            prepared_boundary = geos.prepare(boundary.get());
-        }
-    }
+    const GeomPtr boundary = study.province ? geos.own(GEOSBoundary_r(geos.get(), study.province.get())) : nullptr;
+    const PreparedPtr prepared_boundary = boundary ? geos.prepare(boundary.get()) : nullptr;
     const std::vector<std::uint32_t> degree = g.degree();
     std::vector<std::uint32_t> piece_at(g.node_count(), 0);
     for (std::uint32_t i = 0; i < g.pieces.size(); ++i) piece_at[g.pieces[i].from] = piece_at[g.pieces[i].to] = i;

@@ -74,12 +74,6 @@ Box envelope(const GeosContext& geos, const GEOSGeometry* g, double grow = 0) {
 
 GeomPtr point(const GeosContext& geos, double x, double y) { return geos.own(GEOSGeom_createPointFromXY_r(geos.get(), x, y)); }
 
-bool xy(const GeosContext& geos, const GEOSGeometry* g, double& x, double& y) {
-    GEOSContextHandle_t ctx = geos.get();
-    if (GEOSGeomTypeId_r(ctx, g) == GEOS_POINT) return GEOSGeomGetX_r(ctx, g, &x) == 1 && GEOSGeomGetY_r(ctx, g, &y) == 1;
-    GeomPtr p = geos.own(GEOSPointOnSurface_r(ctx, g));
-    return p && GEOSGeomGetX_r(ctx, p.get(), &x) == 1 && GEOSGeomGetY_r(ctx, p.get(), &y) == 1;
-}
 
 GeomPtr collect(const GeosContext& geos, std::vector<GeomPtr>& parts, int type = GEOS_GEOMETRYCOLLECTION) {
     std::vector<GEOSGeometry*> raw;
@@ -154,7 +148,7 @@ Network build_network(const Study& study, const std::string& utility, const Util
             if (dim == 0) {
                 ++sum.plants;
                 double x = 0, y = 0;
-                xy(geos, f.geom.get(), x, y);
+                geos.representative_point(f.geom.get(), x, y);
                 const SegmentIndex::Hit hit = lines.size() ? lines.nearest(x, y) : SegmentIndex::Hit{};
                 if (hit.found && hit.distance <= kPlantOnNetwork_m) {
                     ++sum.plants_on_network;  // serves through its lines, like any point of them
@@ -180,7 +174,7 @@ Network build_network(const Study& study, const std::string& utility, const Util
         const Network::Item& it = net.items[i];
         if (it.dim == 0) {
             double x = 0, y = 0;
-            xy(geos, it.geom, x, y);
+            geos.representative_point(it.geom, x, y);
             net.nearest->add_segment(x, y, x, y, i);
         } else {
             net.nearest->add(it.geom, i);
@@ -202,7 +196,7 @@ double largest_part_point(const GeosContext& geos, const GEOSGeometry* g, const 
     for (int i = 0, n = GEOSGetNumGeometries_r(geos.get(), g); i < n; ++i) {
         const GEOSGeometry* part = GEOSGetGeometryN_r(geos.get(), g, i);
         const double a = measure.area_m2(part);
-        if (a > best) best = a, xy(geos, part, x, y);
+        if (a > best) best = a, geos.representative_point(part, x, y);
     }
     return best;
 }
@@ -364,7 +358,7 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Co
         for (const Feature& f : l->features) {
             TownArea t;
             t.id = f.id;
-            xy(geos, f.geom.get(), t.x, t.y);
+            geos.representative_point(f.geom.get(), t.x, t.y);
             t.population = l->number(f, "population").value_or(NAN);
             TownCoverage tc;
             if (const auto b = builtup.find(f.id); b != builtup.end()) {
@@ -408,7 +402,7 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Co
             Village v;
             v.id = f.id;
             v.town = l->text(f, "town");
-            xy(geos, f.geom.get(), v.x, v.y);
+            geos.representative_point(f.geom.get(), v.x, v.y);
             v.population = l->number(f, "population").value_or(0);
             v.snap = g.snap(v.x, v.y);
             villages.push_back(std::move(v));

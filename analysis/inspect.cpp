@@ -9,16 +9,6 @@ namespace townsite {
 
 namespace {
 
-// A representative point of a settlement: the point itself, or a point inside a built-up polygon.
-bool anchor(const GeosContext& geos, const GEOSGeometry* g, double& x, double& y) {
-    GEOSContextHandle_t ctx = geos.get();
-    GeomPtr p;
-    if (GEOSGeomTypeId_r(ctx, g) == GEOS_POINT)
-        return GEOSGeomGetX_r(ctx, g, &x) == 1 && GEOSGeomGetY_r(ctx, g, &y) == 1;
-    p = geos.own(GEOSPointOnSurface_r(ctx, g));
-    return p && GEOSGeomGetX_r(ctx, p.get(), &x) == 1 && GEOSGeomGetY_r(ctx, p.get(), &y) == 1;
-}
-
 double quantile(std::vector<double> sorted_values, double q) {
     if (sorted_values.empty()) return 0;
     const double pos = q * (sorted_values.size() - 1);
@@ -49,7 +39,7 @@ InspectReport inspect_study(const Study& study, const Progress& progress) {
         for (const Layer* l : study.role(roles[r]))
             for (const Feature& f : l->features) {
                 double x = 0, y = 0;
-                if (!anchor(geos, f.geom.get(), x, y)) continue;
+                if (!geos.representative_point(f.geom.get(), x, y)) continue;
                 const SegmentIndex::Hit hit = index.nearest(x, y);
                 if (hit.found) distances.push_back(measure.distance_m(x, y, hit.x, hit.y));
             }

@@ -39,6 +39,12 @@ GeomPtr GeosContext::from_wkb(const unsigned char* wkb, size_t size) const {
     return own(g);
 }
 
+bool GeosContext::representative_point(const GEOSGeometry* g, double& x, double& y) const {
+    if (GEOSGeomTypeId_r(m_ctx, g) == GEOS_POINT) return GEOSGeomGetX_r(m_ctx, g, &x) == 1 && GEOSGeomGetY_r(m_ctx, g, &y) == 1;
+    GeomPtr p = own(GEOSPointOnSurface_r(m_ctx, g));
+    return p && GEOSGeomGetX_r(m_ctx, p.get(), &x) == 1 && GEOSGeomGetY_r(m_ctx, p.get(), &y) == 1;
+}
+
 std::string GeosContext::to_wkt(const GEOSGeometry* g, int decimals) const {
     GEOSWKTWriter* writer = GEOSWKTWriter_create_r(m_ctx);
     GEOSWKTWriter_setRoundingPrecision_r(m_ctx, writer, decimals);

@@ -53,6 +53,9 @@ public:
     GeomPtr from_wkt(const std::string& wkt) const;        // throws Error on bad WKT
     GeomPtr from_wkb(const unsigned char* wkb, size_t size) const;
     std::string to_wkt(const GEOSGeometry* g, int decimals = 6) const;
+    // A point standing for the geometry: the point itself, else a point inside it (GEOS
+    // PointOnSurface: inside a polygon, on a line). False for an empty geometry.
+    bool representative_point(const GEOSGeometry* g, double& x, double& y) const;
     // The last message GEOS gave through this context (errors and notices).
     const std::string& last_message() const { return m_last_message; }
 

@@ -436,9 +436,11 @@ Layer read_layer(const LayerSource& src, const GeosContext& geos, const Progress
             OGREnvelope env;
             geom->getEnvelope(&env);
             if (env.MinX < -180 || env.MaxX > 180 || env.MinY < -90 || env.MaxY > 90) {
+                // The offending coordinate when there is one, else the corner's.
+                const double bad_x = env.MinX < -180 ? env.MinX : env.MaxX > 180 ? env.MaxX : env.MinX;
+                const double bad_y = env.MinY < -90 ? env.MinY : env.MaxY > 90 ? env.MaxY : env.MinY;
                 char buf[128];
-                std::snprintf(buf, sizeof buf, " (e.g. %.6g, %.6g)", env.MinX < -180 || env.MaxX > 180 ? (env.MinX < -180 ? env.MinX : env.MaxX) : env.MinX,
-                              env.MinY < -90 || env.MaxY > 90 ? (env.MinY < -90 ? env.MinY : env.MaxY) : env.MinY);
+                std::snprintf(buf, sizeof buf, " (e.g. %.6g, %.6g)", bad_x, bad_y);
                 info.add_problem("out_of_range", Severity::Error,
                                  "longitude/latitude outside the valid range (-180..180, -90..90)" + std::string(buf) +
                                      ", skipped",

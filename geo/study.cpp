@@ -32,8 +32,8 @@ Layer unreadable(const LayerSource& src, const Error& e) {
     return l;
 }
 
-// Reports features that do not touch the admin units (grown by the tolerance).
-void flag_outside(Study& study) {
+// The province: the union of the prefectures, else of the counties. Null when there are neither.
+GeomPtr province_of(const Study& study) {
     const GeosContext& geos = *study.geos;
     GEOSContextHandle_t ctx = geos.get();
     std::vector<const Layer*> admin = study.role("prefectures");
@@ -41,11 +41,18 @@ void flag_outside(Study& study) {
     std::vector<GEOSGeometry*> parts;
     for (const Layer* l : admin)
         for (const Feature& f : l->features) parts.push_back(GEOSGeom_clone_r(ctx, f.geom.get()));
-    if (parts.empty()) return;
+    if (parts.empty()) return nullptr;
     GeomPtr all = geos.own(GEOSGeom_createCollection_r(ctx, GEOS_GEOMETRYCOLLECTION, parts.data(),
                                                        static_cast<unsigned>(parts.size())));
-    GeomPtr province = geos.own(GEOSUnaryUnion_r(ctx, all.get()));
-    GeomPtr grown = geos.own(GEOSBuffer_r(ctx, province.get(), kOutsideProvinceTolerance_m, 8));
+    return geos.own(GEOSUnaryUnion_r(ctx, all.get()));
+}
+
+// Reports features that do not touch the admin units (grown by the tolerance).
+void flag_outside(Study& study) {
+    if (!study.province) return;
+    const GeosContext& geos = *study.geos;
+    GEOSContextHandle_t ctx = geos.get();
+    GeomPtr grown = geos.own(GEOSBuffer_r(ctx, study.province.get(), kOutsideProvinceTolerance_m, 8));
     PreparedPtr prepared = geos.prepare(grown.get());
     for (Layer& l : study.layers) {
         if (l.info.role == "prefectures" || l.info.role == "counties" || l.info.role == "border") continue;
@@ -93,6 +100,7 @@ Study load_study(const StudyConfig& config, const Progress& progress) {
         progress(0.8 + 0.15 * i / study.layers.size(), "projecting");
         project_layer(study.layers[i], to_working, *study.geos);
     }
+    study.province = province_of(study);
     flag_outside(study);
     progress(1.0, "loaded");
     return study;

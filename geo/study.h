@@ -25,6 +25,7 @@ struct Study {
     WorkingCrs crs;
     LonLatBox area;               // the study area (admin units), lon/lat
     std::vector<Layer> layers;    // one per config source, in config order; unreadable ones have no features
+    GeomPtr province;             // union of the prefectures (else the counties), working CRS; null without them
 
     std::vector<const Layer*> role(const std::string& name) const;
     bool usable() const;          // no layer has an Error-severity problem

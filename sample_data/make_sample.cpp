@@ -665,12 +665,15 @@ public:
         OGRGeometryFactory::createFromWkb(raw, nullptr, &og, size);
         GEOSFree_r(m_geos.get(), raw);
         if (m_epsg[l] != 4326 && m_epsg[l] != 4490) {
-            OGRSpatialReference wgs, target;
-            wgs.SetWellKnownGeogCS("WGS84");
-            wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-            target.importFromEPSG(m_epsg[l]);
-            target.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-            std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&wgs, &target));
+            auto& ct = m_ct[l];  // one transformation per layer
+            if (!ct) {
+                OGRSpatialReference wgs, target;
+                wgs.SetWellKnownGeogCS("WGS84");
+                wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+                target.importFromEPSG(m_epsg[l]);
+                target.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+                ct.reset(OGRCreateCoordinateTransformation(&wgs, &target));
+            }
             og->transform(ct.get());
             round_coords(og, 100.0);  // centimetres
         }
@@ -709,6 +712,7 @@ private:
     const Transformer& m_tr;
     GDALDatasetUniquePtr m_ds;
     std::map<OGRLayer*, int> m_epsg;
+    std::map<OGRLayer*, std::unique_ptr<OGRCoordinateTransformation>> m_ct;
 };
 
 GeomPtr line(const GeosContext& geos, const std::vector<Pt>& pts) {

@@ -88,9 +88,9 @@ void add_coverage(CLI::App& app, const Globals& globals, Runner& run) {
                         const UtilityCoverage& c = t.utilities.at(u);
                         v.insert(v.end(), {c.status, percent(c.share_area), percent(c.share_population), c.seat_to_network_m, c.gap_km2});
                     }
-                    GeomPtr anchor = study.geos->own(GEOSGeomTypeId_r(study.geos->get(), f.geom.get()) == GEOS_POINT
-                                                         ? GEOSGeom_clone_r(study.geos->get(), f.geom.get())
-                                                         : GEOSPointOnSurface_r(study.geos->get(), f.geom.get()));
+                    double x = 0, y = 0;
+                    study.geos->representative_point(f.geom.get(), x, y);
+                    GeomPtr anchor = study.geos->own(GEOSGeom_createPointFromXY_r(study.geos->get(), x, y));
                     towns.add(v, anchor.get());
                 }
             std::vector<OutField> vf = {{"id", OFTString, "编码 id"}, {"name", OFTString, "名称 name"}, {"town", OFTString, "所属镇 town"},

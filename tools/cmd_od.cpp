@@ -34,18 +34,10 @@ std::vector<Place> places(const Study& study, const RoadGraph& g, const std::str
         for (const Seat& s : admin_seats(study, role == "county_seats" ? "counties" : "prefectures")) out.push_back({s.id, g.snap(s.x, s.y)});
         return out;
     }
-    GEOSContextHandle_t ctx = study.geos->get();
     for (const Layer* l : study.role(role))
         for (const Feature& f : l->features) {
             double x = 0, y = 0;
-            if (GEOSGeomTypeId_r(ctx, f.geom.get()) == GEOS_POINT) {
-                GEOSGeomGetX_r(ctx, f.geom.get(), &x);
-                GEOSGeomGetY_r(ctx, f.geom.get(), &y);
-            } else {
-                GeomPtr p = study.geos->own(GEOSPointOnSurface_r(ctx, f.geom.get()));
-                GEOSGeomGetX_r(ctx, p.get(), &x);
-                GEOSGeomGetY_r(ctx, p.get(), &y);
-            }
+            study.geos->representative_point(f.geom.get(), x, y);
             out.push_back({f.id, g.snap(x, y)});
         }
     return out;
