@@ -167,7 +167,7 @@ bool looks_like_connection_string(const std::string& source) {
 
 LayerSource parse_layer(const toml::table& t, const std::string& role, const std::string& key_path,
                         const std::string& dir, const std::string& config_path, std::vector<ConfigProblem>& problems) {
-    static const std::vector<std::string> allowed = {"source", "layer", "where", "fields", "assume_crs",
+    static const std::vector<std::string> allowed = {"source", "layer", "where", "fields", "extra_fields", "assume_crs",
                                                      "encoding", "coordinates", "open_options"};
     check_keys(t, key_path, allowed, problems);
 
@@ -245,6 +245,28 @@ LayerSource parse_layer(const toml::table& t, const std::string& role, const std
                 src.fields[key] = {*v.value<std::string>(), line};
             }
         }
+    }
+    // More numeric columns to carry along (indicators for scoring that townsite has no name for).
+    if (const toml::node* xnode = t.get("extra_fields")) {
+        const toml::table* extra = xnode->as_table();
+        if (!extra)
+            problems.push_back({line_of(*xnode), "key \"" + key_path + ".extra_fields\" is " + type_name(*xnode) +
+                                                     ", expected a table",
+                                "write [" + key_path + ".extra_fields] with lines like tourism_visits = \"visitors\"."});
+        else
+            for (const auto& [k, v] : *extra) {
+                const std::string key(k.str());
+                const int line = static_cast<int>(k.source().begin.line);
+                if (spec->field(key))
+                    problems.push_back({line, "extra field \"" + key + "\" is one of the role's own fields",
+                                        "map it in [" + key_path + ".fields] instead."});
+                else if (!v.is_string() || v.value<std::string>()->empty())
+                    problems.push_back({line, "field \"" + key_path + ".extra_fields." + key + "\" is " + type_name(v) +
+                                                  ", expected the name of a column in the source",
+                                        "write " + key + " = \"COLUMN\"."});
+                else
+                    src.extra_fields[key] = {*v.value<std::string>(), line};
+            }
     }
     return src;
 }
@@ -335,6 +357,66 @@ void read_number(const toml::table& table, const std::string& key_path, const st
                         "e.g. " + key + " = " + example + "."});
 }
 
+void read_text(const toml::table& table, const std::string& key_path, const std::string& key, std::string& out,
+               std::vector<ConfigProblem>& problems, const std::vector<std::string>& choices) {
+    const toml::node* n = table.get(key);
+    if (!n) return;
+    const std::string where = "\"" + key_path + "." + key + "\"";
+    if (!n->is_string()) {
+        problems.push_back({line_of(*n), where + " is " + type_name(*n) + ", expected a string",
+                            "write it in quotes, e.g. " + key + " = \"" + (choices.empty() ? out : choices.front()) + "\"."});
+        return;
+    }
+    const std::string v = *n->value<std::string>();
+    if (!choices.empty() && std::find(choices.begin(), choices.end(), v) == choices.end()) {
+        const std::string near = closest_word(v, choices);
+        problems.push_back({line_of(*n), where + " is \"" + v + "\"" + (near.empty() ? "" : " (did you mean \"" + near + "\"?)"),
+                            "use one of: " + join(choices) + "."});
+        return;
+    }
+    out = v;
+}
+
+void read_bool(const toml::table& table, const std::string& key_path, const std::string& key, bool& out,
+               std::vector<ConfigProblem>& problems) {
+    const toml::node* n = table.get(key);
+    if (!n) return;
+    if (n->is_boolean()) out = *n->value<bool>();
+    else
+        problems.push_back({line_of(*n), "\"" + key_path + "." + key + "\" is " + type_name(*n) + ", expected true or false",
+                            "e.g. " + key + " = " + (out ? "true" : "false") + "."});
+}
+
+void read_integer(const toml::table& table, const std::string& key_path, const std::string& key, int& out, int min, int max,
+                  std::vector<ConfigProblem>& problems) {
+    const toml::node* n = table.get(key);
+    if (!n) return;
+    if (n->is_integer() && *n->value<std::int64_t>() >= min && *n->value<std::int64_t>() <= max) {
+        out = static_cast<int>(*n->value<std::int64_t>());
+        return;
+    }
+    problems.push_back({line_of(*n), "\"" + key_path + "." + key + "\" is " + (n->is_integer() ? "out of range" : type_name(*n)) +
+                                         ", expected a whole number from " + std::to_string(min) + " to " + std::to_string(max),
+                        "e.g. " + key + " = " + std::to_string(std::max(out, min)) + "."});
+}
+
+void read_text_list(const toml::table& table, const std::string& key_path, const std::string& key,
+                    std::vector<std::string>& out, std::vector<ConfigProblem>& problems) {
+    const toml::node* n = table.get(key);
+    if (!n) return;
+    const toml::array* arr = n->as_array();
+    std::vector<std::string> got;
+    if (arr)
+        for (const auto& v : *arr)
+            if (v.is_string()) got.push_back(*v.value<std::string>());
+    if (!arr || got.size() != arr->size()) {
+        problems.push_back({line_of(*n), "\"" + key_path + "." + key + "\" must be a list of strings",
+                            "e.g. " + key + " = [\"" + (out.empty() ? std::string("a") : out.front()) + "\"]."});
+        return;
+    }
+    out = got;
+}
+
 void throw_config_problems(const std::string& file, const std::vector<ConfigProblem>& problems) {
     if (problems.empty()) return;
     auto sorted = problems;
@@ -362,7 +444,9 @@ StudyConfig parse_config(const std::string& text, const std::string& path) {
     std::vector<ConfigProblem> problems;
     // Sections read by the modules that own them ([network] by the road graph, [access] by the
     // accessibility analysis, ...), each checking its own keys.
-    check_keys(cfg.table, "", {"study", "layers", "network", "access", "coverage"}, problems);
+    check_keys(cfg.table, "", {"study", "layers", "network", "access", "coverage", "proximity", "scoring", "town_types",
+                                "selection", "scenarios"},
+               problems);
 
     if (const toml::node* sn = cfg.table.get("study")) {
         if (const toml::table* study = sn->as_table()) {

@@ -63,6 +63,7 @@ struct LayerSource {
     std::string layer;     // empty: the data source's only layer
     std::string where;     // OGR SQL attribute filter, empty for none
     std::map<std::string, FieldMapping> fields;  // townsite field -> source field
+    std::map<std::string, FieldMapping> extra_fields;  // more numeric columns: name -> source field
     std::string assume_crs;                      // for sources with no CRS
     std::string encoding;                        // e.g. GBK, for Shapefiles without .cpg
     bool gcj02 = false;                          // coordinates = "gcj02": convert to WGS 84 on load
@@ -104,6 +105,19 @@ const toml::table* config_section(const StudyConfig& config, const std::string& 
 // [min, max]; anything else is a problem that gives the valid range and an example.
 void read_number(const toml::table& table, const std::string& key_path, const std::string& key, double& out, double min,
                  double max, std::vector<ConfigProblem>& problems);
+// The same for a string (one of `choices` when they are given), true/false, a whole number in
+// [min, max], and a list of strings.
+void read_text(const toml::table& table, const std::string& key_path, const std::string& key, std::string& out,
+               std::vector<ConfigProblem>& problems, const std::vector<std::string>& choices = {});
+void read_bool(const toml::table& table, const std::string& key_path, const std::string& key, bool& out,
+               std::vector<ConfigProblem>& problems);
+void read_integer(const toml::table& table, const std::string& key_path, const std::string& key, int& out, int min, int max,
+                  std::vector<ConfigProblem>& problems);
+void read_text_list(const toml::table& table, const std::string& key_path, const std::string& key,
+                    std::vector<std::string>& out, std::vector<ConfigProblem>& problems);
+// Where a node of the config is (its line).
+inline int config_line(const toml::node& node) { return static_cast<int>(node.source().begin.line); }
+
 // Throws one Error holding every problem (file and line in each); does nothing when there are none.
 void throw_config_problems(const std::string& file, const std::vector<ConfigProblem>& problems);
 

@@ -228,7 +228,9 @@ void bind_fields(OGRLayer& layer, const LayerSource& src, const RoleSpec& spec, 
     std::vector<std::string> columns;
     for (int i = 0; i < defn->GetFieldCount(); ++i) columns.push_back(defn->GetFieldDefn(i)->GetNameRef());
 
-    for (const auto& mapped : src.fields)
+    auto mappings = src.fields;
+    mappings.insert(src.extra_fields.begin(), src.extra_fields.end());
+    for (const auto& mapped : mappings)
         if (defn->GetFieldIndex(mapped.second.source_field.c_str()) < 0) {
             const std::string near = closest_word(mapped.second.source_field, columns);
             throw Error("field \"" + mapped.first + "\" is mapped to column \"" + mapped.second.source_field +
@@ -269,6 +271,12 @@ void bind_fields(OGRLayer& layer, const LayerSource& src, const RoleSpec& spec, 
                 .with_hint("map it in [layers." + src.role + ".fields] of " + src.config_path + ", e.g. " + f.name +
                            " = \"COLUMN\"; the layer's columns are: " + join(columns) + ".");
         }
+        info.fields.push_back(b);
+    }
+    for (const auto& [name, mapped] : src.extra_fields) {
+        FieldBinding b{name, FieldType::Real, false, mapped.source_field, "", false};
+        const OGRFieldDefn* fd = defn->GetFieldDefn(defn->GetFieldIndex(b.source_field.c_str()));
+        b.source_type = OGRFieldDefn::GetFieldTypeName(fd->GetType());
         info.fields.push_back(b);
     }
 }

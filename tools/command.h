@@ -72,5 +72,7 @@ void add_inspect(CLI::App& app, const Globals& globals, Runner& run);
 void add_access(CLI::App& app, const Globals& globals, Runner& run);
 void add_od(CLI::App& app, const Globals& globals, Runner& run);
 void add_coverage(CLI::App& app, const Globals& globals, Runner& run);
+void add_score(CLI::App& app, const Globals& globals, Runner& run);
+void add_select(CLI::App& app, const Globals& globals, Runner& run);
 
 }  // namespace townsite::tools

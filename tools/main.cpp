@@ -76,6 +76,7 @@ int main(int argc, char** argv) {
                  "With no CONFIG, every command runs on the bundled sample province (sample_data/jilin.toml).",
                  "townsite"};
     app.require_subcommand(1);
+    app.fallthrough();   // global options may also follow the subcommand: townsite select -q ...
     app.set_version_flag("--version", std::string("townsite ") + TOWNSITE_VERSION);
     app.add_flag("-q,--quiet", globals.quiet, "No progress bar and no notes, only results and errors");
     app.add_flag("-v,--verbose", globals.verbose, "More detail (timings per step)");
@@ -89,6 +90,8 @@ int main(int argc, char** argv) {
     add_access(app, globals, run);
     add_od(app, globals, run);
     add_coverage(app, globals, run);
+    add_score(app, globals, run);
+    add_select(app, globals, run);
 
     // GDAL spells some options with one dash (-t_srs); CLI11 wants two for long names.
     std::vector<std::string> args;

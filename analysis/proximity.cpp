@@ -1,0 +1,100 @@
+#include "analysis/proximity.h"
+
+#include "geo/error.h"
+
+#include <map>
+
+namespace townsite {
+
+ProximityOptions proximity_options(const StudyConfig& config) {
+    ProximityOptions opt;
+    std::vector<ConfigProblem> problems;
+    if (const toml::table* t = config_section(config, "proximity", problems)) {
+        check_keys(*t, "proximity", {"city_surroundings_min", "heritage_radius_km"}, problems);
+        read_number(*t, "proximity", "city_surroundings_min", opt.city_surroundings_min, 0, 600, problems);
+        read_number(*t, "proximity", "heritage_radius_km", opt.heritage_radius_km, 0, 500, problems);
+    }
+    throw_config_problems(config.path, problems);
+    return opt;
+}
+
+namespace {
+
+// The union of every geometry of a role (working CRS), or null when the study has none.
+GeomPtr role_union(const Study& study, const std::string& role) {
+    const GeosContext& geos = *study.geos;
+    std::vector<GEOSGeometry*> parts;
+    for (const Layer* l : study.role(role))
+        for (const Feature& f : l->features) parts.push_back(GEOSGeom_clone_r(geos.get(), f.geom.get()));
+    if (parts.empty()) return nullptr;
+    GeomPtr collection = geos.own(GEOSGeom_createCollection_r(geos.get(), GEOS_GEOMETRYCOLLECTION, parts.data(),
+                                                              static_cast<unsigned>(parts.size())));
+    return geos.own(GEOSUnaryUnion_r(geos.get(), collection.get()));
+}
+
+struct Unit {
+    std::string name, prefecture;
+    bool border = false, key_assistance = false;
+};
+
+}  // namespace
+
+std::vector<TownProximity> compute_proximity(const Study& study, const AccessResult& access, const ProximityOptions& opt) {
+    const GeosContext& geos = *study.geos;
+    std::map<std::string, Unit> counties;
+    std::map<std::string, std::string> prefecture_names;
+    for (const Layer* l : study.role("counties"))
+        for (const Feature& f : l->features)
+            counties[f.id] = {l->text(f, "name"), l->text(f, "prefecture"), l->flag(f, "border"), l->flag(f, "key_assistance")};
+    for (const Layer* l : study.role("prefectures"))
+        for (const Feature& f : l->features) prefecture_names[f.id] = l->text(f, "name");
+
+    const GeomPtr metro = role_union(study, "metro_areas");
+    const PreparedPtr metro_prepared = metro ? geos.prepare(metro.get()) : PreparedPtr();
+    const GeomPtr border = role_union(study, "border");
+    std::vector<std::pair<double, double>> sites;
+    for (const Layer* l : study.role("protected"))
+        for (const Feature& f : l->features) {
+            double x = 0, y = 0;
+            if (geos.representative_point(f.geom.get(), x, y)) sites.emplace_back(x, y);
+        }
+    const double heritage_m = opt.heritage_radius_km * 1000;
+
+    std::vector<TownProximity> out;
+    std::size_t i = 0;
+    for (const Layer* l : access.town_layers)
+        for (const Feature& f : l->features) {
+            const TownAccess& a = access.towns[i++];
+            TownProximity p;
+            geos.representative_point(f.geom.get(), p.x, p.y);
+            GeomPtr seat = geos.own(GEOSGeom_createPointFromXY_r(geos.get(), p.x, p.y));
+            p.county = l->text(f, "county");
+            if (auto it = counties.find(p.county); it != counties.end()) {
+                p.county_name = it->second.name;
+                p.prefecture = it->second.prefecture;
+                p.border_county = it->second.border;
+                p.key_assistance_county = it->second.key_assistance;
+                if (auto pn = prefecture_names.find(p.prefecture); pn != prefecture_names.end()) p.prefecture_name = pn->second;
+            }
+            p.node_town = l->flag(f, "node_town");
+            if (metro) {
+                p.in_metro = GEOSPreparedIntersects_r(geos.get(), metro_prepared.get(), seat.get()) == 1;
+                double d = 0;
+                p.metro_km = p.in_metro ? 0.0 : (GEOSDistance_r(geos.get(), metro.get(), seat.get(), &d) == 1 ? d / 1000 : NAN);
+            }
+            p.metro_core_min = a.metro_core_min;
+            p.nearest_city_min = a.nearest_prefecture_seat_min;
+            if (auto pn = prefecture_names.find(a.nearest_prefecture); pn != prefecture_names.end()) p.nearest_city = pn->second;
+            p.city_surroundings = std::isfinite(a.nearest_prefecture_seat_min) && a.nearest_prefecture_seat_min <= opt.city_surroundings_min;
+            if (border) {
+                double d = 0;
+                if (GEOSDistance_r(geos.get(), border.get(), seat.get(), &d) == 1) p.border_km = d / 1000;
+            }
+            for (const auto& [sx, sy] : sites)
+                p.heritage_sites += (sx - p.x) * (sx - p.x) + (sy - p.y) * (sy - p.y) <= heritage_m * heritage_m;
+            out.push_back(std::move(p));
+        }
+    return out;
+}
+
+}  // namespace townsite

@@ -1,0 +1,306 @@
+#include "analysis/scoring.h"
+
+#include "geo/error.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+
+namespace townsite {
+
+namespace {
+
+// The policy's six criteria (产业基础, 发展空间, 人口聚集, 地理位置, 道路交通, 区域带动) as fields the
+// steps produce; the weights a planner would start from before an AHP session.
+std::vector<Indicator> default_indicators() {
+    return {{"industry", "industry_output", "产业基础", "industrial base", true, Normalisation::MinMax, 0.25},
+            {"land", "dev_land", "发展空间", "room to grow", true, Normalisation::MinMax, 0.15},
+            {"population", "population", "人口聚集", "population", true, Normalisation::MinMax, 0.20},
+            {"location", "nearest_city_min", "地理位置", "location", false, Normalisation::MinMax, 0.10},
+            {"roads", "county_seat_min", "道路交通", "road access", false, Normalisation::MinMax, 0.10},
+            {"driving", "pop_30min", "区域带动", "regional pull", true, Normalisation::MinMax, 0.20}};
+}
+
+// The policy's priority areas (重点区域) and the bonus points they carry by default.
+std::vector<Bonus> default_bonuses() {
+    return {{"in_metro", "长春都市圈", "Changchun metropolitan circle", 5},
+            {"city_surroundings", "城市周边", "city surroundings", 3},
+            {"node_town", "重要节点镇", "node town", 4},
+            {"key_assistance_county", "重点帮扶县", "key-assistance county", 3},
+            {"border_county", "边境地区", "border area", 3}};
+}
+
+std::string fmt(double v, int decimals) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+
+std::vector<double> normalise(const std::vector<double>& raw, const Indicator& ind, bool missing_mean) {
+    const std::size_t n = raw.size();
+    std::vector<double> out(n, NAN);
+    std::vector<std::size_t> present;
+    for (std::size_t i = 0; i < n; ++i)
+        if (std::isfinite(raw[i])) present.push_back(i);
+    auto oriented = [&](std::size_t i) { return ind.higher_is_better ? raw[i] : -raw[i]; };
+    if (!present.empty()) {
+        switch (ind.normalisation) {
+            case Normalisation::MinMax: {
+                double lo = INFINITY, hi = -INFINITY;
+                for (auto i : present) lo = std::min(lo, oriented(i)), hi = std::max(hi, oriented(i));
+                for (auto i : present) out[i] = hi > lo ? (oriented(i) - lo) / (hi - lo) : 0.0;
+                break;
+            }
+            case Normalisation::ZScore: {
+                double mean = 0, var = 0;
+                for (auto i : present) mean += oriented(i);
+                mean /= double(present.size());
+                for (auto i : present) var += (oriented(i) - mean) * (oriented(i) - mean);
+                const double sd = std::sqrt(var / double(present.size()));   // population SD
+                for (auto i : present) out[i] = sd > 0 ? (oriented(i) - mean) / sd : 0.0;
+                break;
+            }
+            case Normalisation::Rank: {
+                // Fractional ranks: equal values share the mean of their ranks; worst 0, best 1.
+                std::vector<std::size_t> order = present;
+                std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return oriented(a) < oriented(b); });
+                const double m = double(order.size());
+                for (std::size_t k = 0; k < order.size();) {
+                    std::size_t e = k;
+                    while (e + 1 < order.size() && oriented(order[e + 1]) == oriented(order[k])) ++e;
+                    const double mean_rank = (double(k) + double(e)) / 2;
+                    for (std::size_t q = k; q <= e; ++q) out[order[q]] = m > 1 ? mean_rank / (m - 1) : 0.0;
+                    k = e + 1;
+                }
+                break;
+            }
+        }
+    }
+    double fill = 0;
+    if (!present.empty()) {
+        if (missing_mean) {
+            for (auto i : present) fill += out[i];
+            fill /= double(present.size());
+        } else {
+            fill = INFINITY;
+            for (auto i : present) fill = std::min(fill, out[i]);
+        }
+    }
+    for (auto& v : out)
+        if (!std::isfinite(v)) v = fill;
+    return out;
+}
+
+}  // namespace
+
+ScoringOptions scoring_options(const StudyConfig& config) {
+    ScoringOptions opt;
+    opt.config_path = config.path;
+    opt.indicators = default_indicators();
+    opt.bonuses = default_bonuses();
+    std::vector<ConfigProblem> problems;
+    const toml::table* t = config_section(config, "scoring", problems);
+    if (!t) {
+        throw_config_problems(config.path, problems);
+        return opt;
+    }
+    check_keys(*t, "scoring", {"weights", "missing", "max_consistency_ratio", "allow_inconsistent", "ahp", "indicators", "bonus"},
+               problems);
+    std::string method = "direct", missing = "worst";
+    read_text(*t, "scoring", "weights", method, problems, {"direct", "ahp", "entropy"});
+    read_text(*t, "scoring", "missing", missing, problems, {"worst", "mean"});
+    opt.method = method == "ahp" ? WeightMethod::Ahp : method == "entropy" ? WeightMethod::Entropy : WeightMethod::Direct;
+    opt.missing_mean = missing == "mean";
+    read_number(*t, "scoring", "max_consistency_ratio", opt.max_consistency_ratio, 0, 1, problems);
+    read_bool(*t, "scoring", "allow_inconsistent", opt.allow_inconsistent, problems);
+
+    if (const toml::node* n = t->get("indicators")) {
+        const toml::array* arr = n->as_array();
+        if (!arr || !arr->is_array_of_tables() || arr->empty()) {
+            problems.push_back({config_line(*n), "\"scoring.indicators\" must be one or more [[scoring.indicators]] tables",
+                                "write [[scoring.indicators]] with name, field, direction and weight."});
+        } else {
+            opt.indicators.clear();
+            for (const auto& item : *arr) {
+                const toml::table& it = *item.as_table();
+                check_keys(it, "scoring.indicators", {"name", "field", "direction", "normalisation", "weight", "label_zh", "label_en"},
+                           problems);
+                Indicator ind;
+                read_text(it, "scoring.indicators", "field", ind.field, problems);
+                if (ind.field.empty())
+                    problems.push_back({config_line(it), "an indicator in [[scoring.indicators]] has no field",
+                                        "add field = \"population\" (any town field: a source column or one the steps compute)."});
+                ind.name = ind.field;
+                read_text(it, "scoring.indicators", "name", ind.name, problems);
+                std::string direction = "higher", norm = "minmax";
+                read_text(it, "scoring.indicators", "direction", direction, problems, {"higher", "lower"});
+                read_text(it, "scoring.indicators", "normalisation", norm, problems, {"minmax", "zscore", "rank"});
+                ind.higher_is_better = direction == "higher";
+                ind.normalisation = norm == "zscore" ? Normalisation::ZScore : norm == "rank" ? Normalisation::Rank : Normalisation::MinMax;
+                ind.weight = NAN;
+                read_number(it, "scoring.indicators", "weight", ind.weight, 0, 1e6, problems);
+                if (opt.method == WeightMethod::Direct && !std::isfinite(ind.weight))
+                    problems.push_back({config_line(it), "indicator \"" + ind.name + "\" has no weight (weights = \"direct\")",
+                                        "add weight = 0.2, or set weights = \"ahp\" or \"entropy\" in [scoring]."});
+                ind.label_zh = ind.label_en = ind.name;
+                read_text(it, "scoring.indicators", "label_zh", ind.label_zh, problems);
+                read_text(it, "scoring.indicators", "label_en", ind.label_en, problems);
+                opt.indicators.push_back(ind);
+            }
+        }
+    }
+    if (opt.method == WeightMethod::Direct) {
+        double sum = 0;
+        for (const auto& ind : opt.indicators) sum += std::isfinite(ind.weight) ? ind.weight : 0;
+        if (!(sum > 0)) problems.push_back({config_line(*t), "the indicator weights in [scoring] sum to 0", "give some indicator a weight above 0."});
+    }
+    if (const toml::node* n = t->get("ahp")) {
+        opt.ahp_line = config_line(*n);
+        bool ok = n->is_array();
+        if (ok)
+            for (const auto& row : *n->as_array()) {
+                if (!row.is_array()) { ok = false; break; }
+                std::vector<double> r;
+                for (const auto& v : *row.as_array()) {
+                    // A number, or a fraction in quotes ("1/3"): TOML has no fractions, planners do.
+                    double a = NAN, b = NAN;
+                    char rest = 0;
+                    if (v.is_number()) r.push_back(*v.value<double>());
+                    else if (v.is_string() && std::sscanf(v.value<std::string>()->c_str(), "%lf / %lf %c", &a, &b, &rest) == 2 && b != 0)
+                        r.push_back(a / b);
+                    else { ok = false; break; }
+                }
+                opt.ahp_matrix.push_back(r);
+            }
+        if (!ok)
+            problems.push_back({opt.ahp_line, "\"scoring.ahp\" must be a matrix of numbers, one row per indicator",
+                                "e.g. ahp = [[1, 3], [\"1/3\", 1]] for two indicators (a_ji = 1 / a_ij; fractions in quotes)."});
+        else if (opt.ahp_matrix.size() != opt.indicators.size())
+            problems.push_back({opt.ahp_line, "\"scoring.ahp\" has " + std::to_string(opt.ahp_matrix.size()) + " rows for " +
+                                                  std::to_string(opt.indicators.size()) + " indicators",
+                                "give one row and one column per [[scoring.indicators]], in their order."});
+    } else if (opt.method == WeightMethod::Ahp) {
+        problems.push_back({config_line(*t), "weights = \"ahp\" but [scoring] has no ahp matrix",
+                            "add ahp = [[1, 3, ...], ...], one row per indicator in their order."});
+    }
+    if (const toml::node* n = t->get("bonus")) {
+        const toml::table* bt = n->as_table();
+        if (!bt) {
+            problems.push_back({config_line(*n), "\"scoring.bonus\" must be a table", "write [scoring.bonus] with lines like in_metro = 5."});
+        } else {
+            std::vector<Bonus> bonuses;
+            for (const auto& [k, v] : *bt) {
+                const std::string field(k.str());
+                Bonus b{field, field, field, 0};
+                for (const auto& d : default_bonuses())
+                    if (d.field == field) b = d;
+                if (!v.is_number())
+                    problems.push_back({int(k.source().begin.line), "bonus \"" + field + "\" is " + std::string(v.is_string() ? "text" : "not a number"),
+                                        "write " + field + " = 5 (points added to the score of a town where " + field + " is yes)."});
+                else
+                    b.points = *v.value<double>();
+                bonuses.push_back(b);
+            }
+            opt.bonuses = bonuses;
+        }
+    }
+    throw_config_problems(config.path, problems);
+    if (opt.method == WeightMethod::Ahp) {
+        try {
+            check_consistency(ahp(opt.ahp_matrix), opt);
+        } catch (Error& e) {
+            e.with_file(config.path).with_line(opt.ahp_line);
+            throw;
+        }
+    }
+    return opt;
+}
+
+void check_consistency(const AhpResult& r, const ScoringOptions& opt) {
+    if (r.consistency_ratio <= opt.max_consistency_ratio || opt.allow_inconsistent) return;
+    std::string worst;
+    for (std::size_t k = 0; k < std::min<std::size_t>(3, r.most_inconsistent.size()); ++k) {
+        const AhpComparison& c = r.most_inconsistent[k];
+        worst += (k ? "; " : "") + opt.indicators[c.i].name + " vs " + opt.indicators[c.j].name + " is " + fmt(c.given, 3) +
+                 ", the weights imply " + fmt(c.implied, 3);
+    }
+    throw Error("the AHP matrix in [scoring] is not consistent enough: consistency ratio " + fmt(r.consistency_ratio, 3) +
+                " > " + fmt(opt.max_consistency_ratio, 2) + " (lambda_max " + fmt(r.lambda_max, 3) + "); the most inconsistent judgements: " +
+                worst)
+        .with_hint("revise those comparisons, or set allow_inconsistent = true in [scoring] to use the weights anyway.");
+}
+
+Scores score_towns(const TownTable& table, const ScoringOptions& opt) {
+    Scores s;
+    const std::size_t n = table.size(), m = opt.indicators.size();
+    for (const auto& ind : opt.indicators) {
+        s.raw.push_back(table.column(ind.field, "[[scoring.indicators]] \"" + ind.name + "\" of " + opt.config_path));
+        s.normalised.push_back(normalise(s.raw.back(), ind, opt.missing_mean));
+        s.missing.push_back(std::size_t(std::count_if(s.raw.back().begin(), s.raw.back().end(), [](double v) { return !std::isfinite(v); })));
+    }
+    switch (opt.method) {
+        case WeightMethod::Direct:
+            for (const auto& ind : opt.indicators) s.weights.push_back(ind.weight);
+            break;
+        case WeightMethod::Ahp:
+            s.ahp = ahp(opt.ahp_matrix);
+            check_consistency(*s.ahp, opt);
+            s.weights = s.ahp->weights;
+            break;
+        case WeightMethod::Entropy: {
+            // The entropy method needs non-negative values: each normalised column rescaled to [0, 1].
+            std::vector<std::vector<double>> cols;
+            for (const auto& col : s.normalised) {
+                const auto [lo, hi] = std::minmax_element(col.begin(), col.end());
+                std::vector<double> c(col.size(), 0.0);
+                if (*hi > *lo)
+                    for (std::size_t i = 0; i < col.size(); ++i) c[i] = (col[i] - *lo) / (*hi - *lo);
+                cols.push_back(c);
+            }
+            s.weights = entropy_weights(cols);
+            break;
+        }
+    }
+    const double sum = std::accumulate(s.weights.begin(), s.weights.end(), 0.0);
+    for (auto& w : s.weights) w = sum > 0 ? w / sum : 1.0 / double(m);
+
+    s.bonus.assign(n, 0.0);
+    for (const Bonus& b : opt.bonuses) {
+        const auto& col = table.column(b.field, "[scoring.bonus] of " + opt.config_path);
+        for (std::size_t i = 0; i < n; ++i)
+            if (std::isfinite(col[i]) && col[i] != 0) s.bonus[i] += b.points;
+    }
+    s.score = rescore(s, s.weights);
+    s.contribution.assign(m, std::vector<double>(n));
+    for (std::size_t j = 0; j < m; ++j)
+        for (std::size_t i = 0; i < n; ++i) s.contribution[j][i] = 100 * s.weights[j] * s.normalised[j][i];
+    rank_towns(table, s);
+    return s;
+}
+
+std::vector<double> rescore(const Scores& base, const std::vector<double>& weights) {
+    std::vector<double> score = base.bonus;
+    for (std::size_t j = 0; j < weights.size(); ++j)
+        for (std::size_t i = 0; i < score.size(); ++i) score[i] += 100 * weights[j] * base.normalised[j][i];
+    return score;
+}
+
+void rank_towns(const TownTable& table, Scores& s) {
+    const std::size_t n = s.score.size();
+    std::vector<std::size_t> order(n);
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return s.score[a] > s.score[b]; });
+    s.rank_province.assign(n, 0);
+    s.rank_prefecture.assign(n, 0);
+    s.rank_county.assign(n, 0);
+    std::map<std::string, int> in_prefecture, in_county;
+    for (std::size_t k = 0; k < n; ++k) {
+        const std::size_t i = order[k];
+        s.rank_province[i] = int(k) + 1;
+        s.rank_prefecture[i] = ++in_prefecture[table.prefecture[i]];
+        s.rank_county[i] = ++in_county[table.county[i]];
+    }
+}
+
+}  // namespace townsite

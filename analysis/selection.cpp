@@ -1,0 +1,668 @@
+#include "analysis/selection.h"
+
+#include "geo/error.h"
+
+#include <glpk.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <numeric>
+#include <set>
+
+namespace townsite {
+
+namespace {
+
+std::string fmt(double v, int decimals = 1) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+
+std::string str(int v) { return std::to_string(v); }
+
+// The policy's tiers: provincial 30 (at least 2 per prefecture), municipal at least 40 (at least 2 per
+// prefecture), county-level at least 50 (at least 1 per county-level unit).
+std::vector<TierRule> default_tiers() {
+    TierRule p{"provincial", "省级", "provincial", 30, false, {}, 2, -1, 0, -1, 0, {}, 0};
+    TierRule m{"municipal", "市级", "municipal", 40, true, {}, 2, -1, 0, -1, 0, {}, 0};
+    TierRule c{"county", "县级", "county-level", 50, true, {}, 0, -1, 1, -1, 0, {}, 0};
+    return {p, m, c};
+}
+
+}  // namespace
+
+SelectionOptions selection_options(const StudyConfig& config) {
+    SelectionOptions opt;
+    opt.config_path = config.path;
+    opt.tiers = default_tiers();
+    std::vector<ConfigProblem> problems;
+    const toml::table* t = config_section(config, "selection", problems);
+    if (!t) {
+        throw_config_problems(config.path, problems);
+        return opt;
+    }
+    check_keys(*t, "selection", {"eligible_kinds", "on_shortfall", "time_limit_s", "tiers"}, problems);
+    read_text_list(*t, "selection", "eligible_kinds", opt.eligible_kinds, problems);
+    std::string shortfall = "error";
+    read_text(*t, "selection", "on_shortfall", shortfall, problems, {"error", "report"});
+    opt.report_shortfall = shortfall == "report";
+    read_number(*t, "selection", "time_limit_s", opt.time_limit_s, 1, 86400, problems);
+    if (const toml::node* n = t->get("tiers")) {
+        const toml::array* arr = n->as_array();
+        if (!arr || !arr->is_array_of_tables() || arr->empty()) {
+            problems.push_back({config_line(*n), "\"selection.tiers\" must be one or more [[selection.tiers]] tables",
+                                "write [[selection.tiers]] with key, count and the unit minimums, in the order to fill them."});
+        } else {
+            opt.tiers.clear();
+            for (const auto& item : *arr) {
+                const toml::table& tt = *item.as_table();
+                const std::string kp = "selection.tiers";
+                check_keys(tt, kp, {"key", "name_zh", "name_en", "count", "at_least", "kinds", "min_per_prefecture", "max_per_prefecture",
+                                    "min_per_county", "max_per_county", "min_spacing_km", "min_per_type"},
+                           problems);
+                TierRule r;
+                r.line = config_line(tt);
+                read_text(tt, kp, "key", r.key, problems);
+                if (r.key.empty()) problems.push_back({r.line, "a [[selection.tiers]] entry has no key", "add key = \"provincial\"."});
+                for (const auto& d : default_tiers())
+                    if (d.key == r.key) r.name_zh = d.name_zh, r.name_en = d.name_en;
+                if (r.name_zh.empty()) r.name_zh = r.name_en = r.key;
+                read_text(tt, kp, "name_zh", r.name_zh, problems);
+                read_text(tt, kp, "name_en", r.name_en, problems);
+                if (!tt.get("count")) problems.push_back({r.line, "tier \"" + r.key + "\" has no count", "add count = 30 (towns to select)."});
+                read_integer(tt, kp, "count", r.count, 0, 1000000, problems);
+                read_bool(tt, kp, "at_least", r.at_least, problems);
+                read_text_list(tt, kp, "kinds", r.kinds, problems);
+                read_integer(tt, kp, "min_per_prefecture", r.min_per_prefecture, 0, 100000, problems);
+                read_integer(tt, kp, "max_per_prefecture", r.max_per_prefecture, 0, 100000, problems);
+                read_integer(tt, kp, "min_per_county", r.min_per_county, 0, 100000, problems);
+                read_integer(tt, kp, "max_per_county", r.max_per_county, 0, 100000, problems);
+                read_number(tt, kp, "min_spacing_km", r.min_spacing_km, 0, 1000, problems);
+                if (r.max_per_prefecture >= 0 && r.max_per_prefecture < r.min_per_prefecture)
+                    problems.push_back({r.line, "tier \"" + r.key + "\": max_per_prefecture is below min_per_prefecture", "raise the maximum."});
+                if (r.max_per_county >= 0 && r.max_per_county < r.min_per_county)
+                    problems.push_back({r.line, "tier \"" + r.key + "\": max_per_county is below min_per_county", "raise the maximum."});
+                if (const toml::node* mt = tt.get("min_per_type")) {
+                    if (const toml::table* mtt = mt->as_table()) {
+                        for (const auto& [k, v] : *mtt) {
+                            if (v.is_integer() && *v.value<std::int64_t>() >= 0) r.min_per_type[std::string(k.str())] = int(*v.value<std::int64_t>());
+                            else problems.push_back({int(k.source().begin.line), "min_per_type." + std::string(k.str()) + " must be a whole number",
+                                                     "e.g. min_per_type = { border = 2 }."});
+                        }
+                    } else {
+                        problems.push_back({config_line(*mt), "\"min_per_type\" must be a table", "e.g. min_per_type = { border = 2 }."});
+                    }
+                }
+                opt.tiers.push_back(r);
+            }
+        }
+    }
+    throw_config_problems(config.path, problems);
+    return opt;
+}
+
+// ---------------------------------------------------------------- the solvers
+
+namespace {
+
+// Towns of the tier sorted best first; ties by index so that every run picks the same ones.
+std::vector<std::size_t> by_score(const SelectionProblem& p, const std::vector<bool>& available) {
+    std::vector<std::size_t> order;
+    for (std::size_t i = 0; i < p.score.size(); ++i)
+        if (available[i]) order.push_back(i);
+    std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return p.score[a] > p.score[b]; });
+    return order;
+}
+
+void total_scores(const SelectionProblem& p, Solution& s) {
+    s.tier_score.assign(p.tiers.size(), 0.0);
+    for (std::size_t i = 0; i < s.tier_of.size(); ++i)
+        if (s.tier_of[i] >= 0) s.tier_score[std::size_t(s.tier_of[i])] += p.score[i];
+}
+
+}  // namespace
+
+Solution solve_greedy(const SelectionProblem& p) {
+    Solution s;
+    s.method = "greedy";
+    const std::size_t n = p.score.size();
+    s.tier_of.assign(n, -1);
+    for (std::size_t t = 0; t < p.tiers.size(); ++t) {
+        const TierProblem& tier = p.tiers[t];
+        if (tier.spacing_m > 0) return s;
+        std::vector<int> unit_of(n, -1);
+        for (std::size_t u = 0; u < tier.limits.size(); ++u)
+            for (std::size_t i : tier.limits[u].members) {
+                if (unit_of[i] >= 0) return s;   // overlapping units: not for the greedy method
+                unit_of[i] = int(u);
+            }
+        std::vector<bool> available(n);
+        for (std::size_t i = 0; i < n; ++i) available[i] = tier.eligible[i] && s.tier_of[i] < 0;
+        const std::vector<std::size_t> order = by_score(p, available);
+        std::vector<int> taken(tier.limits.size(), 0);
+        std::vector<bool> chosen(n, false);
+        int count = 0;
+        for (std::size_t u = 0; u < tier.limits.size(); ++u) {
+            const UnitLimit& lim = tier.limits[u];
+            if (lim.max >= 0 && lim.min > lim.max) return s;
+            for (std::size_t i : order)
+                if (taken[u] < lim.min && unit_of[i] == int(u)) chosen[i] = true, ++taken[u], ++count;
+            if (taken[u] < lim.min) return s;
+        }
+        if (count > tier.count) return s;
+        for (std::size_t i : order) {
+            if (count == tier.count) break;
+            if (chosen[i]) continue;
+            const int u = unit_of[i];
+            if (u >= 0 && tier.limits[std::size_t(u)].max >= 0 && taken[std::size_t(u)] >= tier.limits[std::size_t(u)].max) continue;
+            chosen[i] = true, ++count;
+            if (u >= 0) ++taken[std::size_t(u)];
+        }
+        if (count < tier.count) return s;
+        // Equal scores across the line: another choice among them could serve a later tier better,
+        // which the integer program settles.
+        std::set<double> chosen_scores;
+        for (std::size_t i : order)
+            if (chosen[i]) chosen_scores.insert(p.score[i]);
+        for (std::size_t i : order)
+            if (!chosen[i] && chosen_scores.count(p.score[i])) return s;
+        for (std::size_t i = 0; i < n; ++i)
+            if (chosen[i]) s.tier_of[i] = int(t);
+    }
+    s.feasible = s.optimal = true;
+    total_scores(p, s);
+    return s;
+}
+
+namespace {
+
+struct GlpDeleter {
+    void operator()(glp_prob* lp) const noexcept { glp_delete_prob(lp); }
+};
+
+// Adds the row lo <= sum(coef * x_col) <= hi (hi < 0: no upper bound; lo <= 0 and hi < 0: skipped).
+void add_row(glp_prob* lp, const std::vector<int>& cols, const std::vector<double>& coef, double lo, double hi) {
+    if (cols.empty() && lo <= 0) return;
+    const int row = glp_add_rows(lp, 1);
+    if (hi < 0) glp_set_row_bnds(lp, row, GLP_LO, lo, 0);
+    else if (lo == hi) glp_set_row_bnds(lp, row, GLP_FX, lo, hi);
+    else if (lo <= 0) glp_set_row_bnds(lp, row, GLP_UP, 0, hi);
+    else glp_set_row_bnds(lp, row, GLP_DB, lo, hi);
+    std::vector<int> ind(cols.size() + 1);
+    std::vector<double> val(cols.size() + 1);
+    for (std::size_t k = 0; k < cols.size(); ++k) ind[k + 1] = cols[k], val[k + 1] = coef[k];
+    glp_set_mat_row(lp, row, int(cols.size()), ind.data(), val.data());
+}
+
+// Pairs of eligible towns closer than `d` (m), by a sweep along x.
+std::vector<std::pair<std::size_t, std::size_t>> close_pairs(const SelectionProblem& p, const std::vector<bool>& eligible, double d) {
+    std::vector<std::size_t> order;
+    for (std::size_t i = 0; i < eligible.size(); ++i)
+        if (eligible[i]) order.push_back(i);
+    std::sort(order.begin(), order.end(), [&](auto a, auto b) { return p.x[a] < p.x[b] || (p.x[a] == p.x[b] && a < b); });
+    std::vector<std::pair<std::size_t, std::size_t>> pairs;
+    for (std::size_t a = 0; a < order.size(); ++a)
+        for (std::size_t b = a + 1; b < order.size() && p.x[order[b]] - p.x[order[a]] < d; ++b) {
+            const std::size_t i = order[a], j = order[b];
+            if (std::hypot(p.x[i] - p.x[j], p.y[i] - p.y[j]) < d) pairs.emplace_back(std::min(i, j), std::max(i, j));
+        }
+    std::sort(pairs.begin(), pairs.end());
+    return pairs;
+}
+
+}  // namespace
+
+Solution solve_glpk(const SelectionProblem& p, double time_limit_s) {
+    Solution s;
+    s.method = "GLPK";
+    const std::size_t n = p.score.size(), T = p.tiers.size();
+    s.tier_of.assign(n, -1);
+    glp_term_out(GLP_OFF);
+    std::unique_ptr<glp_prob, GlpDeleter> owner(glp_create_prob());
+    glp_prob* lp = owner.get();
+    glp_set_obj_dir(lp, GLP_MAX);
+    std::vector<std::vector<int>> col(T, std::vector<int>(n, 0));   // 0: no variable
+    for (std::size_t t = 0; t < T; ++t)
+        for (std::size_t i = 0; i < n; ++i)
+            if (p.tiers[t].eligible[i]) {
+                const int c = glp_add_cols(lp, 1);
+                glp_set_col_kind(lp, c, GLP_BV);
+                col[t][i] = c;
+            }
+    // A town is in one tier at most.
+    for (std::size_t i = 0; i < n && T > 1; ++i) {
+        std::vector<int> cols;
+        for (std::size_t t = 0; t < T; ++t)
+            if (col[t][i]) cols.push_back(col[t][i]);
+        if (cols.size() > 1) add_row(lp, cols, std::vector<double>(cols.size(), 1.0), 0, 1);
+    }
+    for (std::size_t t = 0; t < T; ++t) {
+        const TierProblem& tier = p.tiers[t];
+        std::vector<int> all;
+        for (std::size_t i = 0; i < n; ++i)
+            if (col[t][i]) all.push_back(col[t][i]);
+        if (int(all.size()) < tier.count) return s;
+        {
+            const int row = glp_add_rows(lp, 1);
+            glp_set_row_bnds(lp, row, GLP_FX, tier.count, tier.count);
+            std::vector<int> ind(all.size() + 1);
+            std::vector<double> val(all.size() + 1, 1.0);
+            std::copy(all.begin(), all.end(), ind.begin() + 1);
+            glp_set_mat_row(lp, row, int(all.size()), ind.data(), val.data());
+        }
+        for (const UnitLimit& lim : tier.limits) {
+            std::vector<int> cols;
+            for (std::size_t i : lim.members)
+                if (col[t][i]) cols.push_back(col[t][i]);
+            if (int(cols.size()) < lim.min) return s;
+            if (lim.min <= 0 && lim.max < 0) continue;
+            add_row(lp, cols, std::vector<double>(cols.size(), 1.0), lim.min, lim.max);
+        }
+        if (tier.spacing_m > 0)
+            for (const auto& [i, j] : close_pairs(p, tier.eligible, tier.spacing_m))
+                add_row(lp, {col[t][i], col[t][j]}, {1.0, 1.0}, 0, 1);
+    }
+    glp_iocp parm;
+    glp_init_iocp(&parm);
+    parm.presolve = GLP_ON;
+    parm.msg_lev = GLP_MSG_OFF;
+    parm.tm_lim = int(std::min(time_limit_s, 1e6) * 1000);
+    s.optimal = true;
+    // Lexicographic: the best total for each tier in turn, holding the earlier tiers at their best.
+    for (std::size_t t = 0; t < T; ++t) {
+        for (std::size_t u = 0; u < T; ++u)
+            for (std::size_t i = 0; i < n; ++i)
+                if (col[u][i]) glp_set_obj_coef(lp, col[u][i], u == t ? p.score[i] : 0.0);
+        const int ret = glp_intopt(lp, &parm);
+        const int status = glp_mip_status(lp);
+        if (ret == GLP_ETMLIM && (status == GLP_FEAS)) s.optimal = false;
+        else if (ret != 0 || status != GLP_OPT) return s;
+        const double best = glp_mip_obj_val(lp);
+        std::vector<int> cols;
+        std::vector<double> coef;
+        for (std::size_t i = 0; i < n; ++i)
+            if (col[t][i]) cols.push_back(col[t][i]), coef.push_back(p.score[i]);
+        const int row = glp_add_rows(lp, 1);
+        glp_set_row_bnds(lp, row, GLP_LO, best - 1e-7 * std::max(1.0, std::abs(best)), 0);
+        std::vector<int> ind(cols.size() + 1);
+        std::vector<double> val(cols.size() + 1);
+        for (std::size_t k = 0; k < cols.size(); ++k) ind[k + 1] = cols[k], val[k + 1] = coef[k];
+        glp_set_mat_row(lp, row, int(cols.size()), ind.data(), val.data());
+        if (t + 1 == T)
+            for (std::size_t u = 0; u < T; ++u)
+                for (std::size_t i = 0; i < n; ++i)
+                    if (col[u][i] && glp_mip_col_val(lp, col[u][i]) > 0.5) s.tier_of[i] = int(u);
+    }
+    s.feasible = true;
+    total_scores(p, s);
+    return s;
+}
+
+Solution solve_selection(const SelectionProblem& p, double time_limit_s) {
+    Solution s = solve_greedy(p);
+    if (s.feasible) return s;
+    return solve_glpk(p, time_limit_s);
+}
+
+// ---------------------------------------------------------------- towns
+
+namespace {
+
+// One unit limit of one tier, with the names a reason needs.
+struct NamedLimit {
+    std::string name;        // 白城市, 洮南市, 边境发展型
+    std::string kind;        // "prefecture", "county", "type"
+};
+
+bool contains(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+
+}  // namespace
+
+Selection select_towns(const TownTable& table, const Scores& scores, const std::vector<TownType>& types, const ScoringOptions& scoring,
+                       const SelectionOptions& opt) {
+    const std::size_t n = table.size(), T = opt.tiers.size();
+    Selection sel;
+    SelectionProblem& p = sel.problem;
+    p.score = scores.score;
+    for (const auto& prox : table.proximity) p.x.push_back(prox.x), p.y.push_back(prox.y);
+
+    std::map<std::string, std::vector<std::size_t>> prefectures, counties, by_type;
+    std::map<std::string, std::string> prefecture_name, county_name, type_name;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!table.prefecture[i].empty()) prefectures[table.prefecture[i]].push_back(i), prefecture_name[table.prefecture[i]] = table.prefecture_name[i];
+        if (!table.county[i].empty()) counties[table.county[i]].push_back(i), county_name[table.county[i]] = table.county_name[i];
+        by_type[types[i].key].push_back(i);
+        type_name[types[i].key] = types[i].name_zh;
+    }
+    auto label = [](const std::string& name, const std::string& code) { return name.empty() ? code : name; };
+
+    std::vector<std::vector<NamedLimit>> names(T);
+    sel.eligible.assign(n, false);
+    std::vector<Shortfall> problems;   // config contradictions: always errors
+    for (std::size_t t = 0; t < T; ++t) {
+        const TierRule& rule = opt.tiers[t];
+        TierProblem tier;
+        const auto& kinds = rule.kinds.empty() ? opt.eligible_kinds : rule.kinds;
+        tier.eligible.assign(n, false);
+        for (std::size_t i = 0; i < n; ++i)
+            if (contains(kinds, table.kind[i])) tier.eligible[i] = sel.eligible[i] = true;
+        auto add = [&](const std::map<std::string, std::vector<std::size_t>>& units, const std::map<std::string, std::string>& unit_names,
+                       int min, int max, const char* kind) {
+            if (min <= 0 && max < 0) return;
+            for (const auto& [code, members] : units) {
+                tier.limits.push_back({members, min, max});
+                names[t].push_back({label(unit_names.at(code), code), kind});
+            }
+        };
+        add(prefectures, prefecture_name, rule.min_per_prefecture, rule.max_per_prefecture, "prefecture");
+        add(counties, county_name, rule.min_per_county, rule.max_per_county, "county");
+        for (const auto& [key, m] : rule.min_per_type) {
+            tier.limits.push_back({by_type.count(key) ? by_type.at(key) : std::vector<std::size_t>{}, m, -1});
+            names[t].push_back({type_name.count(key) ? type_name.at(key) : key, "type"});
+        }
+        tier.spacing_m = rule.min_spacing_km * 1000;
+        tier.count = rule.count;
+        p.tiers.push_back(tier);
+    }
+
+    // Shortfalls: a unit with fewer eligible towns than its minimums (over the tiers in fill order:
+    // a town serves one tier only), and a tier with fewer eligible towns than its count.
+    std::map<std::string, int> used;   // unit name + kind -> towns already claimed by earlier tiers' minimums
+    for (std::size_t t = 0; t < T; ++t) {
+        TierProblem& tier = p.tiers[t];
+        for (std::size_t u = 0; u < tier.limits.size(); ++u) {
+            UnitLimit& lim = tier.limits[u];
+            if (lim.min <= 0) continue;
+            int eligible = 0;
+            for (std::size_t i : lim.members) eligible += tier.eligible[i];
+            const std::string key = names[t][u].kind + ":" + names[t][u].name;
+            const int left = std::max(0, eligible - used[key]);
+            if (left < lim.min) {
+                std::string why = eligible == 0 ? "no eligible town" : "only " + str(eligible) + " eligible towns";
+                if (used[key] > 0 && eligible > 0) why += ", " + str(std::min(eligible, used[key])) + " of them needed by earlier tiers' minimums";
+                sel.shortfalls.push_back({opt.tiers[t].key, names[t][u].name, lim.min, left, why});
+                lim.min = left;
+            }
+            used[key] += lim.min;
+        }
+        int sum_pref = 0, sum_county = 0, eligible = 0;
+        for (std::size_t u = 0; u < tier.limits.size(); ++u)
+            (names[t][u].kind == "prefecture" ? sum_pref : names[t][u].kind == "county" ? sum_county : eligible) += tier.limits[u].min;
+        const int needed = std::max(sum_pref, sum_county);
+        if (needed > tier.count) {
+            if (opt.tiers[t].at_least) tier.count = needed;
+            else
+                problems.push_back({opt.tiers[t].key, "total", needed, tier.count,
+                                    "the unit minimums add up to " + str(needed) + ", more than the tier's count of " + str(tier.count)});
+        }
+        eligible = 0;
+        for (std::size_t i = 0; i < n; ++i) eligible += tier.eligible[i];
+        int claimed = 0;
+        for (std::size_t e = 0; e < t; ++e) claimed += p.tiers[e].count;
+        const int left = std::max(0, eligible - claimed);
+        if (left < tier.count) {
+            sel.shortfalls.push_back({opt.tiers[t].key, "total", tier.count, left,
+                                      str(eligible) + " eligible towns, " + str(std::min(eligible, claimed)) + " of them in earlier tiers"});
+            tier.count = left;
+        }
+    }
+    auto describe = [&](const Shortfall& s) {
+        std::string tier_name = s.tier;
+        for (const auto& r : opt.tiers)
+            if (r.key == s.tier) tier_name = r.name_en + " (" + r.name_zh + ")";
+        return "tier " + tier_name + ", " + s.unit + ": needs " + str(s.needed) + ", can have " + str(s.available) + " (" + s.why + "), short by " +
+               str(s.needed - s.available);
+    };
+    if (!problems.empty() || (!sel.shortfalls.empty() && !opt.report_shortfall)) {
+        auto all = problems;
+        if (!opt.report_shortfall) all.insert(all.end(), sel.shortfalls.begin(), sel.shortfalls.end());
+        std::string list;
+        for (const auto& s : all) list += "\n  " + describe(s);
+        throw Error("the selection quotas cannot be met:" + list)
+            .with_file(opt.config_path)
+            .with_hint(problems.empty()
+                           ? "lower those minimums in [[selection.tiers]], widen kinds (eligible kinds), or set on_shortfall = \"report\" "
+                             "in [selection] to select what can be and list the shortfalls."
+                           : "raise the tier's count (or set at_least = true) or lower its unit minimums in [[selection.tiers]].");
+    }
+
+    const Solution sol = solve_selection(p, opt.time_limit_s);
+    if (!sol.feasible) {
+        std::string list;
+        for (std::size_t t = 0; t < T; ++t) {
+            list += "\n  tier " + opt.tiers[t].key + ": " + str(p.tiers[t].count) + " towns";
+            if (opt.tiers[t].min_per_prefecture) list += ", at least " + str(opt.tiers[t].min_per_prefecture) + " per prefecture";
+            if (opt.tiers[t].min_per_county) list += ", at least " + str(opt.tiers[t].min_per_county) + " per county";
+            if (opt.tiers[t].max_per_prefecture >= 0) list += ", at most " + str(opt.tiers[t].max_per_prefecture) + " per prefecture";
+            if (opt.tiers[t].max_per_county >= 0) list += ", at most " + str(opt.tiers[t].max_per_county) + " per county";
+            if (opt.tiers[t].min_spacing_km > 0) list += ", " + fmt(opt.tiers[t].min_spacing_km) + " km apart";
+        }
+        throw Error("no selection meets all the quotas together (each unit alone has enough eligible towns, but not for all "
+                    "the limits at once):" + list)
+            .with_file(opt.config_path)
+            .with_hint("loosen a limit in [[selection.tiers]]: a smaller min_spacing_km, larger maximums, or smaller minimums.");
+    }
+    sel.tier_of = sol.tier_of;
+    sel.method = sol.method;
+    sel.optimal = sol.optimal;
+
+    // Tier summaries. A town left out of a tier is "blocked" when spacing keeps it from a selected town
+    // of the tier or its unit's maximum is reached; the best town left out that is not blocked
+    // bounds the towns selected on merit, and the lowest of those is the tier's cut-off. Towns
+    // selected below that bound entered for a unit minimum.
+    auto blocked = [&](std::size_t i, std::size_t t, std::string& zh, std::string& en) {
+        const TierRule& rule = opt.tiers[t];
+        const TierProblem& tier = p.tiers[t];
+        if (tier.spacing_m > 0)
+            for (std::size_t j = 0; j < n; ++j) {
+                const double d = std::hypot(p.x[i] - p.x[j], p.y[i] - p.y[j]);
+                if (sel.tier_of[j] != int(t) || j == i || d >= tier.spacing_m) continue;
+                zh = "未入选：距已入选" + rule.name_zh + "示范镇" + table.name[j] + fmt(d / 1000) + "公里，小于最小间距" + fmt(rule.min_spacing_km) + "公里";
+                en = "not selected: " + fmt(d / 1000) + " km from " + table.name[j] + ", already a " + rule.name_en + " town (minimum spacing " +
+                     fmt(rule.min_spacing_km) + " km)";
+                return true;
+            }
+        for (std::size_t u = 0; u < tier.limits.size(); ++u) {
+            const UnitLimit& lim = tier.limits[u];
+            if (lim.max < 0 || std::find(lim.members.begin(), lim.members.end(), i) == lim.members.end()) continue;
+            int in_unit = 0;
+            for (std::size_t k : lim.members) in_unit += sel.tier_of[k] == int(t);
+            if (in_unit < lim.max) continue;
+            zh = "未入选：" + names[t][u].name + "的" + rule.name_zh + "名额已满（最多" + str(lim.max) + "个）";
+            en = "not selected: the " + rule.name_en + " places of " + names[t][u].name + " are filled (at most " + str(lim.max) + ")";
+            return true;
+        }
+        return false;
+    };
+    std::vector<std::string> blocked_reason_zh(n), blocked_reason_en(n);
+    for (std::size_t t = 0; t < T; ++t) {
+        TierSummary ts{opt.tiers[t].key, opt.tiers[t].name_zh, opt.tiers[t].name_en, 0, NAN, NAN, NAN, 0};
+        for (std::size_t i = 0; i < n; ++i) {
+            if (sel.tier_of[i] == int(t)) {
+                ++ts.count;
+                if (!(p.score[i] >= ts.lowest_selected)) ts.lowest_selected = p.score[i];
+            } else if (p.tiers[t].eligible[i] && (sel.tier_of[i] < 0 || sel.tier_of[i] > int(t))) {
+                std::string zh, en;   // a town never selected is explained against the last tier it could enter
+                const bool held_back = blocked(i, t, zh, en);
+                if (sel.tier_of[i] < 0) blocked_reason_zh[i] = zh, blocked_reason_en[i] = en;
+                if (!held_back && !(p.score[i] <= ts.best_left_out)) ts.best_left_out = p.score[i];
+            }
+        }
+        for (std::size_t i = 0; i < n; ++i)
+            if (sel.tier_of[i] == int(t)) {
+                if (p.score[i] < ts.best_left_out) ++ts.for_minimums;
+                else if (!(p.score[i] >= ts.cut_off)) ts.cut_off = p.score[i];
+            }
+        sel.tiers.push_back(ts);
+    }
+
+    // Reasons.
+    sel.reason_zh.assign(n, "");
+    sel.reason_en.assign(n, "");
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::string town_zh = "得分" + fmt(p.score[i]) + "，全省第" + str(scores.rank_province[i]) + "名、" +
+                                    label(table.prefecture_name[i], table.prefecture[i]) + "第" + str(scores.rank_prefecture[i]) + "名";
+        const std::string town_en = "score " + fmt(p.score[i]) + ", rank " + str(scores.rank_province[i]) + " in the province and " +
+                                    str(scores.rank_prefecture[i]) + " in " + label(table.prefecture_name[i], table.prefecture[i]);
+        const int t = sel.tier_of[i];
+        if (t >= 0) {
+            const TierRule& rule = opt.tiers[std::size_t(t)];
+            std::string zh = rule.name_zh + "示范镇：", en = rule.name_en + " demonstration town: ";
+            const double best_out = sel.tiers[std::size_t(t)].best_left_out;
+            if (!(p.score[i] < best_out)) {
+                // On merit: its score and what made it.
+                std::vector<std::size_t> top(scoring.indicators.size());
+                std::iota(top.begin(), top.end(), 0);
+                std::stable_sort(top.begin(), top.end(), [&](auto a, auto b) { return scores.contribution[a][i] > scores.contribution[b][i]; });
+                zh += town_zh + "；主要贡献：", en += town_en + "; top indicators: ";
+                for (std::size_t k = 0; k < std::min<std::size_t>(2, top.size()); ++k) {
+                    const Indicator& ind = scoring.indicators[top[k]];
+                    zh += (k ? "、" : "") + ind.label_zh + " " + fmt(scores.contribution[top[k]][i]);
+                    en += (k ? ", " : "") + ind.label_en + " " + fmt(scores.contribution[top[k]][i]);
+                }
+                std::string bz, be;
+                for (const Bonus& b : scoring.bonuses) {
+                    const auto& col = table.column(b.field);
+                    if (b.points != 0 && std::isfinite(col[i]) && col[i] != 0)
+                        bz += (bz.empty() ? "" : "、") + b.label_zh + "+" + fmt(b.points, 0), be += (be.empty() ? "" : ", ") + b.label_en + " +" + fmt(b.points, 0);
+                }
+                if (!bz.empty()) zh += "；加分：" + bz, en += "; bonus: " + be;
+            } else {
+                // Below a town left out: a minimum made it.
+                std::string zh_why = "为满足本级各单位的限制入选", en_why = "selected within the tier's limits (unit maximums, spacing, places kept for later tiers)";
+                const TierProblem& tier = p.tiers[std::size_t(t)];
+                for (std::size_t u = 0; u < tier.limits.size(); ++u) {
+                    const UnitLimit& lim = tier.limits[u];
+                    if (lim.min <= 0 || std::find(lim.members.begin(), lim.members.end(), i) == lim.members.end()) continue;
+                    int in_unit = 0;
+                    for (std::size_t k : lim.members) in_unit += sel.tier_of[k] == t;
+                    if (in_unit > lim.min) continue;
+                    const NamedLimit& nl = names[std::size_t(t)][u];
+                    if (nl.kind == "type") {
+                        zh_why = "为满足至少" + str(lim.min) + "个" + nl.name + "的要求入选";
+                        en_why = "selected to meet the minimum of " + str(lim.min) + " " + types[i].name_en + " towns";
+                    } else {
+                        zh_why = "为满足" + nl.name + "至少" + str(lim.min) + "个的要求入选";
+                        en_why = "selected to meet the minimum of " + str(lim.min) + " in " + nl.name;
+                    }
+                    break;
+                }
+                zh += zh_why + "（" + town_zh + "）";
+                en += en_why + " (" + town_en + ")";
+            }
+            zh += "；类型：" + types[i].name_zh + "（" + (types[i].rule.empty() ? std::string("不符合其他类型的规则") : types[i].rule) + "）";
+            en += "; type: " + types[i].name_en + " (" + (types[i].rule.empty() ? std::string("no other type's rule holds") : types[i].rule) + ")";
+            sel.reason_zh[i] = zh;
+            sel.reason_en[i] = en;
+            continue;
+        }
+        if (!sel.eligible[i]) {
+            std::string kinds;
+            for (const auto& k : opt.eligible_kinds) kinds += (kinds.empty() ? "" : "、") + k;
+            sel.reason_zh[i] = "不参评：类型为" + (table.kind[i].empty() ? std::string("空") : table.kind[i]) + "（参评类型：" + kinds + "）";
+            sel.reason_en[i] = "not eligible: kind " + (table.kind[i].empty() ? std::string("(none)") : table.kind[i]) + " (eligible: " + kinds + ")";
+            continue;
+        }
+        // Not selected: explained against the last tier it could have entered.
+        std::size_t last = 0;
+        for (std::size_t u = 0; u < T; ++u)
+            if (p.tiers[u].eligible[i]) last = u;
+        const TierRule& rule = opt.tiers[last];
+        const TierSummary& ts = sel.tiers[last];
+        std::string zh = blocked_reason_zh[i], en = blocked_reason_en[i];
+        if (zh.empty() && std::isfinite(ts.cut_off)) {
+            zh = "未入选：" + town_zh + "，低于" + rule.name_zh + "入选线" + fmt(ts.cut_off);
+            en = "not selected: " + town_en + ", below the " + rule.name_en + " cut-off " + fmt(ts.cut_off);
+        } else if (zh.empty()) {
+            zh = "未入选：" + town_zh + "；" + rule.name_zh + "名额全部用于满足各单位的最低数量要求";
+            en = "not selected: " + town_en + "; every " + rule.name_en + " place went to meeting the units' minimums";
+        }
+        if (ts.for_minimums > 0 && std::isfinite(ts.cut_off) && blocked_reason_zh[i].empty()) {
+            zh += "（另有" + str(ts.for_minimums) + "个名额用于满足各单位的最低数量要求）";
+            en += " (" + str(ts.for_minimums) + " more places went to towns needed for the units' minimums)";
+        }
+        sel.reason_zh[i] = zh;
+        sel.reason_en[i] = en;
+    }
+    return sel;
+}
+
+// ---------------------------------------------------------------- sensitivity
+
+namespace {
+
+// SplitMix64 (Steele, Lea & Flood 2014): small, seeded, the same on every platform.
+struct Random {
+    std::uint64_t state;
+    std::uint64_t next() {
+        std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        return z ^ (z >> 31);
+    }
+    double uniform() { return double(next() >> 11) * 0x1.0p-53; }   // [0, 1)
+    double normal() {                                                 // Box-Muller
+        const double u1 = 1.0 - uniform(), u2 = uniform();
+        return std::sqrt(-2.0 * std::log(u1)) * std::cos(2 * M_PI * u2);
+    }
+    // Gamma(shape, 1) by Marsaglia & Tsang (2000); shape < 1 by the boost U^(1/shape).
+    double gamma(double shape) {
+        if (shape < 1) return gamma(shape + 1) * std::pow(1.0 - uniform(), 1.0 / shape);
+        const double d = shape - 1.0 / 3, c = 1 / std::sqrt(9 * d);
+        for (;;) {
+            double x, v;
+            do {
+                x = normal();
+                v = 1 + c * x;
+            } while (v <= 0);
+            v = v * v * v;
+            const double u = 1.0 - uniform();
+            if (std::log(u) < 0.5 * x * x + d - d * v + d * std::log(v)) return d * v;
+        }
+    }
+};
+
+}  // namespace
+
+std::vector<double> perturbed_weights(const std::vector<double>& w, const SensitivityOptions& opt, int run) {
+    Random rng{opt.seed * 0x2545F4914F6CDD1Dull + std::uint64_t(run) * 0x9E3779B97F4A7C15ull};
+    std::vector<double> out(w.size(), 0.0);
+    for (std::size_t j = 0; j < w.size(); ++j) {
+        if (!(w[j] > 0)) continue;
+        out[j] = opt.dirichlet ? rng.gamma(opt.concentration * w[j]) : w[j] * (1 + opt.spread * (2 * rng.uniform() - 1));
+    }
+    const double sum = std::accumulate(out.begin(), out.end(), 0.0);
+    for (auto& v : out) v = sum > 0 ? v / sum : 0.0;
+    return out;
+}
+
+Sensitivity run_sensitivity(const Scores& scores, const Selection& base, const SensitivityOptions& opt, double time_limit_s) {
+    Sensitivity s;
+    s.runs = opt.runs;
+    const std::size_t n = base.tier_of.size(), T = base.problem.tiers.size();
+    s.selected.assign(n, std::vector<int>(T, 0));
+    std::vector<int> same(n, 0);
+    SelectionProblem p = base.problem;
+    for (int r = 0; r < opt.runs; ++r) {
+        p.score = rescore(scores, perturbed_weights(scores.weights, opt, r));
+        const Solution sol = solve_selection(p, time_limit_s);
+        if (!sol.feasible)
+            throw Error("sensitivity run " + str(r + 1) + " found no selection that meets the quotas")
+                .with_hint("this should not happen with the quotas of the base run; please report it with the config.");
+        for (std::size_t i = 0; i < n; ++i) {
+            if (sol.tier_of[i] >= 0) ++s.selected[i][std::size_t(sol.tier_of[i])];
+            same[i] += sol.tier_of[i] == base.tier_of[i];
+        }
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        const double share = opt.runs > 0 ? double(same[i]) / opt.runs : 1.0;
+        s.same_share.push_back(share);
+        s.stability.push_back(share >= 0.9 ? "stable" : share >= 0.5 ? "borderline" : "unstable");
+    }
+    return s;
+}
+
+}  // namespace townsite

@@ -1,0 +1,43 @@
+// town_table: every town with every number the steps before scoring produce, by field name, so that
+// the config can name any of them as an indicator or in a town-type rule: the towns layer's own
+// fields (population, industry_output, dev_land and [layers.towns.extra_fields]), the access step
+// (county_seat_min, metro_core_min, clinic_min, school_e2sfca, pop_30min, ...), the coverage step
+// (water_share_pct, gas_gap_km2, ...) and proximity (in_metro, metro_km, border_km, ...). Yes/no
+// values are 1/0; missing ones NaN.
+//
+//   TownTable t = build_town_table(access, access_opt, &coverage, proximity);
+//   const std::vector<double>& pop = t.column("population");   // throws Error naming the choices
+#pragma once
+
+#include "analysis/access.h"
+#include "analysis/coverage.h"
+#include "analysis/proximity.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace townsite {
+
+struct TownTable {
+    std::vector<std::string> id, name, kind, county, county_name, prefecture, prefecture_name;
+    std::vector<TownProximity> proximity;
+    std::vector<std::string> columns;                      // numeric columns, in output order
+    std::map<std::string, std::vector<double>> values;     // column -> one value per town
+    std::map<std::string, std::string> labels;             // column -> "中文 English" for aliases
+
+    std::size_t size() const { return id.size(); }
+    bool has(const std::string& column) const { return values.count(column) > 0; }
+    // Throws Error (with the closest column name and the list of columns) when there is no such column.
+    const std::vector<double>& column(const std::string& column, const std::string& asked_in = "") const;
+    void add(const std::string& column, const std::string& label, std::vector<double> v);
+};
+
+// coverage may be null: then the coverage columns are absent.
+TownTable build_town_table(const AccessResult& access, const AccessOptions& access_options,
+                           const CoverageResult* coverage, const std::vector<TownProximity>& proximity);
+
+// True when one of these column names is one the coverage step produces (water_share_pct, ...).
+bool is_coverage_column(const std::string& column);
+
+}  // namespace townsite

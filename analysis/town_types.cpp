@@ -1,0 +1,169 @@
+#include "analysis/town_types.h"
+
+#include "geo/error.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+namespace townsite {
+
+namespace {
+
+// Jilin's development types of demonstration towns, with rules a planner can read and change.
+std::vector<TownTypeRule> default_rules() {
+    std::vector<TownTypeRule> r = {
+        {"border", "边境发展型", "border development", "border_county == 1 and border_km <= 50", {}, 0},
+        {"metro", "都市卫星型", "metro satellite", "in_metro == 1 and metro_core_min <= 60", {}, 0},
+        {"industry", "产业带动型", "industry-led", "industry_output >= p75", {}, 0},
+        {"tourism", "文旅融合型", "culture and tourism", "heritage_sites >= 1", {}, 0},
+        {"trade", "商贸流通型", "trade and logistics", "pop_30min >= p75 and county_seat_min <= 30", {}, 0},
+    };
+    for (auto& rule : r) rule.all = parse_condition(rule.when);
+    return r;
+}
+
+std::string fmt(double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.4g", v);
+    return buf;
+}
+
+bool compare(double a, const std::string& op, double b) {
+    if (!std::isfinite(a)) return false;
+    if (op == "<") return a < b;
+    if (op == "<=") return a <= b;
+    if (op == ">") return a > b;
+    if (op == ">=") return a >= b;
+    if (op == "==") return a == b;
+    return a != b;
+}
+
+// Percentile p (0..100) of the finite values, linear between order statistics (as numpy's default).
+double percentile(std::vector<double> v, double p) {
+    v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return !std::isfinite(x); }), v.end());
+    if (v.empty()) return NAN;
+    std::sort(v.begin(), v.end());
+    const double pos = p / 100 * double(v.size() - 1);
+    const std::size_t lo = std::size_t(std::floor(pos));
+    const std::size_t hi = std::min(lo + 1, v.size() - 1);
+    return v[lo] + (pos - double(lo)) * (v[hi] - v[lo]);
+}
+
+}  // namespace
+
+std::vector<Condition> parse_condition(const std::string& when) {
+    std::vector<Condition> out;
+    std::istringstream in(when);
+    std::string field, op, value, joiner;
+    auto bad = [&when](const std::string& what) {
+        return Error("the town type rule \"" + when + "\" " + what)
+            .with_hint("write comparisons of a town field with a number or a percentile joined by \"and\", e.g. "
+                       "when = \"industry_output >= p75 and county_seat_min <= 30\".");
+    };
+    while (in >> field) {
+        if (!(in >> op >> value)) throw bad("ends early after \"" + field + "\"");
+        static const std::vector<std::string> ops = {"<", "<=", ">", ">=", "==", "!="};
+        if (std::find(ops.begin(), ops.end(), op) == ops.end()) throw bad("has \"" + op + "\" where a comparison (<, <=, >, >=, ==, !=) belongs");
+        Condition c{field, op, 0, NAN};
+        try {
+            std::size_t used = 0;
+            if (!value.empty() && (value[0] == 'p' || value[0] == 'P')) {
+                c.percentile = std::stod(value.substr(1), &used);
+                if (used != value.size() - 1 || c.percentile < 0 || c.percentile > 100) throw std::invalid_argument(value);
+            } else {
+                c.value = std::stod(value, &used);
+                if (used != value.size()) throw std::invalid_argument(value);
+            }
+        } catch (const std::exception&) {
+            throw bad("has \"" + value + "\" where a number or a percentile (p0 to p100) belongs");
+        }
+        out.push_back(c);
+        if (!(in >> joiner)) break;
+        if (joiner != "and") throw bad("joins comparisons with \"" + joiner + "\"; only \"and\" is understood (put alternatives in separate rules)");
+    }
+    if (out.empty()) throw bad("is empty");
+    return out;
+}
+
+TownTypeOptions town_type_options(const StudyConfig& config) {
+    TownTypeOptions opt;
+    opt.config_path = config.path;
+    std::vector<ConfigProblem> problems;
+    const toml::node* n = config.table.get("town_types");
+    if (!n) {
+        opt.rules = default_rules();
+        return opt;
+    }
+    const toml::array* arr = n->as_array();
+    if (!arr || !arr->is_array_of_tables()) {
+        problems.push_back({config_line(*n), "\"town_types\" must be [[town_types]] tables",
+                            "write [[town_types]] with key, name_zh, name_en and when."});
+        throw_config_problems(config.path, problems);
+    }
+    for (const auto& item : *arr) {
+        const toml::table& t = *item.as_table();
+        check_keys(t, "town_types", {"key", "name_zh", "name_en", "when"}, problems);
+        TownTypeRule r;
+        r.line = config_line(t);
+        read_text(t, "town_types", "key", r.key, problems);
+        read_text(t, "town_types", "name_zh", r.name_zh, problems);
+        read_text(t, "town_types", "name_en", r.name_en, problems);
+        read_text(t, "town_types", "when", r.when, problems);
+        if (r.key.empty()) problems.push_back({r.line, "a [[town_types]] entry has no key", "add key = \"industry\" (a short name)."});
+        if (r.name_zh.empty()) r.name_zh = r.key;
+        if (r.name_en.empty()) r.name_en = r.key;
+        if (r.when.empty() || r.key == "comprehensive") {
+            opt.fallback = r;
+            opt.fallback.when.clear();
+            continue;
+        }
+        try {
+            r.all = parse_condition(r.when);
+        } catch (const Error& e) {
+            problems.push_back({r.line, e.message(), e.hint()});
+        }
+        opt.rules.push_back(r);
+    }
+    throw_config_problems(config.path, problems);
+    return opt;
+}
+
+std::vector<TownType> classify_towns(const TownTable& table, const TownTypeOptions& opt) {
+    // Resolve fields and percentiles once.
+    struct Resolved {
+        const std::vector<double>* column;
+        std::string op;
+        double value;
+        std::string text;
+    };
+    std::vector<std::vector<Resolved>> rules;
+    for (const auto& r : opt.rules) {
+        std::vector<Resolved> rr;
+        for (const auto& c : r.all) {
+            const auto& col = table.column(c.field, "[[town_types]] \"" + r.key + "\" of " + opt.config_path);
+            const double v = std::isfinite(c.percentile) ? percentile(col, c.percentile) : c.value;
+            std::string text = c.field + " " + c.op + " " + fmt(v);
+            if (std::isfinite(c.percentile)) text += " (p" + fmt(c.percentile) + ")";
+            rr.push_back({&col, c.op, v, text});
+        }
+        rules.push_back(rr);
+    }
+    std::vector<TownType> out(table.size());
+    for (std::size_t i = 0; i < table.size(); ++i) {
+        out[i] = {opt.fallback.key, opt.fallback.name_zh, opt.fallback.name_en, ""};
+        for (std::size_t k = 0; k < rules.size(); ++k) {
+            bool holds = true;
+            for (const auto& c : rules[k]) holds = holds && compare((*c.column)[i], c.op, c.value);
+            if (!holds) continue;
+            std::string rule;
+            for (const auto& c : rules[k]) rule += (rule.empty() ? "" : " and ") + c.text;
+            out[i] = {opt.rules[k].key, opt.rules[k].name_zh, opt.rules[k].name_en, rule};
+            break;
+        }
+    }
+    return out;
+}
+
+}  // namespace townsite
