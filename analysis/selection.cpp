@@ -265,9 +265,16 @@ Solution solve_glpk(const SelectionProblem& p, double time_limit_s) {
             for (const auto& [i, j] : close_pairs(p, tier.eligible, tier.spacing_m))
                 add_row(lp, {col[t][i], col[t][j]}, {1.0, 1.0}, 0, 1);
     }
+    // GLPK's MIP presolver declared a feasible model infeasible when the row that holds an earlier
+    // tier at its optimum was tight (seen in the brute-force tests); the plain LP relaxation first,
+    // then branch and bound without presolving, has no such trouble.
+    glp_smcp lp_parm;
+    glp_init_smcp(&lp_parm);
+    lp_parm.msg_lev = GLP_MSG_OFF;
+    lp_parm.presolve = GLP_OFF;
     glp_iocp parm;
     glp_init_iocp(&parm);
-    parm.presolve = GLP_ON;
+    parm.presolve = GLP_OFF;
     parm.msg_lev = GLP_MSG_OFF;
     parm.tm_lim = int(std::min(time_limit_s, 1e6) * 1000);
     s.optimal = true;
@@ -276,6 +283,7 @@ Solution solve_glpk(const SelectionProblem& p, double time_limit_s) {
         for (std::size_t u = 0; u < T; ++u)
             for (std::size_t i = 0; i < n; ++i)
                 if (col[u][i]) glp_set_obj_coef(lp, col[u][i], u == t ? p.score[i] : 0.0);
+        if (glp_simplex(lp, &lp_parm) != 0 || glp_get_status(lp) != GLP_OPT) return s;
         const int ret = glp_intopt(lp, &parm);
         const int status = glp_mip_status(lp);
         if (ret == GLP_ETMLIM && (status == GLP_FEAS)) s.optimal = false;

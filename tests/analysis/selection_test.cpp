@@ -1,0 +1,340 @@
+// Selection against brute force on small random instances (every assignment of every town to a
+// tier or none, the lexicographic best kept), quotas that cannot be met, reasons, determinism and
+// the sensitivity runs.
+#include "analysis/selection.h"
+#include "geo/error.h"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <random>
+
+using namespace townsite;
+
+namespace {
+
+bool feasible(const SelectionProblem& p, const std::vector<int>& tier_of) {
+    for (std::size_t t = 0; t < p.tiers.size(); ++t) {
+        const TierProblem& tier = p.tiers[t];
+        int count = 0;
+        for (std::size_t i = 0; i < tier_of.size(); ++i)
+            if (tier_of[i] == int(t)) {
+                if (!tier.eligible[i]) return false;
+                ++count;
+            }
+        if (count != tier.count) return false;
+        for (const UnitLimit& lim : tier.limits) {
+            int in = 0;
+            for (std::size_t i : lim.members) in += tier_of[i] == int(t);
+            if (in < lim.min || (lim.max >= 0 && in > lim.max)) return false;
+        }
+        for (std::size_t i = 0; i < tier_of.size(); ++i)
+            for (std::size_t j = i + 1; j < tier_of.size(); ++j)
+                if (tier_of[i] == int(t) && tier_of[j] == int(t) && std::hypot(p.x[i] - p.x[j], p.y[i] - p.y[j]) < tier.spacing_m) return false;
+    }
+    return true;
+}
+
+std::vector<double> sums(const SelectionProblem& p, const std::vector<int>& tier_of) {
+    std::vector<double> s(p.tiers.size(), 0.0);
+    for (std::size_t i = 0; i < tier_of.size(); ++i)
+        if (tier_of[i] >= 0) s[std::size_t(tier_of[i])] += p.score[i];
+    return s;
+}
+
+// The lexicographic best tier sums over every assignment; empty when none is feasible.
+std::vector<double> brute_force(const SelectionProblem& p) {
+    const std::size_t n = p.score.size(), T = p.tiers.size();
+    std::vector<int> a(n, -1);
+    std::vector<double> best;
+    while (true) {
+        if (feasible(p, a)) {
+            const auto s = sums(p, a);
+            bool better = best.empty();
+            for (std::size_t t = 0; t < T && !better; ++t) {
+                if (s[t] > best[t] + 1e-9) better = true;
+                else if (s[t] < best[t] - 1e-9) break;
+            }
+            if (better) best = s;
+        }
+        std::size_t k = 0;
+        while (k < n && a[k] == int(T) - 1) a[k++] = -1;
+        if (k == n) break;
+        ++a[k];
+    }
+    return best;
+}
+
+SelectionProblem random_problem(std::mt19937& rng) {
+    auto pick = [&rng](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+    SelectionProblem p;
+    const int T = pick(1, 3);
+    const int n = T == 3 ? pick(4, 7) : pick(5, 9);
+    const bool ties = pick(0, 1) == 1;
+    std::vector<int> prefecture(static_cast<std::size_t>(n)), county(prefecture), type(prefecture);
+    for (int i = 0; i < n; ++i) {
+        p.score.push_back(ties ? double(pick(0, 4)) : std::uniform_real_distribution<double>(0, 100)(rng));
+        p.x.push_back(pick(0, 10) * 1000.0);
+        p.y.push_back(pick(0, 10) * 1000.0);
+        prefecture[std::size_t(i)] = pick(0, 2);
+        county[std::size_t(i)] = prefecture[std::size_t(i)] * 2 + pick(0, 1);   // counties within prefectures
+        type[std::size_t(i)] = pick(0, 1);
+    }
+    for (int t = 0; t < T; ++t) {
+        TierProblem tier;
+        for (int i = 0; i < n; ++i) tier.eligible.push_back(pick(0, 5) > 0);
+        tier.count = pick(1, std::max(1, n / T));
+        auto units = [&](const std::vector<int>& of, int k, int min_hi, bool with_max) {
+            for (int u = 0; u < k; ++u) {
+                UnitLimit lim;
+                for (int i = 0; i < n; ++i)
+                    if (of[std::size_t(i)] == u) lim.members.push_back(std::size_t(i));
+                lim.min = pick(0, min_hi);
+                lim.max = with_max && pick(0, 1) ? lim.min + pick(0, 2) : -1;
+                tier.limits.push_back(lim);
+            }
+        };
+        switch (pick(0, 4)) {
+            case 0: units(prefecture, 3, 1, false); break;                      // the policy's shape
+            case 1: units(prefecture, 3, 1, true); break;                       // with maximums
+            case 2: units(county, 6, 1, false); units(prefecture, 3, 1, true); break;   // overlapping units
+            case 3: units(type, 2, 1, false); units(prefecture, 3, 1, false); break;    // type minimums
+            default: break;
+        }
+        if (pick(0, 3) == 0) tier.spacing_m = pick(1, 5) * 1000.0;
+        p.tiers.push_back(tier);
+    }
+    return p;
+}
+
+}  // namespace
+
+TEST_CASE("selection is the lexicographic optimum that brute force finds, on 400 random instances", "[selection]") {
+    int greedy_used = 0, glpk_used = 0, infeasible = 0;
+    for (unsigned seed = 1; seed <= 400; ++seed) {
+        std::mt19937 rng(seed);
+        const SelectionProblem p = random_problem(rng);
+        const std::vector<double> best = brute_force(p);
+        const Solution s = solve_selection(p);
+        INFO("seed " << seed);
+        REQUIRE(s.feasible == !best.empty());
+        if (!s.feasible) {
+            ++infeasible;
+            continue;
+        }
+        CHECK(feasible(p, s.tier_of));
+        for (std::size_t t = 0; t < best.size(); ++t) CHECK(s.tier_score[t] == Approx(best[t]).margin(1e-6));
+        (s.method == "greedy" ? greedy_used : glpk_used)++;
+        // Each method alone: GLPK always, greedy whenever it accepts the instance.
+        const Solution g = solve_glpk(p);
+        REQUIRE(g.feasible);
+        for (std::size_t t = 0; t < best.size(); ++t) CHECK(g.tier_score[t] == Approx(best[t]).margin(1e-6));
+        const Solution gr = solve_greedy(p);
+        if (gr.feasible) {
+            CHECK(feasible(p, gr.tier_of));
+            for (std::size_t t = 0; t < best.size(); ++t) CHECK(gr.tier_score[t] == Approx(best[t]).margin(1e-6));
+        }
+    }
+    // The instances exercise both methods and infeasible quotas.
+    CHECK(greedy_used > 20);
+    CHECK(glpk_used > 20);
+    CHECK(infeasible > 10);
+}
+
+TEST_CASE("the greedy method takes each unit's minimum, then the best of the rest", "[selection]") {
+    // Unit A: 90, 80, 70; unit B: 10. Two places, at least one per unit: 90 and 10 (not 90 and 80).
+    SelectionProblem p;
+    p.score = {90, 80, 70, 10};
+    p.x = p.y = {0, 0, 0, 0};
+    p.tiers.push_back({{true, true, true, true}, 2, {{{0, 1, 2}, 1, -1}, {{3}, 1, -1}}, 0});
+    const Solution s = solve_greedy(p);
+    REQUIRE(s.feasible);
+    CHECK(s.tier_of == std::vector<int>{0, -1, -1, 0});
+    SECTION("with a maximum of 1 in A and three places, B's town and A's best, and the third place cannot be filled") {
+        p.tiers[0].count = 3;
+        p.tiers[0].limits[0].max = 1;
+        CHECK_FALSE(solve_selection(p).feasible);
+    }
+    SECTION("with 5 km spacing the integer program keeps A's towns apart") {
+        p.x = {0, 1000, 6000, 20000};
+        p.tiers[0].count = 3;
+        p.tiers[0].spacing_m = 5000;
+        const Solution sp = solve_selection(p);
+        REQUIRE(sp.feasible);
+        CHECK(sp.method == "GLPK");
+        CHECK(sp.tier_of == std::vector<int>{0, -1, 0, 0});   // 90 and 70 are 6 km apart; 80 is 1 km from 90
+    }
+}
+
+namespace {
+
+// Towns as a table: name, kind, county, prefecture, score, x (km). Counties and prefectures by name.
+struct TownRow {
+    std::string name, kind, county, prefecture;
+    double score, x_km;
+};
+
+struct Fixture {
+    TownTable table;
+    Scores scores;
+    std::vector<TownType> types;
+    ScoringOptions scoring;
+    explicit Fixture(const std::vector<TownRow>& rows) {
+        scoring.indicators = {{"x", "x", "指标", "indicator", true, Normalisation::MinMax, 1}};
+        scores.weights = {1};
+        scores.normalised.resize(1);
+        scores.contribution.resize(1);
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            const TownRow& r = rows[i];
+            table.id.push_back("T" + std::to_string(i));
+            table.name.push_back(r.name);
+            table.kind.push_back(r.kind);
+            table.county.push_back(r.county);
+            table.county_name.push_back(r.county);
+            table.prefecture.push_back(r.prefecture);
+            table.prefecture_name.push_back(r.prefecture);
+            TownProximity p;
+            p.x = r.x_km * 1000;
+            table.proximity.push_back(p);
+            scores.score.push_back(r.score);
+            scores.bonus.push_back(0);
+            scores.normalised[0].push_back(r.score / 100);
+            scores.contribution[0].push_back(r.score);
+            types.push_back({"comprehensive", "综合服务型", "comprehensive service", ""});
+        }
+        rank_towns(table, scores);
+    }
+    Selection select(const SelectionOptions& opt) const { return select_towns(table, scores, types, scoring, opt); }
+};
+
+TierRule tier(const std::string& key, int count, int min_per_prefecture, int min_per_county = 0) {
+    TierRule r;
+    r.key = key;
+    r.name_zh = key == "provincial" ? "省级" : "县级";
+    r.name_en = key;
+    r.count = count;
+    r.min_per_prefecture = min_per_prefecture;
+    r.min_per_county = min_per_county;
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("a unit with no eligible town is a shortfall that names the tier, the unit and how many are missing", "[selection]") {
+    Fixture f({{"一镇", "镇", "甲县", "甲市", 90, 0}, {"二镇", "镇", "甲县", "甲市", 80, 10}, {"三镇", "镇", "甲县", "甲市", 70, 20},
+               {"四乡", "乡", "乙县", "乙市", 95, 30}});
+    SelectionOptions opt;
+    opt.tiers = {tier("provincial", 2, 1)};
+    opt.config_path = "quota.toml";
+    try {
+        f.select(opt);
+        FAIL("no error");
+    } catch (const Error& e) {
+        const std::string m = e.what();
+        CHECK_THAT(m, Catch::Contains("quota.toml"));
+        CHECK_THAT(m, Catch::Contains("tier provincial (省级), 乙市: needs 1, can have 0 (no eligible town), short by 1"));
+        CHECK_THAT(m, Catch::Contains("Fix:"));
+    }
+    SECTION("on_shortfall = report selects what can be and lists the shortfall") {
+        opt.report_shortfall = true;
+        const Selection s = f.select(opt);
+        REQUIRE(s.shortfalls.size() == 1);
+        CHECK(s.shortfalls[0].unit == "乙市");
+        CHECK(s.shortfalls[0].needed - s.shortfalls[0].available == 1);
+        CHECK(s.tier_of == std::vector<int>{0, 0, -1, -1});
+        CHECK(s.reason_en[3] == "not eligible: kind 乡 (eligible: 镇)");
+    }
+    SECTION("a total below the sum of the minimums is refused even in report mode") {
+        opt.report_shortfall = true;
+        opt.tiers = {tier("provincial", 1, 1)};
+        opt.eligible_kinds = {"镇", "乡"};
+        CHECK_THROWS_WITH(f.select(opt), Catch::Contains("the unit minimums add up to 2, more than the tier's count of 1"));
+    }
+    SECTION("a county needed by two tiers' minimums with one eligible town is short in the later tier") {
+        Fixture g({{"一镇", "镇", "甲县", "甲市", 90, 0}, {"二镇", "镇", "乙县", "甲市", 80, 10}, {"三镇", "镇", "乙县", "甲市", 70, 20}});
+        opt.report_shortfall = false;
+        opt.tiers = {tier("provincial", 2, 0, 1), tier("county", 2, 0, 1)};
+        CHECK_THROWS_WITH(g.select(opt), Catch::Contains("tier county (县级), 甲县: needs 1, can have 0 (only 1 eligible towns, 1 of them needed by "
+                                                         "earlier tiers' minimums), short by 1"));
+    }
+}
+
+TEST_CASE("every town gets a reason: on merit, for a unit minimum, below the cut-off, not eligible", "[selection]") {
+    // 甲市: 90, 80, 70, 60; 乙市: 20, 10. Two provincial places, one at least in each prefecture; then two
+    // county places with no minimum.
+    Fixture f({{"一镇", "镇", "甲县", "甲市", 90, 0}, {"二镇", "镇", "甲县", "甲市", 80, 10}, {"三镇", "镇", "甲县", "甲市", 70, 20},
+               {"四镇", "镇", "甲县", "甲市", 60, 30}, {"五镇", "镇", "乙县", "乙市", 20, 40}, {"六镇", "镇", "乙县", "乙市", 10, 50},
+               {"七街道", "街道", "乙县", "乙市", 99, 60}});
+    SelectionOptions opt;
+    opt.tiers = {tier("provincial", 2, 1), tier("county", 2, 0)};
+    const Selection s = f.select(opt);
+    CHECK(s.tier_of == std::vector<int>{0, 1, 1, -1, 0, -1, -1});
+    CHECK(s.method == "greedy");
+    CHECK_THAT(s.reason_zh[0], Catch::StartsWith("省级示范镇：得分90.0，全省第2名、甲市第1名；主要贡献：指标 90.0"));
+    CHECK_THAT(s.reason_en[0], Catch::StartsWith("provincial demonstration town: score 90.0, rank 2 in the province and 1 in 甲市; top indicators: indicator 90.0"));
+    CHECK_THAT(s.reason_zh[4], Catch::StartsWith("省级示范镇：为满足乙市至少1个的要求入选（得分20.0"));
+    CHECK_THAT(s.reason_en[4], Catch::StartsWith("provincial demonstration town: selected to meet the minimum of 1 in 乙市 (score 20.0"));
+    CHECK_THAT(s.reason_en[1], Catch::StartsWith("county demonstration town: score 80.0"));
+    CHECK(s.reason_zh[3] == "未入选：得分60.0，全省第5名、甲市第4名，低于县级入选线70.0");
+    CHECK(s.reason_en[3] == "not selected: score 60.0, rank 5 in the province and 4 in 甲市, below the county cut-off 70.0");
+    CHECK(s.reason_zh[6] == "不参评：类型为街道（参评类型：镇）");
+    CHECK(s.tiers[0].cut_off == 90);
+    CHECK(s.tiers[0].for_minimums == 1);
+    SECTION("a town kept out by spacing says which selected town is too close") {
+        opt.tiers[1].min_spacing_km = 15;
+        const Selection sp = f.select(opt);
+        CHECK(sp.method == "GLPK");
+        CHECK(sp.tier_of == std::vector<int>{0, 1, -1, 1, 0, -1, -1});   // 二镇 at 10 km and 四镇 at 30 km; 三镇 (20 km) is 10 km from both
+        CHECK_THAT(sp.reason_en[2], Catch::StartsWith("not selected: 10.0 km from 二镇, already a county town (minimum spacing 15.0 km)"));
+    }
+    SECTION("the same input gives the same selection and reasons") {
+        const Selection again = f.select(opt);
+        CHECK(again.tier_of == s.tier_of);
+        CHECK(again.reason_zh == s.reason_zh);
+        CHECK(again.reason_en == s.reason_en);
+    }
+}
+
+TEST_CASE("weight perturbations: uniform within the spread, Dirichlet around the weights, seeded", "[selection][sensitivity]") {
+    const std::vector<double> w = {0.5, 0.3, 0.2, 0};
+    SensitivityOptions opt;
+    opt.spread = 0.2;
+    for (int run = 0; run < 200; ++run) {
+        const auto p = perturbed_weights(w, opt, run);
+        CHECK(p[0] + p[1] + p[2] + p[3] == Approx(1));
+        CHECK(p[3] == 0);
+        // Before normalising each weight is within +-20 %; after, a ratio moves at most 1.2 / 0.8.
+        CHECK(p[0] / p[1] <= Approx(0.5 / 0.3 * 1.5));
+        CHECK(p[0] / p[1] >= Approx(0.5 / 0.3 / 1.5));
+    }
+    CHECK(perturbed_weights(w, opt, 3) == perturbed_weights(w, opt, 3));
+    CHECK(perturbed_weights(w, opt, 3) != perturbed_weights(w, opt, 4));
+    opt.dirichlet = true;
+    opt.concentration = 50;
+    std::vector<double> mean(4, 0.0);
+    const int runs = 4000;
+    for (int run = 0; run < runs; ++run) {
+        const auto p = perturbed_weights(w, opt, run);
+        for (std::size_t j = 0; j < 4; ++j) mean[j] += p[j] / runs;
+    }
+    // Dirichlet(50 w): mean w, standard deviation sqrt(w (1 - w) / 51), about 0.07 for w = 0.5; the mean of
+    // 4000 draws is within 0.005 of w.
+    CHECK(mean[0] == Approx(0.5).margin(0.005));
+    CHECK(mean[1] == Approx(0.3).margin(0.005));
+    CHECK(mean[2] == Approx(0.2).margin(0.005));
+}
+
+TEST_CASE("with no spread every sensitivity run repeats the base selection", "[selection][sensitivity]") {
+    Fixture f({{"一镇", "镇", "甲县", "甲市", 90, 0}, {"二镇", "镇", "甲县", "甲市", 80, 10}, {"三镇", "镇", "乙县", "乙市", 20, 40}});
+    SelectionOptions opt;
+    opt.tiers = {tier("provincial", 2, 1)};
+    const Selection s = f.select(opt);
+    SensitivityOptions so;
+    so.runs = 5;
+    so.spread = 0;
+    const Sensitivity r = run_sensitivity(f.scores, s, so);
+    CHECK(r.selected[0][0] == 5);
+    CHECK(r.selected[1][0] == 0);
+    CHECK(r.same_share == std::vector<double>{1, 1, 1});
+    CHECK(r.stability[1] == "stable");
+}
