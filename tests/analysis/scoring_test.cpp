@@ -1,5 +1,5 @@
 // Scoring: normalisations and missing values worked by hand, weights from the config (direct, AHP
-// with its refusal, entropy), bonuses and ranks; town-type rules.
+// and its refusal, entropy), bonuses and ranks; town-type rules with percentiles.
 #include "analysis/scoring.h"
 #include "analysis/town_types.h"
 #include "geo/error.h"
@@ -12,4 +12,171 @@
 using namespace townsite;
 using namespace townsite::test;
 
-TEST_CASE("scoring placeholder", "[scoring]") { CHECK(true); }
+namespace {
+
+// Four towns: 甲市 holds the first three (甲县: 0, 1; 乙县: 2), 乙市 the fourth.
+TownTable four_towns() {
+    TownTable t;
+    t.id = {"a", "b", "c", "d"};
+    t.name = {"A镇", "B镇", "C镇", "D镇"};
+    t.kind = {"镇", "镇", "镇", "镇"};
+    t.county = {"1", "1", "2", "3"};
+    t.county_name = {"甲县", "甲县", "乙县", "丙县"};
+    t.prefecture = {"10", "10", "10", "20"};
+    t.prefecture_name = {"甲市", "甲市", "甲市", "乙市"};
+    t.proximity.resize(4);
+    t.add("v", "v", {10, 20, NAN, 40});
+    t.add("z", "z", {1, 2, 3, 4});
+    t.add("r", "r", {5, 7, 7, 9});
+    t.add("same", "same", {3, 3, 3, 3});
+    t.add("in_metro", "in metro", {0, 1, 0, 0});
+    return t;
+}
+
+ScoringOptions one(const std::string& field, bool higher, Normalisation norm, bool missing_mean = false) {
+    ScoringOptions o;
+    o.indicators = {{field, field, field, field, higher, norm, 1}};
+    o.missing_mean = missing_mean;
+    return o;
+}
+
+}  // namespace
+
+TEST_CASE("min-max normalisation, either direction, with a missing value at the worst or the mean", "[scoring]") {
+    const TownTable t = four_towns();
+    Scores s = score_towns(t, one("v", true, Normalisation::MinMax));
+    // (x - 10) / 30; the missing one gets the worst, 0.
+    CHECK(s.normalised[0] == std::vector<double>{0, 1.0 / 3, 0, 1});
+    CHECK(s.missing[0] == 1);
+    CHECK(s.score[1] == Approx(100.0 / 3));
+    s = score_towns(t, one("v", false, Normalisation::MinMax));
+    CHECK(s.normalised[0][0] == Approx(1));
+    CHECK(s.normalised[0][1] == Approx(2.0 / 3));
+    CHECK(s.normalised[0][2] == Approx(0));
+    CHECK(s.normalised[0][3] == Approx(0));
+    s = score_towns(t, one("v", true, Normalisation::MinMax, true));
+    CHECK(s.normalised[0][2] == Approx((0 + 1.0 / 3 + 1) / 3));
+    SECTION("a column with one value everywhere adds nothing") {
+        s = score_towns(t, one("same", true, Normalisation::MinMax));
+        CHECK(s.normalised[0] == std::vector<double>{0, 0, 0, 0});
+    }
+}
+
+TEST_CASE("z-score uses the population standard deviation; rank shares the mean rank between ties", "[scoring]") {
+    const TownTable t = four_towns();
+    Scores s = score_towns(t, one("z", true, Normalisation::ZScore));
+    const double sd = std::sqrt((1.5 * 1.5 * 2 + 0.5 * 0.5 * 2) / 4);   // of 1, 2, 3, 4 around 2.5
+    for (int i = 0; i < 4; ++i) CHECK(s.normalised[0][std::size_t(i)] == Approx((i + 1 - 2.5) / sd));
+    s = score_towns(t, one("r", true, Normalisation::Rank));
+    // 5 7 7 9: ranks 0, 1.5, 1.5, 3 over 3.
+    CHECK(s.normalised[0] == std::vector<double>{0, 0.5, 0.5, 1});
+}
+
+TEST_CASE("the score adds the bonus to the weighted points; ranks in the province, prefecture and county", "[scoring]") {
+    const TownTable t = four_towns();
+    ScoringOptions o;
+    o.indicators = {{"z", "z", "z", "z", true, Normalisation::MinMax, 3}, {"r", "r", "r", "r", false, Normalisation::MinMax, 1}};
+    o.bonuses = {{"in_metro", "都市圈", "metro", 5}};
+    const Scores s = score_towns(t, o);
+    CHECK(s.weights == std::vector<double>{0.75, 0.25});
+    // z: 0, 1/3, 2/3, 1; r lower is better: 1, 0.5, 0.5, 0.
+    const std::vector<double> want = {75 * 0 + 25 * 1.0, 75 / 3.0 + 25 * 0.5 + 5, 75 * 2 / 3.0 + 25 * 0.5, 75.0};
+    for (std::size_t i = 0; i < 4; ++i) CHECK(s.score[i] == Approx(want[i]));
+    CHECK(s.contribution[0][2] == Approx(50));
+    // Scores 25, 42.5, 62.5, 75.
+    CHECK(s.rank_province == std::vector<int>{4, 3, 2, 1});
+    CHECK(s.rank_prefecture == std::vector<int>{3, 2, 1, 1});
+    CHECK(s.rank_county == std::vector<int>{2, 1, 1, 1});
+}
+
+TEST_CASE("entropy weights in scoring follow the method worked by hand", "[scoring][entropy]") {
+    TownTable t = four_towns();
+    t.add("e1", "e1", {0, 5, 10, 5});
+    t.add("e2", "e2", {1, 3, 3, 3});
+    ScoringOptions o;
+    o.method = WeightMethod::Entropy;
+    o.indicators = {{"e1", "e1", "", "", true, Normalisation::MinMax, 0}, {"e2", "e2", "", "", true, Normalisation::MinMax, 0}};
+    const Scores s = score_towns(t, o);
+    // Normalised e1: 0, .5, 1, .5 -> p = 0, .25, .5, .25; e2: 0, 1, 1, 1 -> p = 0, 1/3, 1/3, 1/3.
+    auto entropy = [](std::vector<double> p) {
+        double e = 0;
+        for (double v : p) e -= v > 0 ? v * std::log(v) : 0;
+        return e / std::log(4.0);
+    };
+    const double d1 = 1 - entropy({0, .25, .5, .25}), d2 = 1 - entropy({0, 1.0 / 3, 1.0 / 3, 1.0 / 3});
+    CHECK(s.weights[0] == Approx(d1 / (d1 + d2)));
+    CHECK(s.weights[1] == Approx(d2 / (d1 + d2)));
+}
+
+TEST_CASE("scoring options: AHP weights from the config, an inconsistent matrix refused with its worst judgements", "[scoring][ahp]") {
+    TempDir dir;
+    const std::string base = "[layers.towns]\nsource = \"t.gpkg\"\n[layers.prefectures]\nsource = \"a.gpkg\"\n[layers.counties]\nsource = \"a.gpkg\"\n";
+    const std::string indicators = R"(
+[[scoring.indicators]]
+name = "industry"
+field = "industry_output"
+[[scoring.indicators]]
+name = "population"
+field = "population"
+[[scoring.indicators]]
+name = "roads"
+field = "county_seat_min"
+direction = "lower"
+)";
+    // Saaty's consistent example 1, 3, 5 / 1/3 ... gives 0.637, 0.258, 0.105 (CR 0.033).
+    ScoringOptions o = scoring_options(config_from(dir.path(), base + "[scoring]\nweights = \"ahp\"\nahp = [[1, 3, 5], [\"1/3\", 1, 3], [\"1/5\", \"1/3\", 1]]\n" + indicators));
+    REQUIRE(o.method == WeightMethod::Ahp);
+    CHECK(o.ahp_matrix[1][0] == Approx(1.0 / 3));
+    CHECK_FALSE(o.indicators[2].higher_is_better);
+    const std::string bad = "[scoring]\nweights = \"ahp\"\nahp = [[1, 9, \"1/9\"], [\"1/9\", 1, 9], [9, \"1/9\", 1]]\n";
+    try {
+        scoring_options(config_from(dir.path(), base + bad + indicators));
+        FAIL("no error");
+    } catch (const Error& e) {
+        const std::string m = e.what();
+        CHECK_THAT(m, Catch::Contains("study.toml:9: the AHP matrix"));
+        CHECK_THAT(m, Catch::Contains("consistency ratio"));
+        CHECK_THAT(m, Catch::Contains(" vs "));
+        CHECK_THAT(m, Catch::Contains("the weights imply"));
+        CHECK_THAT(m, Catch::Contains("Fix: revise those comparisons, or set allow_inconsistent = true"));
+    }
+    CHECK_NOTHROW(scoring_options(config_from(dir.path(), base + bad + "allow_inconsistent = true\n" + indicators)));
+    SECTION("mistakes in [scoring] are reported together with their lines") {
+        try {
+            scoring_options(config_from(dir.path(), base + "[scoring]\nweights = \"ahp\"\n[[scoring.indicators]]\nfield = \"population\"\nnormalisation = \"minimax\"\n"));
+            FAIL("no error");
+        } catch (const Error& e) {
+            const std::string m = e.what();
+            CHECK_THAT(m, Catch::Contains("\"scoring.indicators.normalisation\" is \"minimax\" (did you mean \"minmax\"?)"));
+            CHECK_THAT(m, Catch::Contains("weights = \"ahp\" but [scoring] has no ahp matrix"));
+        }
+    }
+    SECTION("an indicator naming a field no step produces says which fields there are") {
+        ScoringOptions wrong = one("populaton", true, Normalisation::MinMax);
+        CHECK_THROWS_WITH(score_towns(four_towns(), wrong), Catch::Contains("no town field \"populaton\"") && Catch::Contains("Fix: use one of the fields"));
+    }
+}
+
+TEST_CASE("town types: the first rule that holds, with percentiles as numpy computes them", "[scoring][types]") {
+    TownTable t;
+    t.id = {"1", "2", "3", "4", "5"};
+    t.add("x", "x", {1, 2, 3, 4, 5});
+    t.add("y", "y", {0, 1, NAN, 1, 0});
+    TownTypeOptions o;
+    o.rules = {{"top", "顶", "top", "x >= p75", parse_condition("x >= p75"), 0},
+               {"y", "乙", "y", "y == 1 and x < 4", parse_condition("y == 1 and x < 4"), 0}};
+    const auto types = classify_towns(t, o);
+    // p75 of 1..5: position 0.75 * 4 = 3, the value 4.
+    CHECK(types[3].key == "top");
+    CHECK(types[3].rule == "x >= 4 (p75)");
+    CHECK(types[4].key == "top");
+    CHECK(types[1].key == "y");
+    CHECK(types[1].rule == "y == 1 and x < 4");
+    CHECK(types[2].key == "comprehensive");   // y missing: the comparison is false
+    CHECK(types[0].key == "comprehensive");
+    CHECK(types[0].rule.empty());
+    CHECK_THROWS_WITH(parse_condition("x >= p75 or y == 1"), Catch::Contains("only \"and\" is understood") && Catch::Contains("Fix:"));
+    CHECK_THROWS_WITH(parse_condition("x => 3"), Catch::Contains("\"=>\" where a comparison"));
+    CHECK_THROWS_WITH(parse_condition("x >= p175"), Catch::Contains("a number or a percentile (p0 to p100)"));
+    CHECK_THROWS_WITH(parse_condition("x >="), Catch::Contains("ends early"));
+}

@@ -13,6 +13,8 @@
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 #include <sys/wait.h>
 
@@ -228,4 +230,108 @@ TEST_CASE("townsite coverage on the sample writes towns, villages, gaps and exte
     // The sample gives water to most towns and leaves some without (sample_data/README.md).
     CHECK(served > 500);
     CHECK(none > 10);
+}
+
+namespace {
+
+// Every value of every feature of a layer as text, in FID order: to compare two runs.
+std::vector<std::string> layer_rows(const std::string& path, const std::string& layer) {
+    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR));
+    REQUIRE(ds);
+    OGRLayer* l = ds->GetLayerByName(layer.c_str());
+    REQUIRE(l);
+    std::vector<std::string> rows;
+    for (const auto& f : *l) {
+        std::string row;
+        for (int i = 0; i < f->GetFieldCount(); ++i) row += std::string(f->GetFieldAsString(i)) + "|";
+        if (const OGRGeometry* g = f->GetGeometryRef()) row += g->exportToWkt();
+        rows.push_back(row);
+    }
+    return rows;
+}
+
+}  // namespace
+
+TEST_CASE("townsite select on the sample meets the policy's quotas, explains every town and reports stability", "[cli][select][slow]") {
+    TempDir dir;
+    const std::string out = dir.path("select.gpkg");
+    const Run r = run("select -o " + out + " --sensitivity 20 --seed 3");
+    INFO(r.out);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Contains("AHP: lambda_max") && Contains("CR 0.0"));
+    // 铁西区 (四平) has no designated town: the sample config reports it instead of stopping.
+    CHECK_THAT(r.out, Contains("shortfall: tier county, 铁西区: needs 1, can have 0 (no eligible town), short by 1"));
+    CHECK_THAT(r.out, Contains("Sensitivity (20 runs, uniform +-20 %, seed 3)"));
+    CHECK_THAT(r.out, Contains("Scenario industry_first:") && Contains("Scenario no_bonus:"));
+
+    GDALDatasetUniquePtr ds(GDALDataset::Open(out.c_str(), GDAL_OF_VECTOR));
+    REQUIRE(ds);
+    OGRLayer* towns = ds->GetLayerByName("towns");
+    REQUIRE(towns);
+    CHECK(towns->GetFeatureCount() == 1075);
+    for (const char* field : {"in_metro", "metro_km", "metro_core_min", "city_surroundings", "border_km", "border_county",
+                              "key_assistance_county", "node_town", "contrib_industry", "score", "rank_province", "rank_prefecture",
+                              "rank_county", "town_type_zh", "tier", "reason_zh", "reason_en", "p_provincial", "stability"})
+        CHECK(towns->GetLayerDefn()->GetFieldIndex(field) >= 0);
+    std::map<std::string, std::map<std::string, int>> per_prefecture;   // tier -> prefecture -> towns
+    std::map<std::string, int> total, county_tier;
+    std::set<std::string> counties_with_towns;
+    for (const auto& f : *towns) {
+        CHECK(std::string(f->GetFieldAsString("reason_zh")).size() > 10);
+        CHECK(std::string(f->GetFieldAsString("reason_en")).size() > 10);
+        if (std::string(f->GetFieldAsString("kind")) == "镇") counties_with_towns.insert(f->GetFieldAsString("county_name"));
+        if (!f->IsFieldSetAndNotNull(f->GetFieldIndex("tier"))) continue;
+        const std::string tier = f->GetFieldAsString("tier");
+        CHECK(std::string(f->GetFieldAsString("kind")) == "镇");
+        ++per_prefecture[tier][f->GetFieldAsString("prefecture_name")];
+        ++total[tier];
+        if (tier == "county") ++county_tier[f->GetFieldAsString("county_name")];
+        const double p = f->GetFieldAsDouble(("p_" + tier).c_str());   // the share of runs at its own tier
+        CHECK(p >= 0);
+        CHECK(p <= 1);
+    }
+    CHECK(total["provincial"] == 30);
+    CHECK(total["municipal"] >= 40);
+    CHECK(total["county"] >= 50);
+    REQUIRE(per_prefecture["provincial"].size() == 9);
+    REQUIRE(per_prefecture["municipal"].size() == 9);
+    for (const auto& [name, n] : per_prefecture["provincial"]) CHECK(n >= 2);
+    for (const auto& [name, n] : per_prefecture["municipal"]) CHECK(n >= 2);
+    // Every county-level unit with a designated town left has its county-level town.
+    CHECK(counties_with_towns.size() == 59);
+    CHECK(county_tier.size() == 59);
+    CHECK(counties_with_towns.count("铁西区") == 0);
+    CHECK(ds->GetLayerByName("demo_towns")->GetFeatureCount() == total["provincial"] + total["municipal"] + total["county"]);
+    CHECK(ds->GetLayerByName("scenario_tiers") != nullptr);
+    SECTION("the same config gives the same selection, reasons and stability") {
+        const std::string again = dir.path("again.gpkg");
+        REQUIRE(run("-q select -o " + again + " --sensitivity 20 --seed 3").exit_code == 0);
+        CHECK(layer_rows(out, "towns") == layer_rows(again, "towns"));
+        CHECK(layer_rows(out, "demo_towns") == layer_rows(again, "demo_towns"));
+    }
+}
+
+TEST_CASE("townsite score lists the weights and writes every town's score", "[cli][score][slow]") {
+    TempDir dir;
+    const Run r = run("score -o " + dir.path("score.csv") + " --top 3");
+    INFO(r.out);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Contains("Weights (AHP): industry 0.28"));
+    CHECK_THAT(r.out, Contains("Best 3 of 1075 towns:"));
+    CHECK_THAT(slurp(dir.path("score.csv")), Contains("rank_province"));
+}
+
+TEST_CASE("quotas that cannot be met stop select with the unit, the tier and how many are missing", "[cli][select][errors]") {
+    TempDir dir;
+    std::string cfg = slurp(std::string(TOWNSITE_SAMPLE_DIR) + "/jilin.toml");
+    const std::string from = "on_shortfall = \"report\"";
+    REQUIRE(cfg.find(from) != std::string::npos);
+    cfg.replace(cfg.find(from), from.size(), "on_shortfall = \"error\"");
+    const std::string sample = std::string(TOWNSITE_SAMPLE_DIR) + "/jilin.gpkg";
+    for (std::size_t at; (at = cfg.find("\"jilin.gpkg\"")) != std::string::npos;) cfg.replace(at, 12, "\"" + sample + "\"");
+    const std::string path = dir.write("strict.toml", cfg);
+    const Run r = run("-q select " + path + " -o " + dir.path("s.gpkg"));
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.out, Contains("strict.toml") && Contains("tier county-level (县级), 铁西区: needs 1, can have 0 (no eligible town), short by 1") &&
+                          Contains("Fix:"));
 }
