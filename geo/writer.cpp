@@ -30,6 +30,20 @@ std::string driver_for_path(const std::string& path) {
     return "";
 }
 
+std::string extension_for_driver(const std::string& driver) {
+    if (GDALDriver* d = GetGDALDriverManager()->GetDriverByName(driver.c_str()))
+        if (const char* ext = d->GetMetadataItem(GDAL_DMD_EXTENSIONS)) {
+            std::string first = ext;
+            return first.substr(0, first.find(' '));
+        }
+    return "";
+}
+
+bool driver_is_multi_layer(const std::string& driver) {
+    GDALDriver* d = GetGDALDriverManager()->GetDriverByName(driver.c_str());
+    return d && d->GetMetadataItem(GDAL_DCAP_MULTIPLE_VECTOR_LAYERS) && driver != "CSV";
+}
+
 namespace {
 
 // The same file, whatever the spelling of its path; false when either does not exist.
@@ -149,8 +163,52 @@ void OutputLayer::add(const std::vector<FieldValue>& values, const GEOSGeometry*
     ++m_count;
 }
 
+bool OutputDataset::multi_layer() const { return driver_is_multi_layer(m_driver); }
+
+void OutputDataset::style(const std::string& layer, const std::string& name, const std::string& qml) {
+    m_styles.push_back({layer, name, qml});
+}
+
+// The table QGIS keeps styles in (the columns QGIS creates; QgsOgrProviderUtils). A fixed
+// update_time keeps the output the same from run to run.
+void OutputDataset::write_styles() {
+    if (m_styles.empty() || !supports_styles()) return;
+    if (m_in_transaction) m_ds->CommitTransaction(), m_in_transaction = false;
+    OGRLayer* l = m_ds->CreateLayer("layer_styles", nullptr, wkbNone, nullptr);
+    if (!l) throw Error("cannot create the table layer_styles in " + m_path + ": " + gdal_last_error());
+    const std::vector<std::pair<const char*, OGRFieldType>> columns = {
+        {"f_table_catalog", OFTString}, {"f_table_schema", OFTString}, {"f_table_name", OFTString}, {"f_geometry_column", OFTString},
+        {"styleName", OFTString},       {"styleQML", OFTString},       {"styleSLD", OFTString},    {"useAsDefault", OFTInteger},
+        {"description", OFTString},     {"owner", OFTString},          {"ui", OFTString},          {"update_time", OFTDateTime}};
+    for (const auto& [name, type] : columns) {
+        OGRFieldDefn fd(name, type);
+        if (type == OFTInteger && std::string(name) == "useAsDefault") fd.SetSubType(OFSTBoolean);
+        if (l->CreateField(&fd) != OGRERR_NONE) throw Error("cannot create layer_styles." + std::string(name) + ": " + gdal_last_error());
+    }
+    m_ds->StartTransaction();
+    for (const Style& st : m_styles) {
+        OGRLayer* target = m_ds->GetLayerByName(st.layer.c_str());
+        OGRFeature f(l->GetLayerDefn());
+        f.SetField("f_table_catalog", "");
+        f.SetField("f_table_schema", "");
+        f.SetField("f_table_name", st.layer.c_str());
+        f.SetField("f_geometry_column", target ? target->GetGeometryColumn() : "");
+        f.SetField("styleName", st.name.c_str());
+        f.SetField("styleQML", st.qml.c_str());
+        f.SetField("styleSLD", "");
+        f.SetField("useAsDefault", 1);
+        f.SetField("description", "townsite");
+        f.SetField("owner", "");
+        f.SetField("ui", "");
+        f.SetField("update_time", 2000, 1, 1, 0, 0, 0, 100);
+        if (l->CreateFeature(&f) != OGRERR_NONE) throw Error("cannot write a style to " + m_path + ": " + gdal_last_error());
+    }
+    m_ds->CommitTransaction();
+}
+
 void OutputDataset::commit() {
     if (m_in_transaction) m_ds->CommitTransaction(), m_in_transaction = false;
+    write_styles();
     CPLErrorReset();
     m_ds.reset();
     if (CPLGetLastErrorType() >= CE_Failure) throw Error("cannot finish writing " + m_path + ": " + gdal_last_error());

@@ -58,6 +58,12 @@ public:
     OutputDataset& operator=(const OutputDataset&) = delete;
 
     OutputLayer& layer(const std::string& name, OGRwkbGeometryType type, const std::vector<OutField>& fields);
+    // A QGIS style (QML) for a layer, applied when QGIS opens it: in a GeoPackage, a row of the
+    // layer_styles table that QGIS reads (useAsDefault); other formats ignore it (see supports_styles).
+    void style(const std::string& layer, const std::string& name, const std::string& qml);
+    bool supports_styles() const { return m_driver == "GPKG"; }
+    // Whether the driver holds several layers in one dataset (GPKG, Shapefile folders, ...).
+    bool multi_layer() const;
     void commit();
     const std::string& path() const { return m_path; }
     const std::string& driver() const { return m_driver; }
@@ -76,11 +82,20 @@ private:
     std::unique_ptr<GDALDataset, Closer> m_ds;
     std::unique_ptr<OGRCoordinateTransformation, CtDeleter> m_ct;
     std::vector<std::unique_ptr<OutputLayer>> m_layers;
+    struct Style {
+        std::string layer, name, qml;
+    };
+    std::vector<Style> m_styles;
     bool m_committed = false;
     bool m_in_transaction = false;
+    void write_styles();
 };
 
 // The GDAL driver for a file name's extension (.gpkg, .geojson, .fgb, .csv, .xlsx, .shp, ...), or "".
 std::string driver_for_path(const std::string& path);
+// The usual file extension of a GDAL vector driver (GPKG: "gpkg", GeoJSON: "geojson", ...), or "".
+std::string extension_for_driver(const std::string& driver);
+// Whether GDAL has a vector driver of that name that can create datasets with several layers.
+bool driver_is_multi_layer(const std::string& driver);
 
 }  // namespace townsite

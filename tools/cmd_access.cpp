@@ -4,6 +4,7 @@
 #include "geo/error.h"
 #include "geo/writer.h"
 #include "tools/command.h"
+#include "tools/layers_out.h"
 
 #include <cmath>
 #include <cstdio>
@@ -25,8 +26,6 @@ std::string fmt(double v, int decimals = 1) {
 }
 
 std::string threshold_name(double minutes) { return "pop_" + fmt(minutes, 0) + "min"; }
-
-GeomPtr point(const GeosContext& geos, double x, double y) { return geos.own(GEOSGeom_createPointFromXY_r(geos.get(), x, y)); }
 
 void print_graph_report(const GraphReport& r, std::ostream& os) {
     os << "Road graph: " << r.features << " road features, " << r.nodes << " nodes, " << r.pieces << " edges ("
@@ -69,7 +68,6 @@ void add_access(CLI::App& app, const Globals& globals, Runner& run) {
             timer.done("compute access");
 
             OutputDataset out(args->out.path, study, {args->out.format, args->out.t_srs, args->out.overwrite});
-            const GeosContext& geos = *study.geos;
             // towns
             std::vector<OutField> tf = {{"id", OFTString, "编码 id"},           {"name", OFTString, "名称 name"},
                                         {"kind", OFTString, "类型 kind"},       {"county", OFTString, "县 county"},
@@ -110,58 +108,9 @@ void add_access(CLI::App& app, const Globals& globals, Runner& run) {
                                                             : "farther than max_snap_m from every road")},
                                      f.geom.get());
                 }
-            // villages
-            std::vector<OutField> vf = {{"id", OFTString, "编码 id"},         {"name", OFTString, "名称 name"},
-                                        {"town", OFTString, "所属镇 town"},   {"population", OFTReal, "人口 population"},
-                                        {"snap_m", OFTReal, "距道路 m"},      {"reachable", OFTInteger, "可达 reachable"},
-                                        {"nearest_town", OFTString, "最近镇 nearest town"},
-                                        {"nearest_town_min", OFTReal, "至最近镇 min"}, {"own_town_min", OFTReal, "至所属镇 min"}};
-            for (const auto& k : res.facility_kinds) vf.push_back({k + "_min", OFTReal, "至最近 " + k + " min"});
-            for (const auto& k : res.facility_kinds) vf.push_back({k + "_e2sfca", OFTReal, k + " E2SFCA"});
-            OutputLayer& villages = out.layer("villages", wkbPoint, vf);
-            i = 0;
-            for (const Layer* l : res.village_layers)
-                for (const Feature& f : l->features) {
-                    const VillageAccess& a = res.villages[i++];
-                    std::vector<FieldValue> v = {f.id, l->text(f, "name"), l->text(f, "town"), l->number(f, "population").value_or(NAN),
-                                                 a.snap.snap_m, std::int64_t(a.snap.ok), a.nearest_town, a.nearest_town_min,
-                                                 a.own_town_min};
-                    for (const auto& k : res.facility_kinds) v.push_back(a.facility_min.count(k) ? a.facility_min.at(k) : NAN);
-                    for (const auto& k : res.facility_kinds) v.push_back(a.e2sfca.count(k) ? a.e2sfca.at(k) : NAN);
-                    villages.add(v, f.geom.get());
-                }
-            OutputLayer& iso = out.layer("isochrones", wkbMultiPolygon,
-                                         {{"origin_role", OFTString, "起点类型 origin role"}, {"origin_id", OFTString, "起点 origin id"},
-                                          {"origin_name", OFTString, "起点名称 origin"}, {"minutes", OFTReal, "分钟 minutes"},
-                                          {"area_km2", OFTReal, "面积 km²"}, {"road_km", OFTReal, "可达道路 km"}});
-            for (const Isochrone& x : res.isochrones)
-                iso.add({x.origin_role, x.origin_id, x.origin_name, x.minutes, x.area_km2, x.road_km}, x.polygon.get());
-            OutputLayer& dead = out.layer("road_dead_ends", wkbPoint,
-                                          {{"node", OFTInteger64, "节点 node"}, {"road_id", OFTString, "道路 road id"},
-                                           {"nearest_settlement_m", OFTReal, "距最近居民点 m"}});
-            for (const DeadEnd& d : res.dead_ends)
-                dead.add({std::int64_t(d.node), d.road_id, d.nearest_settlement_m}, point(geos, d.x, d.y).get());
-            OutputLayer& comps = out.layer("road_components", wkbMultiLineString,
-                                           {{"component", OFTInteger, "连通分量 component"}, {"main", OFTInteger, "主网 main network"},
-                                            {"length_km", OFTReal, "长度 km"}, {"towns", OFTInteger, "镇数 towns"},
-                                            {"town_ids", OFTString, "镇 town ids"}, {"villages", OFTInteger, "村数 villages"}});
-            for (const Component& c : res.components) {
-                std::vector<GEOSGeometry*> parts;
-                for (std::uint32_t p : c.pieces) {
-                    const RoadPiece& piece = graph.pieces[p];
-                    GEOSCoordSequence* seq = GEOSCoordSeq_create_r(geos.get(), piece.points, 2);
-                    for (std::uint32_t k = 0; k < piece.points; ++k)
-                        GEOSCoordSeq_setXY_r(geos.get(), seq, k, graph.points[piece.first_point + k].x, graph.points[piece.first_point + k].y);
-                    parts.push_back(GEOSGeom_createLineString_r(geos.get(), seq));
-                }
-                GeomPtr ml = geos.own(GEOSGeom_createCollection_r(geos.get(), GEOS_MULTILINESTRING, parts.data(), unsigned(parts.size())));
-                std::string ids;
-                for (std::size_t k = 0; k < c.towns.size() && k < 20; ++k) ids += (k ? "," : "") + c.towns[k];
-                if (c.towns.size() > 20) ids += ",…";
-                comps.add({std::int64_t(c.rank), std::int64_t(c.rank == 1), c.length_km, std::int64_t(c.towns.size()), ids,
-                           std::int64_t(c.villages)},
-                          ml.get());
-            }
+            write_villages(out, &res, nullptr);
+            write_isochrones(out, res);
+            write_road_problems(out, study, graph, res);
             out.commit();
             timer.done("write " + args->out.path);
 

@@ -4,6 +4,7 @@
 #include "geo/error.h"
 #include "geo/writer.h"
 #include "tools/command.h"
+#include "tools/layers_out.h"
 
 #include <cmath>
 #include <cstdio>
@@ -18,21 +19,7 @@ struct CoverageArgs {
     OutputArgs out;
 };
 
-const char* chinese(const std::string& utility) {
-    if (utility == "water") return "供水";
-    if (utility == "gas") return "燃气";
-    if (utility == "heating") return "供热";
-    if (utility == "sewage") return "污水";
-    return "垃圾转运";
-}
-
 double percent(double share) { return std::isfinite(share) ? share * 100 : NAN; }
-
-std::string join(const std::vector<std::string>& words) {
-    std::string out;
-    for (std::size_t i = 0; i < words.size(); ++i) out += (i ? "," : "") + words[i];
-    return out;
-}
 
 }  // namespace
 
@@ -66,7 +53,7 @@ void add_coverage(CLI::App& app, const Globals& globals, Runner& run) {
                                         {"population", OFTReal, "人口 population"}, {"area_km2", OFTReal, "镇区面积 km²"},
                                         {"area_source", OFTString, "面积来源 area source"}};
             for (const auto& u : names) {
-                const std::string zh = chinese(u);
+                const std::string zh = utility_zh(u);
                 tf.push_back({u + "_status", OFTString, zh + "状态 " + u + " status"});
                 tf.push_back({u + "_share_pct", OFTReal, zh + "覆盖率 " + u + " area served %"});
                 tf.push_back({u + "_pop_share_pct", OFTReal, zh + "人口覆盖率 " + u + " population served %"});
@@ -93,44 +80,8 @@ void add_coverage(CLI::App& app, const Globals& globals, Runner& run) {
                     GeomPtr anchor = study.geos->own(GEOSGeom_createPointFromXY_r(study.geos->get(), x, y));
                     towns.add(v, anchor.get());
                 }
-            std::vector<OutField> vf = {{"id", OFTString, "编码 id"}, {"name", OFTString, "名称 name"}, {"town", OFTString, "所属镇 town"},
-                                        {"road_km_to_town", OFTReal, "至所属镇道路距离 km"}, {"near_town", OFTInteger, "周边村 near town"}};
-            for (const auto& u : names) {
-                vf.push_back({u + "_reached", OFTInteger, std::string(chinese(u)) + "已覆盖 " + u + " reached"});
-                vf.push_back({u + "_network_m", OFTReal, std::string(chinese(u)) + "距管网 " + u + " network m"});
-            }
-            OutputLayer& villages = out.layer("villages", wkbPoint, vf);
-            i = 0;
-            for (const Layer* l : res.village_layers)
-                for (const Feature& f : l->features) {
-                    const VillageCoverage& c = res.villages[i++];
-                    std::vector<FieldValue> v = {f.id, l->text(f, "name"), l->text(f, "town"), c.road_km_to_town, std::int64_t(c.near_town)};
-                    for (const auto& u : names) {
-                        const bool known = c.reached.count(u) > 0;
-                        v.push_back(known ? FieldValue(std::int64_t(c.reached.at(u))) : FieldValue());
-                        v.push_back(known ? c.network_m.at(u) : NAN);
-                    }
-                    villages.add(v, f.geom.get());
-                }
-            OutputLayer& gaps = out.layer("coverage_gaps", wkbMultiPolygon,
-                                          {{"town_id", OFTString, "镇编码 town id"}, {"town_name", OFTString, "镇名称 town"},
-                                           {"utility", OFTString, "设施 utility"}, {"utility_zh", OFTString, "设施"},
-                                           {"area_km2", OFTReal, "缺口面积 km²"}, {"population", OFTReal, "缺口人口 population"}});
-            for (const Gap& gp : res.gaps)
-                gaps.add({town_ids[gp.town], town_names[gp.town], gp.utility, std::string(chinese(gp.utility)), gp.area_km2, gp.population},
-                         gp.polygon.get());
-            OutputLayer& ext = out.layer("network_extensions", wkbMultiLineString,
-                                         {{"town_id", OFTString, "镇编码 town id"}, {"town_name", OFTString, "镇名称 town"},
-                                          {"utility", OFTString, "设施 utility"}, {"length_km", OFTReal, "延伸长度 km"},
-                                          {"villages", OFTString, "连接村 villages"}, {"village_count", OFTInteger, "连接村数"},
-                                          {"connects_gap", OFTInteger, "覆盖镇区缺口 closes the town gap"},
-                                          {"population", OFTReal, "受益人口 population served"},
-                                          {"protected_sites", OFTString, "涉及保护对象 protected sites nearby"},
-                                          {"protected_flag", OFTInteger, "需避让 flagged"}});
-            for (const Extension& e : res.extensions)
-                ext.add({town_ids[e.town], town_names[e.town], e.utility, e.length_km, join(e.villages), std::int64_t(e.villages.size()),
-                         std::int64_t(e.connects_gap), e.population, join(e.protected_sites), std::int64_t(!e.protected_sites.empty())},
-                        e.lines.get());
+            write_villages(out, nullptr, &res);
+            write_gaps_and_extensions(out, res, town_ids, town_names);
             out.commit();
             timer.done("write " + args->out.path);
 

@@ -1,0 +1,24 @@
+// The layers several commands write (access, coverage, select and run), each written one way only:
+// villages (with whichever of access and coverage ran), isochrones, road problems, coverage gaps
+// and network extensions.
+#pragma once
+
+#include "analysis/access.h"
+#include "analysis/coverage.h"
+#include "geo/writer.h"
+
+namespace townsite::tools {
+
+// The Chinese name of a utility (供水, 燃气, ...).
+const char* utility_zh(const std::string& utility);
+
+// Either result may be null; the rows follow the villages layers of the one given.
+void write_villages(OutputDataset& out, const AccessResult* access, const CoverageResult* coverage);
+void write_isochrones(OutputDataset& out, const AccessResult& access);
+// road_dead_ends and road_components.
+void write_road_problems(OutputDataset& out, const Study& study, const RoadGraph& graph, const AccessResult& access);
+// coverage_gaps and network_extensions; town_ids / town_names in the order of the coverage towns.
+void write_gaps_and_extensions(OutputDataset& out, const CoverageResult& coverage, const std::vector<std::string>& town_ids,
+                               const std::vector<std::string>& town_names);
+
+}  // namespace townsite::tools
