@@ -126,6 +126,8 @@ OutputLayer& OutputDataset::layer(const std::string& name, OGRwkbGeometryType ty
     out->m_layer = l;
     out->m_owner = this;
     out->m_fields = fields;
+    out->m_name = name;
+    out->m_type = type;
     m_layers.push_back(std::move(out));
     return *m_layers.back();
 }
@@ -161,6 +163,12 @@ void OutputLayer::add(const std::vector<FieldValue>& values, const GEOSGeometry*
     if (m_layer->CreateFeature(&f) != OGRERR_NONE)
         throw Error("cannot write to " + m_owner->m_path + ", layer \"" + m_layer->GetName() + "\": " + gdal_last_error());
     ++m_count;
+}
+
+std::vector<const OutputLayer*> OutputDataset::layers() const {
+    std::vector<const OutputLayer*> out;
+    for (const auto& l : m_layers) out.push_back(l.get());
+    return out;
 }
 
 bool OutputDataset::multi_layer() const { return driver_is_multi_layer(m_driver); }

@@ -41,12 +41,17 @@ public:
     // values: one per field, in order; a NaN double is written as null. geom: working CRS, may be null.
     void add(const std::vector<FieldValue>& values, const GEOSGeometry* geom);
     std::size_t count() const { return m_count; }
+    const std::string& name() const { return m_name; }
+    const std::vector<OutField>& fields() const { return m_fields; }
+    OGRwkbGeometryType geometry_type() const { return m_type; }
 
 private:
     friend class OutputDataset;
     OGRLayer* m_layer = nullptr;
     class OutputDataset* m_owner = nullptr;
     std::vector<OutField> m_fields;
+    std::string m_name;
+    OGRwkbGeometryType m_type = wkbUnknown;
     std::size_t m_count = 0;
 };
 
@@ -64,6 +69,8 @@ public:
     bool supports_styles() const { return m_driver == "GPKG"; }
     // Whether the driver holds several layers in one dataset (GPKG, Shapefile folders, ...).
     bool multi_layer() const;
+    // The layers written so far, in order.
+    std::vector<const OutputLayer*> layers() const;
     void commit();
     const std::string& path() const { return m_path; }
     const std::string& driver() const { return m_driver; }

@@ -5,6 +5,7 @@
 #include "geo/writer.h"
 #include "tools/command.h"
 #include "tools/layers_out.h"
+#include "tools/styles.h"
 
 #include <cmath>
 #include <cstdio>
@@ -111,6 +112,7 @@ void add_access(CLI::App& app, const Globals& globals, Runner& run) {
             write_villages(out, &res, nullptr);
             write_isochrones(out, res);
             write_road_problems(out, study, graph, res);
+            style_layers(out, {});
             out.commit();
             timer.done("write " + args->out.path);
 

@@ -5,6 +5,7 @@
 #include "geo/writer.h"
 #include "tools/command.h"
 #include "tools/layers_out.h"
+#include "tools/styles.h"
 
 #include <cmath>
 #include <cstdio>
@@ -82,6 +83,7 @@ void add_coverage(CLI::App& app, const Globals& globals, Runner& run) {
                 }
             write_villages(out, nullptr, &res);
             write_gaps_and_extensions(out, res, town_ids, town_names);
+            style_layers(out, {});
             out.commit();
             timer.done("write " + args->out.path);
 

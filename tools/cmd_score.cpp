@@ -27,6 +27,7 @@ void add_score(CLI::App& app, const Globals& globals, Runner& run) {
             const auto d = compute_decision(cfg, progress.slice(0, 0.95), timer);
             OutputDataset out(args->path, d->routed.study, {args->format, args->t_srs, args->overwrite});
             write_towns(out, *d);
+            style_layers(out, style_hints(*d, nullptr));
             out.commit();
             progress(1.0, "done");
             timer.done("write " + args->path);

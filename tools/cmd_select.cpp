@@ -155,6 +155,7 @@ void add_select(CLI::App& app, const Globals& globals, Runner& run) {
                     if (changed || sel.tier_of[i] >= 0) sl.add(v, town_point(*d, i).get());
                 }
             }
+            style_layers(out, style_hints(*d, &so));
             out.commit();
             progress(1.0, "done");
             timer.done("write " + a->out.path);

@@ -1,5 +1,6 @@
 #include "tools/decision.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -122,6 +123,15 @@ void write_towns(OutputDataset& out, const Decision& d, const SelectionOptions* 
         }
         layer.add(v, town_point(d, i).get());
     }
+}
+
+StyleHints style_hints(const Decision& d, const SelectionOptions* so) {
+    StyleHints h;
+    h.score_max = 0;
+    for (double s : d.scores.score) h.score_max = std::max(h.score_max, std::ceil(s / 5) * 5);
+    if (so)
+        for (const auto& t : so->tiers) h.tiers.push_back({t.key, t.name_zh + " " + t.name_en});
+    return h;
 }
 
 void print_scores(const Decision& d, std::ostream& os, int top) {

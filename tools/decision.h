@@ -8,6 +8,7 @@
 #include "analysis/selection.h"
 #include "geo/writer.h"
 #include "tools/command.h"
+#include "tools/styles.h"
 
 #include <optional>
 
@@ -36,6 +37,9 @@ void write_towns(OutputDataset& out, const Decision& d, const SelectionOptions* 
 
 // A town's seat point (working CRS), for layers of towns.
 GeomPtr town_point(const Decision& d, std::size_t town);
+
+// Style hints from the scores (towns graduated up to the best score) and the tiers.
+StyleHints style_hints(const Decision& d, const SelectionOptions* selection);
 
 // Prints the weights (with AHP's consistency) and the best towns.
 void print_scores(const Decision& d, std::ostream& os, int top);
