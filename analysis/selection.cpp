@@ -457,10 +457,10 @@ Selection select_towns(const TownTable& table, const Scores& scores, const std::
     sel.method = sol.method;
     sel.optimal = sol.optimal;
 
-    // Tier summaries. A town left out of a tier is "blocked" when spacing keeps it from a selected town
-    // of the tier or its unit's maximum is reached; the best town left out that is not blocked
-    // bounds the towns selected on merit, and the lowest of those is the tier's cut-off. Towns
-    // selected below that bound entered for a unit minimum.
+    // Tier summaries. A town not selected at all is "blocked" from a tier when spacing keeps it from
+    // a selected town of the tier or its unit's maximum is reached; the best such town that is not
+    // blocked bounds the towns selected on merit, and the lowest of those is the tier's cut-off.
+    // Towns selected below that bound entered for a unit minimum.
     auto blocked = [&](std::size_t i, std::size_t t, std::string& zh, std::string& en) {
         const TierRule& rule = opt.tiers[t];
         const TierProblem& tier = p.tiers[t];
@@ -492,10 +492,11 @@ Selection select_towns(const TownTable& table, const Scores& scores, const std::
             if (sel.tier_of[i] == int(t)) {
                 ++ts.count;
                 if (!(p.score[i] >= ts.lowest_selected)) ts.lowest_selected = p.score[i];
-            } else if (p.tiers[t].eligible[i] && (sel.tier_of[i] < 0 || sel.tier_of[i] > int(t))) {
+            } else if (p.tiers[t].eligible[i] && sel.tier_of[i] < 0) {
+                // Towns of a later tier are not "left out": a later tier's minimum may need them.
                 std::string zh, en;   // a town never selected is explained against the last tier it could enter
                 const bool held_back = blocked(i, t, zh, en);
-                if (sel.tier_of[i] < 0) blocked_reason_zh[i] = zh, blocked_reason_en[i] = en;
+                blocked_reason_zh[i] = zh, blocked_reason_en[i] = en;
                 if (!held_back && !(p.score[i] <= ts.best_left_out)) ts.best_left_out = p.score[i];
             }
         }

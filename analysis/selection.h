@@ -95,7 +95,7 @@ struct TierSummary {
     std::string key, name_zh, name_en;
     int count = 0;                   // towns selected
     double cut_off = NAN;            // lowest score selected on merit (not for a unit minimum)
-    double best_left_out = NAN;      // highest score of an eligible town left out (not held back by spacing or a maximum)
+    double best_left_out = NAN;      // highest score of an eligible town not selected in any tier (nor held back by spacing or a maximum)
     double lowest_selected = NAN;
     int for_minimums = 0;            // towns selected below best_left_out: for a unit minimum
 };

@@ -524,4 +524,16 @@ void project_layer(Layer& layer, const Transformer& to_working, const GeosContex
     info.features_kept = layer.features.size();
 }
 
+std::vector<std::string> source_files(const LayerSource& source) {
+    CPLStringList options;
+    for (const auto& o : source.open_options) options.AddString(o.c_str());
+    GDALDatasetUniquePtr ds(GDALDataset::Open(source.resolved.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, options.List()));
+    std::vector<std::string> out;
+    if (!ds) return out;
+    CPLStringList files(ds->GetFileList());
+    for (int i = 0; i < files.size(); ++i) out.emplace_back(files[i]);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
 }  // namespace townsite

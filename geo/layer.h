@@ -102,6 +102,10 @@ Layer read_layer(const LayerSource& source, const GeosContext& geos, const Progr
 // (GEOS MakeValid) and dropping those that are empty or of the wrong dimension, with counts.
 void project_layer(Layer& layer, const Transformer& to_working, const GeosContext& geos);
 
+// The files a source is made of (a Shapefile's .shp, .dbf, .prj, ...), as GDAL lists them; empty
+// for sources that are not files (a PostGIS table).
+std::vector<std::string> source_files(const LayerSource& source);
+
 // Parses yes/no as planners write it: 1/0, yes/no, true/false, y/n, 是/否. nullopt when it is neither.
 std::optional<bool> parse_flag(const std::string& text);
 

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 
 namespace townsite {
@@ -224,6 +225,66 @@ void OutputDataset::commit() {
     fs::remove_all(m_path, ec);
     fs::rename(m_tmp, m_path);
     m_committed = true;
+}
+
+OutputFolder::OutputFolder(std::string path, const StudyConfig& config, bool overwrite) : m_path(std::move(path)), m_overwrite(overwrite) {
+    const fs::path target = fs::absolute(m_path).lexically_normal();
+    for (const auto& src : config.layers) {
+        const fs::path input = fs::absolute(src.resolved).lexically_normal();
+        const auto rel = input.lexically_relative(target);
+        if (!rel.empty() && *rel.begin() != "..")
+            throw Error("the output folder " + m_path + " holds one of the study's inputs (" + src.resolved + ", layer role \"" + src.role + "\")")
+                .with_hint("write the results to another folder: townsite never writes over its inputs.");
+    }
+    if (fs::exists(target) && !fs::is_directory(target))
+        throw Error("the output " + m_path + " exists and is not a folder").with_hint("give -o a folder name.");
+    if (fs::exists(target) && !overwrite)
+        throw Error("the output folder " + m_path + " exists already")
+            .with_hint("add --overwrite to replace it (it is replaced only once the new outputs are complete), or choose another folder.");
+    std::string tmp_name = ".";
+    tmp_name += target.filename().string();
+    tmp_name += ".tmp-" + std::to_string(getpid());
+    m_tmp = (target.parent_path() / tmp_name).string();
+    std::error_code ec;
+    fs::remove_all(m_tmp, ec);
+    fs::create_directories(m_tmp, ec);
+    if (ec) throw Error("cannot create the folder " + m_tmp + ": " + ec.message()).with_hint("check that the parent folder is writable.");
+}
+
+OutputFolder::~OutputFolder() {
+    if (m_committed) return;
+    std::error_code ec;
+    fs::remove_all(m_tmp, ec);
+}
+
+std::string OutputFolder::file(const std::string& name) const { return (fs::path(m_tmp) / name).string(); }
+
+void OutputFolder::commit() {
+    const fs::path target = fs::absolute(m_path).lexically_normal();
+    std::error_code ec;
+    std::string old_name = ".";
+    old_name += target.filename().string();
+    old_name += ".old-" + std::to_string(getpid());
+    const fs::path old = target.parent_path() / old_name;
+    if (fs::exists(target)) {
+        fs::rename(target, old, ec);
+        if (ec) throw Error("cannot move the old " + m_path + " aside: " + ec.message()).with_hint("check the folder's permissions.");
+    }
+    fs::rename(m_tmp, target, ec);
+    if (ec) {
+        std::error_code back;
+        if (fs::exists(old)) fs::rename(old, target, back);
+        throw Error("cannot move the outputs into " + m_path + ": " + ec.message()).with_hint("check the folder's permissions.");
+    }
+    fs::remove_all(old, ec);
+    m_committed = true;
+}
+
+void write_text_file(const std::string& path, const std::string& text) {
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    if (!f) throw Error("cannot write " + path).with_hint("check that the folder exists and is writable.");
+    const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+    if (std::fclose(f) != 0 || !ok) throw Error("cannot finish writing " + path).with_hint("check the free disk space.");
 }
 
 }  // namespace townsite

@@ -98,6 +98,32 @@ private:
     void write_styles();
 };
 
+// A folder of outputs written as a whole: everything goes into a temporary folder beside it, which
+// commit() moves into place (replacing an existing folder only when `overwrite`); if the run stops
+// before, the temporary folder is removed and the previous outputs stay as they were. A folder that
+// holds one of the study's inputs is refused.
+//
+//   OutputFolder dir("out", config, overwrite);          // checks before any work
+//   OutputDataset gpkg(dir.file("townsite.gpkg"), study, {...});
+//   dir.commit();
+class OutputFolder {
+public:
+    OutputFolder(std::string path, const StudyConfig& config, bool overwrite);
+    ~OutputFolder();
+    OutputFolder(const OutputFolder&) = delete;
+    OutputFolder& operator=(const OutputFolder&) = delete;
+    std::string file(const std::string& name) const;   // in the temporary folder until commit()
+    const std::string& path() const { return m_path; }
+    void commit();
+
+private:
+    std::string m_path, m_tmp;
+    bool m_overwrite = false, m_committed = false;
+};
+
+// Writes a text file whole (UTF-8 bytes as given); throws Error naming the file when it cannot.
+void write_text_file(const std::string& path, const std::string& text);
+
 // The GDAL driver for a file name's extension (.gpkg, .geojson, .fgb, .csv, .xlsx, .shp, ...), or "".
 std::string driver_for_path(const std::string& path);
 // The usual file extension of a GDAL vector driver (GPKG: "gpkg", GeoJSON: "geojson", ...), or "".

@@ -11,6 +11,8 @@
 
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace townsite::tools {
 
@@ -36,10 +38,12 @@ class StepTimer {
 public:
     explicit StepTimer(const Globals& globals);
     void done(const std::string& step);
+    const std::vector<std::pair<std::string, double>>& steps() const { return m_steps; }   // step, seconds
 
 private:
     const Globals& m_globals;
     double m_start;
+    std::vector<std::pair<std::string, double>> m_steps;
 };
 
 // Loads the study and refuses one with Error-severity problems (inspect lists them).

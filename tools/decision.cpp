@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <numeric>
 
 namespace townsite::tools {
@@ -22,14 +23,14 @@ bool is_flag_column(const std::string& c) {
 
 }  // namespace
 
-std::unique_ptr<Decision> compute_decision(const StudyConfig& config, const Progress& progress, StepTimer& timer) {
+std::unique_ptr<Decision> compute_decision(const StudyConfig& config, const Progress& progress, StepTimer& timer, bool with_coverage) {
     auto d = std::make_unique<Decision>();
     d->access_options = access_options(config);
     const ProximityOptions prox = proximity_options(config);
     d->scoring = scoring_options(config);
     d->type_options = town_type_options(config);
     // Coverage only when a scoring or type rule reads one of its fields (it is the slowest step).
-    bool needs_coverage = false;
+    bool needs_coverage = with_coverage;
     for (const auto& ind : d->scoring.indicators) needs_coverage |= is_coverage_column(ind.field);
     for (const auto& rule : d->type_options.rules)
         for (const auto& c : rule.all) needs_coverage |= is_coverage_column(c.field);
@@ -158,6 +159,142 @@ void print_scores(const Decision& d, std::ostream& os, int top) {
         os << "  " << (k + 1 < 10 ? " " : "") << (k + 1) << ". " << d.table.name[i] << " (" << d.table.county_name[i] << ", "
            << d.table.prefecture_name[i] << ") " << fmt(d.scores.score[i]) << "  " << d.types[i].name_zh << "\n";
     }
+}
+
+void add_sensitivity_options(CLI::App* cmd, SensitivityArgs& a, int default_runs) {
+    a.options.runs = default_runs;
+    cmd->add_option("--sensitivity", a.options.runs, "Perturb the weights N times and report how often each town is selected")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 100000));
+    cmd->add_option("--seed", a.options.seed, "Seed of the perturbations")->capture_default_str();
+    cmd->add_option("--scheme", a.scheme, "uniform: each weight times 1 +- spread; dirichlet: weights drawn from Dirichlet(concentration * w)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"uniform", "dirichlet"}));
+    cmd->add_option("--spread", a.spread_pct, "Uniform scheme: largest change of a weight, percent")->capture_default_str()->check(CLI::Range(0.0, 100.0));
+    cmd->add_option("--concentration", a.options.concentration, "Dirichlet scheme: larger stays closer to the weights")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+}
+
+DecisionRun run_selection(const Decision& d, const StudyConfig& config, const SelectionOptions& so, SensitivityArgs& sa, const Progress& progress,
+                          StepTimer& timer) {
+    sa.options.dirichlet = sa.scheme == "dirichlet";
+    sa.options.spread = sa.spread_pct / 100;
+    DecisionRun r;
+    r.scenarios = scenario_options(config, d.scoring, so);
+    r.selection = select_towns(d.table, d.scores, d.types, d.scoring, so);
+    progress(0.1, "selected");
+    timer.done("select (" + r.selection.method + ")");
+    if (sa.options.runs > 0) {
+        r.sensitivity = run_sensitivity(d.scores, r.selection, sa.options, so.time_limit_s);
+        timer.done("sensitivity, " + std::to_string(sa.options.runs) + " runs");
+    }
+    progress(0.8, "sensitivity");
+    for (const Scenario& s : r.scenarios) {
+        const ScoringOptions sc = with_scenario(d.scoring, d.scores.weights, s);
+        const Scores scores = score_towns(d.table, sc);
+        r.scenario_tiers.push_back(select_towns(d.table, scores, d.types, sc, with_scenario(so, s)).tier_of);
+        std::size_t changes = 0;
+        for (std::size_t i = 0; i < d.table.size(); ++i) changes += r.scenario_tiers.back()[i] != r.selection.tier_of[i];
+        r.scenario_changes.push_back(changes);
+    }
+    if (!r.scenarios.empty()) timer.done("scenarios");
+    progress(1.0, "scenarios");
+    return r;
+}
+
+void write_demo_towns(OutputDataset& out, const Decision& d, const SelectionOptions& so, const DecisionRun& r) {
+    const Selection& sel = r.selection;
+    std::vector<OutField> df = {{"id", OFTString, "编码 id"},
+                                {"name", OFTString, "名称 name"},
+                                {"county_name", OFTString, "县 county"},
+                                {"prefecture_name", OFTString, "市(州) prefecture"},
+                                {"tier", OFTString, "层级键 tier key"},
+                                {"tier_zh", OFTString, "示范层级 tier"},
+                                {"tier_en", OFTString, "tier (English)"},
+                                {"town_type_zh", OFTString, "发展类型 development type"},
+                                {"town_type_en", OFTString, "development type (English)"},
+                                {"score", OFTReal, "综合得分 score"},
+                                {"rank_province", OFTInteger, "全省排名 rank in the province"},
+                                {"rank_prefecture", OFTInteger, "市(州)内排名 rank in the prefecture"},
+                                {"reason_zh", OFTString, "理由 reason (中文)"},
+                                {"reason_en", OFTString, "理由 reason (English)"}};
+    if (r.sensitivity) df.push_back({"stability", OFTString, "稳定性 stability"});
+    OutputLayer& demo = out.layer("demo_towns", wkbPoint, df);
+    const TownTable& t = d.table;
+    for (std::size_t k = 0; k < so.tiers.size(); ++k)
+        for (std::size_t i = 0; i < t.size(); ++i) {
+            if (sel.tier_of[i] != int(k)) continue;
+            std::vector<FieldValue> v = {t.id[i], t.name[i], t.county_name[i], t.prefecture_name[i], so.tiers[k].key, so.tiers[k].name_zh,
+                                         so.tiers[k].name_en, d.types[i].name_zh, d.types[i].name_en, d.scores.score[i],
+                                         std::int64_t(d.scores.rank_province[i]), std::int64_t(d.scores.rank_prefecture[i]), sel.reason_zh[i],
+                                         sel.reason_en[i]};
+            if (r.sensitivity) v.push_back(r.sensitivity->stability[i]);
+            demo.add(v, town_point(d, i).get());
+        }
+}
+
+namespace {
+std::string tier_key(const SelectionOptions& so, int tier) { return tier >= 0 ? so.tiers[std::size_t(tier)].key : std::string(); }
+}  // namespace
+
+void write_scenario_tiers(OutputDataset& out, const Decision& d, const SelectionOptions& so, const DecisionRun& r) {
+    if (r.scenarios.empty()) return;
+    const TownTable& t = d.table;
+    std::vector<OutField> sf = {{"id", OFTString, "编码 id"}, {"name", OFTString, "名称 name"},
+                                {"prefecture_name", OFTString, "市(州) prefecture"}, {"tier", OFTString, "基准层级 base tier"}};
+    for (const auto& s : r.scenarios) sf.push_back({"tier_" + s.name, OFTString, "情景 scenario " + s.name});
+    sf.push_back({"changed", OFTInteger, "层级变化 tier changes"});
+    OutputLayer& sl = out.layer("scenario_tiers", wkbPoint, sf);
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        bool changed = false;
+        std::vector<FieldValue> v = {t.id[i], t.name[i], t.prefecture_name[i], tier_key(so, r.selection.tier_of[i])};
+        for (std::size_t s = 0; s < r.scenarios.size(); ++s) {
+            v.push_back(tier_key(so, r.scenario_tiers[s][i]));
+            changed = changed || r.scenario_tiers[s][i] != r.selection.tier_of[i];
+        }
+        v.push_back(std::int64_t(changed));
+        if (changed || r.selection.tier_of[i] >= 0) sl.add(v, town_point(d, i).get());
+    }
+}
+
+void print_selection(const Decision& d, const SelectionOptions& so, const DecisionRun& r, const SensitivityArgs& sa, std::ostream& os) {
+    const Selection& sel = r.selection;
+    os << "Selection (" << sel.method << (sel.optimal ? ", optimal" : ", time limit reached: best found, not proven optimal") << "):\n";
+    for (const TierSummary& ts : sel.tiers)
+        os << "  " << ts.name_en << " (" << ts.name_zh << "): " << ts.count << " towns, cut-off " << fmt(ts.cut_off) << ", lowest selected "
+           << fmt(ts.lowest_selected) << (ts.for_minimums ? ", " + std::to_string(ts.for_minimums) + " selected for unit minimums" : "") << "\n";
+    std::map<std::string, std::vector<int>> per_prefecture;
+    for (std::size_t i = 0; i < d.table.size(); ++i) {
+        auto& row = per_prefecture[d.table.prefecture_name[i]];
+        row.resize(so.tiers.size());
+        if (sel.tier_of[i] >= 0) ++row[std::size_t(sel.tier_of[i])];
+    }
+    os << "  per prefecture:";
+    for (const auto& t : so.tiers) os << " " << t.key;
+    os << "\n";
+    for (const auto& [name, row] : per_prefecture) {
+        os << "    " << name;
+        for (int c : row) os << "  " << c;
+        os << "\n";
+    }
+    for (const Shortfall& s : sel.shortfalls)
+        os << "  shortfall: tier " << s.tier << ", " << s.unit << ": needs " << s.needed << ", can have " << s.available << " (" << s.why
+           << "), short by " << (s.needed - s.available) << "\n";
+    if (r.sensitivity) {
+        std::map<std::string, int> selected;
+        int left_out_moving = 0;
+        for (std::size_t i = 0; i < d.table.size(); ++i) {
+            if (sel.tier_of[i] >= 0) ++selected[r.sensitivity->stability[i]];
+            else if (r.sensitivity->same_share[i] < 0.9) ++left_out_moving;
+        }
+        os << "Sensitivity (" << r.sensitivity->runs << " runs, "
+           << (sa.options.dirichlet ? "Dirichlet, concentration " + fmt(sa.options.concentration, 0) : "uniform +-" + fmt(sa.spread_pct, 0) + " %")
+           << ", seed " << sa.options.seed << "): selected towns stable " << selected["stable"] << ", borderline " << selected["borderline"]
+           << ", unstable " << selected["unstable"] << "; towns left out that some runs select: " << left_out_moving << "\n";
+    }
+    for (std::size_t s = 0; s < r.scenarios.size(); ++s)
+        os << "Scenario " << r.scenarios[s].name << ": " << r.scenario_changes[s] << " towns change tier\n";
 }
 
 }  // namespace townsite::tools

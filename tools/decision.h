@@ -27,8 +27,37 @@ struct Decision {
     std::vector<TownType> types;
 };
 
-// Every option of the config is read (and every problem reported) before any heavy work.
-std::unique_ptr<Decision> compute_decision(const StudyConfig& config, const Progress& progress, StepTimer& timer);
+// Every option of the config is read (and every problem reported) before any heavy work. Coverage
+// runs when an indicator or a type rule needs it, or when `with_coverage`.
+std::unique_ptr<Decision> compute_decision(const StudyConfig& config, const Progress& progress, StepTimer& timer, bool with_coverage = false);
+
+// The selection, its stability and the scenarios of the config.
+struct DecisionRun {
+    Selection selection;
+    std::optional<Sensitivity> sensitivity;
+    std::vector<Scenario> scenarios;
+    std::vector<std::vector<int>> scenario_tiers;   // [scenario][town]
+    std::vector<std::size_t> scenario_changes;      // towns whose tier differs from the base run
+};
+
+// --sensitivity, --seed, --scheme, --spread, --concentration, bound once for select and run.
+struct SensitivityArgs {
+    SensitivityOptions options;
+    std::string scheme = "uniform";
+    double spread_pct = 20;
+};
+void add_sensitivity_options(CLI::App* cmd, SensitivityArgs& args, int default_runs);
+
+DecisionRun run_selection(const Decision& d, const StudyConfig& config, const SelectionOptions& selection, SensitivityArgs& sensitivity,
+                          const Progress& progress, StepTimer& timer);
+
+// demo_towns: the selected towns with tier, type, score, ranks and reasons.
+void write_demo_towns(OutputDataset& out, const Decision& d, const SelectionOptions& selection, const DecisionRun& run);
+// scenario_tiers, when the config has scenarios: each town's tier in the base run and in each scenario.
+void write_scenario_tiers(OutputDataset& out, const Decision& d, const SelectionOptions& selection, const DecisionRun& run);
+// Prints the tiers (count, cut-off, per prefecture), the shortfalls, stability and scenario changes.
+void print_selection(const Decision& d, const SelectionOptions& selection, const DecisionRun& run, const SensitivityArgs& sensitivity,
+                     std::ostream& os);
 
 // The towns layer: identity, every table field, each indicator's normalised value and
 // contribution, bonus, score, ranks, type; the tier, reasons and stability when given.

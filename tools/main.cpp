@@ -32,6 +32,7 @@ StepTimer::StepTimer(const Globals& globals) : m_globals(globals), m_start(now_s
 
 void StepTimer::done(const std::string& step) {
     const double t = now_s();
+    m_steps.emplace_back(step, t - m_start);
     if (m_globals.verbose > 0 && !m_globals.quiet) std::fprintf(stderr, "townsite: %-24s %8.2f s\n", step.c_str(), t - m_start);
     m_start = t;
 }

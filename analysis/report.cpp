@@ -1,0 +1,512 @@
+#include "analysis/report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <numeric>
+
+namespace townsite {
+
+namespace {
+
+std::string fmt(double v, int decimals = 1) {
+    if (!std::isfinite(v)) return "–";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+
+std::string num(std::size_t v) { return std::to_string(v); }
+
+const char* kUtilityColour[] = {"#1f78b4", "#ff7f00", "#e31a1c", "#8c510a", "#33a02c"};
+const char* kTierColour[] = {"#d7191c", "#fdae61", "#2c7bb6", "#777777"};
+
+std::string utility_label(const std::string& u) {
+    if (u == "water") return "供水 water";
+    if (u == "gas") return "燃气 gas";
+    if (u == "heating") return "供热 heating";
+    if (u == "sewage") return "污水 sewage";
+    return "垃圾转运 garbage";
+}
+
+// An SVG map of geometries in the working CRS, north up, fitted to a frame.
+class SvgMap {
+public:
+    SvgMap(const GeosContext& geos, const GEOSGeometry* frame, double width_px) : m_geos(geos), m_width(width_px) {
+        double x1 = 1, y0 = 0;
+        GEOSGeom_getXMin_r(geos.get(), frame, &m_x0);
+        GEOSGeom_getXMax_r(geos.get(), frame, &x1);
+        GEOSGeom_getYMin_r(geos.get(), frame, &y0);
+        GEOSGeom_getYMax_r(geos.get(), frame, &m_y1);
+        m_scale = (m_width - 20) / std::max(1.0, x1 - m_x0);
+        m_height = (m_y1 - y0) * m_scale + 20;
+    }
+    double metres_per_px() const { return 1 / m_scale; }
+
+    void geometry(const GEOSGeometry* g, const std::string& attrs, double simplify_px = 0.5) {
+        GeomPtr simple;
+        if (simplify_px > 0 && GEOSGeomTypeId_r(m_geos.get(), g) != GEOS_POINT) {
+            simple = m_geos.own(GEOSTopologyPreserveSimplify_r(m_geos.get(), g, simplify_px / m_scale));
+            if (simple) g = simple.get();
+        }
+        std::string d;
+        path(g, d);
+        if (!d.empty()) m_body += "<path d=\"" + d + "\" " + attrs + "/>\n";
+    }
+    void circle(double x, double y, double r_px, const std::string& attrs) {
+        m_body += "<circle cx=\"" + fmt(px(x), 1) + "\" cy=\"" + fmt(py(y), 1) + "\" r=\"" + fmt(r_px, 1) + "\" " + attrs + "/>\n";
+    }
+    void text(double x, double y, const std::string& t, const std::string& attrs) {
+        m_body += "<text x=\"" + fmt(px(x) + 4, 1) + "\" y=\"" + fmt(py(y) - 3, 1) + "\" " + attrs + ">" + html_escape(t) + "</text>\n";
+    }
+    std::string svg(const std::vector<std::pair<std::string, std::string>>& legend) const {
+        std::string out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + fmt(m_width, 0) + "\" height=\"" +
+                          fmt(m_height + 22.0 * double(legend.size()) + 10, 0) + "\" font-family=\"sans-serif\" font-size=\"11\">\n" + m_body;
+        double y = m_height + 14;
+        for (const auto& [colour, label] : legend) {
+            out += "<rect x=\"12\" y=\"" + fmt(y - 9, 1) + "\" width=\"14\" height=\"10\" fill=\"" + colour + "\" stroke=\"#333\" stroke-width=\"0.3\"/>";
+            out += "<text x=\"32\" y=\"" + fmt(y, 1) + "\">" + html_escape(label) + "</text>\n";
+            y += 20;
+        }
+        // A scale bar of a round length near a fifth of the width.
+        const double target_m = (m_width / 5) / m_scale;
+        double bar_m = std::pow(10.0, std::floor(std::log10(target_m)));
+        if (bar_m * 5 <= target_m) bar_m *= 5;
+        else if (bar_m * 2 <= target_m) bar_m *= 2;
+        const double bx = m_width - 20 - bar_m * m_scale, by = m_height - 6;
+        out += "<line x1=\"" + fmt(bx, 1) + "\" y1=\"" + fmt(by, 1) + "\" x2=\"" + fmt(m_width - 20, 1) + "\" y2=\"" + fmt(by, 1) +
+               "\" stroke=\"#000\" stroke-width=\"2\"/><text x=\"" + fmt(bx, 1) + "\" y=\"" + fmt(by - 4, 1) + "\">" + fmt(bar_m / 1000, 0) +
+               " km</text>\n";
+        return out + "</svg>\n";
+    }
+
+private:
+    double px(double x) const { return 10 + (x - m_x0) * m_scale; }
+    double py(double y) const { return 10 + (m_y1 - y) * m_scale; }
+    void ring(const GEOSGeometry* g, std::string& d, bool close) {
+        const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(m_geos.get(), g);
+        unsigned int n = 0;
+        if (!seq || !GEOSCoordSeq_getSize_r(m_geos.get(), seq, &n) || n == 0) return;
+        for (unsigned int i = 0; i < n; ++i) {
+            double x = 0, y = 0;
+            GEOSCoordSeq_getXY_r(m_geos.get(), seq, i, &x, &y);
+            d += (i ? "L" : "M") + fmt(px(x), 1) + " " + fmt(py(y), 1);
+        }
+        if (close) d += "Z";
+    }
+    void path(const GEOSGeometry* g, std::string& d) {
+        switch (GEOSGeomTypeId_r(m_geos.get(), g)) {
+            case GEOS_LINESTRING:
+            case GEOS_LINEARRING: ring(g, d, false); break;
+            case GEOS_POLYGON: {
+                ring(GEOSGetExteriorRing_r(m_geos.get(), g), d, true);
+                const int holes = GEOSGetNumInteriorRings_r(m_geos.get(), g);
+                for (int k = 0; k < holes; ++k) ring(GEOSGetInteriorRingN_r(m_geos.get(), g, k), d, true);
+                break;
+            }
+            case GEOS_MULTILINESTRING:
+            case GEOS_MULTIPOLYGON:
+            case GEOS_GEOMETRYCOLLECTION: {
+                const int n = GEOSGetNumGeometries_r(m_geos.get(), g);
+                for (int k = 0; k < n; ++k) path(GEOSGetGeometryN_r(m_geos.get(), g, k), d);
+                break;
+            }
+            default: break;
+        }
+    }
+    const GeosContext& m_geos;
+    double m_width, m_height = 0, m_scale = 1, m_x0 = 0, m_y1 = 0;
+    std::string m_body;
+};
+
+void draw_admin(SvgMap& map, const Study& study) {
+    for (const Layer* l : study.role("counties"))
+        for (const Feature& f : l->features) map.geometry(f.geom.get(), "fill=\"#f7f7f4\" stroke=\"#c8c8c8\" stroke-width=\"0.4\"");
+    for (const Layer* l : study.role("prefectures"))
+        for (const Feature& f : l->features) map.geometry(f.geom.get(), "fill=\"none\" stroke=\"#555\" stroke-width=\"1\"");
+}
+
+std::string table(const std::vector<std::string>& head, const std::vector<std::vector<std::string>>& rows, const std::string& cls = "") {
+    std::string t = "<table" + (cls.empty() ? std::string() : " class=\"" + cls + "\"") + "><thead><tr>";
+    for (const auto& h : head) t += "<th>" + h + "</th>";
+    t += "</tr></thead><tbody>";
+    for (const auto& r : rows) {
+        t += "<tr>";
+        for (const auto& c : r) t += "<td>" + c + "</td>";
+        t += "</tr>";
+    }
+    return t + "</tbody></table>\n";
+}
+
+// A horizontal bar chart: one row per label, stacked segments (value, colour).
+std::string bar_chart(const std::vector<std::pair<std::string, std::vector<std::pair<double, std::string>>>>& rows, double max_value,
+                      const std::vector<std::pair<std::string, std::string>>& legend, double label_px = 150) {
+    const double width = 760, bar = 14, gap = 4, plot = width - label_px - 60;
+    const double height = double(rows.size()) * (bar + gap) + 30 + 18.0 * double((legend.size() + 3) / 4);
+    std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + fmt(width, 0) + "\" height=\"" + fmt(height, 0) +
+                    "\" font-family=\"sans-serif\" font-size=\"11\">\n";
+    double y = 10;
+    for (const auto& [label, segments] : rows) {
+        s += "<text x=\"" + fmt(label_px - 6, 0) + "\" y=\"" + fmt(y + bar - 3, 1) + "\" text-anchor=\"end\">" + html_escape(label) + "</text>";
+        double x = label_px, total = 0;
+        for (const auto& [v, colour] : segments) {
+            const double w = max_value > 0 ? std::max(0.0, v) / max_value * plot : 0;
+            s += "<rect x=\"" + fmt(x, 1) + "\" y=\"" + fmt(y, 1) + "\" width=\"" + fmt(w, 1) + "\" height=\"" + fmt(bar, 0) + "\" fill=\"" + colour + "\"/>";
+            x += w;
+            total += v;
+        }
+        s += "<text x=\"" + fmt(x + 4, 1) + "\" y=\"" + fmt(y + bar - 3, 1) + "\">" + fmt(total) + "</text>\n";
+        y += bar + gap;
+    }
+    y += 14;
+    for (std::size_t k = 0; k < legend.size(); ++k) {
+        const double x = 10 + double(k % 4) * 185, ly = y + double(k / 4) * 18;
+        s += "<rect x=\"" + fmt(x, 0) + "\" y=\"" + fmt(ly - 9, 0) + "\" width=\"12\" height=\"10\" fill=\"" + legend[k].first + "\"/><text x=\"" +
+             fmt(x + 16, 0) + "\" y=\"" + fmt(ly, 0) + "\">" + html_escape(legend[k].second) + "</text>";
+    }
+    return s + "</svg>\n";
+}
+
+const char* kIndicatorColour[] = {"#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"};
+
+}  // namespace
+
+std::string html_escape(const std::string& text) {
+    std::string out;
+    for (char c : text) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string html_page(const std::string& title, const std::string& body) {
+    return "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" + html_escape(title) +
+           "</title>\n<style>\nbody{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;"
+           "color:#222;line-height:1.45}\nh1{font-size:1.6em}h2{border-bottom:2px solid #2c7bb6;padding-bottom:.2em;margin-top:2em}"
+           "h3{margin-top:1.4em}\ntable{border-collapse:collapse;margin:.6em 0;font-size:.9em}th,td{border:1px solid #ccc;padding:.25em .5em;"
+           "text-align:left;vertical-align:top}th{background:#eef3f8}\ntd.num,th.num{text-align:right}.note{color:#555;font-size:.9em}"
+           "figure{margin:1em 0}figcaption{font-size:.9em;color:#444}\n.reasons td{max-width:520px}\n</style></head><body>\n" +
+           body + "</body></html>\n";
+}
+
+std::string html_report(const ReportInput& in) {
+    const Study& study = *in.study;
+    const TownTable& t = *in.table;
+    const Scores& sc = *in.scores;
+    const Selection& sel = *in.selection;
+    const SelectionOptions& so = *in.selection_options;
+    const std::size_t n = t.size();
+    std::string b;
+    b += "<h1>示范镇遴选与基础设施短板报告<br>Demonstration towns and infrastructure gaps</h1>\n";
+    b += "<p>" + html_escape(study.config.name) + " · townsite " + html_escape(in.version) + "</p>\n";
+
+    // ---- study and parameters
+    b += "<h2>1 研究与参数 Study and parameters</h2>\n";
+    std::size_t villages = in.access ? in.access->villages.size() : 0;
+    b += table({"项目 item", "值 value"},
+               {{"配置 config", html_escape(study.config.path)},
+                {"工作坐标系 working CRS", html_escape(study.crs.name) + (study.crs.chosen ? "（自动选择 chosen for the study area）" : "")},
+                {"最大尺度误差 largest scale error", fmt(study.crs.max_scale_error * 100, 3) + " %"},
+                {"镇 towns / 村 villages", num(n) + " / " + num(villages)},
+                {"路网 road graph", num(in.graph->report.nodes) + " nodes, " + num(in.graph->report.pieces) + " edges, " +
+                                        fmt(in.graph->report.total_km, 0) + " km"}});
+    b += "<h3>车速 Speeds (km/h)</h3><p class=\"note\">";
+    {
+        std::string speeds;
+        for (const auto& [cls, v] : in.graph->options.speeds_kmh)
+            if (static_cast<unsigned char>(cls[0]) >= 0x80) speeds += (speeds.empty() ? "" : " · ") + html_escape(cls) + " " + fmt(v, 0);
+        b += speeds + " · 其他 fallback " + fmt(in.graph->options.fallback_speed_kmh, 0) + " · 步行 off-road " +
+             fmt(in.graph->options.offroad_speed_kmh, 0) + "</p>\n";
+    }
+    if (in.coverage_options) {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& u : utility_names()) {
+            const UtilityRule& r = in.coverage_options->utilities.at(u);
+            rows.push_back({utility_label(u), fmt(r.line_service_m, 0), fmt(r.plant_radius_m, 0)});
+        }
+        b += "<h3>服务距离 Service distances (m)</h3>" + table({"设施 utility", "管网服务距离 line", "站点服务半径 plant radius"}, rows);
+        b += "<p class=\"note\">覆盖率达到 " + fmt(in.coverage_options->served_share * 100, 0) +
+             " % 视为已覆盖 (served at this share of the town's area).</p>\n";
+    }
+    {
+        std::vector<std::vector<std::string>> rows;
+        const char* norms[] = {"min-max", "z-score", "rank"};
+        for (std::size_t j = 0; j < in.scoring->indicators.size(); ++j) {
+            const Indicator& ind = in.scoring->indicators[j];
+            rows.push_back({html_escape(ind.label_zh + " " + ind.label_en), html_escape(ind.field), ind.higher_is_better ? "越高越好 higher" : "越低越好 lower",
+                            norms[int(ind.normalisation)], fmt(sc.weights[j], 3)});
+        }
+        b += "<h3>指标与权重 Indicators and weights</h3>" + table({"指标 indicator", "字段 field", "方向 direction", "标准化 normalisation", "权重 weight"}, rows);
+        if (sc.ahp)
+            b += "<p>AHP: λmax " + fmt(sc.ahp->lambda_max, 3) + ", CI " + fmt(sc.ahp->consistency_index, 4) + ", RI " + fmt(sc.ahp->random_index, 2) +
+                 ", <b>CR " + fmt(sc.ahp->consistency_ratio, 3) + "</b> (" + (sc.ahp->consistency_ratio <= in.scoring->max_consistency_ratio ? "≤ " : "> ") +
+                 fmt(in.scoring->max_consistency_ratio, 2) + ")</p>\n";
+        std::string bonus;
+        for (const Bonus& bo : in.scoring->bonuses) bonus += (bonus.empty() ? "" : " · ") + html_escape(bo.label_zh + " " + bo.label_en) + " +" + fmt(bo.points, 1);
+        b += "<p>加分 Bonuses: " + bonus + "</p>\n";
+        std::vector<std::vector<std::string>> tiers;
+        for (const TierRule& r : so.tiers) {
+            std::string limits;
+            if (r.min_per_prefecture) limits += "每市(州)≥" + std::to_string(r.min_per_prefecture) + " ";
+            if (r.max_per_prefecture >= 0) limits += "每市(州)≤" + std::to_string(r.max_per_prefecture) + " ";
+            if (r.min_per_county) limits += "每县≥" + std::to_string(r.min_per_county) + " ";
+            if (r.max_per_county >= 0) limits += "每县≤" + std::to_string(r.max_per_county) + " ";
+            if (r.min_spacing_km > 0) limits += "间距≥" + fmt(r.min_spacing_km) + "km ";
+            tiers.push_back({html_escape(r.name_zh + " " + r.name_en), (r.at_least ? "≥ " : "") + std::to_string(r.count), limits});
+        }
+        b += "<h3>层级与名额 Tiers and quotas</h3>" + table({"层级 tier", "数量 count", "限制 limits"}, tiers);
+        b += "<p class=\"note\">求解 Solved by " + html_escape(sel.method) + (sel.optimal ? " (optimal)" : " (time limit: not proven optimal)") +
+             "; tiers filled in this order, each the best total score that leaves the later tiers able to meet their quotas.</p>\n";
+    }
+
+    // ---- data quality
+    b += "<h2>2 数据质量 Data quality</h2>\n";
+    {
+        std::vector<std::vector<std::string>> rows;
+        for (const Layer& l : study.layers) {
+            std::string problems;
+            for (const Problem& p : l.info.problems) {
+                problems += (problems.empty() ? "" : "<br>") + html_escape(p.message) + ": " + num(p.count);
+                if (!p.ids.empty()) {
+                    std::string ids;
+                    for (const auto& id : p.ids) ids += (ids.empty() ? "" : ", ") + id;
+                    problems += " (" + html_escape(ids) + (p.count > p.ids.size() ? ", …" : "") + ")";
+                }
+            }
+            rows.push_back({html_escape(l.info.role), html_escape(l.info.layer_name), num(l.info.features_read), num(l.info.features_kept),
+                            problems.empty() ? "–" : problems});
+        }
+        b += table({"角色 role", "图层 layer", "读取 read", "保留 kept", "问题 problems (repaired, skipped)"}, rows);
+        const GraphReport& g = in.graph->report;
+        b += "<p>路网 Road graph: " + num(g.zero_length_dropped) + " zero-length lines dropped, " + num(g.duplicates_dropped) +
+             " duplicated stretches dropped, " + num(g.crossings_noded) + " crossings joined, " + num(g.unknown_classes.size()) +
+             " unknown road classes at the fallback speed.</p>\n";
+        if (in.access)
+            b += "<p>可达性 Access: " + num(in.access->unreachable_towns) + " towns, " + num(in.access->unreachable_villages) + " villages and " +
+                 num(in.access->unreachable_facilities) + " facilities farther than " + fmt(in.graph->options.max_snap_m, 0) +
+                 " m from every road (unreachable); " + num(in.access->components.size()) + " road network pieces, " +
+                 num(in.access->dead_ends.size()) + " dead ends.</p>\n";
+        if (in.coverage)
+            b += "<p>覆盖 Coverage: " + num(in.coverage->towns_without_area) + " towns without an area, " + num(in.coverage->extensions_too_long) +
+                 " extensions longer than the limit (not proposed).</p>\n";
+        for (std::size_t j = 0; j < in.scoring->indicators.size(); ++j)
+            if (sc.missing[j])
+                b += "<p>评分 Scoring: " + num(sc.missing[j]) + " towns lack " + html_escape(in.scoring->indicators[j].field) + " (given the " +
+                     (in.scoring->missing_mean ? "mean" : "worst") + " normalised value).</p>\n";
+        std::vector<std::string> notes;
+        if (in.access) notes.insert(notes.end(), in.access->notes.begin(), in.access->notes.end());
+        if (in.coverage) notes.insert(notes.end(), in.coverage->notes.begin(), in.coverage->notes.end());
+        for (const auto& note : notes) b += "<p class=\"note\">" + html_escape(note) + "</p>\n";
+    }
+
+    // ---- maps
+    b += "<h2>3 地图 Maps</h2>\n";
+    if (study.province) {
+        const GeosContext& geos = *study.geos;
+        {
+            SvgMap map(geos, study.province.get(), 760);
+            draw_admin(map, study);
+            for (std::size_t i = 0; i < n; ++i) map.circle(t.proximity[i].x, t.proximity[i].y, 0.9, "fill=\"#bbb\"");
+            for (std::size_t k = so.tiers.size(); k-- > 0;)
+                for (std::size_t i = 0; i < n; ++i)
+                    if (sel.tier_of[i] == int(k))
+                        map.circle(t.proximity[i].x, t.proximity[i].y, k == 0 ? 5 : 3.5, std::string("fill=\"") + kTierColour[std::min<std::size_t>(k, 3)] +
+                                                                                                "\" stroke=\"#222\" stroke-width=\"0.5\"");
+            for (std::size_t i = 0; i < n; ++i)
+                if (sel.tier_of[i] == 0) map.text(t.proximity[i].x, t.proximity[i].y, t.name[i], "font-size=\"9\" fill=\"#222\"");
+            std::vector<std::pair<std::string, std::string>> legend;
+            for (std::size_t k = 0; k < so.tiers.size(); ++k)
+                legend.push_back({kTierColour[std::min<std::size_t>(k, 3)], so.tiers[k].name_zh + "示范镇 " + so.tiers[k].name_en + " (" +
+                                                                                 std::to_string(sel.tiers[k].count) + ")"});
+            legend.push_back({"#bbb", "其他镇 other towns"});
+            b += "<figure>" + map.svg(legend) + "<figcaption>图1 各级示范镇 Fig. 1 Demonstration towns by tier</figcaption></figure>\n";
+        }
+        if (in.coverage) {
+            SvgMap map(geos, study.province.get(), 760);
+            draw_admin(map, study);
+            const auto& names = utility_names();
+            for (const Gap& g : in.coverage->gaps) {
+                const std::size_t u = std::size_t(std::find(names.begin(), names.end(), g.utility) - names.begin());
+                double x = 0, y = 0;
+                if (!geos.representative_point(g.polygon.get(), x, y)) continue;
+                map.circle(x, y, std::max(1.2, std::sqrt(g.area_km2) * 1.5),
+                           std::string("fill=\"") + kUtilityColour[std::min<std::size_t>(u, 4)] + "\" fill-opacity=\"0.45\" stroke=\"none\"");
+            }
+            std::vector<std::pair<std::string, std::string>> legend;
+            for (std::size_t u = 0; u < names.size(); ++u) legend.push_back({kUtilityColour[u], utility_label(names[u])});
+            b += "<figure>" + map.svg(legend) +
+                 "<figcaption>图2 基础设施缺口（圆面积与缺口面积成正比）Fig. 2 Coverage gaps (circle area grows with the gap's area)</figcaption></figure>\n";
+        }
+        if (in.access && !in.access->isochrones.empty()) {
+            SvgMap map(geos, study.province.get(), 760);
+            draw_admin(map, study);
+            std::vector<double> minutes;
+            for (const Isochrone& x : in.access->isochrones) minutes.push_back(x.minutes);
+            std::sort(minutes.begin(), minutes.end());
+            minutes.erase(std::unique(minutes.begin(), minutes.end()), minutes.end());
+            const char* shades[] = {"#006837", "#78c679", "#d9f0a3", "#ffffcc"};
+            for (std::size_t k = minutes.size(); k-- > 0;)
+                for (const Isochrone& x : in.access->isochrones)
+                    if (x.minutes == minutes[k] && x.origin_role == "city_cores")
+                        map.geometry(x.polygon.get(), std::string("fill=\"") + shades[std::min<std::size_t>(k, 3)] +
+                                                           "\" fill-opacity=\"0.75\" stroke=\"#555\" stroke-width=\"0.3\"");
+            std::vector<std::pair<std::string, std::string>> legend;
+            for (std::size_t k = 0; k < minutes.size(); ++k) legend.push_back({shades[std::min<std::size_t>(k, 3)], "≤ " + fmt(minutes[k], 0) + " 分钟 min"});
+            b += "<figure>" + map.svg(legend) + "<figcaption>图3 城市核心区等时圈 Fig. 3 Isochrones of the city cores</figcaption></figure>\n";
+        }
+    }
+
+    // ---- per prefecture
+    b += "<h2>4 各市(州)汇总 By prefecture</h2>\n";
+    {
+        std::map<std::string, std::vector<std::size_t>> by_prefecture;
+        for (std::size_t i = 0; i < n; ++i) by_prefecture[t.prefecture_name[i]].push_back(i);
+        std::vector<std::string> head = {"市(州) prefecture", "镇 towns", "参评 eligible"};
+        for (const TierRule& r : so.tiers) head.push_back(r.name_zh + " " + r.name_en);
+        if (in.coverage)
+            for (const auto& u : utility_names()) head.push_back(utility_label(u) + " 缺口镇 towns with gaps");
+        if (in.coverage) head.push_back("管网延伸 extensions km");
+        std::vector<std::vector<std::string>> rows;
+        std::map<std::size_t, double> ext_km;   // town -> km
+        if (in.coverage)
+            for (const Extension& e : in.coverage->extensions) ext_km[e.town] += e.length_km;
+        for (const auto& [name, towns] : by_prefecture) {
+            std::vector<std::string> row = {html_escape(name.empty() ? std::string("–") : name), num(towns.size())};
+            std::size_t eligible = 0;
+            std::vector<std::size_t> per_tier(so.tiers.size(), 0);
+            for (std::size_t i : towns) {
+                eligible += sel.eligible[i];
+                if (sel.tier_of[i] >= 0) ++per_tier[std::size_t(sel.tier_of[i])];
+            }
+            row.push_back(num(eligible));
+            for (std::size_t c : per_tier) row.push_back(num(c));
+            if (in.coverage) {
+                for (const auto& u : utility_names()) {
+                    std::size_t gaps = 0;
+                    for (std::size_t i : towns) {
+                        const std::string& status = in.coverage->towns[i].utilities.at(u).status;
+                        gaps += status == "partial" || status == "none";
+                    }
+                    row.push_back(num(gaps));
+                }
+                double km = 0;
+                for (std::size_t i : towns) km += ext_km.count(i) ? ext_km.at(i) : 0.0;
+                row.push_back(fmt(km));
+            }
+            rows.push_back(row);
+        }
+        b += table(head, rows);
+        if (!sel.shortfalls.empty()) {
+            std::vector<std::vector<std::string>> srows;
+            for (const Shortfall& s : sel.shortfalls)
+                srows.push_back({html_escape(s.tier), html_escape(s.unit), std::to_string(s.needed), std::to_string(s.available),
+                                 std::to_string(s.needed - s.available), html_escape(s.why)});
+            b += "<h3>名额缺口 Shortfalls</h3>" + table({"层级 tier", "单位 unit", "需要 needed", "可选 available", "缺 short", "原因 why"}, srows);
+        }
+    }
+
+    // ---- the towns
+    b += "<h2>5 示范镇名单 The demonstration towns</h2>\n";
+    for (std::size_t k = 0; k < so.tiers.size(); ++k) {
+        std::vector<std::size_t> towns;
+        for (std::size_t i = 0; i < n; ++i)
+            if (sel.tier_of[i] == int(k)) towns.push_back(i);
+        std::stable_sort(towns.begin(), towns.end(), [&](auto a, auto c) {
+            return t.prefecture_name[a] < t.prefecture_name[c] || (t.prefecture_name[a] == t.prefecture_name[c] && sc.score[a] > sc.score[c]);
+        });
+        std::vector<std::vector<std::string>> rows;
+        for (std::size_t i : towns) {
+            std::vector<std::string> row = {html_escape(t.prefecture_name[i]), html_escape(t.county_name[i]), html_escape(t.name[i]),
+                                            html_escape((*in.types)[i].name_zh), fmt(sc.score[i]), std::to_string(sc.rank_province[i]),
+                                            html_escape(sel.reason_zh[i]) + "<br><span class=\"note\">" + html_escape(sel.reason_en[i]) + "</span>"};
+            if (in.sensitivity) row.push_back(html_escape(in.sensitivity->stability[i]) + " " + fmt(in.sensitivity->same_share[i] * 100, 0) + " %");
+            rows.push_back(row);
+        }
+        std::vector<std::string> head = {"市(州)", "县 county", "镇 town", "类型 type", "得分 score", "排名 rank", "理由 reason"};
+        if (in.sensitivity) head.push_back("稳定性 stability");
+        b += "<h3>" + html_escape(so.tiers[k].name_zh + "示范镇 " + so.tiers[k].name_en) + " (" + num(towns.size()) + ")</h3>" + table(head, rows, "reasons");
+    }
+
+    // ---- charts
+    b += "<h2>6 图表 Charts</h2>\n";
+    {
+        // Score distribution of the eligible towns, 5-point bins, with the cut-offs.
+        double hi = 0;
+        for (std::size_t i = 0; i < n; ++i)
+            if (sel.eligible[i]) hi = std::max(hi, sc.score[i]);
+        const int bins = std::max(1, int(std::ceil(hi / 5)));
+        std::vector<int> count(std::size_t(bins), 0);
+        for (std::size_t i = 0; i < n; ++i)
+            if (sel.eligible[i]) ++count[std::size_t(std::clamp(int(sc.score[i] / 5), 0, bins - 1))];
+        const int top = std::max(1, *std::max_element(count.begin(), count.end()));
+        const double w = 760, h = 240, left = 40, bottom = 200, bw = (w - left - 20) / bins;
+        std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"760\" height=\"" + fmt(h + 30, 0) + "\" font-family=\"sans-serif\" font-size=\"11\">";
+        for (int k = 0; k < bins; ++k) {
+            const double bh = double(count[std::size_t(k)]) / top * (bottom - 20);
+            s += "<rect x=\"" + fmt(left + k * bw, 1) + "\" y=\"" + fmt(bottom - bh, 1) + "\" width=\"" + fmt(bw - 1, 1) + "\" height=\"" + fmt(bh, 1) +
+                 "\" fill=\"#9ecae1\"/>";
+            if (k % 2 == 0) s += "<text x=\"" + fmt(left + k * bw, 1) + "\" y=\"" + fmt(bottom + 14, 0) + "\">" + std::to_string(k * 5) + "</text>";
+        }
+        s += "<text x=\"4\" y=\"20\">" + std::to_string(top) + "</text>";
+        for (std::size_t k = 0; k < sel.tiers.size(); ++k) {
+            if (!std::isfinite(sel.tiers[k].cut_off)) continue;
+            const double x = left + sel.tiers[k].cut_off / 5 * bw;
+            s += "<line x1=\"" + fmt(x, 1) + "\" y1=\"15\" x2=\"" + fmt(x, 1) + "\" y2=\"" + fmt(bottom, 0) + "\" stroke=\"" + kTierColour[std::min<std::size_t>(k, 3)] +
+                 "\" stroke-width=\"2\"/><text x=\"" + fmt(x + 3, 1) + "\" y=\"" + fmt(26 + 13.0 * double(k), 0) + "\" fill=\"" + kTierColour[std::min<std::size_t>(k, 3)] +
+                 "\">" + html_escape(sel.tiers[k].name_zh) + " " + fmt(sel.tiers[k].cut_off) + "</text>";
+        }
+        s += "<text x=\"" + fmt(w / 2, 0) + "\" y=\"" + fmt(bottom + 30, 0) + "\">得分 score (参评镇 eligible towns)</text></svg>\n";
+        b += "<figure>" + s + "<figcaption>图4 得分分布与各级入选线 Fig. 4 Scores of the eligible towns and each tier's cut-off (lowest score selected on merit)</figcaption></figure>\n";
+    }
+    {
+        std::vector<std::size_t> first;
+        for (std::size_t i = 0; i < n; ++i)
+            if (sel.tier_of[i] == 0) first.push_back(i);
+        std::stable_sort(first.begin(), first.end(), [&](auto a, auto c) { return sc.score[a] > sc.score[c]; });
+        std::vector<std::pair<std::string, std::vector<std::pair<double, std::string>>>> rows;
+        double max_score = 0;
+        for (std::size_t i : first) {
+            std::vector<std::pair<double, std::string>> seg;
+            for (std::size_t j = 0; j < in.scoring->indicators.size(); ++j) seg.push_back({sc.contribution[j][i], kIndicatorColour[j % 7]});
+            seg.push_back({sc.bonus[i], "#999999"});
+            rows.push_back({t.name[i], seg});
+            max_score = std::max(max_score, sc.score[i]);
+        }
+        std::vector<std::pair<std::string, std::string>> legend;
+        for (std::size_t j = 0; j < in.scoring->indicators.size(); ++j)
+            legend.push_back({kIndicatorColour[j % 7], in.scoring->indicators[j].label_zh + " " + in.scoring->indicators[j].label_en});
+        legend.push_back({"#999999", "加分 bonus"});
+        if (!rows.empty())
+            b += "<figure>" + bar_chart(rows, max_score, legend) + "<figcaption>图5 " + html_escape(so.tiers[0].name_zh) +
+                 "示范镇的指标贡献 Fig. 5 What each indicator contributed to the " + html_escape(so.tiers[0].name_en) + " towns' scores</figcaption></figure>\n";
+    }
+    if (in.sensitivity) {
+        std::vector<std::pair<std::string, std::vector<std::pair<double, std::string>>>> rows;
+        double most = 0;
+        for (std::size_t k = 0; k < so.tiers.size(); ++k) {
+            double stable = 0, borderline = 0, unstable = 0;
+            for (std::size_t i = 0; i < n; ++i)
+                if (sel.tier_of[i] == int(k)) {
+                    const std::string& s = in.sensitivity->stability[i];
+                    (s == "stable" ? stable : s == "borderline" ? borderline : unstable) += 1;
+                }
+            rows.push_back({so.tiers[k].name_zh + " " + so.tiers[k].name_en, {{stable, "#1a9641"}, {borderline, "#fdae61"}, {unstable, "#d7191c"}}});
+            most = std::max(most, stable + borderline + unstable);
+        }
+        b += "<figure>" +
+             bar_chart(rows, most, {{"#1a9641", "稳定 stable (≥ 90 %)"}, {"#fdae61", "临界 borderline (≥ 50 %)"}, {"#d7191c", "不稳定 unstable"}}) +
+             "<figcaption>图6 权重扰动下的稳定性（" + std::to_string(in.sensitivity->runs) +
+             " 次）Fig. 6 How often each selected town keeps its tier when the weights are perturbed (" + std::to_string(in.sensitivity->runs) +
+             " runs)</figcaption></figure>\n";
+    }
+    return html_page("townsite report: " + study.config.name, b);
+}
+
+}  // namespace townsite

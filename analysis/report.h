@@ -1,0 +1,45 @@
+// report: the HTML report of a run, one self-contained file (inline SVG and CSS, no scripts, no
+// network), with Chinese and English headings: the study and its parameters, data quality, maps
+// (demonstration towns by tier, coverage gaps, isochrones of the city cores), tables per prefecture,
+// the demonstration towns with their reasons, and charts (score distribution with the tiers'
+// cut-offs, indicator contributions of the provincial towns, stability under other weights).
+//
+//   ReportInput in{&study, &graph, ...};
+//   std::string html = html_report(in);   // the caller writes it
+//
+// Maps are drawn in the study's working CRS (equal-area), north up.
+#pragma once
+
+#include "analysis/selection.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace townsite {
+
+struct ReportInput {
+    const Study* study = nullptr;
+    const RoadGraph* graph = nullptr;
+    const AccessOptions* access_options = nullptr;
+    const AccessResult* access = nullptr;
+    const CoverageOptions* coverage_options = nullptr;
+    const CoverageResult* coverage = nullptr;
+    const TownTable* table = nullptr;
+    const ScoringOptions* scoring = nullptr;
+    const Scores* scores = nullptr;
+    const std::vector<TownType>* types = nullptr;
+    const SelectionOptions* selection_options = nullptr;
+    const Selection* selection = nullptr;
+    const Sensitivity* sensitivity = nullptr;                   // may be null
+    std::vector<std::pair<std::string, double>> timings_s;      // step, seconds (left out of the report: it changes run to run)
+    std::string version;
+};
+
+std::string html_report(const ReportInput& in);
+
+// Pieces the compare report shares.
+std::string html_escape(const std::string& text);
+std::string html_page(const std::string& title, const std::string& body);
+
+}  // namespace townsite
