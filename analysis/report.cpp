@@ -91,7 +91,10 @@ private:
         for (unsigned int i = 0; i < n; ++i) {
             double x = 0, y = 0;
             GEOSCoordSeq_getXY_r(m_geos.get(), seq, i, &x, &y);
-            d += (i ? "L" : "M") + fmt(px(x), 1) + " " + fmt(py(y), 1);
+            d += i ? 'L' : 'M';   // appended piece by piece: GCC 12 warns falsely (-Wrestrict) on one concatenation
+            d += fmt(px(x), 1);
+            d += ' ';
+            d += fmt(py(y), 1);
         }
         if (close) d += "Z";
     }

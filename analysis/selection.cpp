@@ -309,6 +309,8 @@ Solution solve_glpk(const SelectionProblem& p, double time_limit_s) {
     return s;
 }
 
+std::string glpk_version() { return glp_version(); }
+
 Solution solve_selection(const SelectionProblem& p, double time_limit_s) {
     Solution s = solve_greedy(p);
     if (s.feasible) return s;

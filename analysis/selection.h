@@ -83,6 +83,9 @@ Solution solve_greedy(const SelectionProblem& problem);
 // The integer program alone.
 Solution solve_glpk(const SelectionProblem& problem, double time_limit_s = 120);
 
+// The GLPK library's version, for the manifest.
+std::string glpk_version();
+
 // ---- towns
 
 struct Shortfall {

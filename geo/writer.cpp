@@ -114,6 +114,7 @@ OutputLayer& OutputDataset::layer(const std::string& name, OGRwkbGeometryType ty
     CPLStringList options;
     if (m_driver == "GPKG") options.SetNameValue("FID", "fid");
     if (m_driver == "CSV" && type == wkbNone) options.SetNameValue("GEOMETRY", "");
+    for (const auto& o : m_options.layer_options) options.AddString(o.c_str());
     OGRLayer* l = m_ds->CreateLayer(name.c_str(), type == wkbNone ? nullptr : &srs, type, options.List());
     if (!l) throw Error("cannot create the layer \"" + name + "\" in " + m_path + ": " + gdal_last_error());
     for (const auto& f : fields) {
@@ -285,6 +286,20 @@ void write_text_file(const std::string& path, const std::string& text) {
     if (!f) throw Error("cannot write " + path).with_hint("check that the folder exists and is writable.");
     const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
     if (std::fclose(f) != 0 || !ok) throw Error("cannot finish writing " + path).with_hint("check the free disk space.");
+}
+
+void replace_text_file(const std::string& path, const std::string& text, bool overwrite) {
+    if (fs::exists(path) && !overwrite)
+        throw Error("the output " + path + " exists already").with_hint("add --overwrite to replace it, or choose another name with -o.");
+    if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path());
+    const std::string tmp = path + ".tmp-" + std::to_string(getpid());
+    write_text_file(tmp, text);
+    std::error_code ec;
+    fs::rename(tmp, path, ec);
+    if (ec) {
+        fs::remove(tmp, ec);
+        throw Error("cannot move the output into " + path).with_hint("check the folder's permissions.");
+    }
 }
 
 }  // namespace townsite

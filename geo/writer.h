@@ -34,6 +34,7 @@ struct OutputOptions {
     std::string format;                  // GDAL driver short name; empty: from the file extension
     std::string target_crs = "EPSG:4326";  // CRS of the written geometries ("" or "working": the study's)
     bool overwrite = false;
+    std::vector<std::string> layer_options;  // GDAL layer creation options, KEY=VALUE (e.g. WRITE_BOM=YES for CSV)
 };
 
 class OutputLayer {
@@ -123,6 +124,8 @@ private:
 
 // Writes a text file whole (UTF-8 bytes as given); throws Error naming the file when it cannot.
 void write_text_file(const std::string& path, const std::string& text);
+// The same through a temporary file renamed into place; an existing file is replaced only with `overwrite`.
+void replace_text_file(const std::string& path, const std::string& text, bool overwrite);
 
 // The GDAL driver for a file name's extension (.gpkg, .geojson, .fgb, .csv, .xlsx, .shp, ...), or "".
 std::string driver_for_path(const std::string& path);

@@ -68,7 +68,7 @@ void add_access(CLI::App& app, const Globals& globals, Runner& run) {
             const AccessResult res = compute_access(study, graph, opt, progress.slice(0.3, 0.9));
             timer.done("compute access");
 
-            OutputDataset out(args->out.path, study, {args->out.format, args->out.t_srs, args->out.overwrite});
+            OutputDataset out(args->out.path, study, output_options(args->out));
             // towns
             std::vector<OutField> tf = {{"id", OFTString, "编码 id"},           {"name", OFTString, "名称 name"},
                                         {"kind", OFTString, "类型 kind"},       {"county", OFTString, "县 county"},
@@ -111,7 +111,8 @@ void add_access(CLI::App& app, const Globals& globals, Runner& run) {
                 }
             write_villages(out, &res, nullptr);
             write_isochrones(out, res);
-            write_road_problems(out, study, graph, res);
+            write_dead_ends(out, study, res);
+            write_components(out, study, graph, res);
             style_layers(out, {});
             out.commit();
             timer.done("write " + args->out.path);

@@ -47,7 +47,7 @@ void add_coverage(CLI::App& app, const Globals& globals, Runner& run) {
             const CoverageResult res = compute_coverage(study, graph, opt, progress.slice(0.2, 0.95));
             timer.done("compute coverage");
 
-            OutputDataset out(args->out.path, study, {args->out.format, args->out.t_srs, args->out.overwrite});
+            OutputDataset out(args->out.path, study, output_options(args->out));
             const auto& names = utility_names();
             std::vector<OutField> tf = {{"id", OFTString, "编码 id"},         {"name", OFTString, "名称 name"},
                                         {"kind", OFTString, "类型 kind"},     {"county", OFTString, "县 county"},
@@ -82,7 +82,8 @@ void add_coverage(CLI::App& app, const Globals& globals, Runner& run) {
                     towns.add(v, anchor.get());
                 }
             write_villages(out, nullptr, &res);
-            write_gaps_and_extensions(out, res, town_ids, town_names);
+            write_gaps(out, res, town_ids, town_names);
+            write_extensions(out, res, town_ids, town_names);
             style_layers(out, {});
             out.commit();
             timer.done("write " + args->out.path);

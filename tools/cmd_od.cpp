@@ -102,7 +102,7 @@ void add_od(CLI::App& app, const Globals& globals, Runner& run) {
             for (auto& t : pool) t.join();
             timer.done("route");
 
-            OutputDataset out(args->out.path, study, {args->out.format, "", args->out.overwrite});
+            OutputDataset out(args->out.path, study, {args->out.format, "", args->out.overwrite, {}});
             OutputLayer& table = out.layer("od", wkbNone,
                                            {{"from_id", OFTString, "起点 from"}, {"to_id", OFTString, "终点 to"},
                                             {"minutes", OFTReal, "时间 minutes"}, {"km", OFTReal, "距离 km"}});

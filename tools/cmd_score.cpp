@@ -25,7 +25,7 @@ void add_score(CLI::App& app, const Globals& globals, Runner& run) {
             const Progress progress = globals.make_progress();
             const StudyConfig cfg = load_config(config_or_sample(*config));
             const auto d = compute_decision(cfg, progress.slice(0, 0.95), timer);
-            OutputDataset out(args->path, d->routed.study, {args->format, args->t_srs, args->overwrite});
+            OutputDataset out(args->path, d->routed.study, output_options(*args));
             write_towns(out, *d);
             style_layers(out, style_hints(*d, nullptr));
             out.commit();

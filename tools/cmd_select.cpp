@@ -35,7 +35,7 @@ void add_select(CLI::App& app, const Globals& globals, Runner& run) {
             const auto d = compute_decision(cfg, progress.slice(0, 0.6), timer);
             const DecisionRun r = run_selection(*d, cfg, so, a->sensitivity, progress.slice(0.6, 0.9), timer);
 
-            OutputDataset out(a->out.path, d->routed.study, {a->out.format, a->out.t_srs, a->out.overwrite});
+            OutputDataset out(a->out.path, d->routed.study, output_options(a->out));
             write_towns(out, *d, &so, &r.selection, r.sensitivity ? &*r.sensitivity : nullptr);
             write_demo_towns(out, *d, so, r);
             write_scenario_tiers(out, *d, so, r);

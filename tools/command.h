@@ -6,6 +6,7 @@
 #include "geo/progress.h"
 #include "geo/road_graph.h"
 #include "geo/study.h"
+#include "geo/writer.h"
 
 #include <CLI/CLI.hpp>
 
@@ -70,6 +71,8 @@ struct OutputArgs {
     bool overwrite = false;
 };
 void add_output_options(CLI::App* cmd, OutputArgs& out, const std::string& default_path);
+// What OutputDataset takes from them.
+inline OutputOptions output_options(const OutputArgs& out) { return {out.format, out.t_srs, out.overwrite, {}}; }
 
 // Adds the subcommand; sets `run` when it is the one chosen.
 void add_inspect(CLI::App& app, const Globals& globals, Runner& run);
@@ -78,5 +81,7 @@ void add_od(CLI::App& app, const Globals& globals, Runner& run);
 void add_coverage(CLI::App& app, const Globals& globals, Runner& run);
 void add_score(CLI::App& app, const Globals& globals, Runner& run);
 void add_select(CLI::App& app, const Globals& globals, Runner& run);
+void add_run(CLI::App& app, const Globals& globals, Runner& run);
+void add_report(CLI::App& app, const Globals& globals, Runner& run);
 
 }  // namespace townsite::tools

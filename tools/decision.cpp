@@ -34,14 +34,14 @@ std::unique_ptr<Decision> compute_decision(const StudyConfig& config, const Prog
     for (const auto& ind : d->scoring.indicators) needs_coverage |= is_coverage_column(ind.field);
     for (const auto& rule : d->type_options.rules)
         for (const auto& c : rule.all) needs_coverage |= is_coverage_column(c.field);
-    const CoverageOptions cov = coverage_options(config);
+    d->coverage_options = coverage_options(config);
 
     d->routed = load_routed_study(config, progress.slice(0, 0.3));
     timer.done("load and build the graph");
     d->access = compute_access(d->routed.study, d->routed.graph, d->access_options, progress.slice(0.3, needs_coverage ? 0.6 : 0.9));
     timer.done("compute access");
     if (needs_coverage) {
-        d->coverage = compute_coverage(d->routed.study, d->routed.graph, cov, progress.slice(0.6, 0.9));
+        d->coverage = compute_coverage(d->routed.study, d->routed.graph, d->coverage_options, progress.slice(0.6, 0.9));
         timer.done("compute coverage");
     }
     d->proximity = compute_proximity(d->routed.study, d->access, prox);

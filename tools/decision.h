@@ -17,6 +17,7 @@ namespace townsite::tools {
 struct Decision {
     RoutedStudy routed;
     AccessOptions access_options;
+    CoverageOptions coverage_options;
     AccessResult access;
     std::optional<CoverageResult> coverage;
     std::vector<TownProximity> proximity;

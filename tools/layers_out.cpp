@@ -76,13 +76,17 @@ void write_isochrones(OutputDataset& out, const AccessResult& res) {
     for (const Isochrone& x : res.isochrones) iso.add({x.origin_role, x.origin_id, x.origin_name, x.minutes, x.area_km2, x.road_km}, x.polygon.get());
 }
 
-void write_road_problems(OutputDataset& out, const Study& study, const RoadGraph& graph, const AccessResult& res) {
+void write_dead_ends(OutputDataset& out, const Study& study, const AccessResult& res) {
     const GeosContext& geos = *study.geos;
     OutputLayer& dead = out.layer("road_dead_ends", wkbPoint,
                                   {{"node", OFTInteger64, "节点 node"}, {"road_id", OFTString, "道路 road id"},
                                    {"nearest_settlement_m", OFTReal, "距最近居民点 m"}});
     for (const DeadEnd& d : res.dead_ends)
         dead.add({std::int64_t(d.node), d.road_id, d.nearest_settlement_m}, geos.own(GEOSGeom_createPointFromXY_r(geos.get(), d.x, d.y)).get());
+}
+
+void write_components(OutputDataset& out, const Study& study, const RoadGraph& graph, const AccessResult& res) {
+    const GeosContext& geos = *study.geos;
     OutputLayer& comps = out.layer("road_components", wkbMultiLineString,
                                    {{"component", OFTInteger, "连通分量 component"}, {"main", OFTInteger, "主网 main network"},
                                     {"length_km", OFTReal, "长度 km"}, {"towns", OFTInteger, "镇数 towns"},
@@ -105,8 +109,8 @@ void write_road_problems(OutputDataset& out, const Study& study, const RoadGraph
     }
 }
 
-void write_gaps_and_extensions(OutputDataset& out, const CoverageResult& res, const std::vector<std::string>& town_ids,
-                               const std::vector<std::string>& town_names) {
+void write_gaps(OutputDataset& out, const CoverageResult& res, const std::vector<std::string>& town_ids,
+                const std::vector<std::string>& town_names) {
     OutputLayer& gaps = out.layer("coverage_gaps", wkbMultiPolygon,
                                   {{"town_id", OFTString, "镇编码 town id"}, {"town_name", OFTString, "镇名称 town"},
                                    {"utility", OFTString, "设施 utility"}, {"utility_zh", OFTString, "设施"},
@@ -114,6 +118,10 @@ void write_gaps_and_extensions(OutputDataset& out, const CoverageResult& res, co
     for (const Gap& gp : res.gaps)
         gaps.add({town_ids[gp.town], town_names[gp.town], gp.utility, std::string(utility_zh(gp.utility)), gp.area_km2, gp.population},
                  gp.polygon.get());
+}
+
+void write_extensions(OutputDataset& out, const CoverageResult& res, const std::vector<std::string>& town_ids,
+                      const std::vector<std::string>& town_names) {
     OutputLayer& ext = out.layer("network_extensions", wkbMultiLineString,
                                  {{"town_id", OFTString, "镇编码 town id"}, {"town_name", OFTString, "镇名称 town"},
                                   {"utility", OFTString, "设施 utility"}, {"length_km", OFTReal, "延伸长度 km"},

@@ -15,10 +15,12 @@ const char* utility_zh(const std::string& utility);
 // Either result may be null; the rows follow the villages layers of the one given.
 void write_villages(OutputDataset& out, const AccessResult* access, const CoverageResult* coverage);
 void write_isochrones(OutputDataset& out, const AccessResult& access);
-// road_dead_ends and road_components.
-void write_road_problems(OutputDataset& out, const Study& study, const RoadGraph& graph, const AccessResult& access);
-// coverage_gaps and network_extensions; town_ids / town_names in the order of the coverage towns.
-void write_gaps_and_extensions(OutputDataset& out, const CoverageResult& coverage, const std::vector<std::string>& town_ids,
-                               const std::vector<std::string>& town_names);
+void write_dead_ends(OutputDataset& out, const Study& study, const AccessResult& access);
+void write_components(OutputDataset& out, const Study& study, const RoadGraph& graph, const AccessResult& access);
+// town_ids / town_names in the order of the coverage towns.
+void write_gaps(OutputDataset& out, const CoverageResult& coverage, const std::vector<std::string>& town_ids,
+                const std::vector<std::string>& town_names);
+void write_extensions(OutputDataset& out, const CoverageResult& coverage, const std::vector<std::string>& town_ids,
+                      const std::vector<std::string>& town_names);
 
 }  // namespace townsite::tools

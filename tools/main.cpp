@@ -87,12 +87,14 @@ int main(int argc, char** argv) {
                "Run 'townsite COMMAND --help' for a command's options and examples.");
 
     Runner run;
+    add_run(app, globals, run);
     add_inspect(app, globals, run);
     add_access(app, globals, run);
     add_od(app, globals, run);
     add_coverage(app, globals, run);
     add_score(app, globals, run);
     add_select(app, globals, run);
+    add_report(app, globals, run);
 
     // GDAL spells some options with one dash (-t_srs); CLI11 wants two for long names.
     std::vector<std::string> args;

@@ -1,0 +1,359 @@
+// townsite run [CONFIG] [-o OUTDIR]: every step, and the deliverables: the GeoPackage (styled), the
+// QGIS project, the HTML report, the towns table as CSV and XLSX, and the manifest.
+// townsite report [CONFIG] [-o FILE]: the same steps, only the report.
+#include "analysis/report.h"
+#include "geo/checksum.h"
+#include "geo/error.h"
+#include "geo/layer.h"
+#include "tools/decision.h"
+#include "tools/layers_out.h"
+#include "tools/qgis_project.h"
+
+#include <cpl_conv.h>
+#include <gdal.h>
+#include <ogr_spatialref.h>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <iostream>
+#include <map>
+
+namespace townsite::tools {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct RunArgs {
+    std::string config;
+    std::string outdir;
+    std::string format = "GPKG";
+    std::string t_srs = "EPSG:4326";
+    bool overwrite = false;
+    SensitivityArgs sensitivity;
+};
+
+// Everything the steps produce, computed once.
+struct Results {
+    StudyConfig config;
+    SelectionOptions selection_options;
+    std::unique_ptr<Decision> decision;
+    DecisionRun run;
+};
+
+Results compute_all(const std::string& config_path, SensitivityArgs& sensitivity, const Progress& progress, StepTimer& timer) {
+    Results r;
+    r.config = load_config(config_or_sample(config_path));
+    r.selection_options = selection_options(r.config);
+    r.decision = compute_decision(r.config, progress.slice(0, 0.6), timer, true);
+    r.run = run_selection(*r.decision, r.config, r.selection_options, sensitivity, progress.slice(0.6, 0.85), timer);
+    return r;
+}
+
+ReportInput report_input(const Results& r, const StepTimer& timer) {
+    const Decision& d = *r.decision;
+    ReportInput in;
+    in.study = &d.routed.study;
+    in.graph = &d.routed.graph;
+    in.access_options = &d.access_options;
+    in.access = &d.access;
+    in.coverage_options = &d.coverage_options;
+    in.coverage = d.coverage ? &*d.coverage : nullptr;
+    in.table = &d.table;
+    in.scoring = &d.scoring;
+    in.scores = &d.scores;
+    in.types = &d.types;
+    in.selection_options = &r.selection_options;
+    in.selection = &r.run.selection;
+    in.sensitivity = r.run.sensitivity ? &*r.run.sensitivity : nullptr;
+    in.timings_s = timer.steps();
+    in.version = TOWNSITE_VERSION_TEXT;
+    return in;
+}
+
+// prefectures and counties with what was selected in them and their gaps.
+void write_units(OutputDataset& out, const Results& r, const std::string& role) {
+    const Decision& d = *r.decision;
+    const TownTable& t = d.table;
+    const Selection& sel = r.run.selection;
+    const auto& tiers = r.selection_options.tiers;
+    std::vector<OutField> fields = {{"id", OFTString, "编码 id"}, {"name", OFTString, "名称 name"}};
+    if (role == "counties") fields.push_back({"prefecture", OFTString, "市(州)编码 prefecture"});
+    fields.push_back({"towns", OFTInteger, "乡镇数 towns"});
+    fields.push_back({"eligible", OFTInteger, "参评镇数 eligible towns"});
+    for (const auto& tier : tiers) fields.push_back({"n_" + tier.key, OFTInteger, tier.name_zh + "示范镇数 " + tier.name_en + " towns"});
+    for (const auto& u : utility_names()) {
+        fields.push_back({"gap_towns_" + u, OFTInteger, std::string(utility_zh(u)) + "缺口镇数 towns with " + u + " gaps"});
+        fields.push_back({"gap_km2_" + u, OFTReal, std::string(utility_zh(u)) + "缺口面积 " + u + " gaps km²"});
+        fields.push_back({"ext_km_" + u, OFTReal, std::string(utility_zh(u)) + "管网延伸 " + u + " extensions km"});
+    }
+    fields.push_back({"shortfall", OFTString, "名额缺口 shortfall"});
+    OutputLayer& layer = out.layer(role, wkbMultiPolygon, fields);
+    const bool county = role == "counties";
+    for (const Layer* l : d.routed.study.role(role))
+        for (const Feature& f : l->features) {
+            std::vector<std::size_t> towns;
+            for (std::size_t i = 0; i < t.size(); ++i)
+                if ((county ? t.county[i] : t.prefecture[i]) == f.id) towns.push_back(i);
+            std::vector<FieldValue> v = {f.id, l->text(f, "name")};
+            if (county) v.push_back(l->text(f, "prefecture"));
+            std::int64_t eligible = 0;
+            std::vector<std::int64_t> per_tier(tiers.size(), 0);
+            for (std::size_t i : towns) {
+                eligible += sel.eligible[i];
+                if (sel.tier_of[i] >= 0) ++per_tier[std::size_t(sel.tier_of[i])];
+            }
+            v.push_back(std::int64_t(towns.size()));
+            v.push_back(eligible);
+            for (auto c : per_tier) v.push_back(c);
+            for (const auto& u : utility_names()) {
+                std::int64_t gap_towns = 0;
+                double gap_km2 = 0, ext_km = 0;
+                for (std::size_t i : towns) {
+                    const UtilityCoverage& c = d.coverage->towns[i].utilities.at(u);
+                    gap_towns += c.status == "partial" || c.status == "none";
+                    if (std::isfinite(c.gap_km2)) gap_km2 += c.gap_km2;
+                }
+                for (const Extension& e : d.coverage->extensions)
+                    if (e.utility == u && std::find(towns.begin(), towns.end(), e.town) != towns.end()) ext_km += e.length_km;
+                v.insert(v.end(), {gap_towns, gap_km2, ext_km});
+            }
+            std::string shortfall;
+            for (const Shortfall& s : sel.shortfalls)
+                if (s.unit == l->text(f, "name"))
+                    shortfall += (shortfall.empty() ? "" : "; ") + s.tier + ": short by " + std::to_string(s.needed - s.available) + " (" + s.why + ")";
+            v.push_back(shortfall);
+            layer.add(v, f.geom.get());
+        }
+}
+
+struct LayerPlan {
+    std::string name, title, group;
+    std::function<void(OutputDataset&)> write;
+};
+
+std::vector<LayerPlan> plan_layers(const Results& r) {
+    const Decision& d = *r.decision;
+    const SelectionOptions& so = r.selection_options;
+    const Sensitivity* sens = r.run.sensitivity ? &*r.run.sensitivity : nullptr;
+    const Study& study = d.routed.study;
+    std::vector<LayerPlan> p = {
+        {"demo_towns", "示范镇 demonstration towns", "决策 decision", [&](OutputDataset& o) { write_demo_towns(o, d, so, r.run); }},
+        {"towns", "乡镇（得分）towns by score", "决策 decision", [&, sens](OutputDataset& o) { write_towns(o, d, &so, &r.run.selection, sens); }}};
+    if (!r.run.scenarios.empty())
+        p.push_back({"scenario_tiers", "情景比较 scenarios", "决策 decision", [&](OutputDataset& o) { write_scenario_tiers(o, d, so, r.run); }});
+    p.push_back({"coverage_gaps", "基础设施缺口 coverage gaps", "基础设施缺口 infrastructure gaps",
+                 [&](OutputDataset& o) { write_gaps(o, *d.coverage, d.table.id, d.table.name); }});
+    p.push_back({"network_extensions", "管网延伸 network extensions", "基础设施缺口 infrastructure gaps",
+                 [&](OutputDataset& o) { write_extensions(o, *d.coverage, d.table.id, d.table.name); }});
+    p.push_back({"villages", "行政村 villages", "基础设施缺口 infrastructure gaps", [&](OutputDataset& o) { write_villages(o, &d.access, &*d.coverage); }});
+    p.push_back({"isochrones", "等时圈 isochrones", "可达性 accessibility", [&](OutputDataset& o) { write_isochrones(o, d.access); }});
+    p.push_back({"road_dead_ends", "断头路 dead ends", "道路问题 road problems", [&](OutputDataset& o) { write_dead_ends(o, study, d.access); }});
+    p.push_back({"road_components", "路网连通分量 road network pieces", "道路问题 road problems",
+                 [&](OutputDataset& o) { write_components(o, study, d.routed.graph, d.access); }});
+    p.push_back({"counties", "县（市、区）counties", "底图 base", [&](OutputDataset& o) { write_units(o, r, "counties"); }});
+    p.push_back({"prefectures", "市（州）prefectures", "底图 base", [&](OutputDataset& o) { write_units(o, r, "prefectures"); }});
+    return p;
+}
+
+std::string utc_now() {
+    const std::time_t now = std::time(nullptr);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+    return buf;
+}
+
+nlohmann::json manifest(const Results& r, const StepTimer& timer, const OutputFolder& folder, const std::vector<std::string>& outputs) {
+    using nlohmann::json;
+    const Decision& d = *r.decision;
+    json m;
+    m["townsite"] = TOWNSITE_VERSION_TEXT;
+    m["created"] = utc_now();
+    std::string config_text;
+    {
+        std::ifstream in(r.config.path, std::ios::binary);
+        std::stringstream s;
+        s << in.rdbuf();
+        config_text = s.str();
+    }
+    m["config"] = {{"path", r.config.path}, {"sha256", sha256_text(config_text)}, {"text", config_text}};
+    std::map<std::string, json> files;   // each input file once, with the roles that read it
+    json inputs = json::array();
+    for (const LayerSource& src : r.config.layers) {
+        json entry = {{"role", src.role}, {"source", src.source}, {"layer", src.layer}};
+        json list = json::array();
+        for (const std::string& f : source_files(src)) {
+            std::error_code ec;
+            const auto size = fs::file_size(f, ec);
+            list.push_back({{"file", f}, {"bytes", ec ? 0 : size}, {"sha256", sha256_file(f)}});
+        }
+        if (list.empty()) entry["note"] = "not a file (a database or service): no checksum";
+        entry["files"] = list;
+        inputs.push_back(entry);
+    }
+    m["inputs"] = inputs;
+    PJ_INFO pj = proj_info();
+    m["versions"] = {{"gdal", GDALVersionInfo("RELEASE_NAME")}, {"geos", GEOSversion()}, {"proj", pj.version}, {"glpk", glpk_version()}};
+    m["working_crs"] = {{"name", d.routed.study.crs.name}, {"definition", d.routed.study.crs.definition},
+                        {"chosen", d.routed.study.crs.chosen}, {"max_scale_error", d.routed.study.crs.max_scale_error}};
+    json steps = json::array();
+    for (const auto& [step, s] : timer.steps()) steps.push_back({{"step", step}, {"seconds", std::round(s * 1000) / 1000}});
+    m["steps"] = steps;
+    json tiers = json::object();
+    for (const TierSummary& t : r.run.selection.tiers) tiers[t.key] = t.count;
+    m["counts"] = {{"towns", d.table.size()},
+                   {"villages", d.access.villages.size()},
+                   {"selected", tiers},
+                   {"shortfalls", r.run.selection.shortfalls.size()},
+                   {"coverage_gaps", d.coverage->gaps.size()},
+                   {"network_extensions", d.coverage->extensions.size()},
+                   {"isochrones", d.access.isochrones.size()},
+                   {"road_dead_ends", d.access.dead_ends.size()},
+                   {"road_components", d.access.components.size()}};
+    json outs = json::array();
+    for (const std::string& name : outputs) {
+        const std::string path = folder.file(name);
+        outs.push_back({{"file", name}, {"bytes", fs::file_size(path)}, {"sha256", sha256_file(path)}});
+    }
+    m["outputs"] = outs;
+    m["selection_method"] = r.run.selection.method;
+    return m;
+}
+
+}  // namespace
+
+void add_run(CLI::App& app, const Globals& globals, Runner& run) {
+    auto a = std::make_shared<RunArgs>();
+    CLI::App* cmd = app.add_subcommand("run", "Every step, and the deliverables: styled GeoPackage, QGIS project, report, tables, manifest");
+    cmd->add_option("CONFIG", a->config, "Study config (TOML); default: the bundled sample");
+    cmd->add_option("-o,--output", a->outdir, "Output folder")->capture_default_str();
+    a->outdir = "townsite_out";
+    cmd->add_option("-f,--format", a->format, "GDAL vector driver of the layers: GPKG (one styled file), or GeoJSON, FlatGeobuf, "
+                                              "ESRI Shapefile, ... (one file per layer, each with its .qml style)")
+        ->capture_default_str();
+    cmd->add_option("--t_srs", a->t_srs, "CRS of the written geometries (GDAL's -t_srs), or \"working\" for the study's")->capture_default_str();
+    cmd->add_flag("--overwrite", a->overwrite, "Replace the output folder if it exists (only once the new outputs are complete)");
+    add_sensitivity_options(cmd, a->sensitivity, 50);
+    cmd->footer("Writes into OUTDIR: townsite.gpkg (towns, demo_towns, villages, coverage_gaps, network_extensions,\n"
+                "isochrones, road_dead_ends, road_components, counties, prefectures, scenario_tiers; styled for QGIS),\n"
+                "townsite.qgs (open it in QGIS), report.html, towns.csv, towns.xlsx and manifest.json.\n"
+                "Examples:\n"
+                "  townsite run                                   # the bundled sample, into ./townsite_out\n"
+                "  townsite run -o out/jilin --overwrite --sensitivity 200\n"
+                "  townsite run my.toml -o out/my -f GeoJSON");
+    cmd->callback([a, &globals, &run] {
+        run = [a, &globals] {
+            StepTimer timer(globals);
+            const Progress progress = globals.make_progress();
+            const StudyConfig checked = load_config(config_or_sample(a->config));
+            OutputFolder folder(a->outdir, checked, a->overwrite);   // refuses before any work
+            if (!GDALGetDriverByName(a->format.c_str()))
+                throw Error("GDAL has no driver \"" + a->format + "\"").with_hint("use -f with a vector driver `ogrinfo --formats` lists, e.g. GPKG.");
+            const Results r = compute_all(a->config, a->sensitivity, progress.slice(0, 0.8), timer);
+            const Decision& d = *r.decision;
+            const Study& study = d.routed.study;
+            const StyleHints hints = style_hints(d, &r.selection_options);
+            // GeoPackage timestamps fixed, so that the same inputs give the same bytes (GDAL's documented way).
+            CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00Z");
+
+            std::vector<std::string> written;
+            std::vector<ProjectLayer> project;
+            const std::vector<LayerPlan> plan = plan_layers(r);
+            const bool one_file = a->format == "GPKG" || a->format == "SQLite";
+            const std::string ext = extension_for_driver(a->format);
+            if (one_file) {
+                const std::string name = "townsite." + ext;
+                OutputDataset out(folder.file(name), study, {a->format, a->t_srs, false, {}});
+                for (const LayerPlan& l : plan) l.write(out);
+                style_layers(out, hints);
+                for (std::size_t k = 0; k < plan.size(); ++k)
+                    project.push_back({plan[k].name, plan[k].title, "./" + name + "|layername=" + plan[k].name, plan[k].group,
+                                       out.layers()[k]->geometry_type(), layer_style(*out.layers()[k], hints)});
+                out.commit();
+                written.push_back(name);
+            } else {
+                for (const LayerPlan& l : plan) {
+                    const std::string name = l.name + "." + ext;
+                    OutputDataset out(folder.file(name), study, {a->format, a->t_srs, false, {}});
+                    l.write(out);
+                    const LayerStyle style = layer_style(*out.layers().front(), hints);
+                    project.push_back({l.name, l.title, "./" + name, l.group, out.layers().front()->geometry_type(), style});
+                    out.commit();
+                    write_text_file(folder.file(l.name + ".qml"), style_qml(style));   // QGIS loads it with the file
+                    written.push_back(name);
+                    written.push_back(l.name + ".qml");
+                }
+            }
+            progress(0.85, "layers");
+            timer.done("write the layers");
+            {
+                OutputDataset csv(folder.file("towns.csv"), study, {"CSV", a->t_srs, false, {"WRITE_BOM=YES"}});
+                write_towns(csv, d, &r.selection_options, &r.run.selection, r.run.sensitivity ? &*r.run.sensitivity : nullptr);
+                csv.commit();
+                OutputDataset xlsx(folder.file("towns.xlsx"), study, {"XLSX", a->t_srs, false, {}});
+                write_towns(xlsx, d, &r.selection_options, &r.run.selection, r.run.sensitivity ? &*r.run.sensitivity : nullptr);
+                xlsx.commit();
+                written.insert(written.end(), {"towns.csv", "towns.xlsx"});
+            }
+            {
+                OGRSpatialReference srs;
+                srs.SetFromUserInput(a->t_srs == "working" ? study.crs.definition.c_str() : a->t_srs.c_str());
+                char* wkt = nullptr;
+                srs.exportToWkt(&wkt);
+                std::string authid = srs.GetAuthorityName(nullptr) ? std::string(srs.GetAuthorityName(nullptr)) + ":" + srs.GetAuthorityCode(nullptr) : "";
+                write_text_file(folder.file("townsite.qgs"), qgis_project(study.config.name, authid, wkt ? wkt : "", project));
+                CPLFree(wkt);
+                written.push_back("townsite.qgs");
+            }
+            write_text_file(folder.file("report.html"), html_report(report_input(r, timer)));
+            written.push_back("report.html");
+            progress(0.95, "report");
+            timer.done("write the project, tables and report");
+            write_text_file(folder.file("manifest.json"), manifest(r, timer, folder, written).dump(2) + "\n");
+            folder.commit();
+            CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nullptr);
+            progress(1.0, "done");
+            if (!globals.quiet) {
+                print_selection(d, r.selection_options, r.run, a->sensitivity, std::cout);
+                std::cout << "Wrote " << folder.path() << "/: ";
+                for (std::size_t k = 0; k < written.size(); ++k) std::cout << (k ? ", " : "") << written[k];
+                std::cout << ", manifest.json\nOpen " << folder.path() << "/townsite.qgs in QGIS, " << folder.path() << "/report.html in a browser.\n";
+            }
+            return kOk;
+        };
+    });
+}
+
+void add_report(CLI::App& app, const Globals& globals, Runner& run) {
+    auto a = std::make_shared<RunArgs>();
+    CLI::App* cmd = app.add_subcommand("report", "The HTML report alone (every step is run)");
+    cmd->add_option("CONFIG", a->config, "Study config (TOML); default: the bundled sample");
+    a->outdir = "townsite_report.html";
+    cmd->add_option("-o,--output", a->outdir, "Report file")->capture_default_str();
+    cmd->add_flag("--overwrite", a->overwrite, "Replace the report if it exists");
+    add_sensitivity_options(cmd, a->sensitivity, 50);
+    cmd->footer("Examples:\n"
+                "  townsite report -o out/report.html --overwrite     # the bundled sample\n"
+                "  townsite report my.toml -o report.html --sensitivity 0");
+    cmd->callback([a, &globals, &run] {
+        run = [a, &globals] {
+            StepTimer timer(globals);
+            const Progress progress = globals.make_progress();
+            if (fs::exists(a->outdir) && !a->overwrite)
+                throw Error("the output " + a->outdir + " exists already").with_hint("add --overwrite to replace it, or choose another name with -o.");
+            const Results r = compute_all(a->config, a->sensitivity, progress.slice(0, 0.9), timer);
+            replace_text_file(a->outdir, html_report(report_input(r, timer)), a->overwrite);
+            progress(1.0, "done");
+            if (!globals.quiet) std::cout << "Wrote " << a->outdir << "\n";
+            return kOk;
+        };
+    });
+}
+
+}  // namespace townsite::tools
