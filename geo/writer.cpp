@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 
 namespace townsite {
 
@@ -32,6 +33,9 @@ std::string driver_for_path(const std::string& path) {
 }
 
 std::string extension_for_driver(const std::string& driver) {
+    static const std::map<std::string, std::string> usual = {{"GPKG", "gpkg"}, {"GeoJSON", "geojson"}, {"FlatGeobuf", "fgb"},
+                                                             {"ESRI Shapefile", "shp"}, {"CSV", "csv"}, {"XLSX", "xlsx"}};
+    if (auto it = usual.find(driver); it != usual.end()) return it->second;
     if (GDALDriver* d = GetGDALDriverManager()->GetDriverByName(driver.c_str()))
         if (const char* ext = d->GetMetadataItem(GDAL_DMD_EXTENSIONS)) {
             std::string first = ext;

@@ -27,7 +27,7 @@ namespace townsite {
 struct OutField {
     std::string name;
     OGRFieldType type;
-    std::string alias;  // shown by QGIS instead of the name (GeoPackage: gpkg_data_columns)
+    std::string alias;  // shown by QGIS instead of the name: in the QML styles, and in the data source where GDAL (3.7+) stores them
 };
 
 struct OutputOptions {

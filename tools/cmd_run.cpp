@@ -260,7 +260,10 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
             const Study& study = d.routed.study;
             const StyleHints hints = style_hints(d, &r.selection_options);
             // GeoPackage timestamps fixed, so that the same inputs give the same bytes (GDAL's documented way).
-            CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00Z");
+            struct FixedDate {
+                FixedDate() { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00Z"); }
+                ~FixedDate() { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nullptr); }
+            } fixed_date;
 
             std::vector<std::string> written;
             std::vector<ProjectLayer> project;
@@ -317,7 +320,6 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
             timer.done("write the project, tables and report");
             write_text_file(folder.file("manifest.json"), manifest(r, timer, folder, written).dump(2) + "\n");
             folder.commit();
-            CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nullptr);
             progress(1.0, "done");
             if (!globals.quiet) {
                 print_selection(d, r.selection_options, r.run, a->sensitivity, std::cout);

@@ -37,7 +37,8 @@ case "$mode" in
   run)
     install_missing
     build
-    "${BUILD_DIR:-build}/tools/townsite" inspect "${@:2}"
+    # The main job on the bundled sample (or on the config given): every step, into ./townsite_out.
+    "${BUILD_DIR:-build}/tools/townsite" run --overwrite "${@:2}"
     ;;
   test)
     install_missing

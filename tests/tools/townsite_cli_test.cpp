@@ -335,3 +335,104 @@ TEST_CASE("quotas that cannot be met stop select with the unit, the tier and how
     CHECK_THAT(r.out, Contains("strict.toml") && Contains("tier county-level (县级), 铁西区: needs 1, can have 0 (no eligible town), short by 1") &&
                           Contains("Fix:"));
 }
+
+TEST_CASE("townsite run writes the styled GeoPackage, the QGIS project, the report, the tables and the manifest", "[cli][run][slow]") {
+    TempDir dir;
+    const std::string outdir = dir.path("out");
+    const Run r = run("run -o " + outdir + " --sensitivity 10");
+    INFO(r.out);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Contains("Open " + outdir + "/townsite.qgs in QGIS"));
+    const std::string gpkg = outdir + "/townsite.gpkg";
+    GDALDatasetUniquePtr ds(GDALDataset::Open(gpkg.c_str(), GDAL_OF_VECTOR));
+    REQUIRE(ds);
+    const std::map<std::string, long> counts = {{"towns", 1075}, {"villages", 4608}, {"isochrones", 27}, {"road_dead_ends", 12},
+                                                {"road_components", 2}, {"prefectures", 9}, {"counties", 60}, {"demo_towns", 30 + 40 + 59}};
+    const std::vector<std::string> layers = {"demo_towns", "towns", "scenario_tiers", "coverage_gaps", "network_extensions", "villages",
+                                             "isochrones", "road_dead_ends", "road_components", "counties", "prefectures"};
+    for (const auto& name : layers) {
+        OGRLayer* l = ds->GetLayerByName(name.c_str());
+        INFO(name);
+        REQUIRE(l);
+        if (counts.count(name)) CHECK(l->GetFeatureCount() == counts.at(name));
+        CHECK(l->GetFeatureCount() > 0);
+        REQUIRE(l->GetSpatialRef());
+        CHECK(std::string(l->GetSpatialRef()->GetAuthorityCode(nullptr)) == "4326");
+    }
+    // A style for every layer, as QGIS reads them: the default style of the table, QML.
+    OGRLayer* styles = ds->ExecuteSQL("SELECT f_table_name, styleQML, useAsDefault FROM layer_styles", nullptr, nullptr);
+    REQUIRE(styles);
+    std::set<std::string> styled;
+    for (const auto& f : *styles) {
+        styled.insert(f->GetFieldAsString(0));
+        CHECK_THAT(std::string(f->GetFieldAsString(1)), Contains("<renderer-v2") && Contains("<aliases>"));
+        if (std::string(f->GetFieldAsString(0)) == "towns")   // aliases in Chinese and English (GDAL 3.6 cannot store them in the GeoPackage itself)
+            CHECK_THAT(std::string(f->GetFieldAsString(1)), Contains("<alias field=\"score\" index=") && Contains("name=\"综合得分 score\""));
+        CHECK(f->GetFieldAsInteger(2) == 1);
+    }
+    ds->ReleaseResultSet(styles);
+    for (const auto& name : layers) CHECK(styled.count(name) == 1);
+    CHECK_THAT(slurp(outdir + "/townsite.gpkg").substr(0, 16), Contains("SQLite format 3"));
+    // Units carry their summaries; aliases are there in Chinese and English.
+    OGRLayer* prefectures = ds->GetLayerByName("prefectures");
+    int provincial = 0;
+    for (const auto& f : *prefectures) {
+        CHECK(f->GetFieldAsInteger("n_provincial") >= 2);
+        provincial += f->GetFieldAsInteger("n_provincial");
+    }
+    CHECK(provincial == 30);
+
+    const std::string qgs = slurp(outdir + "/townsite.qgs");
+    CHECK_THAT(qgs, Contains("./townsite.gpkg|layername=demo_towns") && Contains("<Absolute type=\"bool\">false</Absolute>") &&
+                        Contains("layer-tree-group name=\"决策 decision\"") && Contains("layer-tree-group name=\"道路问题 road problems\""));
+    const std::string html = slurp(outdir + "/report.html");
+    CHECK_THAT(html, Contains("研究与参数 Study and parameters") && Contains("数据质量 Data quality") && Contains("<svg") &&
+                         Contains("CR 0.0") && Contains("铁西区"));
+    CHECK(html.find("http://") == html.find("http://www.w3.org/2000/svg"));   // no resource from the network, only the SVG namespace
+    CHECK(html.find("<script") == std::string::npos);
+    CHECK_THAT(slurp(outdir + "/towns.csv"), Contains("reason_zh"));
+    GDALDatasetUniquePtr xlsx(GDALDataset::Open((outdir + "/towns.xlsx").c_str(), GDAL_OF_VECTOR));
+    REQUIRE(xlsx);
+    CHECK(xlsx->GetLayer(0)->GetFeatureCount() == 1075);
+    const auto manifest = nlohmann::json::parse(slurp(outdir + "/manifest.json"));
+    CHECK(manifest["versions"]["gdal"].get<std::string>().size() > 0);
+    CHECK(manifest["counts"]["selected"]["provincial"] == 30);
+    CHECK(manifest["inputs"][0]["files"][0]["sha256"].get<std::string>().size() == 64);
+    CHECK_THAT(manifest["config"]["text"].get<std::string>(), Contains("[selection]"));
+
+    SECTION("the same inputs give the same outputs, apart from the manifest's times") {
+        const std::string again = dir.path("again");
+        REQUIRE(run("-q run -o " + again + " --sensitivity 10").exit_code == 0);
+        for (const char* f : {"townsite.gpkg", "townsite.qgs", "report.html", "towns.csv", "towns.xlsx"}) {
+            INFO(f);
+            CHECK(slurp(outdir + "/" + f) == slurp(again + "/" + f));
+        }
+        auto m2 = nlohmann::json::parse(slurp(again + "/manifest.json"));
+        auto m1 = manifest;
+        for (auto* m : {&m1, &m2}) m->erase("created"), m->erase("steps");
+        CHECK(m1 == m2);
+    }
+    SECTION("an existing folder is kept unless --overwrite; an input folder is refused") {
+        const Run again = run("-q run -o " + outdir);
+        CHECK(again.exit_code == 1);
+        CHECK_THAT(again.out, Contains("exists already") && Contains("--overwrite"));
+        CHECK(slurp(outdir + "/report.html") == html);
+        const Run input = run("-q run --overwrite -o " + std::string(TOWNSITE_SAMPLE_DIR));
+        CHECK(input.exit_code == 1);
+        CHECK_THAT(input.out, Contains("holds one of the study's inputs"));
+    }
+}
+
+TEST_CASE("townsite run -f GeoJSON writes one file per layer, each with its QML style", "[cli][run][slow]") {
+    TempDir dir;
+    const Run r = run("-q run -o " + dir.path("geojson") + " -f GeoJSON --sensitivity 0");
+    INFO(r.out);
+    REQUIRE(r.exit_code == 0);
+    for (const char* name : {"towns", "demo_towns", "coverage_gaps", "isochrones", "prefectures"}) {
+        const std::string base = dir.path("geojson") + "/" + name;
+        GDALDatasetUniquePtr ds(GDALDataset::Open((base + ".geojson").c_str(), GDAL_OF_VECTOR));
+        CHECK(ds);
+        CHECK_THAT(slurp(base + ".qml"), Contains("<renderer-v2"));
+    }
+    CHECK_THAT(slurp(dir.path("geojson") + "/townsite.qgs"), Contains("./demo_towns.geojson"));
+}
