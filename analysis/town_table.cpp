@@ -128,6 +128,14 @@ TownTable build_town_table(const AccessResult& access, const AccessOptions& aopt
                     [th](const TownAccess& a) { return th < a.catchment_pop.size() ? a.catchment_pop[th] : NAN; });
     }
     if (coverage)
+        for (const auto& u : utility_names()) {
+            std::vector<std::string> status;
+            for (const auto& c : coverage->towns) status.push_back(c.utilities.at(u).status);
+            t.text_columns.push_back(u + "_status");
+            t.texts[u + "_status"] = std::move(status);
+            t.labels[u + "_status"] = std::string(utility_zh(u)) + "状态 " + u + " status";
+        }
+    if (coverage)
         for (const auto& u : utility_names())
             for (const auto& [suffix, label] : coverage_suffixes()) {
                 std::vector<double> v;

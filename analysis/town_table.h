@@ -24,7 +24,9 @@ struct TownTable {
     std::vector<TownProximity> proximity;
     std::vector<std::string> columns;                      // numeric columns, in output order
     std::map<std::string, std::vector<double>> values;     // column -> one value per town
-    std::map<std::string, std::string> labels;             // column -> "中文 English" for aliases
+    std::map<std::string, std::string> labels;             // column -> "中文 English" for aliases (numeric and text)
+    std::vector<std::string> text_columns;                 // text columns (coverage status per utility), in output order
+    std::map<std::string, std::vector<std::string>> texts;
 
     std::size_t size() const { return id.size(); }
     bool has(const std::string& column) const { return values.count(column) > 0; }

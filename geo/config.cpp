@@ -427,6 +427,63 @@ void throw_config_problems(const std::string& file, const std::vector<ConfigProb
     throw error;
 }
 
+namespace {
+
+// [study] extends = "base.toml": the base config's sections, with this file's on top: [layers.ROLE]
+// replaces the base's layers of that role, [study] keys replace the base's keys, and any other section
+// replaces the base's section whole. The base's relative sources are rewritten to stay where they were.
+void extend_config(toml::table& table, const std::string& dir, const std::string& path, int depth) {
+    const toml::table* study = table["study"].as_table();
+    const toml::node* ext = study ? study->get("extends") : nullptr;
+    if (!ext) return;
+    if (!ext->is_string())
+        throw Error("\"study.extends\" must be the path of another config").with_file(path).with_line(line_of(*ext)).with_hint("e.g. extends = \"jilin.toml\".");
+    if (depth > 8) throw Error("configs extend each other in a loop").with_file(path).with_hint("check the extends = keys of the configs.");
+    const fs::path base_path = (fs::path(dir) / *ext->value<std::string>()).lexically_normal();
+    std::ifstream in(base_path, std::ios::binary);
+    if (!in)
+        throw Error("cannot open the config it extends, " + base_path.string()).with_file(path).with_line(line_of(*ext)).with_hint("check the path (relative to this config).");
+    std::stringstream text;
+    text << in.rdbuf();
+    toml::table base;
+    try {
+        base = toml::parse(text.str(), base_path.string());
+    } catch (const toml::parse_error& e) {
+        throw Error("not valid TOML: " + std::string(e.description())).with_file(base_path.string()).with_line(int(e.source().begin.line));
+    }
+    const std::string base_dir = base_path.parent_path().empty() ? "." : base_path.parent_path().string();
+    extend_config(base, base_dir, base_path.string(), depth + 1);
+    // The base's relative sources, as seen from this config's folder.
+    auto rebase = [&](toml::table& layer) {
+        if (auto s = layer["source"].value<std::string>(); s && !looks_like_connection_string(*s) && !fs::path(*s).is_absolute()) {
+            const fs::path abs = fs::absolute(fs::path(base_dir) / *s).lexically_normal();
+            const fs::path rel = abs.lexically_relative(fs::absolute(dir).lexically_normal());
+            layer.insert_or_assign("source", (rel.empty() ? abs : rel).string());
+        }
+    };
+    if (toml::table* layers = base["layers"].as_table())
+        for (auto&& [role, node] : *layers) {
+            if (toml::table* t = node.as_table()) rebase(*t);
+            else if (toml::array* arr = node.as_array())
+                for (auto&& item : *arr)
+                    if (toml::table* one = item.as_table()) rebase(*one);
+        }
+    for (auto&& [key, node] : table) {
+        const std::string k(key.str());
+        toml::table* mine = node.as_table();
+        toml::table* theirs = base[k].as_table();
+        if ((k == "layers" || k == "study") && mine && theirs) {
+            for (auto&& [sub, value] : *mine) theirs->insert_or_assign(sub, value);
+        } else {
+            base.insert_or_assign(key, node);
+        }
+    }
+    if (toml::table* merged_study = base["study"].as_table()) merged_study->erase("extends");
+    table = std::move(base);
+}
+
+}  // namespace
+
 StudyConfig parse_config(const std::string& text, const std::string& path) {
     StudyConfig cfg;
     cfg.path = path;
@@ -442,6 +499,7 @@ StudyConfig parse_config(const std::string& text, const std::string& path) {
     }
 
     std::vector<ConfigProblem> problems;
+    extend_config(cfg.table, cfg.dir, path, 0);
     // Sections read by the modules that own them ([network] by the road graph, [access] by the
     // accessibility analysis, ...), each checking its own keys.
     check_keys(cfg.table, "", {"study", "layers", "network", "access", "coverage", "proximity", "scoring", "town_types",
@@ -450,7 +508,7 @@ StudyConfig parse_config(const std::string& text, const std::string& path) {
 
     if (const toml::node* sn = cfg.table.get("study")) {
         if (const toml::table* study = sn->as_table()) {
-            check_keys(*study, "study", {"name", "crs"}, problems);
+            check_keys(*study, "study", {"name", "crs", "extends"}, problems);
             cfg.name = get_string(*study, "name", "study", "\"Jilin 2022\"", problems);
             cfg.crs = get_string(*study, "crs", "study", "\"EPSG:4547\"", problems);
             if (cfg.crs == "auto") cfg.crs.clear();

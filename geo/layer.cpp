@@ -536,4 +536,44 @@ std::vector<std::string> source_files(const LayerSource& source) {
     return out;
 }
 
+bool Table::has(const std::string& field) const { return std::find(fields.begin(), fields.end(), field) != fields.end(); }
+
+Table read_table(const std::string& path, const std::string& layer_name, const GeosContext& geos) {
+    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+    if (!ds) throw Error("cannot open " + path + ": " + gdal_last_error()).with_file(path).with_hint("check the path: a GeoPackage townsite wrote.");
+    OGRLayer* layer = ds->GetLayerByName(layer_name.c_str());
+    if (!layer) throw Error("there is no layer \"" + layer_name + "\"").with_file(path).with_layer(layer_name).with_hint("give a GeoPackage written by townsite run.");
+    Table t{path, layer_name, {}, {}};
+    OGRFeatureDefn* defn = layer->GetLayerDefn();
+    for (int i = 0; i < defn->GetFieldCount(); ++i) t.fields.emplace_back(defn->GetFieldDefn(i)->GetNameRef());
+    std::unique_ptr<OGRCoordinateTransformation> ct;
+    if (const OGRSpatialReference* srs = layer->GetSpatialRef()) {
+        OGRSpatialReference wgs84;
+        wgs84.SetWellKnownGeogCS("WGS84");
+        wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        OGRSpatialReference from(*srs);
+        from.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        ct.reset(OGRCreateCoordinateTransformation(&from, &wgs84));
+    }
+    for (const auto& f : *layer) {
+        Record r;
+        for (int i = 0; i < defn->GetFieldCount(); ++i) {
+            if (!f->IsFieldSetAndNotNull(i)) r.values[t.fields[std::size_t(i)]] = std::monostate{};
+            else if (defn->GetFieldDefn(i)->GetType() == OFTInteger || defn->GetFieldDefn(i)->GetType() == OFTInteger64)
+                r.values[t.fields[std::size_t(i)]] = std::int64_t(f->GetFieldAsInteger64(i));
+            else if (defn->GetFieldDefn(i)->GetType() == OFTReal) r.values[t.fields[std::size_t(i)]] = f->GetFieldAsDouble(i);
+            else r.values[t.fields[std::size_t(i)]] = std::string(f->GetFieldAsString(i));
+        }
+        if (OGRGeometry* g = f->GetGeometryRef()) {
+            std::unique_ptr<OGRGeometry> copy(g->clone());
+            if (ct) copy->transform(ct.get());
+            std::vector<unsigned char> wkb(std::size_t(copy->WkbSize()));
+            copy->exportToWkb(wkbNDR, wkb.data());
+            r.geom = geos.from_wkb(wkb.data(), wkb.size());
+        }
+        t.rows.push_back(std::move(r));
+    }
+    return t;
+}
+
 }  // namespace townsite

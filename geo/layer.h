@@ -19,6 +19,7 @@
 #include "geo/progress.h"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <variant>
@@ -101,6 +102,20 @@ Layer read_layer(const LayerSource& source, const GeosContext& geos, const Progr
 // Transforms a layer read by read_layer into the working CRS, repairing invalid geometries
 // (GEOS MakeValid) and dropping those that are empty or of the wrong dimension, with counts.
 void project_layer(Layer& layer, const Transformer& to_working, const GeosContext& geos);
+
+// A layer as written (by townsite or anyone), read back whole: every field by name, the geometry in
+// WGS 84 lon/lat. For comparing runs; throws Error naming the file and layer when it cannot be read.
+struct Record {
+    std::map<std::string, FieldValue> values;
+    GeomPtr geom;   // may be null
+};
+struct Table {
+    std::string path, layer;
+    std::vector<std::string> fields;
+    std::vector<Record> rows;
+    bool has(const std::string& field) const;
+};
+Table read_table(const std::string& path, const std::string& layer, const GeosContext& geos);
 
 // The files a source is made of (a Shapefile's .shp, .dbf, .prj, ...), as GDAL lists them; empty
 // for sources that are not files (a PostGIS table).

@@ -509,14 +509,30 @@ const UtilityRule kUtilities[] = {{"water", 0.55, 0.30, "plant", "水厂"},
                                   {"heating", 0.25, 0.20, "plant", "热源厂"},
                                   {"sewage", 0.30, 0.25, "plant", "污水处理厂"}};
 
+// The built-up area of a town: a circle whose radius grows with population (about 4,000 people per
+// km² live in the town proper, a third of the town's people).
+double builtup_radius_m(const Town& t) { return std::clamp(std::sqrt(t.pop / 3.0 / 4000.0 / std::numbers::pi) * 1000.0, 400.0, 2500.0); }
+
+// A street grid of mains 800 m apart over the built-up circle; `keep` clips each main to the part
+// that is built (false: none of it).
+template <typename Keep>
+void grid(std::vector<Pipe>& pipes, const char* utility, const Town& t, double radius, Keep keep) {
+    const double cx = t.p.x, cy = t.p.y;
+    for (double off = -radius + 400; off < radius; off += 800) {
+        const double half = std::sqrt(std::max(0.0, radius * radius - off * off));
+        Pt a{cx - half, cy + off}, b{cx + half, cy + off};
+        Pt c{cx + off, cy - half}, d{cx + off, cy + half};
+        if (keep(a, b)) pipes.push_back({utility, t.code, {a, b}});
+        if (keep(c, d)) pipes.push_back({utility, t.code, {c, d}});
+    }
+}
+
 void build_utilities(Province& pv, Rng& rng) {
     int plant_no = 1;
     std::map<std::string, std::vector<const Village*>> by_town;
     for (const auto& v : pv.villages) by_town[v.town].push_back(&v);
     for (const auto& t : pv.towns) {
-        // The built-up area: a circle whose radius grows with population (about 4,000 people per km²
-        // live in the town proper, a third of the town's people).
-        const double radius = std::clamp(std::sqrt(t.pop / 3.0 / 4000.0 / std::numbers::pi) * 1000.0, 400.0, 2500.0);
+        const double radius = builtup_radius_m(t);
         const bool urban = t.kind == "街道" || t.kind == "区" || t.kind == "开发区";
         for (const auto& u : kUtilities) {
             const double full = urban ? std::min(0.9, u.full + 0.5) : u.full;
@@ -540,13 +556,7 @@ void build_utilities(Province& pv, Rng& rng) {
                 }
                 return dist(a, b) > 1;
             };
-            for (double off = -radius + 400; off < radius; off += 800) {
-                const double half = std::sqrt(std::max(0.0, radius * radius - off * off));
-                Pt a{cx - half, cy + off}, b{cx + half, cy + off};
-                Pt c{cx + off, cy - half}, d{cx + off, cy + half};
-                if (clip(a, b)) pv.pipes.push_back({u.name, t.code, {a, b}});
-                if (clip(c, d)) pv.pipes.push_back({u.name, t.code, {c, d}});
-            }
+            grid(pv.pipes, u.name, t, radius, clip);
             // The plant or station outside the town, joined by a trunk main.
             const double ang = rng.uniform(0, 2 * std::numbers::pi), away = radius + rng.uniform(300, 900);
             Pt plant{t.p.x + away * std::cos(ang), t.p.y + away * std::sin(ang)};
@@ -583,6 +593,26 @@ void build_utilities(Province& pv, Rng& rng) {
             pv.plants.push_back({"water", id, v.name + "供水站", "plant", {v.p.x + rng.uniform(-150, 150), v.p.y + rng.uniform(-150, 150)},
                                  500, std::round(v.pop)});
         }
+}
+
+// The second year (2025) of the utility layers: the first year's networks and plants, plus the
+// works built since: about a fifth of the towns of each utility get a full grid of mains, which
+// closes whatever gap they had (the yearly review shows them as closed).
+struct SecondYear {
+    std::vector<Pipe> pipes;
+    std::vector<Plant> plants;
+    std::size_t grids = 0;
+};
+
+SecondYear build_second_year(const Province& pv, Rng& rng) {
+    SecondYear y{pv.pipes, pv.plants, 0};
+    for (const auto& t : pv.towns)
+        for (const auto& u : kUtilities)
+            if (rng.chance(0.2)) {
+                grid(y.pipes, u.name, t, builtup_radius_m(t), [](Pt&, Pt&) { return true; });
+                ++y.grids;
+            }
+    return y;
 }
 
 void build_facilities(Province& pv, Rng& rng) {
@@ -726,6 +756,8 @@ struct LayerSet {
     std::map<std::string, OGRLayer*> pipes, plants;
 };
 
+void add_utility_layers(Writer& w, LayerSet& s);
+
 LayerSet create_layers(Writer& w) {
     using F = std::vector<std::pair<std::string, OGRFieldType>>;
     LayerSet s;
@@ -742,6 +774,14 @@ LayerSet create_layers(Writer& w) {
     s.cores = w.layer("city_cores", wkbPoint, 4326, F{{"id", OFTString}, {"name", OFTString}, {"prefecture", OFTString}});
     s.border = w.layer("border", wkbMultiLineString, 4326, F{{"id", OFTString}, {"name", OFTString}});
     s.roads = w.layer("roads", wkbLineString, 4326, F{{"id", OFTString}, {"class", OFTString}, {"ref", OFTString}, {"oneway", OFTString}});
+    add_utility_layers(w, s);
+    s.facilities = w.layer("facilities", wkbPoint, 4326, F{{"id", OFTString}, {"kind", OFTString}, {"name", OFTString}, {"capacity", OFTInteger}});
+    s.protected_sites = w.layer("protected_sites", wkbPoint, 4551, F{{"id", OFTString}, {"name", OFTString}, {"kind", OFTString}});
+    return s;
+}
+
+void add_utility_layers(Writer& w, LayerSet& s) {
+    using F = std::vector<std::pair<std::string, OGRFieldType>>;
     for (const auto& u : kUtilities) {
         s.pipes[u.name] = w.layer(std::string(u.name) + "_pipes", wkbLineString, 4326, F{{"id", OFTString}, {"kind", OFTString}, {"town", OFTString}});
         s.plants[u.name] = w.layer(std::string(u.name) + "_plants", wkbPoint, 4326,
@@ -749,9 +789,33 @@ LayerSet create_layers(Writer& w) {
     }
     s.plants["garbage"] = w.layer("garbage_stations", wkbPoint, 4326,
                                   F{{"id", OFTString}, {"kind", OFTString}, {"name", OFTString}, {"radius_m", OFTReal}, {"capacity", OFTReal}});
-    s.facilities = w.layer("facilities", wkbPoint, 4326, F{{"id", OFTString}, {"kind", OFTString}, {"name", OFTString}, {"capacity", OFTInteger}});
-    s.protected_sites = w.layer("protected_sites", wkbPoint, 4551, F{{"id", OFTString}, {"name", OFTString}, {"kind", OFTString}});
-    return s;
+}
+
+// The pipes and plants of one year.
+void write_utilities(const std::vector<Pipe>& pipes, const std::vector<Plant>& plants, Writer& w, const LayerSet& s, const GeosContext& geos,
+                     const std::string& prefix) {
+    auto code = [&prefix](const std::string& c) { return prefix + c; };
+    auto pt = [&](Pt p) { return geos.own(GEOSGeom_createPointFromXY_r(geos.get(), p.x, p.y)); };
+    int no = 1;
+    for (const auto& p : pipes) {
+        OGRFeature f(s.pipes.at(p.utility)->GetLayerDefn());
+        char id[16];
+        std::snprintf(id, sizeof id, "%06d", no++);
+        f.SetField("id", code(id).c_str());
+        f.SetField("kind", "pipe");
+        f.SetField("town", code(p.town).c_str());
+        w.put(s.pipes.at(p.utility), f, line(geos, p.pts).get());
+    }
+    for (const auto& p : plants) {
+        OGRLayer* l = s.plants.at(p.utility);
+        OGRFeature f(l->GetLayerDefn());
+        f.SetField("id", code(p.id).c_str());
+        f.SetField("kind", p.kind.c_str());
+        f.SetField("name", p.name.c_str());
+        if (!std::isnan(p.radius_m)) f.SetField("radius_m", p.radius_m);
+        if (!std::isnan(p.capacity)) f.SetField("capacity", p.capacity);
+        w.put(l, f, pt(p.p).get());
+    }
 }
 
 void write_copy(const Province& pv, Writer& w, const LayerSet& s, const GeosContext& geos, const Transformer& tr,
@@ -842,26 +906,7 @@ void write_copy(const Province& pv, Writer& w, const LayerSet& s, const GeosCont
         f.SetField("oneway", "no");
         w.put(s.roads, f, line(geos, r.pts).get());
     }
-    no = 1;
-    for (const auto& p : pv.pipes) {
-        OGRFeature f(s.pipes.at(p.utility)->GetLayerDefn());
-        char id[16];
-        std::snprintf(id, sizeof id, "%06d", no++);
-        f.SetField("id", code(id).c_str());
-        f.SetField("kind", "pipe");
-        f.SetField("town", code(p.town).c_str());
-        w.put(s.pipes.at(p.utility), f, line(geos, p.pts).get());
-    }
-    for (const auto& p : pv.plants) {
-        OGRLayer* l = s.plants.at(p.utility);
-        OGRFeature f(l->GetLayerDefn());
-        f.SetField("id", code(p.id).c_str());
-        f.SetField("kind", p.kind.c_str());
-        f.SetField("name", p.name.c_str());
-        if (!std::isnan(p.radius_m)) f.SetField("radius_m", p.radius_m);
-        if (!std::isnan(p.capacity)) f.SetField("capacity", p.capacity);
-        w.put(l, f, pt(p.p).get());
-    }
+    write_utilities(pv.pipes, pv.plants, w, s, geos, prefix);
     for (const auto& x : pv.facilities) {
         OGRFeature f(s.facilities->GetLayerDefn());
         f.SetField("id", code(x.id).c_str());
@@ -882,7 +927,7 @@ void write_copy(const Province& pv, Writer& w, const LayerSet& s, const GeosCont
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::string sources = "sample_data/sources", output = "sample_data/jilin.gpkg";
+    std::string sources = "sample_data/sources", output = "sample_data/jilin.gpkg", second_year;
     int scale = 1;
     std::uint64_t seed = 2022;
     CLI::App app{"Writes the townsite sample province (a GeoPackage) from sample_data/sources and a seed."};
@@ -890,6 +935,7 @@ int main(int argc, char** argv) {
     app.add_option("-o,--output", output, "GeoPackage to write (replaced if it exists)");
     app.add_option("--scale", scale, "Number of copies of the province, tiled side by side")->check(CLI::Range(1, 400));
     app.add_option("--seed", seed, "Random seed");
+    app.add_option("--second-year", second_year, "Also write the utility layers of a second year (some gaps closed) to this GeoPackage");
     CLI11_PARSE(app, argc, argv);
 
     GDALAllRegister();
@@ -977,6 +1023,23 @@ int main(int argc, char** argv) {
             w.commit();
         }
         fs::rename(tmp, output);
+        if (!second_year.empty()) {
+            // Its own seed, so that the first year is the same whether or not the second is written.
+            Rng rng2(seed + 2025);
+            const SecondYear y = build_second_year(pv, rng2);
+            const std::string tmp2 = second_year + ".tmp";
+            fs::remove(tmp2);
+            {
+                Writer w(tmp2, geos, tr);
+                LayerSet layers;
+                add_utility_layers(w, layers);
+                w.start_transaction();
+                write_utilities(y.pipes, y.plants, w, layers, geos, "");
+                w.commit();
+            }
+            fs::rename(tmp2, second_year);
+            std::cout << second_year << ": the utilities again, with full networks built in " << y.grids << " town-utility pairs\n";
+        }
         std::cout << output << ": " << pv.prefectures.size() * scale << " prefectures, " << pv.counties.size() * scale
                   << " counties, " << pv.towns.size() * scale << " towns, " << pv.villages.size() * scale << " villages, "
                   << pv.roads.size() * scale << " roads, " << pv.pipes.size() * scale << " pipes, "

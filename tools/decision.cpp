@@ -68,6 +68,7 @@ void write_towns(OutputDataset& out, const Decision& d, const SelectionOptions* 
                                     {"prefecture", OFTString, "市(州)编码 prefecture code"},
                                     {"prefecture_name", OFTString, "市(州) prefecture"},
                                     {"nearest_city", OFTString, "最近市(州) nearest city"}};
+    for (const auto& c : t.text_columns) fields.push_back({c, OFTString, t.labels.at(c)});
     for (const auto& c : t.columns) fields.push_back({c, is_flag_column(c) ? OFTInteger : OFTReal, t.labels.at(c)});
     for (const auto& ind : d.scoring.indicators) {
         fields.push_back({"norm_" + ind.name, OFTReal, ind.label_zh + "标准化值 " + ind.label_en + " normalised"});
@@ -98,6 +99,7 @@ void write_towns(OutputDataset& out, const Decision& d, const SelectionOptions* 
     for (std::size_t i = 0; i < t.size(); ++i) {
         std::vector<FieldValue> v = {t.id[i], t.name[i], t.kind[i], t.county[i], t.county_name[i], t.prefecture[i], t.prefecture_name[i],
                                      t.proximity[i].nearest_city};
+        for (const auto& c : t.text_columns) v.push_back(t.texts.at(c)[i]);
         for (const auto& c : t.columns) {
             const double x = t.values.at(c)[i];
             if (is_flag_column(c)) v.push_back(std::isfinite(x) ? FieldValue(std::int64_t(x)) : FieldValue());

@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 using namespace townsite;
 using Catch::Matchers::Contains;
 
@@ -164,4 +166,43 @@ TEST_CASE("the bundled sample config is valid", "[config]") {
     // Every role but builtup: the sample's towns are seat points, and their areas circles.
     for (const auto& role : role_catalogue())
         if (role.name != "builtup") CHECK(cfg.has(role.name));
+}
+
+TEST_CASE("a config that extends another takes its sections and replaces the layers it names", "[config]") {
+    townsite::test::TempDir dir;
+    std::filesystem::create_directories(dir.path("base/data"));
+    dir.write("base/base.toml", R"([study]
+name = "2022"
+crs = "EPSG:4547"
+[layers.prefectures]
+source = "data/admin.gpkg"
+[layers.counties]
+source = "data/admin.gpkg"
+[layers.towns]
+source = "data/towns.gpkg"
+[layers.water]
+source = "data/water.gpkg"
+[access]
+thresholds_min = [10]
+)");
+    std::filesystem::create_directories(dir.path("y2025"));
+    const std::string path = dir.write("y2025/study.toml", R"([study]
+extends = "../base/base.toml"
+name = "2025"
+[layers.water]
+source = "water_2025.gpkg"
+)");
+    const StudyConfig cfg = load_config(path);
+    CHECK(cfg.name == "2025");
+    CHECK(cfg.crs == "EPSG:4547");   // from the base
+    REQUIRE(cfg.sources("towns").size() == 1);
+    CHECK(std::filesystem::path(cfg.sources("towns")[0]->resolved).lexically_normal() ==
+          std::filesystem::path(dir.path("base/data/towns.gpkg")).lexically_normal());
+    CHECK(std::filesystem::path(cfg.sources("water")[0]->resolved).lexically_normal() ==
+          std::filesystem::path(dir.path("y2025/water_2025.gpkg")).lexically_normal());
+    CHECK(cfg.table["access"]["thresholds_min"][0].value<int>() == 10);
+    SECTION("a missing base is an error naming it") {
+        const std::string bad = dir.write("y2025/bad.toml", "[study]\nextends = \"nowhere.toml\"\n");
+        CHECK_THROWS_WITH(load_config(bad), Catch::Contains("nowhere.toml") && Catch::Contains("Fix:"));
+    }
 }

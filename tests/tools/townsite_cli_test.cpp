@@ -104,13 +104,14 @@ TEST_CASE("usage errors exit 2", "[cli]") {
 TEST_CASE("the sample generator writes the same bytes for the same seed", "[sample][slow]") {
     TempDir dir;
     const std::string gen = std::string(TOWNSITE_MAKE_SAMPLE_BIN) + " --sources " + TOWNSITE_SAMPLE_DIR + "/sources -o ";
-    REQUIRE(std::system((gen + dir.path("a.gpkg") + " > /dev/null").c_str()) == 0);
+    REQUIRE(std::system((gen + dir.path("a.gpkg") + " --second-year " + dir.path("a2025.gpkg") + " > /dev/null").c_str()) == 0);
     REQUIRE(std::system((gen + dir.path("b.gpkg") + " > /dev/null").c_str()) == 0);
     const std::string a = slurp(dir.path("a.gpkg"));
     CHECK(a.size() > 1000000);
     CHECK(a == slurp(dir.path("b.gpkg")));
     SECTION("and the committed sample is what the generator writes") {
         CHECK(a == slurp(std::string(TOWNSITE_SAMPLE_DIR) + "/jilin.gpkg"));
+        CHECK(slurp(dir.path("a2025.gpkg")) == slurp(std::string(TOWNSITE_SAMPLE_DIR) + "/jilin_2025.gpkg"));
     }
 }
 
@@ -435,4 +436,42 @@ TEST_CASE("townsite run -f GeoJSON writes one file per layer, each with its QML 
         CHECK_THAT(slurp(base + ".qml"), Contains("<renderer-v2"));
     }
     CHECK_THAT(slurp(dir.path("geojson") + "/townsite.qgs"), Contains("./demo_towns.geojson"));
+}
+
+TEST_CASE("townsite compare on the sample's two years shows the gaps the 2025 networks closed", "[cli][compare][slow]") {
+    TempDir dir;
+    const std::string y2022 = dir.path("y2022"), y2025 = dir.path("y2025"), cmp = dir.path("cmp");
+    REQUIRE(run("-q run -o " + y2022 + " --sensitivity 0").exit_code == 0);
+    REQUIRE(run("-q run " + std::string(TOWNSITE_SAMPLE_DIR) + "/jilin_2025.toml -o " + y2025 + " --sensitivity 0").exit_code == 0);
+    const Run r = run("compare " + y2022 + " " + y2025 + " -o " + cmp);
+    INFO(r.out);
+    REQUIRE(r.exit_code == 0);
+    // Independently: towns with a water gap in 2022 (partial or none) that are served in 2025, by SQL on the two runs.
+    auto statuses = [](const std::string& gpkg) {
+        std::map<std::string, std::string> out;
+        GDALDatasetUniquePtr ds(GDALDataset::Open(gpkg.c_str(), GDAL_OF_VECTOR));
+        REQUIRE(ds);
+        for (const auto& f : *ds->GetLayerByName("towns")) out[f->GetFieldAsString("id")] = f->GetFieldAsString("water_status");
+        return out;
+    };
+    const auto before = statuses(y2022 + "/townsite.gpkg"), after = statuses(y2025 + "/townsite.gpkg");
+    int closed = 0;
+    for (const auto& [id, s] : before)
+        if ((s == "partial" || s == "none") && after.at(id) == "served") ++closed;
+    CHECK(closed > 10);
+    CHECK_THAT(r.out, Contains("water: gaps closed " + std::to_string(closed) + ", opened 0"));
+    GDALDatasetUniquePtr ds(GDALDataset::Open((cmp + "/compare.gpkg").c_str(), GDAL_OF_VECTOR));
+    REQUIRE(ds);
+    OGRLayer* changes = ds->GetLayerByName("town_changes");
+    REQUIRE(changes);
+    CHECK(changes->GetFeatureCount() == 1075);
+    int closed_in_layer = 0;
+    for (const auto& f : *changes) closed_in_layer += std::string(f->GetFieldAsString("water_change")) == "closed";
+    CHECK(closed_in_layer == closed);
+    CHECK_THAT(slurp(cmp + "/compare.html"), Contains("年度对比 Year-on-year comparison") && Contains("closed"));
+    SECTION("a folder that is not a run is refused with a fix") {
+        const Run bad = run("-q compare " + std::string(TOWNSITE_SAMPLE_DIR) + "/jilin.gpkg " + y2025 + " -o " + dir.path("x"));
+        CHECK(bad.exit_code == 1);
+        CHECK_THAT(bad.out, Contains("jilin.gpkg") && Contains("no field") && Contains("Fix:"));
+    }
 }

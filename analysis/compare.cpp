@@ -1,0 +1,116 @@
+#include "analysis/compare.h"
+
+#include "analysis/report.h"
+
+#include <cstdio>
+
+namespace townsite {
+
+namespace {
+
+bool is_gap(const std::string& status) { return status == "partial" || status == "none"; }
+
+std::string fmt(double v, int decimals = 2) {
+    if (!std::isfinite(v)) return "–";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+
+UtilityChange change_of(const std::string& old_status, const std::string& new_status, double old_gap, double new_gap) {
+    UtilityChange u{old_status, new_status, old_gap, new_gap, "same"};
+    const double a = std::isfinite(old_gap) ? old_gap : 0, b = std::isfinite(new_gap) ? new_gap : 0;
+    if (old_status.empty() || new_status.empty() || old_status == "no data" || new_status == "no data") u.change = "no data";
+    else if (is_gap(old_status) && !is_gap(new_status)) u.change = "closed";
+    else if (!is_gap(old_status) && is_gap(new_status)) u.change = "opened";
+    else if (is_gap(old_status) && b < a - 1e-6) u.change = "smaller";
+    else if (is_gap(old_status) && b > a + 1e-6) u.change = "larger";
+    return u;
+}
+
+}  // namespace
+
+Comparison compare_runs(const std::vector<TownSnapshot>& old_run, const std::vector<TownSnapshot>& new_run, const std::vector<std::string>& utilities) {
+    Comparison c;
+    std::map<std::string, const TownSnapshot*> old_by_id;
+    for (const auto& t : old_run) old_by_id[t.id] = &t;
+    std::map<std::string, UtilityChangeSummary> sums;
+    for (const auto& u : utilities) sums[u].utility = u;
+    auto add = [&](const TownSnapshot* o, const TownSnapshot* n) {
+        const TownSnapshot& any = n ? *n : *o;
+        TownChange tc;
+        tc.id = any.id, tc.name = any.name, tc.prefecture = any.prefecture, tc.lon = any.lon, tc.lat = any.lat;
+        tc.in_old = o != nullptr, tc.in_new = n != nullptr;
+        for (const auto& u : utilities) {
+            auto get_status = [&u](const TownSnapshot* s) { return s && s->status.count(u) ? s->status.at(u) : std::string(); };
+            auto get_gap = [&u](const TownSnapshot* s) { return s && s->gap_km2.count(u) ? s->gap_km2.at(u) : NAN; };
+            const UtilityChange ch = change_of(get_status(o), get_status(n), get_gap(o), get_gap(n));
+            tc.utilities[u] = ch;
+            UtilityChangeSummary& s = sums[u];
+            const double a = std::isfinite(ch.old_gap_km2) ? ch.old_gap_km2 : 0, b = std::isfinite(ch.new_gap_km2) ? ch.new_gap_km2 : 0;
+            if (ch.change == "closed") ++s.closed, ++tc.gaps_closed, s.closed_km2 += a;
+            if (ch.change == "opened") ++s.opened, ++tc.gaps_opened, s.opened_km2 += b;
+            if (ch.change == "smaller") ++s.smaller, s.closed_km2 += a - b;
+            if (ch.change == "larger") ++s.larger, s.opened_km2 += b - a;
+            if (ch.change != "same" && ch.change != "no data") tc.changed = true;
+        }
+        tc.old_county_seat_min = o ? o->county_seat_min : NAN;
+        tc.new_county_seat_min = n ? n->county_seat_min : NAN;
+        tc.old_tier = o ? o->tier : "";
+        tc.new_tier = n ? n->tier : "";
+        if (o && n && tc.old_tier != tc.new_tier) tc.changed = true, ++c.tier_changes;
+        const bool both = std::isfinite(tc.old_county_seat_min) && std::isfinite(tc.new_county_seat_min);
+        if (o && n && ((both && std::abs(tc.old_county_seat_min - tc.new_county_seat_min) > 0.05) ||
+                       std::isfinite(tc.old_county_seat_min) != std::isfinite(tc.new_county_seat_min)))
+            tc.changed = true, ++c.travel_changes;
+        if (!o || !n) tc.changed = true, ++(o ? c.only_old : c.only_new);
+        c.towns.push_back(tc);
+    };
+    std::map<std::string, bool> seen;
+    for (const auto& n : new_run) {
+        auto it = old_by_id.find(n.id);
+        add(it == old_by_id.end() ? nullptr : it->second, &n);
+        seen[n.id] = true;
+    }
+    for (const auto& o : old_run)
+        if (!seen.count(o.id)) add(&o, nullptr);
+    for (const auto& u : utilities) c.utilities.push_back(sums[u]);
+    return c;
+}
+
+std::string html_comparison(const Comparison& c, const std::string& old_label, const std::string& new_label) {
+    std::string b = "<h1>年度对比 Year-on-year comparison</h1>\n<p>" + html_escape(old_label) + " → " + html_escape(new_label) + "</p>\n";
+    b += "<h2>1 各设施缺口变化 Gaps by utility</h2>\n<table><thead><tr><th>设施 utility</th><th>消除 closed</th><th>新增 opened</th>"
+         "<th>缩小 smaller</th><th>扩大 larger</th><th>减少面积 km² closed</th><th>新增面积 km² opened</th></tr></thead><tbody>";
+    for (const auto& s : c.utilities)
+        b += "<tr><td>" + html_escape(s.utility) + "</td><td>" + std::to_string(s.closed) + "</td><td>" + std::to_string(s.opened) + "</td><td>" +
+             std::to_string(s.smaller) + "</td><td>" + std::to_string(s.larger) + "</td><td>" + fmt(s.closed_km2) + "</td><td>" + fmt(s.opened_km2) +
+             "</td></tr>";
+    b += "</tbody></table>\n<p>层级变化 Tier changes: " + std::to_string(c.tier_changes) + " · 至县城时间变化 changed drive to the county seat: " +
+         std::to_string(c.travel_changes) + " · 仅在旧数据 only in the old run: " + std::to_string(c.only_old) + " · 仅在新数据 only in the new run: " +
+         std::to_string(c.only_new) + "</p>\n";
+    std::map<std::string, std::pair<int, int>> by_prefecture;   // closed, opened
+    for (const auto& t : c.towns) {
+        by_prefecture[t.prefecture].first += t.gaps_closed;
+        by_prefecture[t.prefecture].second += t.gaps_opened;
+    }
+    b += "<h2>2 各市(州) By prefecture</h2>\n<table><thead><tr><th>市(州) prefecture</th><th>消除缺口 gaps closed</th><th>新增缺口 gaps opened</th></tr></thead><tbody>";
+    for (const auto& [p, co] : by_prefecture)
+        b += "<tr><td>" + html_escape(p) + "</td><td>" + std::to_string(co.first) + "</td><td>" + std::to_string(co.second) + "</td></tr>";
+    b += "</tbody></table>\n<h2>3 有变化的镇 Towns that changed</h2>\n<table><thead><tr><th>市(州)</th><th>镇 town</th><th>缺口变化 gaps</th>"
+         "<th>至县城 min</th><th>层级 tier</th></tr></thead><tbody>";
+    for (const auto& t : c.towns) {
+        if (!t.changed) continue;
+        std::string gaps;
+        for (const auto& [u, ch] : t.utilities)
+            if (ch.change != "same" && ch.change != "no data")
+                gaps += (gaps.empty() ? "" : "; ") + u + " " + ch.change + " (" + fmt(ch.old_gap_km2) + " → " + fmt(ch.new_gap_km2) + " km²)";
+        b += "<tr><td>" + html_escape(t.prefecture) + "</td><td>" + html_escape(t.name) + (t.in_old && t.in_new ? "" : t.in_old ? " (old only)" : " (new only)") +
+             "</td><td>" + html_escape(gaps) + "</td><td>" + fmt(t.old_county_seat_min, 1) + " → " + fmt(t.new_county_seat_min, 1) + "</td><td>" +
+             html_escape(t.old_tier) + " → " + html_escape(t.new_tier) + "</td></tr>";
+    }
+    b += "</tbody></table>\n";
+    return html_page("townsite: " + old_label + " → " + new_label, b);
+}
+
+}  // namespace townsite

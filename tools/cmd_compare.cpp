@@ -1,0 +1,141 @@
+// townsite compare OLD NEW [-o OUTDIR]: what changed for every town between two runs of
+// `townsite run` (their folders or their GeoPackages): the layer town_changes and a report page.
+#include "analysis/compare.h"
+#include "analysis/coverage.h"
+#include "geo/error.h"
+#include "tools/command.h"
+#include "tools/layers_out.h"
+#include "tools/styles.h"
+
+#include <filesystem>
+#include <iostream>
+
+namespace townsite::tools {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string text(const Record& r, const std::string& f) {
+    auto it = r.values.find(f);
+    if (it == r.values.end()) return "";
+    if (const auto* s = std::get_if<std::string>(&it->second)) return *s;
+    if (const auto* i = std::get_if<std::int64_t>(&it->second)) return std::to_string(*i);
+    return "";
+}
+
+double number(const Record& r, const std::string& f) {
+    auto it = r.values.find(f);
+    if (it == r.values.end()) return NAN;
+    if (const auto* d = std::get_if<double>(&it->second)) return *d;
+    if (const auto* i = std::get_if<std::int64_t>(&it->second)) return double(*i);
+    return NAN;
+}
+
+// The towns of one run: its folder's townsite.gpkg, or the GeoPackage given.
+std::vector<TownSnapshot> read_run(const std::string& where, const GeosContext& geos) {
+    const std::string path = fs::is_directory(where) ? (fs::path(where) / "townsite.gpkg").string() : where;
+    const Table t = read_table(path, "towns", geos);
+    for (const std::string f : {"id", "name", "prefecture_name", "county_seat_min", "tier", "water_status", "water_gap_km2"})
+        if (!t.has(f))
+            throw Error("the layer \"towns\" has no field \"" + f + "\"")
+                .with_file(path)
+                .with_layer("towns")
+                .with_hint("compare the folders that `townsite run` writes (the towns layer of `score` or `coverage` alone lacks fields).");
+    std::vector<TownSnapshot> out;
+    for (const Record& r : t.rows) {
+        TownSnapshot s;
+        s.id = text(r, "id"), s.name = text(r, "name"), s.prefecture = text(r, "prefecture_name");
+        if (r.geom) {
+            GEOSGeomGetX_r(geos.get(), r.geom.get(), &s.lon);
+            GEOSGeomGetY_r(geos.get(), r.geom.get(), &s.lat);
+        }
+        for (const auto& u : utility_names()) {
+            s.status[u] = text(r, u + "_status");
+            s.gap_km2[u] = number(r, u + "_gap_km2");
+        }
+        s.county_seat_min = number(r, "county_seat_min");
+        s.tier = text(r, "tier");
+        out.push_back(s);
+    }
+    return out;
+}
+
+}  // namespace
+
+void add_compare(CLI::App& app, const Globals& globals, Runner& run) {
+    struct Args {
+        std::string old_run, new_run, outdir = "townsite_compare";
+        bool overwrite = false;
+    };
+    auto a = std::make_shared<Args>();
+    CLI::App* cmd = app.add_subcommand("compare", "What changed between two runs (e.g. two years): gaps closed and opened, travel times, tiers");
+    cmd->add_option("OLD", a->old_run, "The earlier run: a folder written by `townsite run`, or its townsite.gpkg")->required();
+    cmd->add_option("NEW", a->new_run, "The later run")->required();
+    cmd->add_option("-o,--output", a->outdir, "Output folder (compare.gpkg with the layer town_changes, compare.html)")->capture_default_str();
+    cmd->add_flag("--overwrite", a->overwrite, "Replace the output folder if it exists");
+    cmd->footer("Examples (the sample ships a 2025 variant of its utility layers):\n"
+                "  townsite run -o y2022 && townsite run sample_data/jilin_2025.toml -o y2025\n"
+                "  townsite compare y2022 y2025 -o y2022_2025");
+    cmd->callback([a, &globals, &run] {
+        run = [a, &globals] {
+            StepTimer timer(globals);
+            // The layers are read and written in lon/lat: a study of its own with WGS 84 as working CRS.
+            Study study;
+            study.geos = std::make_unique<GeosContext>();
+            study.crs.definition = "EPSG:4326";
+            study.crs.name = "WGS 84";
+            const auto old_towns = read_run(a->old_run, *study.geos);
+            const auto new_towns = read_run(a->new_run, *study.geos);
+            OutputFolder folder(a->outdir, study.config, a->overwrite);
+            const Comparison c = compare_runs(old_towns, new_towns, utility_names());
+            timer.done("compare");
+
+            OutputDataset out(folder.file("compare.gpkg"), study, {"GPKG", "EPSG:4326", false, {}});
+            std::vector<OutField> fields = {{"id", OFTString, "编码 id"}, {"name", OFTString, "名称 name"}, {"prefecture_name", OFTString, "市(州) prefecture"},
+                                            {"in_old", OFTInteger, "旧数据中 in the old run"}, {"in_new", OFTInteger, "新数据中 in the new run"}};
+            for (const auto& u : utility_names()) {
+                const std::string zh = utility_zh(u);
+                fields.push_back({u + "_old", OFTString, zh + "原状态 " + u + " before"});
+                fields.push_back({u + "_new", OFTString, zh + "现状态 " + u + " now"});
+                fields.push_back({u + "_gap_km2_old", OFTReal, zh + "原缺口 km² before"});
+                fields.push_back({u + "_gap_km2_new", OFTReal, zh + "现缺口 km² now"});
+                fields.push_back({u + "_change", OFTString, zh + "变化 " + u + " change"});
+            }
+            fields.insert(fields.end(), {{"county_seat_min_old", OFTReal, "原至县城 min before"},
+                                         {"county_seat_min_new", OFTReal, "现至县城 min now"},
+                                         {"tier_old", OFTString, "原层级 tier before"},
+                                         {"tier_new", OFTString, "现层级 tier now"},
+                                         {"gaps_closed", OFTInteger, "消除缺口数 gaps closed"},
+                                         {"gaps_opened", OFTInteger, "新增缺口数 gaps opened"},
+                                         {"changed", OFTInteger, "有变化 changed"}});
+            OutputLayer& layer = out.layer("town_changes", wkbPoint, fields);
+            for (const TownChange& t : c.towns) {
+                std::vector<FieldValue> v = {t.id, t.name, t.prefecture, std::int64_t(t.in_old), std::int64_t(t.in_new)};
+                for (const auto& u : utility_names()) {
+                    const UtilityChange& ch = t.utilities.at(u);
+                    v.insert(v.end(), {ch.old_status, ch.new_status, ch.old_gap_km2, ch.new_gap_km2, ch.change});
+                }
+                v.insert(v.end(), {t.old_county_seat_min, t.new_county_seat_min, t.old_tier, t.new_tier, std::int64_t(t.gaps_closed),
+                                   std::int64_t(t.gaps_opened), std::int64_t(t.changed)});
+                GeomPtr p = std::isfinite(t.lon) ? study.geos->own(GEOSGeom_createPointFromXY_r(study.geos->get(), t.lon, t.lat)) : GeomPtr();
+                layer.add(v, p.get());
+            }
+            style_layers(out, {});
+            out.commit();
+            write_text_file(folder.file("compare.html"), html_comparison(c, a->old_run, a->new_run));
+            folder.commit();
+            timer.done("write " + a->outdir);
+            if (!globals.quiet) {
+                for (const auto& s : c.utilities)
+                    std::cout << s.utility << ": gaps closed " << s.closed << ", opened " << s.opened << ", smaller " << s.smaller << ", larger " << s.larger
+                              << "\n";
+                std::cout << "Tier changes: " << c.tier_changes << "; towns only in the old run: " << c.only_old << ", only in the new: " << c.only_new
+                          << "\nWrote " << a->outdir << "/compare.gpkg (layer town_changes) and " << a->outdir << "/compare.html\n";
+            }
+            return kOk;
+        };
+    });
+}
+
+}  // namespace townsite::tools
