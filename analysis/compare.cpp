@@ -1,5 +1,7 @@
 #include "analysis/compare.h"
 
+#include "geo/text.h"
+
 #include "analysis/report.h"
 
 #include <cstdio>
@@ -9,13 +11,6 @@ namespace townsite {
 namespace {
 
 bool is_gap(const std::string& status) { return status == "partial" || status == "none"; }
-
-std::string fmt(double v, int decimals = 2) {
-    if (!std::isfinite(v)) return "–";
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    return buf;
-}
 
 UtilityChange change_of(const std::string& old_status, const std::string& new_status, double old_gap, double new_gap) {
     UtilityChange u{old_status, new_status, old_gap, new_gap, "same"};
@@ -84,7 +79,7 @@ std::string html_comparison(const Comparison& c, const std::string& old_label, c
          "<th>缩小 smaller</th><th>扩大 larger</th><th>减少面积 km² closed</th><th>新增面积 km² opened</th></tr></thead><tbody>";
     for (const auto& s : c.utilities)
         b += "<tr><td>" + html_escape(s.utility) + "</td><td>" + std::to_string(s.closed) + "</td><td>" + std::to_string(s.opened) + "</td><td>" +
-             std::to_string(s.smaller) + "</td><td>" + std::to_string(s.larger) + "</td><td>" + fmt(s.closed_km2) + "</td><td>" + fmt(s.opened_km2) +
+             std::to_string(s.smaller) + "</td><td>" + std::to_string(s.larger) + "</td><td>" + fmt(s.closed_km2, 2) + "</td><td>" + fmt(s.opened_km2, 2) +
              "</td></tr>";
     b += "</tbody></table>\n<p>层级变化 Tier changes: " + std::to_string(c.tier_changes) + " · 至县城时间变化 changed drive to the county seat: " +
          std::to_string(c.travel_changes) + " · 仅在旧数据 only in the old run: " + std::to_string(c.only_old) + " · 仅在新数据 only in the new run: " +
@@ -104,7 +99,7 @@ std::string html_comparison(const Comparison& c, const std::string& old_label, c
         std::string gaps;
         for (const auto& [u, ch] : t.utilities)
             if (ch.change != "same" && ch.change != "no data")
-                gaps += (gaps.empty() ? "" : "; ") + u + " " + ch.change + " (" + fmt(ch.old_gap_km2) + " → " + fmt(ch.new_gap_km2) + " km²)";
+                gaps += (gaps.empty() ? "" : "; ") + u + " " + ch.change + " (" + fmt(ch.old_gap_km2, 2) + " → " + fmt(ch.new_gap_km2, 2) + " km²)";
         b += "<tr><td>" + html_escape(t.prefecture) + "</td><td>" + html_escape(t.name) + (t.in_old && t.in_new ? "" : t.in_old ? " (old only)" : " (new only)") +
              "</td><td>" + html_escape(gaps) + "</td><td>" + fmt(t.old_county_seat_min, 1) + " → " + fmt(t.new_county_seat_min, 1) + "</td><td>" +
              html_escape(t.old_tier) + " → " + html_escape(t.new_tier) + "</td></tr>";

@@ -16,6 +16,16 @@ namespace townsite {
 namespace bg = boost::geometry;
 namespace bgi = boost::geometry::index;
 
+const char* utility_zh(const std::string& utility) {
+    if (utility == "water") return "供水";
+    if (utility == "gas") return "燃气";
+    if (utility == "heating") return "供热";
+    if (utility == "sewage") return "污水";
+    return "垃圾转运";
+}
+
+std::string utility_label(const std::string& utility) { return std::string(utility_zh(utility)) + " " + utility; }
+
 const std::vector<std::string>& utility_names() {
     static const std::vector<std::string> names = {"water", "gas", "heating", "sewage", "garbage"};
     return names;

@@ -112,5 +112,8 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& graph, cons
 
 // The utilities coverage knows, in output order.
 const std::vector<std::string>& utility_names();
+// A utility's Chinese name (供水, 燃气, 供热, 污水, 垃圾转运), and both for labels ("供水 water").
+const char* utility_zh(const std::string& utility);
+std::string utility_label(const std::string& utility);
 
 }  // namespace townsite

@@ -1,5 +1,7 @@
 #include "analysis/report.h"
 
+#include "geo/text.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -10,25 +12,10 @@ namespace townsite {
 
 namespace {
 
-std::string fmt(double v, int decimals = 1) {
-    if (!std::isfinite(v)) return "–";
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    return buf;
-}
-
 std::string num(std::size_t v) { return std::to_string(v); }
 
 const char* kUtilityColour[] = {"#1f78b4", "#ff7f00", "#e31a1c", "#8c510a", "#33a02c"};
 const char* kTierColour[] = {"#d7191c", "#fdae61", "#2c7bb6", "#777777"};
-
-std::string utility_label(const std::string& u) {
-    if (u == "water") return "供水 water";
-    if (u == "gas") return "燃气 gas";
-    if (u == "heating") return "供热 heating";
-    if (u == "sewage") return "污水 sewage";
-    return "垃圾转运 garbage";
-}
 
 // An SVG map of geometries in the working CRS, north up, fitted to a frame.
 class SvgMap {

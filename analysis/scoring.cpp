@@ -1,5 +1,7 @@
 #include "analysis/scoring.h"
 
+#include "geo/text.h"
+
 #include "geo/error.h"
 
 #include <algorithm>
@@ -29,12 +31,6 @@ std::vector<Bonus> default_bonuses() {
             {"node_town", "重要节点镇", "node town", 4},
             {"key_assistance_county", "重点帮扶县", "key-assistance county", 3},
             {"border_county", "边境地区", "border area", 3}};
-}
-
-std::string fmt(double v, int decimals) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    return buf;
 }
 
 std::vector<double> normalise(const std::vector<double>& raw, const Indicator& ind, bool missing_mean) {

@@ -1,5 +1,7 @@
 #include "analysis/selection.h"
 
+#include "geo/text.h"
+
 #include "geo/error.h"
 
 #include <glpk.h>
@@ -14,12 +16,6 @@
 namespace townsite {
 
 namespace {
-
-std::string fmt(double v, int decimals = 1) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    return buf;
-}
 
 std::string str(int v) { return std::to_string(v); }
 

@@ -10,14 +10,6 @@ namespace townsite {
 
 namespace {
 
-const char* utility_zh(const std::string& u) {
-    if (u == "water") return "供水";
-    if (u == "gas") return "燃气";
-    if (u == "heating") return "供热";
-    if (u == "sewage") return "污水";
-    return "垃圾转运";
-}
-
 const std::vector<std::pair<std::string, std::string>>& coverage_suffixes() {
     static const std::vector<std::pair<std::string, std::string>> s = {{"_share_pct", "覆盖率 area served %"},
                                                                         {"_pop_share_pct", "人口覆盖率 population served %"},

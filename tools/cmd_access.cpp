@@ -1,6 +1,8 @@
 // townsite access [CONFIG] [-o FILE]: travel times of towns and villages, catchments, E2SFCA,
 // isochrones and road problems, written as layers.
 #include "analysis/access.h"
+
+#include "geo/text.h"
 #include "geo/error.h"
 #include "geo/writer.h"
 #include "tools/command.h"
@@ -19,12 +21,6 @@ struct AccessArgs {
     std::string config;
     OutputArgs out;
 };
-
-std::string fmt(double v, int decimals = 1) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    return buf;
-}
 
 std::string threshold_name(double minutes) { return "pop_" + fmt(minutes, 0) + "min"; }
 

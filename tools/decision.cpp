@@ -1,5 +1,7 @@
 #include "tools/decision.h"
 
+#include "geo/text.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -10,12 +12,6 @@
 namespace townsite::tools {
 
 namespace {
-
-std::string fmt(double v, int decimals = 1) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    return buf;
-}
 
 bool is_flag_column(const std::string& c) {
     return c == "node_town" || c == "in_metro" || c == "city_surroundings" || c == "border_county" || c == "key_assistance_county";

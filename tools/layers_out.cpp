@@ -14,14 +14,6 @@ std::string join(const std::vector<std::string>& words) {
 
 }  // namespace
 
-const char* utility_zh(const std::string& utility) {
-    if (utility == "water") return "供水";
-    if (utility == "gas") return "燃气";
-    if (utility == "heating") return "供热";
-    if (utility == "sewage") return "污水";
-    return "垃圾转运";
-}
-
 void write_villages(OutputDataset& out, const AccessResult* a, const CoverageResult* c) {
     std::vector<OutField> vf = {{"id", OFTString, "编码 id"}, {"name", OFTString, "名称 name"}, {"town", OFTString, "所属镇 town"},
                                 {"population", OFTReal, "人口 population"}};

@@ -9,9 +9,6 @@
 
 namespace townsite::tools {
 
-// The Chinese name of a utility (供水, 燃气, ...).
-const char* utility_zh(const std::string& utility);
-
 // Either result may be null; the rows follow the villages layers of the one given.
 void write_villages(OutputDataset& out, const AccessResult* access, const CoverageResult* coverage);
 void write_isochrones(OutputDataset& out, const AccessResult& access);

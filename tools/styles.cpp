@@ -1,8 +1,13 @@
 #include "tools/styles.h"
 
+#include "analysis/coverage.h"
+#include "analysis/report.h"
+
 #include <cstdio>
 
 namespace townsite::tools {
+
+std::string xml_escape(const std::string& text) { return html_escape(text); }   // the same five characters
 
 namespace {
 
@@ -111,29 +116,7 @@ const std::vector<std::pair<std::string, Colour>>& utility_colours() {
     return c;
 }
 
-const char* utility_label(const std::string& u) {
-    if (u == "water") return "供水 water";
-    if (u == "gas") return "燃气 gas";
-    if (u == "heating") return "供热 heating";
-    if (u == "sewage") return "污水 sewage";
-    return "垃圾转运 garbage";
-}
-
 }  // namespace
-
-std::string xml_escape(const std::string& text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
 
 LayerStyle layer_style(const OutputLayer& layer, const StyleHints& hints) {
     const std::string& name = layer.name();
