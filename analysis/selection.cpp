@@ -11,7 +11,6 @@
 #include <cstdio>
 #include <memory>
 #include <numeric>
-#include <set>
 
 namespace townsite {
 
@@ -158,13 +157,6 @@ Solution solve_greedy(const SelectionProblem& p) {
             if (u >= 0) ++taken[std::size_t(u)];
         }
         if (count < tier.count) return s;
-        // Equal scores across the line: another choice among them could serve a later tier better,
-        // which the integer program settles.
-        std::set<double> chosen_scores;
-        for (std::size_t i : order)
-            if (chosen[i]) chosen_scores.insert(p.score[i]);
-        for (std::size_t i : order)
-            if (!chosen[i] && chosen_scores.count(p.score[i])) return s;
         for (std::size_t i = 0; i < n; ++i)
             if (chosen[i]) s.tier_of[i] = int(t);
     }
@@ -274,7 +266,11 @@ Solution solve_glpk(const SelectionProblem& p, double time_limit_s) {
     parm.msg_lev = GLP_MSG_OFF;
     parm.tm_lim = int(std::min(time_limit_s, 1e6) * 1000);
     s.optimal = true;
-    // Lexicographic: the best total for each tier in turn, holding the earlier tiers at their best.
+    // Lexicographic: the best total for each tier in turn, with the later tiers' limits in the model
+    // (so that they stay feasible) and the earlier tiers' choices fixed. Fixing the choice rather than
+    // only its total keeps the program close to totally unimodular, which GLPK solves in seconds at
+    // ten times the sample's size; the price is that among equally good choices for a tier (equal
+    // scores) the one found first stands.
     for (std::size_t t = 0; t < T; ++t) {
         for (std::size_t u = 0; u < T; ++u)
             for (std::size_t i = 0; i < n; ++i)
@@ -282,23 +278,18 @@ Solution solve_glpk(const SelectionProblem& p, double time_limit_s) {
         if (glp_simplex(lp, &lp_parm) != 0 || glp_get_status(lp) != GLP_OPT) return s;
         const int ret = glp_intopt(lp, &parm);
         const int status = glp_mip_status(lp);
-        if (ret == GLP_ETMLIM && (status == GLP_FEAS)) s.optimal = false;
+        if (ret == GLP_ETMLIM && status != GLP_FEAS && status != GLP_OPT) {
+            s.timed_out = true;
+            return s;
+        }
+        if (ret == GLP_ETMLIM) s.optimal = false;
         else if (ret != 0 || status != GLP_OPT) return s;
-        const double best = glp_mip_obj_val(lp);
-        std::vector<int> cols;
-        std::vector<double> coef;
         for (std::size_t i = 0; i < n; ++i)
-            if (col[t][i]) cols.push_back(col[t][i]), coef.push_back(p.score[i]);
-        const int row = glp_add_rows(lp, 1);
-        glp_set_row_bnds(lp, row, GLP_LO, best - 1e-7 * std::max(1.0, std::abs(best)), 0);
-        std::vector<int> ind(cols.size() + 1);
-        std::vector<double> val(cols.size() + 1);
-        for (std::size_t k = 0; k < cols.size(); ++k) ind[k + 1] = cols[k], val[k + 1] = coef[k];
-        glp_set_mat_row(lp, row, int(cols.size()), ind.data(), val.data());
-        if (t + 1 == T)
-            for (std::size_t u = 0; u < T; ++u)
-                for (std::size_t i = 0; i < n; ++i)
-                    if (col[u][i] && glp_mip_col_val(lp, col[u][i]) > 0.5) s.tier_of[i] = int(u);
+            if (col[t][i]) {
+                const double v = glp_mip_col_val(lp, col[t][i]) > 0.5 ? 1.0 : 0.0;
+                glp_set_col_bnds(lp, col[t][i], GLP_FX, v, v);
+                if (v > 0) s.tier_of[i] = int(t);
+            }
     }
     s.feasible = true;
     total_scores(p, s);
@@ -321,6 +312,7 @@ namespace {
 struct NamedLimit {
     std::string name;        // 白城市, 洮南市, 边境发展型
     std::string kind;        // "prefecture", "county", "type"
+    std::string code;        // the unit's code (names repeat across a country) or the type's key
 };
 
 bool contains(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
@@ -360,14 +352,14 @@ Selection select_towns(const TownTable& table, const Scores& scores, const std::
             if (min <= 0 && max < 0) return;
             for (const auto& [code, members] : units) {
                 tier.limits.push_back({members, min, max});
-                names[t].push_back({label(unit_names.at(code), code), kind});
+                names[t].push_back({label(unit_names.at(code), code), kind, code});
             }
         };
         add(prefectures, prefecture_name, rule.min_per_prefecture, rule.max_per_prefecture, "prefecture");
         add(counties, county_name, rule.min_per_county, rule.max_per_county, "county");
         for (const auto& [key, m] : rule.min_per_type) {
             tier.limits.push_back({by_type.count(key) ? by_type.at(key) : std::vector<std::size_t>{}, m, -1});
-            names[t].push_back({type_name.count(key) ? type_name.at(key) : key, "type"});
+            names[t].push_back({type_name.count(key) ? type_name.at(key) : key, "type", key});
         }
         tier.spacing_m = rule.min_spacing_km * 1000;
         tier.count = rule.count;
@@ -384,7 +376,7 @@ Selection select_towns(const TownTable& table, const Scores& scores, const std::
             if (lim.min <= 0) continue;
             int eligible = 0;
             for (std::size_t i : lim.members) eligible += tier.eligible[i];
-            const std::string key = names[t][u].kind + ":" + names[t][u].name;
+            const std::string key = names[t][u].kind + ":" + names[t][u].code;
             const int left = std::max(0, eligible - used[key]);
             if (left < lim.min) {
                 std::string why = eligible == 0 ? "no eligible town" : "only " + str(eligible) + " eligible towns";
@@ -436,6 +428,10 @@ Selection select_towns(const TownTable& table, const Scores& scores, const std::
     }
 
     const Solution sol = solve_selection(p, opt.time_limit_s);
+    if (sol.timed_out)
+        throw Error("GLPK found no selection within the time limit of " + fmt(opt.time_limit_s, 0) + " s")
+            .with_file(opt.config_path)
+            .with_hint("raise time_limit_s in [selection], or loosen min_spacing_km (spacing makes the program hardest).");
     if (!sol.feasible) {
         std::string list;
         for (std::size_t t = 0; t < T; ++t) {
@@ -656,6 +652,9 @@ Sensitivity run_sensitivity(const Scores& scores, const Selection& base, const S
     for (int r = 0; r < opt.runs; ++r) {
         p.score = rescore(scores, perturbed_weights(scores.weights, opt, r));
         const Solution sol = solve_selection(p, time_limit_s);
+        if (sol.timed_out)
+            throw Error("sensitivity run " + str(r + 1) + ": GLPK found no selection within the time limit of " + fmt(time_limit_s, 0) + " s")
+                .with_hint("raise time_limit_s in [selection], or run fewer sensitivity runs.");
         if (!sol.feasible)
             throw Error("sensitivity run " + str(r + 1) + " found no selection that meets the quotas")
                 .with_hint("this should not happen with the quotas of the base run; please report it with the config.");

@@ -7,11 +7,13 @@
 //   sel.tier_of[i] (-1: not selected), sel.reason_zh[i], sel.shortfalls ...
 //
 // The tiers are filled in their configured order (provincial first): each tier takes the towns that
-// give it the highest total score possible while every later tier can still meet its quotas (a
-// lexicographic optimum). Two exact methods: a greedy one when each tier's limits are minimums and
-// maximums over disjoint units (top `min` of every unit, then the best of the rest: optimal because
-// the total is a sum of per-unit prefix sums, each concave), tried first and kept when every tier
-// is met; otherwise an integer program solved to optimality with GLPK, which also handles spacing
+// give it the highest total score possible while every later tier can still meet its quotas, the
+// earlier tiers' choices standing (a lexicographic optimum; among equally good choices for a tier,
+// which only equal scores allow, the first found stands). Two exact methods: a greedy one when each
+// tier's limits are minimums and maximums over disjoint units (top `min` of every unit, then the best
+// of the rest: optimal because the total is a sum of per-unit prefix sums, each concave), tried first
+// and kept when every tier is met; otherwise an integer program solved to optimality with GLPK, one
+// tier at a time with the later tiers' limits in the model, which also handles spacing
 // (x_i + x_j <= 1 for towns of a tier closer than min_spacing_km, straight-line in the working CRS),
 // minimums per town type, and units that overlap (counties within prefectures).
 #pragma once
@@ -72,6 +74,7 @@ struct SelectionProblem {
 struct Solution {
     bool feasible = false;
     bool optimal = false;               // proven (false only when GLPK hit its time limit)
+    bool timed_out = false;             // GLPK hit its time limit before finding any selection
     std::string method;                 // "greedy" or "GLPK"
     std::vector<int> tier_of;           // per town, -1 none
     std::vector<double> tier_score;     // total score per tier
