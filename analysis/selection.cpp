@@ -642,7 +642,8 @@ std::vector<double> perturbed_weights(const std::vector<double>& w, const Sensit
     return out;
 }
 
-Sensitivity run_sensitivity(const Scores& scores, const Selection& base, const SensitivityOptions& opt, double time_limit_s) {
+Sensitivity run_sensitivity(const Scores& scores, const Selection& base, const SensitivityOptions& opt, double time_limit_s,
+                            const Progress& progress) {
     Sensitivity s;
     s.runs = opt.runs;
     const std::size_t n = base.tier_of.size(), T = base.problem.tiers.size();
@@ -662,6 +663,7 @@ Sensitivity run_sensitivity(const Scores& scores, const Selection& base, const S
             if (sol.tier_of[i] >= 0) ++s.selected[i][std::size_t(sol.tier_of[i])];
             same[i] += sol.tier_of[i] == base.tier_of[i];
         }
+        progress(double(r + 1) / opt.runs, "sensitivity");
     }
     for (std::size_t i = 0; i < n; ++i) {
         const double share = opt.runs > 0 ? double(same[i]) / opt.runs : 1.0;

@@ -142,7 +142,8 @@ struct Sensitivity {
 
 // Perturbs the weights `runs` times (seeded; the scheme of the options), rescoring and reselecting
 // each time with the same quotas. Throws when a run finds no feasible selection.
-Sensitivity run_sensitivity(const Scores& scores, const Selection& base, const SensitivityOptions& options, double time_limit_s = 120);
+Sensitivity run_sensitivity(const Scores& scores, const Selection& base, const SensitivityOptions& options, double time_limit_s = 120,
+                            const Progress& progress = {});
 
 // The perturbed weights of run `run` (0-based): what run_sensitivity uses, for tests.
 std::vector<double> perturbed_weights(const std::vector<double>& weights, const SensitivityOptions& options, int run);

@@ -184,7 +184,7 @@ DecisionRun run_selection(const Decision& d, const StudyConfig& config, const Se
     progress(0.1, "selected");
     timer.done("select (" + r.selection.method + ")");
     if (sa.options.runs > 0) {
-        r.sensitivity = run_sensitivity(d.scores, r.selection, sa.options, so.time_limit_s);
+        r.sensitivity = run_sensitivity(d.scores, r.selection, sa.options, so.time_limit_s, progress.slice(0.1, 0.8));
         timer.done("sensitivity, " + std::to_string(sa.options.runs) + " runs");
     }
     progress(0.8, "sensitivity");
