@@ -5,11 +5,13 @@
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>
 #include <ogrsf_frmts.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 
@@ -251,6 +253,17 @@ OutputFolder::OutputFolder(std::string path, const StudyConfig& config, bool ove
     tmp_name += ".tmp-" + std::to_string(getpid());
     m_tmp = (target.parent_path() / tmp_name).string();
     std::error_code ec;
+    // Left by a run that was killed: a temporary folder of this output whose process is gone.
+    std::string stale = ".";   // built step by step: GCC 12 warns falsely (-Wrestrict) on one concatenation
+    stale += target.filename().string();
+    stale += ".tmp-";
+    if (fs::is_directory(target.parent_path().empty() ? fs::path(".") : target.parent_path(), ec))
+        for (const auto& entry : fs::directory_iterator(target.parent_path().empty() ? fs::path(".") : target.parent_path(), ec)) {
+            const std::string name = entry.path().filename().string();
+            if (name.rfind(stale, 0) != 0) continue;
+            const long pid = std::atol(name.c_str() + stale.size());
+            if (pid > 0 && kill(pid_t(pid), 0) != 0) fs::remove_all(entry.path(), ec);
+        }
     fs::remove_all(m_tmp, ec);
     fs::create_directories(m_tmp, ec);
     if (ec) throw Error("cannot create the folder " + m_tmp + ": " + ec.message()).with_hint("check that the parent folder is writable.");

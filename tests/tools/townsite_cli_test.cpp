@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -412,6 +413,22 @@ TEST_CASE("townsite run writes the styled GeoPackage, the QGIS project, the repo
         auto m1 = manifest;
         for (auto* m : {&m1, &m2}) m->erase("created"), m->erase("steps");
         CHECK(m1 == m2);
+    }
+    SECTION("a run killed half-way leaves the previous outputs as they were, and the next run tidies up") {
+        const std::string cmd = std::string(TOWNSITE_BIN) + " -q run --overwrite -o " + outdir + " --sensitivity 10 > /dev/null 2>&1 & pid=$!; "
+                                "sleep 1.5; kill -9 $pid; wait $pid 2> /dev/null; true";
+        REQUIRE(std::system(cmd.c_str()) == 0);
+        CHECK(slurp(outdir + "/report.html") == html);
+        bool leftover = false;
+        for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+            leftover = leftover || e.path().filename().string().rfind(".out.tmp-", 0) == 0;
+        CHECK(leftover);   // killed outright: nothing could clean up ...
+        REQUIRE(run("-q run --overwrite -o " + outdir + " --sensitivity 10").exit_code == 0);
+        leftover = false;
+        for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+            leftover = leftover || e.path().filename().string().rfind(".out.", 0) == 0;
+        CHECK_FALSE(leftover);   // ... until the next run
+        CHECK(slurp(outdir + "/report.html") == html);
     }
     SECTION("an existing folder is kept unless --overwrite; an input folder is refused") {
         const Run again = run("-q run -o " + outdir);
