@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -281,9 +282,12 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
                 out.commit();
                 written.push_back(name);
             } else {
+                // CSV keeps the geometry as WKT (QGIS reads it back), with a BOM for Excel.
+                const std::vector<std::string> options =
+                    a->format == "CSV" ? std::vector<std::string>{"GEOMETRY=AS_WKT", "WRITE_BOM=YES"} : std::vector<std::string>{};
                 for (const LayerPlan& l : plan) {
                     const std::string name = l.name + "." + ext;
-                    OutputDataset out(folder.file(name), study, {a->format, a->t_srs, false, {}});
+                    OutputDataset out(folder.file(name), study, {a->format, a->t_srs, false, options});
                     l.write(out);
                     const LayerStyle style = layer_style(*out.layers().front(), hints);
                     project.push_back({l.name, l.title, "./" + name, l.group, out.layers().front()->geometry_type(), style});
@@ -295,14 +299,14 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
             }
             progress(0.85, "layers");
             timer.done("write the layers");
-            {
-                OutputDataset csv(folder.file("towns.csv"), study, {"CSV", a->t_srs, false, {"WRITE_BOM=YES"}});
-                write_towns(csv, d, &r.selection_options, &r.run.selection, r.run.sensitivity ? &*r.run.sensitivity : nullptr);
-                csv.commit();
-                OutputDataset xlsx(folder.file("towns.xlsx"), study, {"XLSX", a->t_srs, false, {}});
-                write_towns(xlsx, d, &r.selection_options, &r.run.selection, r.run.sensitivity ? &*r.run.sensitivity : nullptr);
-                xlsx.commit();
-                written.insert(written.end(), {"towns.csv", "towns.xlsx"});
+            // The towns as tables (unless -f made the layers CSV or XLSX files already).
+            for (const auto& [driver, options] : std::vector<std::pair<std::string, std::vector<std::string>>>{{"CSV", {"WRITE_BOM=YES"}}, {"XLSX", {}}}) {
+                const std::string name = "towns." + extension_for_driver(driver);
+                if (std::find(written.begin(), written.end(), name) != written.end()) continue;
+                OutputDataset table(folder.file(name), study, {driver, a->t_srs, false, options});
+                write_towns(table, d, &r.selection_options, &r.run.selection, r.run.sensitivity ? &*r.run.sensitivity : nullptr);
+                table.commit();
+                written.push_back(name);
             }
             {
                 OGRSpatialReference srs;
