@@ -157,6 +157,11 @@ TEST_CASE("selection is the lexicographic optimum that brute force finds, on 400
         // Each method alone too: GLPK always, greedy whenever it accepts the instance.
         std::vector<Solution> solutions = {s, solve_glpk(p)};
         REQUIRE(solutions[1].feasible);
+        // Holding each tier's total instead of its choice: the lexicographic optimum even across ties.
+        const Solution held = solve_glpk(p, 120, true);
+        REQUIRE(held.feasible);
+        CHECK(feasible(p, held.tier_of));
+        for (std::size_t t = 0; t < best.size(); ++t) CHECK(held.tier_score[t] == Approx(best[t]).margin(1e-6));
         if (const Solution gr = solve_greedy(p); gr.feasible) solutions.push_back(gr);
         for (const Solution& x : solutions) {
             INFO(x.method);
