@@ -11,8 +11,7 @@
 #include "analysis/coverage.h"
 #include "geo/spatial_index.h"
 
-#include <cpl_error.h>
-#include <gdal.h>
+#include "bench/common.h"
 
 #include <chrono>
 #include <cmath>
@@ -22,19 +21,10 @@
 #include <numbers>
 
 using namespace townsite;
-
-namespace {
-double now_s() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
-}  // namespace
+using townsite::bench::now_s;
 
 int main(int argc, char** argv) {
-    if (argc < 2) {
-        std::fprintf(stderr, "usage: coverage_bench CONFIG [label]\n");
-        return 2;
-    }
-    GDALAllRegister();
-    CPLSetErrorHandler(CPLQuietErrorHandler);
-    const std::string label = argc > 2 ? argv[2] : argv[1];
+    const std::string label = bench::start(argc, argv, "coverage_bench CONFIG [label] [K]");
     const std::size_t every = argc > 3 ? std::max(1, std::atoi(argv[3])) : 1;
     const Study study = load_study(load_config(argv[1]));
     const RoadGraph g = build_road_graph(study, network_options(study.config));

@@ -6,8 +6,7 @@
 #include "analysis/access.h"
 #include "bench/bgl_baseline.h"
 
-#include <cpl_error.h>
-#include <gdal.h>
+#include "bench/common.h"
 
 #include <chrono>
 #include <cstdio>
@@ -15,10 +14,10 @@
 #include <limits>
 
 using namespace townsite;
+using townsite::bench::now_s;
 
 namespace {
 
-double now_s() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
 template <typename F>
 double best_of(int repeats, F f) {
@@ -34,13 +33,7 @@ double best_of(int repeats, F f) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc < 2) {
-        std::fprintf(stderr, "usage: route_bench CONFIG [label]\n");
-        return 2;
-    }
-    GDALAllRegister();
-    CPLSetErrorHandler(CPLQuietErrorHandler);
-    const std::string label = argc > 2 ? argv[2] : argv[1];
+    const std::string label = bench::start(argc, argv, "route_bench CONFIG [label]");
     const Study study = load_study(load_config(argv[1]));
     const NetworkOptions net = network_options(study.config);
 

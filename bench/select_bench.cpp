@@ -10,8 +10,7 @@
 #include "analysis/proximity.h"
 #include "analysis/selection.h"
 
-#include <cpl_error.h>
-#include <gdal.h>
+#include "bench/common.h"
 
 #include <chrono>
 #include <cstdio>
@@ -19,19 +18,10 @@
 #include <string>
 
 using namespace townsite;
-
-namespace {
-double now_s() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
-}  // namespace
+using townsite::bench::now_s;
 
 int main(int argc, char** argv) {
-    if (argc < 2) {
-        std::fprintf(stderr, "usage: select_bench CONFIG [label] [sensitivity runs]\n");
-        return 2;
-    }
-    GDALAllRegister();
-    CPLSetErrorHandler(CPLQuietErrorHandler);
-    const std::string label = argc > 2 ? argv[2] : argv[1];
+    const std::string label = bench::start(argc, argv, "select_bench CONFIG [label] [sensitivity runs]");
     const int runs = argc > 3 ? std::atoi(argv[3]) : 20;
     const Study study = load_study(load_config(argv[1]));
     const RoadGraph g = build_road_graph(study, network_options(study.config));
