@@ -281,7 +281,9 @@ std::string html_report(const ReportInput& in) {
         if (in.access)
             b += "<p>可达性 Access: " + num(in.access->unreachable_towns) + " towns, " + num(in.access->unreachable_villages) + " villages and " +
                  num(in.access->unreachable_facilities) + " facilities farther than " + fmt(in.graph->options.max_snap_m, 0) +
-                 " m from every road (unreachable); " + num(in.access->components.size()) + " road network pieces, " +
+                 " m from every road (unreachable); " +
+                 num(std::size_t(std::count_if(in.access->towns.begin(), in.access->towns.end(), [](const TownAccess& a) { return a.no_route_to_seat; }))) +
+                 " towns with no road route to their county seat; " + num(in.access->components.size()) + " road network pieces, " +
                  num(in.access->dead_ends.size()) + " dead ends.</p>\n";
         if (in.coverage)
             b += "<p>覆盖 Coverage: " + num(in.coverage->towns_without_area) + " towns without an area, " + num(in.coverage->extensions_too_long) +
