@@ -183,7 +183,9 @@ nlohmann::json manifest(const Results& r, const StepTimer& timer, const OutputFo
         s << in.rdbuf();
         config_text = s.str();
     }
-    m["config"] = {{"path", r.config.path}, {"sha256", sha256_text(config_text)}, {"text", config_text}};
+    std::stringstream as_used;   // after [study] extends: every section the run read
+    as_used << r.config.table;
+    m["config"] = {{"path", r.config.path}, {"sha256", sha256_text(config_text)}, {"text", config_text}, {"as_used", as_used.str()}};
     std::map<std::string, json> files;   // each input file once, with the roles that read it
     json inputs = json::array();
     for (const LayerSource& src : r.config.layers) {
