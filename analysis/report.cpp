@@ -498,6 +498,28 @@ std::string html_report(const ReportInput& in) {
              " 次）Fig. 6 How often each selected town keeps its tier when the weights are perturbed (" + std::to_string(in.sensitivity->runs) +
              " runs)</figcaption></figure>\n";
     }
+    if (!in.scenario_names.empty()) {
+        b += "<h2>7 情景比较 Scenarios</h2>\n";
+        auto tier_name = [&so](int k) { return k >= 0 ? so.tiers[std::size_t(k)].name_zh : std::string("–"); };
+        std::vector<std::string> head = {"市(州)", "镇 town", "基准 base"};
+        for (const auto& name : in.scenario_names) head.push_back(html_escape(name));
+        std::vector<std::vector<std::string>> rows;
+        std::vector<std::size_t> changes(in.scenario_names.size(), 0);
+        for (std::size_t i = 0; i < n; ++i) {
+            bool changed = false;
+            std::vector<std::string> row = {html_escape(t.prefecture_name[i]), html_escape(t.name[i]), tier_name(sel.tier_of[i])};
+            for (std::size_t s = 0; s < in.scenario_names.size(); ++s) {
+                const int k = in.scenario_tiers[s][i];
+                if (k != sel.tier_of[i]) changed = true, ++changes[s];
+                row.push_back(k != sel.tier_of[i] ? "<b>" + tier_name(k) + "</b>" : tier_name(k));
+            }
+            if (changed) rows.push_back(row);
+        }
+        std::string counts;
+        for (std::size_t s = 0; s < changes.size(); ++s)
+            counts += (counts.empty() ? "" : " · ") + html_escape(in.scenario_names[s]) + ": " + num(changes[s]) + " 个镇层级变化 towns change tier";
+        b += "<p>" + counts + "</p>\n" + table(head, rows);
+    }
     return html_page("townsite report: " + study.config.name, b);
 }
 

@@ -2,7 +2,8 @@
 // network), with Chinese and English headings: the study and its parameters, data quality, maps
 // (demonstration towns by tier, coverage gaps, isochrones of the city cores), tables per prefecture,
 // the demonstration towns with their reasons, and charts (score distribution with the tiers'
-// cut-offs, indicator contributions of the provincial towns, stability under other weights).
+// cut-offs, indicator contributions of the provincial towns, stability under other weights), and the
+// towns whose tier changes between the scenarios of the config.
 //
 //   ReportInput in{&study, &graph, ...};
 //   std::string html = html_report(in);   // the caller writes it
@@ -32,6 +33,8 @@ struct ReportInput {
     const SelectionOptions* selection_options = nullptr;
     const Selection* selection = nullptr;
     const Sensitivity* sensitivity = nullptr;                   // may be null
+    std::vector<std::string> scenario_names;                    // [[scenarios]] of the config
+    std::vector<std::vector<int>> scenario_tiers;               // [scenario][town]: tier index, -1 none
     std::vector<std::pair<std::string, double>> timings_s;      // step, seconds (left out of the report: it changes run to run)
     std::string version;
 };

@@ -74,6 +74,8 @@ ReportInput report_input(const Results& r, const StepTimer& timer) {
     in.selection = &r.run.selection;
     in.sensitivity = r.run.sensitivity ? &*r.run.sensitivity : nullptr;
     in.timings_s = timer.steps();
+    for (const Scenario& s : r.run.scenarios) in.scenario_names.push_back(s.name);
+    in.scenario_tiers = r.run.scenario_tiers;
     in.version = TOWNSITE_VERSION_TEXT;
     return in;
 }

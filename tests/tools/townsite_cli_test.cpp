@@ -389,7 +389,7 @@ TEST_CASE("townsite run writes the styled GeoPackage, the QGIS project, the repo
                         Contains("layer-tree-group name=\"决策 decision\"") && Contains("layer-tree-group name=\"道路问题 road problems\""));
     const std::string html = slurp(outdir + "/report.html");
     CHECK_THAT(html, Contains("研究与参数 Study and parameters") && Contains("数据质量 Data quality") && Contains("<svg") &&
-                         Contains("CR 0.0") && Contains("铁西区"));
+                         Contains("CR 0.0") && Contains("铁西区") && Contains("情景比较 Scenarios") && Contains("industry_first"));
     CHECK(html.find("http://") == html.find("http://www.w3.org/2000/svg"));   // no resource from the network, only the SVG namespace
     CHECK(html.find("<script") == std::string::npos);
     CHECK_THAT(slurp(outdir + "/towns.csv"), Contains("reason_zh"));
