@@ -4,6 +4,7 @@
 
 #include "analysis/report.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace townsite {
@@ -21,6 +22,26 @@ UtilityChange change_of(const std::string& old_status, const std::string& new_st
     else if (is_gap(old_status) && b < a - 1e-6) u.change = "smaller";
     else if (is_gap(old_status) && b > a + 1e-6) u.change = "larger";
     return u;
+}
+
+// The towns as dots on a lon/lat map (equirectangular at the mean latitude: shapes are right within
+// a province): green where gaps closed, red where they opened, grey otherwise.
+std::string change_map(const Comparison& c) {
+    double lon0 = INFINITY, lon1 = -INFINITY, lat0 = INFINITY, lat1 = -INFINITY;
+    for (const auto& t : c.towns)
+        if (std::isfinite(t.lon)) lon0 = std::min(lon0, t.lon), lon1 = std::max(lon1, t.lon), lat0 = std::min(lat0, t.lat), lat1 = std::max(lat1, t.lat);
+    if (!(lon1 > lon0) || !(lat1 > lat0)) return "";
+    const double k = std::cos((lat0 + lat1) / 2 * M_PI / 180), width = 740;
+    const double scale = width / ((lon1 - lon0) * k), height = (lat1 - lat0) * scale;
+    std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + fmt(width + 20, 0) + "\" height=\"" + fmt(height + 20, 0) + "\">\n";
+    for (int pass = 0; pass < 2; ++pass)   // changed towns drawn over the others
+        for (const auto& t : c.towns) {
+            if (!std::isfinite(t.lon) || (pass == 1) != (t.gaps_closed + t.gaps_opened > 0)) continue;
+            const char* colour = t.gaps_opened > 0 ? "#d7191c" : t.gaps_closed > 0 ? "#1a9641" : "#c8c8c8";
+            svg += "<circle cx=\"" + fmt(10 + (t.lon - lon0) * k * scale, 1) + "\" cy=\"" + fmt(10 + (lat1 - t.lat) * scale, 1) + "\" r=\"" +
+                   (pass ? fmt(2 + t.gaps_closed + t.gaps_opened, 0) : std::string("1.5")) + "\" fill=\"" + colour + "\" fill-opacity=\"0.8\"/>\n";
+        }
+    return svg + "</svg>\n";
 }
 
 }  // namespace
@@ -84,6 +105,8 @@ std::string html_comparison(const Comparison& c, const std::string& old_label, c
     b += "</tbody></table>\n<p>层级变化 Tier changes: " + std::to_string(c.tier_changes) + " · 至县城时间变化 changed drive to the county seat: " +
          std::to_string(c.travel_changes) + " · 仅在旧数据 only in the old run: " + std::to_string(c.only_old) + " · 仅在新数据 only in the new run: " +
          std::to_string(c.only_new) + "</p>\n";
+    b += "<figure>" + change_map(c) +
+         "<figcaption>图1 缺口消除（绿）与新增（红）的镇 Fig. 1 Towns where gaps closed (green) or opened (red); grey: no change</figcaption></figure>\n";
     std::map<std::string, std::pair<int, int>> by_prefecture;   // closed, opened
     for (const auto& t : c.towns) {
         by_prefecture[t.prefecture].first += t.gaps_closed;
