@@ -48,9 +48,9 @@ struct Results {
     DecisionRun run;
 };
 
-Results compute_all(const std::string& config_path, SensitivityArgs& sensitivity, const Progress& progress, StepTimer& timer) {
+Results compute_all(StudyConfig config, SensitivityArgs& sensitivity, const Progress& progress, StepTimer& timer) {
     Results r;
-    r.config = load_config(config_or_sample(config_path));
+    r.config = std::move(config);
     r.selection_options = selection_options(r.config);
     r.decision = compute_decision(r.config, progress.slice(0, 0.6), timer, true);
     r.run = run_selection(*r.decision, r.config, r.selection_options, sensitivity, progress.slice(0.6, 0.85), timer);
@@ -256,11 +256,11 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
         run = [a, &globals] {
             StepTimer timer(globals);
             const Progress progress = globals.make_progress();
-            const StudyConfig checked = load_config(config_or_sample(a->config));
-            OutputFolder folder(a->outdir, checked, a->overwrite);   // refuses before any work
+            StudyConfig config = load_config(config_or_sample(a->config));
+            OutputFolder folder(a->outdir, config, a->overwrite);   // refuses before any work
             if (!GDALGetDriverByName(a->format.c_str()))
                 throw Error("GDAL has no driver \"" + a->format + "\"").with_hint("use -f with a vector driver `ogrinfo --formats` lists, e.g. GPKG.");
-            const Results r = compute_all(a->config, a->sensitivity, progress.slice(0, 0.8), timer);
+            const Results r = compute_all(std::move(config), a->sensitivity, progress.slice(0, 0.8), timer);
             const Decision& d = *r.decision;
             const Study& study = d.routed.study;
             const StyleHints hints = style_hints(d, &r.selection_options);
@@ -357,7 +357,7 @@ void add_report(CLI::App& app, const Globals& globals, Runner& run) {
             const Progress progress = globals.make_progress();
             if (fs::exists(a->outdir) && !a->overwrite)
                 throw Error("the output " + a->outdir + " exists already").with_hint("add --overwrite to replace it, or choose another name with -o.");
-            const Results r = compute_all(a->config, a->sensitivity, progress.slice(0, 0.9), timer);
+            const Results r = compute_all(load_config(config_or_sample(a->config)), a->sensitivity, progress.slice(0, 0.9), timer);
             replace_text_file(a->outdir, html_report(report_input(r, timer)), a->overwrite);
             progress(1.0, "done");
             if (!globals.quiet) std::cout << "Wrote " << a->outdir << "\n";
