@@ -403,17 +403,19 @@ Selection select_towns(const TownTable& table, const Scores& scores, const std::
             }
             used[key] += lim.min;
         }
-        int sum_pref = 0, sum_county = 0, eligible = 0;
-        for (std::size_t u = 0; u < tier.limits.size(); ++u)
-            (names[t][u].kind == "prefecture" ? sum_pref : names[t][u].kind == "county" ? sum_county : eligible) += tier.limits[u].min;
-        const int needed = std::max(sum_pref, sum_county);
+        // The minimums of one kind of unit (prefectures, counties, types) partition the towns: the
+        // tier needs at least their sum.
+        std::map<std::string, int> minimums;
+        for (std::size_t u = 0; u < tier.limits.size(); ++u) minimums[names[t][u].kind] += tier.limits[u].min;
+        int needed = 0;
+        for (const auto& [kind, sum] : minimums) needed = std::max(needed, sum);
         if (needed > tier.count) {
             if (opt.tiers[t].at_least) tier.count = needed;
             else
                 problems.push_back({opt.tiers[t].key, "total", needed, tier.count,
                                     "the unit minimums add up to " + str(needed) + ", more than the tier's count of " + str(tier.count)});
         }
-        eligible = 0;
+        int eligible = 0;
         for (std::size_t i = 0; i < n; ++i) eligible += tier.eligible[i];
         int claimed = 0;
         for (std::size_t e = 0; e < t; ++e) claimed += p.tiers[e].count;
