@@ -108,6 +108,11 @@ TownTable build_town_table(const AccessResult& access, const AccessOptions& aopt
     from_access("county_seat_km", "至县城 km to the county seat", [](const TownAccess& a) { return a.county_seat_km; });
     from_access("prefecture_seat_min", "至市(州)政府 min to the prefecture seat", [](const TownAccess& a) { return a.prefecture_seat_min; });
     from_access("metro_core_km", "至都市圈核心 km to the metropolitan core", [](const TownAccess& a) { return a.metro_core_km; });
+    from_access("prefecture_seat_km", "至市(州)政府 km to the prefecture seat", [](const TownAccess& a) { return a.prefecture_seat_km; });
+    from_access("nearest_city_km", "至最近市(州)政府 km to the nearest city", [](const TownAccess& a) { return a.nearest_prefecture_seat_km; });
+    from_access("snap_m", "距道路 m to the road", [](const TownAccess& a) { return a.snap.snap_m; });
+    from_access("reachable", "可达 reachable by road", [](const TownAccess& a) { return flag(a.snap.ok); });
+    from_access("no_route_to_seat", "无路通县城 no route to the county seat", [](const TownAccess& a) { return flag(a.no_route_to_seat); });
     for (const auto& k : access.facility_kinds) {
         from_access(k + "_min", "至最近" + k + " min to the nearest " + k,
                     [&k](const TownAccess& a) { return a.facility_min.count(k) ? a.facility_min.at(k) : NAN; });
@@ -118,6 +123,11 @@ TownTable build_town_table(const AccessResult& access, const AccessOptions& aopt
         std::snprintf(name, sizeof name, "pop_%.0fmin", aopt.thresholds_min[th]);
         from_access(name, std::string(name + 4) + "内人口 population within " + (name + 4),
                     [th](const TownAccess& a) { return th < a.catchment_pop.size() ? a.catchment_pop[th] : NAN; });
+    }
+    if (coverage) {
+        std::vector<double> area;
+        for (const auto& c : coverage->towns) area.push_back(c.area_km2);
+        t.add("area_km2", "镇区面积 town area km²", std::move(area));
     }
     if (coverage)
         for (const auto& u : utility_names()) {

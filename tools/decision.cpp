@@ -14,7 +14,8 @@ namespace townsite::tools {
 namespace {
 
 bool is_flag_column(const std::string& c) {
-    return c == "node_town" || c == "in_metro" || c == "city_surroundings" || c == "border_county" || c == "key_assistance_county";
+    return c == "node_town" || c == "in_metro" || c == "city_surroundings" || c == "border_county" || c == "key_assistance_county" ||
+           c == "reachable" || c == "no_route_to_seat";
 }
 
 }  // namespace
