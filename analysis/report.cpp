@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <iterator>
 #include <numeric>
 
 namespace townsite {
@@ -186,6 +187,34 @@ std::string html_page(const std::string& title, const std::string& body) {
            body + "</body></html>\n";
 }
 
+std::map<std::string, UnitSummary> summarise_units(const std::vector<std::string>& unit_of, const Selection& sel, std::size_t tiers,
+                                                   const CoverageResult* coverage, const std::vector<std::string>& keys) {
+    std::map<std::string, UnitSummary> units;
+    auto unit = [&](const std::string& key) -> UnitSummary& {
+        UnitSummary& u = units[key];
+        if (u.per_tier.empty()) {
+            u.per_tier.assign(tiers, 0);
+            for (const auto& name : utility_names()) u.gap_towns[name] = 0, u.gap_km2[name] = 0, u.extension_km[name] = 0;
+        }
+        return u;
+    };
+    for (const auto& key : keys) unit(key);
+    for (std::size_t i = 0; i < unit_of.size(); ++i) {
+        UnitSummary& u = unit(unit_of[i]);
+        ++u.towns;
+        u.eligible += sel.eligible[i];
+        if (sel.tier_of[i] >= 0) ++u.per_tier[std::size_t(sel.tier_of[i])];
+        if (!coverage) continue;
+        for (const auto& [name, c] : coverage->towns[i].utilities) {
+            u.gap_towns[name] += c.status == "partial" || c.status == "none";
+            if (std::isfinite(c.gap_km2)) u.gap_km2[name] += c.gap_km2;
+        }
+    }
+    if (coverage)
+        for (const Extension& e : coverage->extensions) unit(unit_of[e.town]).extension_km[e.utility] += e.length_km;
+    return units;
+}
+
 std::string html_report(const ReportInput& in) {
     const Study& study = *in.study;
     const TownTable& t = *in.table;
@@ -358,38 +387,18 @@ std::string html_report(const ReportInput& in) {
     // ---- per prefecture
     b += "<h2>4 各市(州)汇总 By prefecture</h2>\n";
     {
-        std::map<std::string, std::vector<std::size_t>> by_prefecture;
-        for (std::size_t i = 0; i < n; ++i) by_prefecture[t.prefecture_name[i]].push_back(i);
         std::vector<std::string> head = {"市(州) prefecture", "镇 towns", "参评 eligible"};
         for (const TierRule& r : so.tiers) head.push_back(r.name_zh + " " + r.name_en);
         if (in.coverage)
             for (const auto& u : utility_names()) head.push_back(utility_label(u) + " 缺口镇 towns with gaps");
         if (in.coverage) head.push_back("管网延伸 extensions km");
         std::vector<std::vector<std::string>> rows;
-        std::map<std::size_t, double> ext_km;   // town -> km
-        if (in.coverage)
-            for (const Extension& e : in.coverage->extensions) ext_km[e.town] += e.length_km;
-        for (const auto& [name, towns] : by_prefecture) {
-            std::vector<std::string> row = {html_escape(name.empty() ? std::string("–") : name), num(towns.size())};
-            std::size_t eligible = 0;
-            std::vector<std::size_t> per_tier(so.tiers.size(), 0);
-            for (std::size_t i : towns) {
-                eligible += sel.eligible[i];
-                if (sel.tier_of[i] >= 0) ++per_tier[std::size_t(sel.tier_of[i])];
-            }
-            row.push_back(num(eligible));
-            for (std::size_t c : per_tier) row.push_back(num(c));
+        for (const auto& [name, unit] : summarise_units(t.prefecture_name, sel, so.tiers.size(), in.coverage)) {
+            std::vector<std::string> row = {html_escape(name.empty() ? std::string("–") : name), num(unit.towns), num(unit.eligible)};
+            for (std::size_t c : unit.per_tier) row.push_back(num(c));
             if (in.coverage) {
-                for (const auto& u : utility_names()) {
-                    std::size_t gaps = 0;
-                    for (std::size_t i : towns) {
-                        const std::string& status = in.coverage->towns[i].utilities.at(u).status;
-                        gaps += status == "partial" || status == "none";
-                    }
-                    row.push_back(num(gaps));
-                }
                 double km = 0;
-                for (std::size_t i : towns) km += ext_km.count(i) ? ext_km.at(i) : 0.0;
+                for (const auto& u : utility_names()) row.push_back(num(unit.gap_towns.at(u))), km += unit.extension_km.at(u);
                 row.push_back(fmt(km));
             }
             rows.push_back(row);
@@ -466,14 +475,14 @@ std::string html_report(const ReportInput& in) {
         double max_score = 0;
         for (std::size_t i : first) {
             std::vector<std::pair<double, std::string>> seg;
-            for (std::size_t j = 0; j < in.scoring->indicators.size(); ++j) seg.push_back({sc.contribution[j][i], kIndicatorColour[j % 7]});
+            for (std::size_t j = 0; j < in.scoring->indicators.size(); ++j) seg.push_back({sc.contribution[j][i], kIndicatorColour[j % std::size(kIndicatorColour)]});
             seg.push_back({sc.bonus[i], "#999999"});
             rows.push_back({t.name[i], seg});
             max_score = std::max(max_score, sc.score[i]);
         }
         std::vector<std::pair<std::string, std::string>> legend;
         for (std::size_t j = 0; j < in.scoring->indicators.size(); ++j)
-            legend.push_back({kIndicatorColour[j % 7], in.scoring->indicators[j].label_zh + " " + in.scoring->indicators[j].label_en});
+            legend.push_back({kIndicatorColour[j % std::size(kIndicatorColour)], in.scoring->indicators[j].label_zh + " " + in.scoring->indicators[j].label_en});
         legend.push_back({"#999999", "加分 bonus"});
         if (!rows.empty())
             b += "<figure>" + bar_chart(rows, max_score, legend) + "<figcaption>图5 " + html_escape(so.tiers[0].name_zh) +

@@ -13,6 +13,7 @@
 
 #include "analysis/selection.h"
 
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,7 +23,6 @@ namespace townsite {
 struct ReportInput {
     const Study* study = nullptr;
     const RoadGraph* graph = nullptr;
-    const AccessOptions* access_options = nullptr;
     const AccessResult* access = nullptr;
     const CoverageOptions* coverage_options = nullptr;
     const CoverageResult* coverage = nullptr;
@@ -35,11 +35,22 @@ struct ReportInput {
     const Sensitivity* sensitivity = nullptr;                   // may be null
     std::vector<std::string> scenario_names;                    // [[scenarios]] of the config
     std::vector<std::vector<int>> scenario_tiers;               // [scenario][town]: tier index, -1 none
-    std::vector<std::pair<std::string, double>> timings_s;      // step, seconds (left out of the report: it changes run to run)
     std::string version;
 };
 
 std::string html_report(const ReportInput& in);
+
+// What was selected and what is missing in one admin unit (a prefecture or a county).
+struct UnitSummary {
+    std::size_t towns = 0, eligible = 0;
+    std::vector<std::size_t> per_tier;              // towns selected at each tier
+    std::map<std::string, std::size_t> gap_towns;   // utility -> towns whose status is partial or none
+    std::map<std::string, double> gap_km2, extension_km;
+};
+// The towns grouped by unit_of[i] (a code or a name per town), in key order; coverage may be null.
+// Every key of `units` is there too, with zeros when no town belongs to it.
+std::map<std::string, UnitSummary> summarise_units(const std::vector<std::string>& unit_of, const Selection& selection, std::size_t tiers,
+                                                   const CoverageResult* coverage, const std::vector<std::string>& units = {});
 
 // Pieces the compare report shares.
 std::string html_escape(const std::string& text);

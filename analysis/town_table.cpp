@@ -43,8 +43,9 @@ const std::vector<double>& TownTable::column(const std::string& c, const std::st
                    "[layers.towns.extra_fields].");
 }
 
-void TownTable::add(const std::string& c, const std::string& label, std::vector<double> v) {
+void TownTable::add(const std::string& c, const std::string& label, std::vector<double> v, bool is_flag) {
     if (!values.count(c)) columns.push_back(c);
+    if (is_flag) flags.insert(c);
     labels[c] = label;
     values[c] = std::move(v);
 }
@@ -82,27 +83,27 @@ TownTable build_town_table(const AccessResult& access, const AccessOptions& aopt
     for (const auto& c : source_columns)
         t.add(c, source_labels.count(c) ? source_labels.at(c) : c, std::move(source_values[c]));
 
-    auto from_proximity = [&](const std::string& c, const std::string& label, auto get) {
+    auto from_proximity = [&](const std::string& c, const std::string& label, auto get, bool is_flag = false) {
         std::vector<double> v;
         for (const auto& p : proximity) v.push_back(get(p));
-        t.add(c, label, std::move(v));
+        t.add(c, label, std::move(v), is_flag);
     };
-    from_proximity("node_town", "重要节点镇 node town", [](const TownProximity& p) { return flag(p.node_town); });
-    from_proximity("in_metro", "位于长春都市圈 in the metropolitan circle", [](const TownProximity& p) { return flag(p.in_metro); });
+    from_proximity("node_town", "重要节点镇 node town", [](const TownProximity& p) { return flag(p.node_town); }, true);
+    from_proximity("in_metro", "位于长春都市圈 in the metropolitan circle", [](const TownProximity& p) { return flag(p.in_metro); }, true);
     from_proximity("metro_km", "距都市圈 km to the metropolitan circle", [](const TownProximity& p) { return p.metro_km; });
     from_proximity("metro_core_min", "至都市圈核心 min to the metropolitan core", [](const TownProximity& p) { return p.metro_core_min; });
-    from_proximity("city_surroundings", "城市周边 city surroundings", [](const TownProximity& p) { return flag(p.city_surroundings); });
+    from_proximity("city_surroundings", "城市周边 city surroundings", [](const TownProximity& p) { return flag(p.city_surroundings); }, true);
     from_proximity("nearest_city_min", "至最近市(州)政府 min to the nearest city", [](const TownProximity& p) { return p.nearest_city_min; });
     from_proximity("border_km", "距边境线 km to the border", [](const TownProximity& p) { return p.border_km; });
-    from_proximity("border_county", "边境县 border county", [](const TownProximity& p) { return flag(p.border_county); });
+    from_proximity("border_county", "边境县 border county", [](const TownProximity& p) { return flag(p.border_county); }, true);
     from_proximity("key_assistance_county", "重点帮扶县 key-assistance county",
-                   [](const TownProximity& p) { return flag(p.key_assistance_county); });
+                   [](const TownProximity& p) { return flag(p.key_assistance_county); }, true);
     from_proximity("heritage_sites", "周边保护对象数 protected sites nearby", [](const TownProximity& p) { return double(p.heritage_sites); });
 
-    auto from_access = [&](const std::string& c, const std::string& label, auto get) {
+    auto from_access = [&](const std::string& c, const std::string& label, auto get, bool is_flag = false) {
         std::vector<double> v;
         for (const auto& a : access.towns) v.push_back(get(a));
-        t.add(c, label, std::move(v));
+        t.add(c, label, std::move(v), is_flag);
     };
     from_access("county_seat_min", "至县城 min to the county seat", [](const TownAccess& a) { return a.county_seat_min; });
     from_access("county_seat_km", "至县城 km to the county seat", [](const TownAccess& a) { return a.county_seat_km; });
@@ -111,8 +112,8 @@ TownTable build_town_table(const AccessResult& access, const AccessOptions& aopt
     from_access("prefecture_seat_km", "至市(州)政府 km to the prefecture seat", [](const TownAccess& a) { return a.prefecture_seat_km; });
     from_access("nearest_city_km", "至最近市(州)政府 km to the nearest city", [](const TownAccess& a) { return a.nearest_prefecture_seat_km; });
     from_access("snap_m", "距道路 m to the road", [](const TownAccess& a) { return a.snap.snap_m; });
-    from_access("reachable", "可达 reachable by road", [](const TownAccess& a) { return flag(a.snap.ok); });
-    from_access("no_route_to_seat", "无路通县城 no route to the county seat", [](const TownAccess& a) { return flag(a.no_route_to_seat); });
+    from_access("reachable", "可达 reachable by road", [](const TownAccess& a) { return flag(a.snap.ok); }, true);
+    from_access("no_route_to_seat", "无路通县城 no route to the county seat", [](const TownAccess& a) { return flag(a.no_route_to_seat); }, true);
     for (const auto& k : access.facility_kinds) {
         from_access(k + "_min", "至最近" + k + " min to the nearest " + k,
                     [&k](const TownAccess& a) { return a.facility_min.count(k) ? a.facility_min.at(k) : NAN; });

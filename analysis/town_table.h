@@ -14,6 +14,7 @@
 #include "analysis/proximity.h"
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,7 @@ struct TownTable {
     std::vector<std::string> columns;                      // numeric columns, in output order
     std::map<std::string, std::vector<double>> values;     // column -> one value per town
     std::map<std::string, std::string> labels;             // column -> "中文 English" for aliases (numeric and text)
+    std::set<std::string> flags;                           // the yes/no columns among `columns`
     std::vector<std::string> text_columns;                 // text columns (coverage status per utility), in output order
     std::map<std::string, std::vector<std::string>> texts;
 
@@ -32,7 +34,8 @@ struct TownTable {
     bool has(const std::string& column) const { return values.count(column) > 0; }
     // Throws Error (with the closest column name and the list of columns) when there is no such column.
     const std::vector<double>& column(const std::string& column, const std::string& asked_in = "") const;
-    void add(const std::string& column, const std::string& label, std::vector<double> v);
+    // is_flag: a yes/no column (values 1, 0 or NaN), written as an integer.
+    void add(const std::string& column, const std::string& label, std::vector<double> v, bool is_flag = false);
 };
 
 // coverage may be null: then the coverage columns are absent.

@@ -40,19 +40,13 @@ int Layer::field_index(const std::string& name) const {
     return -1;
 }
 
-std::optional<double> Layer::number(const Feature& f, const std::string& name) const {
-    const int i = field_index(name);
-    if (i < 0) return std::nullopt;
-    const FieldValue& v = f.values[i];
+std::optional<double> as_number(const FieldValue& v) {
     if (auto d = std::get_if<double>(&v)) return *d;
     if (auto n = std::get_if<std::int64_t>(&v)) return static_cast<double>(*n);
     return std::nullopt;
 }
 
-std::string Layer::text(const Feature& f, const std::string& name) const {
-    const int i = field_index(name);
-    if (i < 0) return {};
-    const FieldValue& v = f.values[i];
+std::string as_text(const FieldValue& v) {
     if (auto s = std::get_if<std::string>(&v)) return *s;
     if (auto n = std::get_if<std::int64_t>(&v)) return std::to_string(*n);
     if (auto d = std::get_if<double>(&v)) {
@@ -61,6 +55,16 @@ std::string Layer::text(const Feature& f, const std::string& name) const {
         return buf;
     }
     return {};
+}
+
+std::optional<double> Layer::number(const Feature& f, const std::string& name) const {
+    const int i = field_index(name);
+    return i < 0 ? std::nullopt : as_number(f.values[i]);
+}
+
+std::string Layer::text(const Feature& f, const std::string& name) const {
+    const int i = field_index(name);
+    return i < 0 ? std::string() : as_text(f.values[i]);
 }
 
 bool Layer::flag(const Feature& f, const std::string& name) const {
@@ -534,6 +538,16 @@ std::vector<std::string> source_files(const LayerSource& source) {
     for (int i = 0; i < files.size(); ++i) out.emplace_back(files[i]);
     std::sort(out.begin(), out.end());
     return out;
+}
+
+std::optional<double> Record::number(const std::string& field) const {
+    const auto it = values.find(field);
+    return it == values.end() ? std::nullopt : as_number(it->second);
+}
+
+std::string Record::text(const std::string& field) const {
+    const auto it = values.find(field);
+    return it == values.end() ? std::string() : as_text(it->second);
 }
 
 bool Table::has(const std::string& field) const { return std::find(fields.begin(), fields.end(), field) != fields.end(); }

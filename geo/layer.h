@@ -30,6 +30,10 @@ namespace townsite {
 // A field value as read: nothing (null), an integer (also yes/no as 1/0), a number or text.
 using FieldValue = std::variant<std::monostate, std::int64_t, double, std::string>;
 
+// A value as a number (integers too), or nullopt for null and text; as text (numbers printed), or "".
+std::optional<double> as_number(const FieldValue& v);
+std::string as_text(const FieldValue& v);
+
 struct Feature {
     std::int64_t fid = -1;            // the data source's own feature id (FID)
     std::string id;                   // the mapped id field, else the FID as text
@@ -108,6 +112,8 @@ void project_layer(Layer& layer, const Transformer& to_working, const GeosContex
 struct Record {
     std::map<std::string, FieldValue> values;
     GeomPtr geom;   // may be null
+    std::optional<double> number(const std::string& field) const;   // nullopt: absent, null or text
+    std::string text(const std::string& field) const;               // "": absent or null
 };
 struct Table {
     std::string path, layer;

@@ -46,11 +46,6 @@ std::string extension_for_driver(const std::string& driver) {
     return "";
 }
 
-bool driver_is_multi_layer(const std::string& driver) {
-    GDALDriver* d = GetGDALDriverManager()->GetDriverByName(driver.c_str());
-    return d && d->GetMetadataItem(GDAL_DCAP_MULTIPLE_VECTOR_LAYERS) && driver != "CSV";
-}
-
 namespace {
 
 // The same file, whatever the spelling of its path; false when either does not exist.
@@ -178,8 +173,6 @@ std::vector<const OutputLayer*> OutputDataset::layers() const {
     for (const auto& l : m_layers) out.push_back(l.get());
     return out;
 }
-
-bool OutputDataset::multi_layer() const { return driver_is_multi_layer(m_driver); }
 
 void OutputDataset::style(const std::string& layer, const std::string& name, const std::string& qml) {
     m_styles.push_back({layer, name, qml});

@@ -68,8 +68,6 @@ public:
     // layer_styles table that QGIS reads (useAsDefault); other formats ignore it (see supports_styles).
     void style(const std::string& layer, const std::string& name, const std::string& qml);
     bool supports_styles() const { return m_driver == "GPKG"; }
-    // Whether the driver holds several layers in one dataset (GPKG, Shapefile folders, ...).
-    bool multi_layer() const;
     // The layers written so far, in order.
     std::vector<const OutputLayer*> layers() const;
     void commit();
@@ -131,7 +129,6 @@ void replace_text_file(const std::string& path, const std::string& text, bool ov
 std::string driver_for_path(const std::string& path);
 // The usual file extension of a GDAL vector driver (GPKG: "gpkg", GeoJSON: "geojson", ...), or "".
 std::string extension_for_driver(const std::string& driver);
-// Whether GDAL has a vector driver of that name that can create datasets with several layers.
-bool driver_is_multi_layer(const std::string& driver);
+
 
 }  // namespace townsite

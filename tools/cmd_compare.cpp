@@ -16,22 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string text(const Record& r, const std::string& f) {
-    auto it = r.values.find(f);
-    if (it == r.values.end()) return "";
-    if (const auto* s = std::get_if<std::string>(&it->second)) return *s;
-    if (const auto* i = std::get_if<std::int64_t>(&it->second)) return std::to_string(*i);
-    return "";
-}
-
-double number(const Record& r, const std::string& f) {
-    auto it = r.values.find(f);
-    if (it == r.values.end()) return NAN;
-    if (const auto* d = std::get_if<double>(&it->second)) return *d;
-    if (const auto* i = std::get_if<std::int64_t>(&it->second)) return double(*i);
-    return NAN;
-}
-
 // The towns of one run: its folder's townsite.gpkg, or the GeoPackage given.
 std::vector<TownSnapshot> read_run(const std::string& where, const GeosContext& geos) {
     const std::string path = fs::is_directory(where) ? (fs::path(where) / "townsite.gpkg").string() : where;
@@ -45,17 +29,17 @@ std::vector<TownSnapshot> read_run(const std::string& where, const GeosContext& 
     std::vector<TownSnapshot> out;
     for (const Record& r : t.rows) {
         TownSnapshot s;
-        s.id = text(r, "id"), s.name = text(r, "name"), s.prefecture = text(r, "prefecture_name");
+        s.id = r.text("id"), s.name = r.text("name"), s.prefecture = r.text("prefecture_name");
         if (r.geom) {
             GEOSGeomGetX_r(geos.get(), r.geom.get(), &s.lon);
             GEOSGeomGetY_r(geos.get(), r.geom.get(), &s.lat);
         }
         for (const auto& u : utility_names()) {
-            s.status[u] = text(r, u + "_status");
-            s.gap_km2[u] = number(r, u + "_gap_km2");
+            s.status[u] = r.text(u + "_status");
+            s.gap_km2[u] = r.number(u + "_gap_km2").value_or(NAN);
         }
-        s.county_seat_min = number(r, "county_seat_min");
-        s.tier = text(r, "tier");
+        s.county_seat_min = r.number("county_seat_min").value_or(NAN);
+        s.tier = r.text("tier");
         out.push_back(s);
     }
     return out;

@@ -57,12 +57,11 @@ Results compute_all(StudyConfig config, SensitivityArgs& sensitivity, const Prog
     return r;
 }
 
-ReportInput report_input(const Results& r, const StepTimer& timer) {
+ReportInput report_input(const Results& r) {
     const Decision& d = *r.decision;
     ReportInput in;
     in.study = &d.routed.study;
     in.graph = &d.routed.graph;
-    in.access_options = &d.access_options;
     in.access = &d.access;
     in.coverage_options = &d.coverage_options;
     in.coverage = d.coverage ? &*d.coverage : nullptr;
@@ -73,7 +72,6 @@ ReportInput report_input(const Results& r, const StepTimer& timer) {
     in.selection_options = &r.selection_options;
     in.selection = &r.run.selection;
     in.sensitivity = r.run.sensitivity ? &*r.run.sensitivity : nullptr;
-    in.timings_s = timer.steps();
     for (const Scenario& s : r.run.scenarios) in.scenario_names.push_back(s.name);
     in.scenario_tiers = r.run.scenario_tiers;
     in.version = TOWNSITE_VERSION_TEXT;
@@ -99,34 +97,19 @@ void write_units(OutputDataset& out, const Results& r, const std::string& role) 
     fields.push_back({"shortfall", OFTString, "名额缺口 shortfall"});
     OutputLayer& layer = out.layer(role, wkbMultiPolygon, fields);
     const bool county = role == "counties";
+    std::vector<std::string> ids;
+    for (const Layer* l : d.routed.study.role(role))
+        for (const Feature& f : l->features) ids.push_back(f.id);
+    const auto units = summarise_units(county ? t.county : t.prefecture, sel, tiers.size(), &*d.coverage, ids);
     for (const Layer* l : d.routed.study.role(role))
         for (const Feature& f : l->features) {
-            std::vector<std::size_t> towns;
-            for (std::size_t i = 0; i < t.size(); ++i)
-                if ((county ? t.county[i] : t.prefecture[i]) == f.id) towns.push_back(i);
+            const UnitSummary& unit = units.at(f.id);
             std::vector<FieldValue> v = {f.id, l->text(f, "name")};
             if (county) v.push_back(l->text(f, "prefecture"));
-            std::int64_t eligible = 0;
-            std::vector<std::int64_t> per_tier(tiers.size(), 0);
-            for (std::size_t i : towns) {
-                eligible += sel.eligible[i];
-                if (sel.tier_of[i] >= 0) ++per_tier[std::size_t(sel.tier_of[i])];
-            }
-            v.push_back(std::int64_t(towns.size()));
-            v.push_back(eligible);
-            for (auto c : per_tier) v.push_back(c);
-            for (const auto& u : utility_names()) {
-                std::int64_t gap_towns = 0;
-                double gap_km2 = 0, ext_km = 0;
-                for (std::size_t i : towns) {
-                    const UtilityCoverage& c = d.coverage->towns[i].utilities.at(u);
-                    gap_towns += c.status == "partial" || c.status == "none";
-                    if (std::isfinite(c.gap_km2)) gap_km2 += c.gap_km2;
-                }
-                for (const Extension& e : d.coverage->extensions)
-                    if (e.utility == u && std::find(towns.begin(), towns.end(), e.town) != towns.end()) ext_km += e.length_km;
-                v.insert(v.end(), {gap_towns, gap_km2, ext_km});
-            }
+            v.push_back(std::int64_t(unit.towns));
+            v.push_back(std::int64_t(unit.eligible));
+            for (auto c : unit.per_tier) v.push_back(std::int64_t(c));
+            for (const auto& u : utility_names()) v.insert(v.end(), {std::int64_t(unit.gap_towns.at(u)), unit.gap_km2.at(u), unit.extension_km.at(u)});
             std::string shortfall;
             for (const Shortfall& s : sel.shortfalls)
                 if (s.unit == l->text(f, "name"))
@@ -322,7 +305,7 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
                 CPLFree(wkt);
                 written.push_back("townsite.qgs");
             }
-            write_text_file(folder.file("report.html"), html_report(report_input(r, timer)));
+            write_text_file(folder.file("report.html"), html_report(report_input(r)));
             written.push_back("report.html");
             progress(0.95, "report");
             timer.done("write the project, tables and report");
@@ -358,7 +341,7 @@ void add_report(CLI::App& app, const Globals& globals, Runner& run) {
             if (fs::exists(a->outdir) && !a->overwrite)
                 throw Error("the output " + a->outdir + " exists already").with_hint("add --overwrite to replace it, or choose another name with -o.");
             const Results r = compute_all(load_config(config_or_sample(a->config)), a->sensitivity, progress.slice(0, 0.9), timer);
-            replace_text_file(a->outdir, html_report(report_input(r, timer)), a->overwrite);
+            replace_text_file(a->outdir, html_report(report_input(r)), a->overwrite);
             progress(1.0, "done");
             if (!globals.quiet) std::cout << "Wrote " << a->outdir << "\n";
             return kOk;

@@ -11,15 +11,6 @@
 
 namespace townsite::tools {
 
-namespace {
-
-bool is_flag_column(const std::string& c) {
-    return c == "node_town" || c == "in_metro" || c == "city_surroundings" || c == "border_county" || c == "key_assistance_county" ||
-           c == "reachable" || c == "no_route_to_seat";
-}
-
-}  // namespace
-
 std::unique_ptr<Decision> compute_decision(const StudyConfig& config, const Progress& progress, StepTimer& timer, bool with_coverage) {
     auto d = std::make_unique<Decision>();
     d->access_options = access_options(config);
@@ -66,7 +57,7 @@ void write_towns(OutputDataset& out, const Decision& d, const SelectionOptions* 
                                     {"prefecture_name", OFTString, "市(州) prefecture"},
                                     {"nearest_city", OFTString, "最近市(州) nearest city"}};
     for (const auto& c : t.text_columns) fields.push_back({c, OFTString, t.labels.at(c)});
-    for (const auto& c : t.columns) fields.push_back({c, is_flag_column(c) ? OFTInteger : OFTReal, t.labels.at(c)});
+    for (const auto& c : t.columns) fields.push_back({c, t.flags.count(c) ? OFTInteger : OFTReal, t.labels.at(c)});
     for (const auto& ind : d.scoring.indicators) {
         fields.push_back({"norm_" + ind.name, OFTReal, ind.label_zh + "标准化值 " + ind.label_en + " normalised"});
         fields.push_back({"contrib_" + ind.name, OFTReal, ind.label_zh + "得分贡献 " + ind.label_en + " points"});
@@ -99,7 +90,7 @@ void write_towns(OutputDataset& out, const Decision& d, const SelectionOptions* 
         for (const auto& c : t.text_columns) v.push_back(t.texts.at(c)[i]);
         for (const auto& c : t.columns) {
             const double x = t.values.at(c)[i];
-            if (is_flag_column(c)) v.push_back(std::isfinite(x) ? FieldValue(std::int64_t(x)) : FieldValue());
+            if (t.flags.count(c)) v.push_back(std::isfinite(x) ? FieldValue(std::int64_t(x)) : FieldValue());
             else v.push_back(x);
         }
         for (std::size_t j = 0; j < d.scoring.indicators.size(); ++j) {
