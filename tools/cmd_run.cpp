@@ -171,15 +171,22 @@ nlohmann::json manifest(const Results& r, const StepTimer& timer, const OutputFo
     std::stringstream as_used;   // after [study] extends: every section the run read
     as_used << r.config.table;
     m["config"] = {{"path", r.config.path}, {"sha256", sha256_text(config_text)}, {"text", config_text}, {"as_used", as_used.str()}};
-    std::map<std::string, json> files;   // each input file once, with the roles that read it
+    // Many layers come from one file (the sample: 19 layers, one GeoPackage): each source is listed
+    // and each file checksummed once.
+    std::map<std::string, std::vector<std::string>> source_cache;
+    std::map<std::string, json> file_cache;
     json inputs = json::array();
     for (const LayerSource& src : r.config.layers) {
         json entry = {{"role", src.role}, {"source", src.source}, {"layer", src.layer}};
         json list = json::array();
-        for (const std::string& f : source_files(src)) {
-            std::error_code ec;
-            const auto size = fs::file_size(f, ec);
-            list.push_back({{"file", f}, {"bytes", ec ? 0 : size}, {"sha256", sha256_file(f)}});
+        if (!source_cache.count(src.resolved)) source_cache[src.resolved] = source_files(src);
+        for (const std::string& f : source_cache.at(src.resolved)) {
+            if (!file_cache.count(f)) {
+                std::error_code ec;
+                const auto size = fs::file_size(f, ec);
+                file_cache[f] = {{"file", f}, {"bytes", ec ? 0 : size}, {"sha256", sha256_file(f)}};
+            }
+            list.push_back(file_cache.at(f));
         }
         if (list.empty()) entry["note"] = "not a file (a database or service): no checksum";
         entry["files"] = list;
