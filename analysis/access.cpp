@@ -43,7 +43,7 @@ AccessOptions access_options(const StudyConfig& config) {
         const toml::array* arr = n->as_array();
         if (arr)
             for (const auto& v : *arr)
-                if (v.is_number() && *v.value<double>() > 0 && *v.value<double>() <= 600) opt.thresholds_min.push_back(*v.value<double>());
+                if (const auto m = finite_number(v); m && *m > 0 && *m <= 600) opt.thresholds_min.push_back(*m);
         if (!arr || opt.thresholds_min.size() != arr->size() || opt.thresholds_min.empty())
             problems.push_back({line(*n), "\"access.thresholds_min\" must be a list of minutes between 0 and 600",
                                 "e.g. thresholds_min = [15, 30, 60]."});
@@ -72,11 +72,13 @@ AccessOptions access_options(const StudyConfig& config) {
                 if (ok)
                     for (const auto& step : *w->as_array()) {
                         const toml::array* pair = step.as_array();
-                        if (!pair || pair->size() != 2 || !(*pair)[0].is_number() || !(*pair)[1].is_number()) {
+                        const auto up_to = pair && pair->size() == 2 ? finite_number((*pair)[0]) : std::nullopt;
+                        const auto weight = pair && pair->size() == 2 ? finite_number((*pair)[1]) : std::nullopt;
+                        if (!up_to || !weight || *up_to <= 0 || *weight < 0) {
                             ok = false;
                             break;
                         }
-                        opt.e2sfca_weights.emplace_back(*(*pair)[0].value<double>(), *(*pair)[1].value<double>());
+                        opt.e2sfca_weights.emplace_back(*up_to, *weight);
                     }
                 if (!ok || opt.e2sfca_weights.empty())
                     problems.push_back({line(*w), "\"access.e2sfca.weights\" must be a list of [up_to_minutes, weight] pairs",

@@ -382,7 +382,7 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Co
                 tc.area_source = "polygon";
             } else {
                 tc.area_source = "circle from population";
-                const double pop = std::isfinite(t.population) ? t.population : 0;
+                const double pop = std::isfinite(t.population) && t.population > 0 ? t.population : 0;   // never a NaN radius
                 if (!std::isfinite(t.population)) ++res.towns_without_area;
                 const double r = std::clamp(std::sqrt(pop / opt.builtup_people_per_km2 / std::numbers::pi) * 1000, opt.min_radius_m,
                                             opt.max_radius_m);

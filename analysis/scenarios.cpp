@@ -47,10 +47,10 @@ std::vector<Scenario> scenario_options(const StudyConfig& config, const ScoringO
                     for (const auto& w : known) list += (list.empty() ? "" : ", ") + w;
                     problems.push_back({line, "scenario \"" + s.name + "\": unknown " + key + " key \"" + name + "\"" + (near.empty() ? "" : " (did you mean \"" + near + "\"?)"),
                                         "use one of: " + list + "."});
-                } else if (!v.is_number() || *v.template value<double>() < 0) {
+                } else if (const auto x = finite_number(v); !x || *x < 0) {
                     problems.push_back({line, "scenario \"" + s.name + "\": " + key + "." + name + " must be a number of 0 or more", "e.g. " + name + " = 1."});
                 } else {
-                    store(name, *v.template value<double>());
+                    store(name, *x);
                 }
             }
         };

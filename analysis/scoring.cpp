@@ -162,15 +162,16 @@ ScoringOptions scoring_options(const StudyConfig& config) {
                     // A number, or a fraction in quotes ("1/3"): TOML has no fractions, planners do.
                     double a = NAN, b = NAN;
                     char rest = 0;
-                    if (v.is_number()) r.push_back(*v.value<double>());
-                    else if (v.is_string() && std::sscanf(v.value<std::string>()->c_str(), "%lf / %lf %c", &a, &b, &rest) == 2 && b != 0)
+                    if (const auto x = finite_number(v); x && *x > 0) r.push_back(*x);
+                    else if (v.is_string() && std::sscanf(v.value<std::string>()->c_str(), "%lf / %lf %c", &a, &b, &rest) == 2 && b != 0 &&
+                             std::isfinite(a / b) && a / b > 0)
                         r.push_back(a / b);
                     else { ok = false; break; }
                 }
                 opt.ahp_matrix.push_back(r);
             }
         if (!ok)
-            problems.push_back({opt.ahp_line, "\"scoring.ahp\" must be a matrix of numbers, one row per indicator",
+            problems.push_back({opt.ahp_line, "\"scoring.ahp\" must be a matrix of positive numbers, one row per indicator",
                                 "e.g. ahp = [[1, 3], [\"1/3\", 1]] for two indicators (a_ji = 1 / a_ij; fractions in quotes)."});
         else if (opt.ahp_matrix.size() != opt.indicators.size())
             problems.push_back({opt.ahp_line, "\"scoring.ahp\" has " + std::to_string(opt.ahp_matrix.size()) + " rows for " +
@@ -191,11 +192,12 @@ ScoringOptions scoring_options(const StudyConfig& config) {
                 Bonus b{field, field, field, 0};
                 for (const auto& d : default_bonuses())
                     if (d.field == field) b = d;
-                if (!v.is_number())
-                    problems.push_back({int(k.source().begin.line), "bonus \"" + field + "\" is " + std::string(v.is_string() ? "text" : "not a number"),
-                                        "write " + field + " = 5 (points added to the score of a town where " + field + " is yes)."});
+                if (const auto points = finite_number(v))
+                    b.points = *points;
                 else
-                    b.points = *v.value<double>();
+                    problems.push_back({int(k.source().begin.line),
+                                        "bonus \"" + field + "\" is " + std::string(v.is_string() ? "text" : v.is_number() ? "not a finite number" : "not a number"),
+                                        "write " + field + " = 5 (points added to the score of a town where " + field + " is yes)."});
                 bonuses.push_back(b);
             }
             opt.bonuses = bonuses;

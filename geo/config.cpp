@@ -3,6 +3,7 @@
 #include "geo/error.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -31,6 +32,10 @@ const char* to_string(GeomKind k) {
         case GeomKind::Any: return "any geometry";
     }
     return "?";
+}
+
+bool field_is_non_negative(const std::string&, const std::string& field) {
+    return field == "population" || field == "industry_output" || field == "dev_land" || field == "radius_m" || field == "capacity";
 }
 
 const FieldSpec* RoleSpec::field(const std::string& field_name) const {
@@ -343,8 +348,8 @@ void read_number(const toml::table& table, const std::string& key_path, const st
                  double max, std::vector<ConfigProblem>& problems) {
     const toml::node* n = table.get(key);
     if (!n) return;
-    const auto v = n->value<double>();
-    if (n->is_number() && v && *v >= min && *v <= max) {
+    const auto v = finite_number(*n);
+    if (v && *v >= min && *v <= max) {
         out = *v;
         return;
     }
@@ -417,6 +422,13 @@ void read_text_list(const toml::table& table, const std::string& key_path, const
     out = got;
 }
 
+std::optional<double> finite_number(const toml::node& node) {
+    if (!node.is_number()) return std::nullopt;
+    const auto v = node.value<double>();
+    if (!v || !std::isfinite(*v)) return std::nullopt;
+    return v;
+}
+
 void throw_config_problems(const std::string& file, const std::vector<ConfigProblem>& problems) {
     if (problems.empty()) return;
     auto sorted = problems;
@@ -432,7 +444,7 @@ namespace {
 // [study] extends = "base.toml": the base config's sections, with this file's on top: [layers.ROLE]
 // replaces the base's layers of that role, [study] keys replace the base's keys, and any other section
 // replaces the base's section whole. The base's relative sources are rewritten to stay where they were.
-void extend_config(toml::table& table, const std::string& dir, const std::string& path, int depth) {
+void extend_config(toml::table& table, const std::string& dir, const std::string& path, int depth, std::vector<std::string>& files) {
     const toml::table* study = table["study"].as_table();
     const toml::node* ext = study ? study->get("extends") : nullptr;
     if (!ext) return;
@@ -443,6 +455,7 @@ void extend_config(toml::table& table, const std::string& dir, const std::string
     std::ifstream in(base_path, std::ios::binary);
     if (!in)
         throw Error("cannot open the config it extends, " + base_path.string()).with_file(path).with_line(line_of(*ext)).with_hint("check the path (relative to this config).");
+    files.push_back(base_path.string());
     std::stringstream text;
     text << in.rdbuf();
     toml::table base;
@@ -452,7 +465,7 @@ void extend_config(toml::table& table, const std::string& dir, const std::string
         throw Error("not valid TOML: " + std::string(e.description())).with_file(base_path.string()).with_line(int(e.source().begin.line));
     }
     const std::string base_dir = base_path.parent_path().empty() ? "." : base_path.parent_path().string();
-    extend_config(base, base_dir, base_path.string(), depth + 1);
+    extend_config(base, base_dir, base_path.string(), depth + 1, files);
     // The base's relative sources, as seen from this config's folder.
     auto rebase = [&](toml::table& layer) {
         if (auto s = layer["source"].value<std::string>(); s && !looks_like_connection_string(*s) && !fs::path(*s).is_absolute()) {
@@ -499,7 +512,8 @@ StudyConfig parse_config(const std::string& text, const std::string& path) {
     }
 
     std::vector<ConfigProblem> problems;
-    extend_config(cfg.table, cfg.dir, path, 0);
+    cfg.files = {path};
+    extend_config(cfg.table, cfg.dir, path, 0, cfg.files);
     // Sections read by the modules that own them ([network] by the road graph, [access] by the
     // accessibility analysis, ...), each checking its own keys.
     check_keys(cfg.table, "", {"study", "layers", "network", "access", "coverage", "proximity", "scoring", "town_types",
@@ -553,6 +567,21 @@ StudyConfig parse_config(const std::string& text, const std::string& path) {
 }
 
 StudyConfig load_config(const std::string& path) {
+    std::error_code ec;
+    if (!fs::exists(path, ec))
+        throw Error("the config file does not exist")
+            .with_file(path)
+            .with_hint("check the path; with no config, townsite uses the bundled sample_data/jilin.toml.");
+    if (fs::is_directory(path, ec)) {
+        std::vector<std::string> tomls;
+        for (const auto& e : fs::directory_iterator(path, ec))
+            if (e.path().extension() == ".toml") tomls.push_back(e.path().string());
+        std::sort(tomls.begin(), tomls.end());
+        throw Error("this is a folder, not a config file")
+            .with_file(path)
+            .with_hint(tomls.empty() ? "give the study's .toml file (the folder has none)."
+                                     : "give the study's .toml file, e.g. " + tomls.front() + ".");
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw Error("cannot open the config file")

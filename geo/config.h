@@ -14,6 +14,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,9 @@ struct RoleSpec {
 
 // Every role townsite knows, in the order inspect lists them.
 const std::vector<RoleSpec>& role_catalogue();
+// Whether a numeric field of a role is a count, size or rate that cannot be negative (population,
+// capacity, radius, speed, ...); coordinates and the extra indicator columns may be negative.
+bool field_is_non_negative(const std::string& role, const std::string& field);
 const RoleSpec* find_role(const std::string& name);
 
 struct FieldMapping {
@@ -77,6 +81,7 @@ struct StudyConfig {
     std::string dir;   // its folder: relative sources resolve against it
     std::string name;  // [study] name
     std::string crs;   // [study] crs; empty = choose one for the data extent
+    std::vector<std::string> files;   // the config file and every file its `extends` chain read, in that order
     std::vector<LayerSource> layers;  // in role_catalogue() order, then config order
     toml::table table;                // the whole file, for sections that analyses read
 
@@ -115,6 +120,8 @@ void read_integer(const toml::table& table, const std::string& key_path, const s
                   std::vector<ConfigProblem>& problems);
 void read_text_list(const toml::table& table, const std::string& key_path, const std::string& key,
                     std::vector<std::string>& out, std::vector<ConfigProblem>& problems);
+// The node's value when it is a finite number (TOML allows inf and nan, which no option means).
+std::optional<double> finite_number(const toml::node& node);
 // Where a node of the config is (its line).
 inline int config_line(const toml::node& node) { return static_cast<int>(node.source().begin.line); }
 

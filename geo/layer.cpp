@@ -74,6 +74,15 @@ bool Layer::flag(const Feature& f, const std::string& name) const {
     return false;
 }
 
+std::optional<std::int8_t> parse_oneway(const std::string& raw) {
+    std::string v;
+    for (char c : raw) v += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (v == "yes" || v == "true" || v == "1" || v == "ft" || v == "f" || v == "forward" || v == "是") return +1;
+    if (v == "-1" || v == "tf" || v == "t" || v == "reverse" || v == "backward") return -1;
+    if (v.empty() || v == "no" || v == "false" || v == "0" || v == "b" || v == "both" || v == "否") return 0;
+    return std::nullopt;
+}
+
 std::optional<bool> parse_flag(const std::string& raw) {
     std::string t;
     for (char c : raw)
@@ -294,22 +303,42 @@ FieldValue read_value(const OGRFeature& feat, int idx, const FieldBinding& b, co
         case FieldType::Text: return std::string(feat.GetFieldAsString(idx));
         case FieldType::Integer:
         case FieldType::Real: {
+            std::optional<double> v;
             if (is_numeric(t)) {
-                if (b.type == FieldType::Integer && t != OFTReal) return static_cast<std::int64_t>(feat.GetFieldAsInteger64(idx));
-                return feat.GetFieldAsDouble(idx);
+                v = feat.GetFieldAsDouble(idx);
+            } else {
+                const std::string text = feat.GetFieldAsString(idx);
+                v = parse_number(text);
+                if (!v) {
+                    if (text.find_first_not_of(" \t") == std::string::npos) return std::monostate{};
+                    info.add_problem("not_a_number:" + b.name, Severity::Error,
+                                     "field \"" + b.name + "\" (column \"" + b.source_field + "\") is text (" +
+                                         quoted_sample(text) + "), expected a number",
+                                     feature_id,
+                                     "map " + b.name + " to a numeric column in " + where_to_fix + " or clean the column.");
+                    return std::monostate{};
+                }
             }
-            const std::string text = feat.GetFieldAsString(idx);
-            if (auto v = parse_number(text)) {
-                if (b.type == FieldType::Integer) return static_cast<std::int64_t>(std::llround(*v));
-                return *v;
+            // No NaN or infinity goes further (into GEOS, GLPK or an output), and no negative count or area.
+            if (!std::isfinite(*v)) {
+                info.add_problem("not_finite:" + b.name, Severity::Error,
+                                 "field \"" + b.name + "\" (column \"" + b.source_field + "\") is " +
+                                     (std::isnan(*v) ? std::string("NaN") : std::string("infinite")) + ", expected a number",
+                                 feature_id, "correct the value in the source, or leave it empty when it is not known.");
+                return std::monostate{};
             }
-            if (text.find_first_not_of(" \t") == std::string::npos) return std::monostate{};
-            info.add_problem("not_a_number:" + b.name, Severity::Error,
-                             "field \"" + b.name + "\" (column \"" + b.source_field + "\") is text (" +
-                                 quoted_sample(text) + "), expected a number",
-                             feature_id,
-                             "map " + b.name + " to a numeric column in " + where_to_fix + " or clean the column.");
-            return std::monostate{};
+            if (*v < 0 && field_is_non_negative(info.role, b.name)) {
+                info.add_problem("negative:" + b.name, Severity::Error,
+                                 "field \"" + b.name + "\" (column \"" + b.source_field + "\") is negative (" + quoted_sample(as_text(*v)) +
+                                     "), expected 0 or more",
+                                 feature_id, "correct the value in the source, or leave it empty when it is not known.");
+                return std::monostate{};
+            }
+            if (b.type == FieldType::Integer) {
+                if (is_numeric(t) && t != OFTReal) return static_cast<std::int64_t>(feat.GetFieldAsInteger64(idx));
+                return static_cast<std::int64_t>(std::llround(*v));
+            }
+            return *v;
         }
         case FieldType::Bool: {
             if (is_numeric(t)) return static_cast<std::int64_t>(feat.GetFieldAsDouble(idx) != 0 ? 1 : 0);

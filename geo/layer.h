@@ -129,5 +129,8 @@ std::vector<std::string> source_files(const LayerSource& source);
 
 // Parses yes/no as planners write it: 1/0, yes/no, true/false, y/n, 是/否. nullopt when it is neither.
 std::optional<bool> parse_flag(const std::string& text);
+// Parses a road's one-way value: +1 along the line (yes/1/true/FT/forward/是), -1 against it
+// (-1/TF/reverse/backward), 0 both ways (no/0/false/empty/both/否); nullopt when it is none of these.
+std::optional<std::int8_t> parse_oneway(const std::string& text);
 
 }  // namespace townsite

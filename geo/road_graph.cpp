@@ -56,8 +56,8 @@ NetworkOptions network_options(const StudyConfig& config) {
     if (const toml::node* n = t->get("speeds")) {
         if (const toml::table* sp = n->as_table()) {
             for (const auto& [k, v] : *sp) {
-                const auto kmh = v.value<double>();
-                if (!v.is_number() || !kmh || *kmh < 0 || *kmh > 200)
+                const auto kmh = finite_number(v);
+                if (!kmh || *kmh < 0 || *kmh > 200)
                     problems.push_back({int(k.source().begin.line),
                                         "speed of class \"" + std::string(k.str()) + "\" must be a number of km/h from 0 to 200",
                                         "write \"" + std::string(k.str()) + "\" = 40 (0 leaves the class out of the network)."});
@@ -153,17 +153,6 @@ struct Line {
     std::int8_t direction;
     std::uint32_t layer, feature;
 };
-
-std::int8_t parse_oneway(const std::string& raw, bool& known) {
-    std::string v;
-    for (char c : raw) v += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    known = true;
-    if (v == "yes" || v == "true" || v == "1" || v == "ft" || v == "f" || v == "forward" || v == "是") return +1;
-    if (v == "-1" || v == "tf" || v == "t" || v == "reverse" || v == "backward") return -1;
-    if (v.empty() || v == "no" || v == "false" || v == "0" || v == "b" || v == "both" || v == "否") return 0;
-    known = false;
-    return 0;
-}
 
 void collect_lines(const GeosContext& geos, const GEOSGeometry* g, std::vector<std::vector<Pt2>>& out) {
     GEOSContextHandle_t ctx = geos.get();
@@ -341,9 +330,9 @@ RoadGraph build_road_graph(const Study& study, const NetworkOptions& options, co
                 ++rep.not_for_cars;
                 continue;
             }
-            bool known = true;
-            const std::int8_t dir = parse_oneway(layer.text(f, "oneway"), known);
-            if (!known) ++rep.oneway_unknown;
+            const std::optional<std::int8_t> oneway = parse_oneway(layer.text(f, "oneway"));
+            if (!oneway) ++rep.oneway_unknown;
+            const std::int8_t dir = oneway.value_or(0);
             std::vector<std::vector<Pt2>> parts;
             collect_lines(*study.geos, f.geom.get(), parts);
             if (parts.size() > 1) ++rep.multipart_lines;

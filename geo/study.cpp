@@ -3,6 +3,8 @@
 #include "geo/error.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <set>
 
 namespace townsite {
 
@@ -64,12 +66,97 @@ void flag_outside(Study& study) {
     }
 }
 
+// A required role read from its sources with no feature left: nothing could be analysed, and a run
+// would "select" nobody and still succeed.
+void flag_empty_required(Study& study) {
+    for (const RoleSpec& role : role_catalogue()) {
+        if (!role.required) continue;
+        std::vector<Layer*> layers;
+        std::size_t kept = 0;
+        for (Layer& l : study.layers)
+            if (l.info.role == role.name) layers.push_back(&l), kept += l.features.size();
+        if (layers.empty() || kept > 0) continue;
+        for (Layer* l : layers) {
+            if (!l->info.usable()) continue;   // it says why already (unreadable, wrong fields)
+            const bool none_read = l->info.features_read == 0;
+            std::string hint = none_read ? "check the source, its layer and the where filter in [layers." + role.name + "]"
+                                         : "see the problems above: every feature was skipped";
+            if (none_read && (l->info.driver == "CSV" || l->info.source.ends_with(".csv")))
+                hint += "; a CSV of points needs open_options = [\"X_POSSIBLE_NAMES=lon\", \"Y_POSSIBLE_NAMES=lat\"] (its column names)";
+            l->info.problem("no_features", Severity::Error,
+                            "the required layer \"" + role.name + "\" has no usable features (read " + std::to_string(l->info.features_read) +
+                                ", kept 0)",
+                            hint + ".").count = 1;
+        }
+    }
+}
+
+// Values of the roads that the graph cannot use as given: each counted, with the first ids.
+void flag_road_values(Layer& roads) {
+    for (const Feature& f : roads.features) {
+        if (auto kmh = roads.number(f, "speed_kmh"); kmh && (*kmh <= 0 || *kmh > 200))
+            roads.info.add_problem("bad_speed", Severity::Warning, "speed_kmh 0, negative or above 200 km/h: the class's speed is used", f.id,
+                                   "correct speed_kmh, or leave it empty where the class's speed applies.");
+        if (roads.has_field("oneway") && !parse_oneway(roads.text(f, "oneway")))
+            roads.info.add_problem("oneway_unknown", Severity::Warning,
+                                   "oneway values not understood (e.g. \"" + roads.text(f, "oneway") + "\"): driven both ways", f.id,
+                                   "write yes/1/true/FT (along the line), -1/TF (against it) or no/0 (both ways).");
+    }
+}
+
+// Counties must name a prefecture of the prefectures layer, and must not overlap each other
+// (a town in the overlap would belong to two counties). Slivers of generalised outlines are let
+// pass: an overlap counts from 0.1 % of the smaller county and 0.01 km².
+void flag_admin_consistency(Study& study) {
+    std::set<std::string> prefecture_ids;
+    for (const Layer* l : study.role("prefectures"))
+        for (const Feature& f : l->features) prefecture_ids.insert(f.id);
+    GEOSContextHandle_t ctx = study.geos->get();
+    struct County {
+        Layer* layer;
+        const Feature* f;
+        double area_m2, x0, y0, x1, y1;
+    };
+    std::vector<County> counties;
+    for (Layer& l : study.layers) {
+        if (l.info.role != "counties") continue;
+        for (const Feature& f : l.features) {
+            const std::string pref = l.text(f, "prefecture");
+            if (!prefecture_ids.empty() && !prefecture_ids.count(pref))
+                l.info.add_problem("unknown_prefecture", Severity::Error,
+                                   "counties whose prefecture (\"" + pref + "\") is not in the prefectures layer", f.id,
+                                   "correct the county's prefecture code, or map prefecture to the column that holds the prefecture's id.");
+            County c{&l, &f, 0, 0, 0, 0, 0};
+            GEOSArea_r(ctx, f.geom.get(), &c.area_m2);
+            GEOSGeom_getXMin_r(ctx, f.geom.get(), &c.x0), GEOSGeom_getYMin_r(ctx, f.geom.get(), &c.y0);
+            GEOSGeom_getXMax_r(ctx, f.geom.get(), &c.x1), GEOSGeom_getYMax_r(ctx, f.geom.get(), &c.y1);
+            counties.push_back(c);
+        }
+    }
+    std::sort(counties.begin(), counties.end(), [](const County& a, const County& b) { return a.x0 < b.x0; });
+    for (std::size_t i = 0; i < counties.size(); ++i)
+        for (std::size_t j = i + 1; j < counties.size() && counties[j].x0 <= counties[i].x1; ++j) {
+            const County &a = counties[i], &b = counties[j];
+            if (b.y0 > a.y1 || a.y0 > b.y1) continue;
+            GeomPtr both = study.geos->own(GEOSIntersection_r(ctx, a.f->geom.get(), b.f->geom.get()));
+            double area = 0;
+            if (!both || GEOSArea_r(ctx, both.get(), &area) != 1) continue;
+            if (area < 1e4 || area < 1e-3 * std::min(a.area_m2, b.area_m2)) continue;
+            char km2[32];
+            std::snprintf(km2, sizeof km2, "%.2f", area / 1e6);
+            a.layer->info.add_problem("overlap", Severity::Warning, "counties that overlap each other (ids of both, km² of the overlap)",
+                                      a.f->id + "/" + b.f->id + " " + km2 + " km²",
+                                      "correct the outlines so that the counties only touch; towns in the overlap are given to one of them.");
+        }
+}
+
 }  // namespace
 
 Study load_study(const StudyConfig& config, const Progress& progress) {
     Study study;
     study.geos = std::make_unique<GeosContext>();
     study.config = config;
+    study.inputs = InputFiles::of(config);
 
     const size_t n = config.layers.size();
     for (size_t i = 0; i < n; ++i) {
@@ -90,8 +177,10 @@ Study load_study(const StudyConfig& config, const Progress& progress) {
 
     if (!config.crs.empty())
         study.crs = user_working_crs(config.crs, study.area);
-    else if (study.area.empty())
+    else if (study.area.empty()) {
+        flag_empty_required(study);
         return study;  // nothing could be read: the layer problems say why
+    }
     else
         study.crs = choose_working_crs(study.area);
 
@@ -102,6 +191,10 @@ Study load_study(const StudyConfig& config, const Progress& progress) {
     }
     study.province = province_of(study);
     flag_outside(study);
+    flag_empty_required(study);
+    for (Layer& l : study.layers)
+        if (l.info.role == "roads") flag_road_values(l);
+    flag_admin_consistency(study);
     progress(1.0, "loaded");
     return study;
 }

@@ -11,6 +11,7 @@
 #include "geo/config.h"
 #include "geo/crs.h"
 #include "geo/handles.h"
+#include "geo/inputs.h"
 #include "geo/layer.h"
 #include "geo/progress.h"
 
@@ -22,6 +23,7 @@ namespace townsite {
 struct Study {
     std::unique_ptr<GeosContext> geos;  // declared first: every geometry below dies before it
     StudyConfig config;
+    InputFiles inputs;            // the files read, as they were before reading (outputs check them before commit)
     WorkingCrs crs;
     LonLatBox area;               // the study area (admin units), lon/lat
     std::vector<Layer> layers;    // one per config source, in config order; unreadable ones have no features

@@ -5,14 +5,22 @@
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>
 #include <ogrsf_frmts.h>
+
+#include <nlohmann/json.hpp>
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <map>
 
 namespace townsite {
@@ -48,10 +56,13 @@ std::string extension_for_driver(const std::string& driver) {
 
 namespace {
 
-// The same file, whatever the spelling of its path; false when either does not exist.
-bool same_file(const std::string& a, const std::string& b) {
-    std::error_code ec;
-    return fs::equivalent(a, b, ec);
+// The files a dataset of this driver at `path` consists of (a Shapefile's side-cars too).
+std::vector<std::string> dataset_files(const std::string& path, const std::string& driver) {
+    std::vector<std::string> out{path};
+    if (driver == "ESRI Shapefile")
+        for (const char* ext : {".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx"})
+            out.push_back(fs::path(path).replace_extension(ext).string());
+    return out;
 }
 
 }  // namespace
@@ -66,9 +77,9 @@ OutputDataset::OutputDataset(std::string path, const Study& study, OutputOptions
     if (!drv || !drv->GetMetadataItem(GDAL_DCAP_CREATE))
         throw Error("GDAL has no driver \"" + m_driver + "\" that can create datasets")
             .with_hint("use -f with a vector driver GDAL lists under `ogrinfo --formats`, e.g. GPKG or GeoJSON.");
-    for (const auto& src : study.config.layers)
-        if (same_file(m_path, src.resolved) || fs::path(m_path).lexically_normal() == fs::path(src.resolved).lexically_normal())
-            throw Error("the output " + m_path + " is one of the study's inputs (layer role \"" + src.role + "\")")
+    for (const std::string& file : dataset_files(m_path, m_driver))
+        if (const InputFile* f = study.inputs.same_as(file))
+            throw Error("the output " + m_path + " would replace one of the study's inputs (" + f->path + ", " + f->role + ")")
                 .with_hint("write the results somewhere else: townsite never writes to its inputs.");
     if (fs::exists(m_path) && !m_options.overwrite)
         throw Error("the output " + m_path + " exists already")
@@ -221,74 +232,193 @@ void OutputDataset::commit() {
     CPLErrorReset();
     m_ds.reset();
     if (CPLGetLastErrorType() >= CE_Failure) throw Error("cannot finish writing " + m_path + ": " + gdal_last_error());
+    m_study.inputs.check_unchanged();
     std::error_code ec;
     fs::remove_all(m_path, ec);
     fs::rename(m_tmp, m_path);
     m_committed = true;
 }
 
-OutputFolder::OutputFolder(std::string path, const StudyConfig& config, bool overwrite) : m_path(std::move(path)), m_overwrite(overwrite) {
-    const fs::path target = fs::absolute(m_path).lexically_normal();
-    for (const auto& src : config.layers) {
-        const fs::path input = fs::absolute(src.resolved).lexically_normal();
-        const auto rel = input.lexically_relative(target);
-        if (!rel.empty() && *rel.begin() != "..")
-            throw Error("the output folder " + m_path + " holds one of the study's inputs (" + src.resolved + ", layer role \"" + src.role + "\")")
-                .with_hint("write the results to another folder: townsite never writes over its inputs.");
-    }
-    if (fs::exists(target) && !fs::is_directory(target))
-        throw Error("the output " + m_path + " exists and is not a folder").with_hint("give -o a folder name.");
-    if (fs::exists(target) && !overwrite)
-        throw Error("the output folder " + m_path + " exists already")
-            .with_hint("add --overwrite to replace it (it is replaced only once the new outputs are complete), or choose another folder.");
-    std::string tmp_name = ".";
-    tmp_name += target.filename().string();
-    tmp_name += ".tmp-" + std::to_string(getpid());
-    m_tmp = (target.parent_path() / tmp_name).string();
+namespace {
+
+bool process_alive(long pid) { return pid > 0 && (kill(pid_t(pid), 0) == 0 || errno == EPERM); }
+
+// The process id at the end of a name such as ".out.tmp-1234" that starts with `prefix`, else 0.
+long pid_after(const std::string& name, const std::string& prefix) {
+    if (name.rfind(prefix, 0) != 0 || name.size() == prefix.size()) return 0;
+    for (std::size_t i = prefix.size(); i < name.size(); ++i)
+        if (!std::isdigit(static_cast<unsigned char>(name[i]))) return 0;
+    return std::atol(name.c_str() + prefix.size());
+}
+
+// ".NAME" + suffix, built step by step: GCC 12 warns falsely (-Wrestrict) on one concatenation.
+std::string hidden_name(const fs::path& target, const std::string& suffix) {
+    std::string name = ".";
+    name += target.filename().string();
+    name += suffix;
+    return name;
+}
+
+}  // namespace
+
+OutputFolder::OutputFolder(std::string path, InputFiles inputs, bool overwrite, std::string signature)
+    : m_path(std::move(path)), m_signature(std::move(signature)), m_inputs(std::move(inputs)), m_overwrite(overwrite) {
+    if (m_path.empty()) throw Error("the output folder is empty").with_hint("give -o a folder name.");
+    // Where the path really leads: links resolved, so that the temporary folder sits beside the real
+    // folder (same file system, so that the final rename is atomic).
     std::error_code ec;
-    // Left by a run that was killed: a temporary folder of this output whose process is gone.
-    std::string stale = ".";   // built step by step: GCC 12 warns falsely (-Wrestrict) on one concatenation
-    stale += target.filename().string();
-    stale += ".tmp-";
-    if (fs::is_directory(target.parent_path().empty() ? fs::path(".") : target.parent_path(), ec))
-        for (const auto& entry : fs::directory_iterator(target.parent_path().empty() ? fs::path(".") : target.parent_path(), ec)) {
-            const std::string name = entry.path().filename().string();
-            if (name.rfind(stale, 0) != 0) continue;
-            const long pid = std::atol(name.c_str() + stale.size());
-            if (pid > 0 && kill(pid_t(pid), 0) != 0) fs::remove_all(entry.path(), ec);
+    const fs::path target = fs::weakly_canonical(fs::absolute(m_path), ec);
+    m_target = (ec ? fs::absolute(m_path).lexically_normal() : target).string();
+    if (fs::exists(m_target) && !fs::is_directory(m_target))
+        throw Error("the output " + m_path + " exists and is not a folder").with_hint("give -o a folder name.");
+    if (const InputFile* f = m_inputs.inside(m_target))
+        throw Error("the output folder " + m_path + " holds one of the study's inputs (" + f->path + ", " + f->role + ")")
+            .with_hint("write the results to another folder: townsite never writes over its inputs.");
+    const fs::path parent = fs::path(m_target).parent_path();
+    fs::create_directories(parent, ec);
+    if (ec) throw Error("cannot create the folder " + parent.string() + ": " + ec.message()).with_hint("check that the parent folder is writable.");
+
+    // The lock: held until commit() or destruction; the kernel drops it when the process dies.
+    m_lock_path = (parent / hidden_name(m_target, ".lock")).string();
+    for (int attempt = 0; m_lock_fd < 0; ++attempt) {
+        const int fd = ::open(m_lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (fd < 0) throw Error("cannot create the lock file " + m_lock_path + ": " + std::strerror(errno)).with_hint("check that the folder is writable.");
+        if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            char buf[32] = {};
+            const ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+            ::close(fd);
+            throw Error("another townsite run (process " + std::string(n > 0 ? buf : "?") + ") is writing " + m_path)
+                .with_hint("wait for it to finish, or write to another folder with -o.");
         }
-    fs::remove_all(m_tmp, ec);
-    fs::create_directories(m_tmp, ec);
-    if (ec) throw Error("cannot create the folder " + m_tmp + ": " + ec.message()).with_hint("check that the parent folder is writable.");
+        // The holder before us may have removed the file after we opened it: lock the file that is there.
+        struct stat on_disk {}, held {};
+        if (::stat(m_lock_path.c_str(), &on_disk) == 0 && ::fstat(fd, &held) == 0 && on_disk.st_ino == held.st_ino && on_disk.st_dev == held.st_dev) {
+            const std::string pid = std::to_string(getpid());
+            if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) < 0) {}   // the pid is only for the message above
+            m_lock_fd = fd;
+        } else {
+            ::close(fd);
+            if (attempt > 100) throw Error("cannot take the lock " + m_lock_path).with_hint("remove the file if no townsite run is writing " + m_path + ".");
+        }
+    }
+    try {
+        recover();
+        if (fs::exists(m_target)) {
+            if (!m_overwrite)
+                throw Error("the output folder " + m_path + " exists already")
+                    .with_hint("add --overwrite to replace it (it is replaced only once the new outputs are complete), or choose another folder.");
+            check_replaceable();
+        }
+        m_tmp = (parent / hidden_name(m_target, ".tmp-" + std::to_string(getpid()))).string();
+        fs::remove_all(m_tmp, ec);
+        fs::create_directory(m_tmp, ec);
+        if (ec) throw Error("cannot create the folder " + m_tmp + ": " + ec.message()).with_hint("check that the parent folder is writable.");
+    } catch (...) {
+        release_lock();
+        throw;
+    }
+}
+
+// Only a folder that townsite wrote (its signature file names townsite) or an empty one may be
+// replaced: --overwrite given with the wrong folder must not delete someone's work.
+void OutputFolder::check_replaceable() const {
+    std::error_code ec;
+    if (fs::is_empty(m_target, ec) && !ec) return;
+    std::ifstream in(fs::path(m_target) / m_signature, std::ios::binary);
+    const nlohmann::json manifest = nlohmann::json::parse(in, nullptr, false);
+    if (!manifest.is_object() || !manifest.contains("townsite") || !manifest["townsite"].is_string())
+        throw Error("the folder " + m_path + " was not written by townsite (it has no " + m_signature + " of townsite's), so --overwrite does not replace it")
+            .with_hint("give -o a new folder; townsite replaces only folders it wrote itself.");
+}
+
+// What a run killed outright leaves beside the target: its temporary folder (.NAME.tmp-PID, with
+// either unfinished outputs or, after the swap, the previous ones), or, from a two-step swap, the
+// previous outputs moved aside (.NAME.old-PID) and perhaps no target. The lock is held.
+void OutputFolder::recover() {
+    const fs::path target(m_target);
+    const fs::path parent = target.parent_path();
+    const std::string tmp_prefix = hidden_name(target, ".tmp-"), old_prefix = hidden_name(target, ".old-");
+    std::vector<fs::path> tmps, olds;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(parent, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (const long pid = pid_after(name, tmp_prefix); pid && pid != getpid() && !process_alive(pid)) tmps.push_back(entry.path());
+        if (const long pid = pid_after(name, old_prefix); pid && pid != getpid() && !process_alive(pid)) olds.push_back(entry.path());
+    }
+    std::sort(olds.begin(), olds.end());
+    std::sort(tmps.begin(), tmps.end());
+    for (const fs::path& old : olds) {
+        if (!fs::exists(target)) {
+            fs::rename(old, target, ec);
+            if (ec) throw Error("cannot restore the previous outputs " + old.string() + " to " + m_path + ": " + ec.message())
+                    .with_hint("move " + old.string() + " back to " + m_path + " yourself.");
+            m_notes.push_back("restored the previous outputs of " + m_path + " from " + old.filename().string() +
+                              " (a run was stopped while it replaced them)");
+        } else {
+            fs::remove_all(old, ec);
+            m_notes.push_back("removed " + old.filename().string() + ", outputs that a stopped run had already replaced");
+        }
+    }
+    for (const fs::path& tmp : tmps) {
+        fs::remove_all(tmp, ec);
+        m_notes.push_back("removed " + tmp.filename().string() + ", left by a run that was stopped");
+    }
+}
+
+void OutputFolder::release_lock() {
+    if (m_lock_fd < 0) return;
+    ::unlink(m_lock_path.c_str());   // while still held: a run waiting on the old file sees it gone and retries
+    ::close(m_lock_fd);
+    m_lock_fd = -1;
 }
 
 OutputFolder::~OutputFolder() {
-    if (m_committed) return;
-    std::error_code ec;
-    fs::remove_all(m_tmp, ec);
+    if (!m_committed && !m_tmp.empty()) {
+        std::error_code ec;
+        fs::remove_all(m_tmp, ec);
+    }
+    release_lock();
 }
 
 std::string OutputFolder::file(const std::string& name) const { return (fs::path(m_tmp) / name).string(); }
 
 void OutputFolder::commit() {
-    const fs::path target = fs::absolute(m_path).lexically_normal();
-    std::error_code ec;
-    std::string old_name = ".";
-    old_name += target.filename().string();
-    old_name += ".old-" + std::to_string(getpid());
-    const fs::path old = target.parent_path() / old_name;
-    if (fs::exists(target)) {
-        fs::rename(target, old, ec);
-        if (ec) throw Error("cannot move the old " + m_path + " aside: " + ec.message()).with_hint("check the folder's permissions.");
+    m_inputs.check_unchanged();
+    const bool replacing = fs::exists(m_target);
+    if (replacing && !m_overwrite)
+        throw Error("the output folder " + m_path + " appeared while townsite wrote it").with_hint("run again with --overwrite, or choose another folder.");
+    if (replacing) check_replaceable();
+    if (replacing) {
+        // One atomic step: the new outputs take the target's place, the previous ones the temporary name.
+        if (::renameat2(AT_FDCWD, m_tmp.c_str(), AT_FDCWD, m_target.c_str(), RENAME_EXCHANGE) != 0) {
+            if (errno != EINVAL && errno != ENOSYS)
+                throw Error("cannot move the outputs into " + m_path + ": " + std::strerror(errno)).with_hint("check the folder's permissions.");
+            // A file system without RENAME_EXCHANGE: two steps, which recover() can finish.
+            const fs::path old = fs::path(m_target).parent_path() / hidden_name(fs::path(m_target), ".old-" + std::to_string(getpid()));
+            std::error_code ec;
+            fs::rename(m_target, old, ec);
+            if (ec) throw Error("cannot move the old " + m_path + " aside: " + ec.message()).with_hint("check the folder's permissions.");
+            fs::rename(m_tmp, m_target, ec);
+            if (ec) {
+                std::error_code back;
+                fs::rename(old, m_target, back);
+                throw Error("cannot move the outputs into " + m_path + ": " + ec.message()).with_hint("check the folder's permissions.");
+            }
+            fs::rename(old, m_tmp, ec);
+        }
+    } else if (::renameat2(AT_FDCWD, m_tmp.c_str(), AT_FDCWD, m_target.c_str(), RENAME_NOREPLACE) != 0) {
+        if (errno == EEXIST)
+            throw Error("the output folder " + m_path + " appeared while townsite wrote it").with_hint("run again with --overwrite, or choose another folder.");
+        if (errno != EINVAL && errno != ENOSYS)
+            throw Error("cannot move the outputs into " + m_path + ": " + std::strerror(errno)).with_hint("check the folder's permissions.");
+        std::error_code ec;
+        fs::rename(m_tmp, m_target, ec);
+        if (ec) throw Error("cannot move the outputs into " + m_path + ": " + ec.message()).with_hint("check the folder's permissions.");
     }
-    fs::rename(m_tmp, target, ec);
-    if (ec) {
-        std::error_code back;
-        if (fs::exists(old)) fs::rename(old, target, back);
-        throw Error("cannot move the outputs into " + m_path + ": " + ec.message()).with_hint("check the folder's permissions.");
-    }
-    fs::remove_all(old, ec);
     m_committed = true;
+    std::error_code ec;
+    fs::remove_all(m_tmp, ec);   // the previous outputs, when there were some
+    release_lock();
 }
 
 void write_text_file(const std::string& path, const std::string& text) {
@@ -298,7 +428,10 @@ void write_text_file(const std::string& path, const std::string& text) {
     if (std::fclose(f) != 0 || !ok) throw Error("cannot finish writing " + path).with_hint("check the free disk space.");
 }
 
-void replace_text_file(const std::string& path, const std::string& text, bool overwrite) {
+void replace_text_file(const std::string& path, const std::string& text, bool overwrite, const InputFiles& inputs) {
+    if (const InputFile* f = inputs.same_as(path))
+        throw Error("the output " + path + " is one of the study's inputs (" + f->path + ", " + f->role + ")")
+            .with_hint("write the results somewhere else: townsite never writes to its inputs.");
     if (fs::exists(path) && !overwrite)
         throw Error("the output " + path + " exists already").with_hint("add --overwrite to replace it, or choose another name with -o.");
     if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path());

@@ -9,6 +9,7 @@
 //   out.commit();
 #pragma once
 
+#include "geo/inputs.h"
 #include "geo/layer.h"
 #include "geo/study.h"
 
@@ -97,33 +98,50 @@ private:
     void write_styles();
 };
 
-// A folder of outputs written as a whole: everything goes into a temporary folder beside it, which
-// commit() moves into place (replacing an existing folder only when `overwrite`); if the run stops
-// before, the temporary folder is removed and the previous outputs stay as they were. A folder that
-// holds one of the study's inputs is refused.
+// A folder of outputs written as a whole, without ever losing what was there:
+//   - refused before any work when the folder holds one of the study's inputs, however the path
+//     reaches it (links, "..", bind mounts: compared by device and inode);
+//   - an existing folder is replaced only with `overwrite`, and only when townsite wrote it (it
+//     holds townsite's manifest.json) or it is empty;
+//   - a lock beside the folder (.NAME.lock, flock) makes a second run into the same folder fail
+//     at once instead of replacing the first's outputs;
+//   - everything is written into a temporary folder beside it, which commit() swaps into place in
+//     one atomic step (renameat2 RENAME_EXCHANGE), after checking that no input changed;
+//   - what a killed run left (its temporary folder, or the previous outputs moved aside by an older
+//     two-step swap) is cleaned up or restored by the next run, which says so in notes().
 //
-//   OutputFolder dir("out", config, overwrite);          // checks before any work
+//   OutputFolder dir("out", InputFiles::of(config), overwrite);   // checks before any work
 //   OutputDataset gpkg(dir.file("townsite.gpkg"), study, {...});
 //   dir.commit();
 class OutputFolder {
 public:
-    OutputFolder(std::string path, const StudyConfig& config, bool overwrite);
+    // `signature`: the file that marks a folder as townsite's (it must name "townsite").
+    OutputFolder(std::string path, InputFiles inputs, bool overwrite, std::string signature = "manifest.json");
     ~OutputFolder();
     OutputFolder(const OutputFolder&) = delete;
     OutputFolder& operator=(const OutputFolder&) = delete;
     std::string file(const std::string& name) const;   // in the temporary folder until commit()
     const std::string& path() const { return m_path; }
+    // What was found and put right before the run (for the user to read).
+    const std::vector<std::string>& notes() const { return m_notes; }
     void commit();
 
 private:
-    std::string m_path, m_tmp;
+    std::string m_path, m_target, m_tmp, m_lock_path, m_signature;
+    InputFiles m_inputs;
+    std::vector<std::string> m_notes;
+    int m_lock_fd = -1;
     bool m_overwrite = false, m_committed = false;
+    void check_replaceable() const;
+    void recover();
+    void release_lock();
 };
 
 // Writes a text file whole (UTF-8 bytes as given); throws Error naming the file when it cannot.
 void write_text_file(const std::string& path, const std::string& text);
-// The same through a temporary file renamed into place; an existing file is replaced only with `overwrite`.
-void replace_text_file(const std::string& path, const std::string& text, bool overwrite);
+// The same through a temporary file renamed into place; an existing file is replaced only with
+// `overwrite`, never when it is one of `inputs`.
+void replace_text_file(const std::string& path, const std::string& text, bool overwrite, const InputFiles& inputs = {});
 
 // The GDAL driver for a file name's extension (.gpkg, .geojson, .fgb, .csv, .xlsx, .shp, ...), or "".
 std::string driver_for_path(const std::string& path);

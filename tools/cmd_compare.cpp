@@ -7,6 +7,8 @@
 #include "tools/layers_out.h"
 #include "tools/styles.h"
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
 #include <iostream>
 
@@ -16,9 +18,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The towns of one run: its folder's townsite.gpkg, or the GeoPackage given.
+// The GeoPackage of one run: its folder's townsite.gpkg, or the GeoPackage given.
+std::string run_file(const std::string& where) {
+    return fs::is_directory(where) ? (fs::path(where) / "townsite.gpkg").string() : where;
+}
+
+// The towns of one run.
 std::vector<TownSnapshot> read_run(const std::string& where, const GeosContext& geos) {
-    const std::string path = fs::is_directory(where) ? (fs::path(where) / "townsite.gpkg").string() : where;
+    const std::string path = run_file(where);
     const Table t = read_table(path, "towns", geos);
     for (const std::string f : {"id", "name", "prefecture_name", "county_seat_min", "tier", "water_status", "water_gap_km2"})
         if (!t.has(f))
@@ -71,7 +78,10 @@ void add_compare(CLI::App& app, const Globals& globals, Runner& run) {
             study.crs.name = "WGS 84";
             const auto old_towns = read_run(a->old_run, *study.geos);
             const auto new_towns = read_run(a->new_run, *study.geos);
-            OutputFolder folder(a->outdir, study.config, a->overwrite);
+            study.inputs.add(run_file(a->old_run), "OLD run");
+            study.inputs.add(run_file(a->new_run), "NEW run");
+            OutputFolder folder(a->outdir, study.inputs, a->overwrite);
+            for (const std::string& n : folder.notes()) globals.note(n);
             const Comparison c = compare_runs(old_towns, new_towns, utility_names());
             timer.done("compare");
 
@@ -108,6 +118,10 @@ void add_compare(CLI::App& app, const Globals& globals, Runner& run) {
             style_layers(out, {});
             out.commit();
             write_text_file(folder.file("compare.html"), html_comparison(c, a->old_run, a->new_run));
+            // What marks the folder as townsite's, so that --overwrite may replace it later.
+            const nlohmann::json manifest = {{"townsite", TOWNSITE_VERSION_TEXT}, {"command", "compare"}, {"old", run_file(a->old_run)},
+                                             {"new", run_file(a->new_run)}, {"outputs", {"compare.gpkg", "compare.html"}}};
+            write_text_file(folder.file("manifest.json"), manifest.dump(2) + "\n");
             folder.commit();
             timer.done("write " + a->outdir);
             if (!globals.quiet) {

@@ -247,7 +247,8 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
             StepTimer timer(globals);
             const Progress progress = globals.make_progress();
             StudyConfig config = load_config(config_or_sample(a->config));
-            OutputFolder folder(a->outdir, config, a->overwrite);   // refuses before any work
+            OutputFolder folder(a->outdir, InputFiles::of(config), a->overwrite);   // refuses before any work
+            for (const std::string& n : folder.notes()) globals.note(n);
             if (!GDALGetDriverByName(a->format.c_str()))
                 throw Error("GDAL has no driver \"" + a->format + "\"").with_hint("use -f with a vector driver `ogrinfo --formats` lists, e.g. GPKG.");
             const Results r = compute_all(std::move(config), a->sensitivity, progress.slice(0, 0.8), timer);
@@ -348,7 +349,7 @@ void add_report(CLI::App& app, const Globals& globals, Runner& run) {
             if (fs::exists(a->outdir) && !a->overwrite)
                 throw Error("the output " + a->outdir + " exists already").with_hint("add --overwrite to replace it, or choose another name with -o.");
             const Results r = compute_all(load_config(config_or_sample(a->config)), a->sensitivity, progress.slice(0, 0.9), timer);
-            replace_text_file(a->outdir, html_report(report_input(r)), a->overwrite);
+            replace_text_file(a->outdir, html_report(report_input(r)), a->overwrite, r.decision->routed.study.inputs);
             progress(1.0, "done");
             if (!globals.quiet) std::cout << "Wrote " << a->outdir << "\n";
             return kOk;

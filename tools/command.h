@@ -32,6 +32,8 @@ struct Globals {
     bool progress = false;  // force the progress bar even when stderr is not a terminal
 
     Progress make_progress() const;
+    // A note on stderr ("townsite: note: ..."), unless -q.
+    void note(const std::string& text) const;
 };
 
 // With -v, says on stderr how long each step took.

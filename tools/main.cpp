@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,10 @@ Progress Globals::make_progress() const {
     if (quiet) return {};
     if (progress || isatty(STDERR_FILENO)) return {GDALTermProgress, nullptr};
     return {};
+}
+
+void Globals::note(const std::string& text) const {
+    if (!quiet) std::cerr << "townsite: note: " << text << "\n";
 }
 
 namespace {
@@ -48,11 +53,24 @@ void add_output_options(CLI::App* cmd, OutputArgs& out, const std::string& defau
 
 Study load_usable_study(const StudyConfig& config, const Progress& progress) {
     Study study = load_study(config, progress);
-    if (!study.usable())
-        throw Error("the study has layers with errors")
-            .with_file(config.path)
-            .with_hint("run `townsite inspect " + config.path + "` and fix what it lists.");
-    return study;
+    if (study.usable()) return study;
+    // The problems themselves, each with its layer, first features and fix (inspect lists the warnings too).
+    std::optional<Error> error;
+    for (const Layer& l : study.layers)
+        for (const Problem& p : l.info.problems) {
+            if (p.severity != Severity::Error) continue;
+            std::string ids;
+            for (const std::string& id : p.ids) ids += (ids.empty() ? "" : ", ") + id;
+            Error e(p.count > 1 ? p.message + " (" + std::to_string(p.count) + " features, e.g. " + ids + ")" : p.message);
+            e.with_file(l.info.source).with_layer(l.info.layer_name.empty() ? l.info.role : l.info.layer_name);
+            if (p.count == 1 && p.ids.size() == 1) e.with_feature(p.ids.front());
+            if (!p.hint.empty()) e.with_hint(p.hint);
+            if (error) error->also(e);
+            else error = e;
+        }
+    if (!error) error = Error("the study has layers with errors");
+    error->also(Error("the study " + config.path + " cannot be used as it is").with_hint("fix the problems above; `townsite inspect " + config.path + "` lists every problem, warnings too."));
+    throw *error;
 }
 
 RoutedStudy load_routed_study(const StudyConfig& config, const Progress& progress) {
