@@ -41,6 +41,9 @@ SelectionOptions selection_options(const StudyConfig& config) {
     }
     check_keys(*t, "selection", {"eligible_kinds", "on_shortfall", "time_limit_s", "tiers"}, problems);
     read_text_list(*t, "selection", "eligible_kinds", opt.eligible_kinds, problems);
+    if (const toml::node* k = t->get("eligible_kinds"); k && k->is_array() && k->as_array()->empty())
+        problems.push_back({config_line(*k), "\"selection.eligible_kinds\" is empty, so no town could be selected",
+                            "name the kinds of town that may be selected, e.g. eligible_kinds = [\"镇\"] (designated towns)."});
     std::string shortfall = "error";
     read_text(*t, "selection", "on_shortfall", shortfall, problems, {"error", "report"});
     opt.report_shortfall = shortfall == "report";
@@ -424,6 +427,13 @@ Selection select_towns(const TownTable& table, const Scores& scores, const std::
             sel.shortfalls.push_back({opt.tiers[t].key, "total", tier.count, left,
                                       str(eligible) + " eligible towns, " + str(std::min(eligible, claimed)) + " of them in earlier tiers"});
             tier.count = left;
+            // The towns left cannot hold the tier's unit minimums either: they are dropped (and listed),
+            // and the tier takes its best towns wherever they are.
+            if (needed > tier.count) {
+                sel.shortfalls.push_back({opt.tiers[t].key, "unit minimums", needed, tier.count,
+                                          "only " + str(tier.count) + " towns are left for the tier, so its unit minimums are dropped"});
+                for (UnitLimit& lim : tier.limits) lim.min = 0;
+            }
         }
     }
     auto describe = [&](const Shortfall& s) {

@@ -14,6 +14,11 @@ namespace townsite {
 
 namespace fs = std::filesystem;
 
+bool looks_like_connection_string(const std::string& source) {
+    static const std::regex prefix("^[A-Za-z][A-Za-z0-9_]+:");
+    return source.rfind("/vsi", 0) == 0 || std::regex_search(source, prefix);
+}
+
 const char* to_string(FieldType t) {
     switch (t) {
         case FieldType::Text: return "text";
@@ -165,10 +170,6 @@ std::string get_string(const toml::table& table, const std::string& key, const s
     return {};
 }
 
-bool looks_like_connection_string(const std::string& source) {
-    static const std::regex prefix("^[A-Za-z][A-Za-z0-9_]+:");
-    return source.rfind("/vsi", 0) == 0 || std::regex_search(source, prefix);
-}
 
 LayerSource parse_layer(const toml::table& t, const std::string& role, const std::string& key_path,
                         const std::string& dir, const std::string& config_path, std::vector<ConfigProblem>& problems) {

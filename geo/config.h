@@ -89,6 +89,9 @@ struct StudyConfig {
     bool has(const std::string& role) const { return !sources(role).empty(); }
 };
 
+// A source that GDAL opens as written (PG:..., /vsizip/..., GPKG:...), not a path relative to the config.
+bool looks_like_connection_string(const std::string& source);
+
 // Reads and checks a study config. Throws Error (with all problems found) when it is not valid.
 StudyConfig load_config(const std::string& path);
 StudyConfig parse_config(const std::string& text, const std::string& path);

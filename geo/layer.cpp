@@ -8,6 +8,7 @@
 #include <ogrsf_frmts.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -153,7 +154,15 @@ GDALDatasetUniquePtr open_dataset(const LayerSource& src, LayerInfo& info) {
     GDALDatasetUniquePtr ds(GDALDataset::Open(src.resolved.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr,
                                               options.List(), nullptr));
     if (!ds) {
-        Error e("cannot open the data source: " + gdal_last_error("no GDAL vector driver can read it"));
+        namespace fs = std::filesystem;
+        std::error_code ec;
+        const bool is_path = !looks_like_connection_string(src.source);
+        std::string why = "cannot open the data source: " + gdal_last_error("no GDAL vector driver can read it");
+        if (is_path && !fs::exists(src.resolved, ec)) why = "the file does not exist";
+        else if (is_path && fs::is_regular_file(src.resolved, ec) && fs::file_size(src.resolved, ec) == 0) why = "the file is empty (0 bytes)";
+        else if (is_path && fs::is_regular_file(src.resolved, ec))
+            why = "the file is not a vector format GDAL reads, or it is damaged (truncated?): " + gdal_last_error("no GDAL vector driver can read it");
+        Error e(why);
         e.with_file(src.resolved);
         throw e.with_hint("check source = \"" + src.source + "\" in [layers." + src.role + "] (" + src.config_path +
                           ":" + std::to_string(src.line) + "): the path is relative to the config file.");
@@ -205,8 +214,21 @@ OGRLayer* pick_layer(GDALDataset& ds, const LayerSource& src) {
 // The source CRS, the assumed one, or an Error that says how to give one.
 OGRSpatialReference source_crs(OGRLayer& layer, const LayerSource& src, LayerInfo& info) {
     OGRSpatialReference srs;
+    if (layer.GetLayerDefn()->GetGeomFieldCount() == 0)
+        throw Error("the layer has no geometry, so its " + std::string(info.driver == "CSV" ? "rows" : "features") + " cannot be placed")
+            .with_file(src.resolved)
+            .with_hint(info.driver == "CSV"
+                           ? "name the coordinate columns in [layers." + src.role + "]: open_options = [\"X_POSSIBLE_NAMES=lon\", \"Y_POSSIBLE_NAMES=lat\"], "
+                             "and assume_crs = \"EPSG:4490\" (or the CRS they are in)."
+                           : "give the source a geometry column, or choose the layer that has one.");
     if (const OGRSpatialReference* own = layer.GetSpatialRef()) {
         srs = *own;
+        OGRSpatialReference check;
+        if (!src.assume_crs.empty() && check.SetFromUserInput(src.assume_crs.c_str()) != OGRERR_NONE)
+            throw Error("assume_crs = \"" + src.assume_crs + "\" is not a CRS GDAL knows")
+                .with_file(src.config_path)
+                .with_line(src.line)
+                .with_hint("write an EPSG code such as \"EPSG:4490\" (CGCS2000 lon/lat) or \"EPSG:4326\" (WGS 84), or remove it: the layer has its own CRS.");
         if (!src.assume_crs.empty())
             info.add_problem("assume_crs_ignored", Severity::Warning,
                              "assume_crs = \"" + src.assume_crs + "\" is ignored: the layer has its own CRS", "",
@@ -461,7 +483,7 @@ Layer read_layer(const LayerSource& src, const GeosContext& geos, const Progress
             continue;
         }
         if (g->IsEmpty()) {
-            info.add_problem("empty_geometry", Severity::Warning, "features with an empty geometry, skipped", f.id,
+            info.add_problem("empty_geometry", Severity::Warning, "features with an empty geometry (or NaN coordinates), skipped", f.id,
                              "give them a geometry, or filter them out with where = \"...\".");
             continue;
         }

@@ -63,6 +63,13 @@ void flag_outside(Study& study) {
                 l.info.add_problem("outside_province", Severity::Warning,
                                    "features outside the province (more than 2 km beyond the admin units)", f.id,
                                    "check their coordinates and CRS, or filter them out with where = \"...\".");
+        // Not one feature inside: a wrong CRS or another region's file, not a few strays.
+        for (Problem& p : l.info.problems)
+            if (p.kind == "outside_province" && p.count == l.features.size() && p.count > 0) {
+                p.severity = Severity::Error;
+                p.message = "every feature of the layer lies outside the study area (more than 2 km beyond the admin units)";
+                p.hint = "check the layer's CRS (its .prj or assume_crs), whether it is GCJ-02 (coordinates = \"gcj02\"), and that it covers this study.";
+            }
     }
 }
 
@@ -93,6 +100,10 @@ void flag_empty_required(Study& study) {
 
 // Values of the roads that the graph cannot use as given: each counted, with the first ids.
 void flag_road_values(Layer& roads) {
+    if (!roads.has_field("class") && !roads.has_field("speed_kmh") && !roads.features.empty())
+        roads.info.problem("no_speed", Severity::Error, "the roads have neither a class nor a speed field, so every travel time would be a guess",
+                           "map class (for OSM data: class = \"highway\") or speed_kmh in [layers.roads.fields].")
+            .count = 1;
     for (const Feature& f : roads.features) {
         if (auto kmh = roads.number(f, "speed_kmh"); kmh && (*kmh <= 0 || *kmh > 200))
             roads.info.add_problem("bad_speed", Severity::Warning, "speed_kmh 0, negative or above 200 km/h: the class's speed is used", f.id,

@@ -55,7 +55,7 @@ void add_access(CLI::App& app, const Globals& globals, Runner& run) {
         run = [args, &globals] {
             StepTimer timer(globals);
             const Progress progress = globals.make_progress();
-            const StudyConfig config = load_config(config_or_sample(args->config));
+            const StudyConfig config = load_checked_config(config_or_sample(args->config));
             const AccessOptions opt = access_options(config);
             const RoutedStudy routed = load_routed_study(config, progress.slice(0, 0.3));
             const Study& study = routed.study;

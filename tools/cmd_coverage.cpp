@@ -38,7 +38,7 @@ void add_coverage(CLI::App& app, const Globals& globals, Runner& run) {
         run = [args, &globals] {
             StepTimer timer(globals);
             const Progress progress = globals.make_progress();
-            const StudyConfig config = load_config(config_or_sample(args->config));
+            const StudyConfig config = load_checked_config(config_or_sample(args->config));
             const CoverageOptions opt = coverage_options(config);
             const RoutedStudy routed = load_routed_study(config, progress.slice(0, 0.2));
             const Study& study = routed.study;

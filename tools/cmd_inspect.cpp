@@ -200,7 +200,7 @@ void add_inspect(CLI::App& app, const Globals& globals, Runner& run) {
                 "Exit code 0 when the study is usable, 1 when a layer has errors (they are listed).");
     cmd->callback([opts, &globals, &run] {
         run = [opts, &globals] {
-            const StudyConfig config = load_config(config_or_sample(opts->config));
+            const StudyConfig config = load_checked_config(config_or_sample(opts->config));
             const Progress progress = globals.make_progress();
             StepTimer timer(globals);
             const Study study = load_study(config, progress.slice(0, 0.9));

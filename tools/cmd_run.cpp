@@ -193,6 +193,14 @@ nlohmann::json manifest(const Results& r, const StepTimer& timer, const OutputFo
         inputs.push_back(entry);
     }
     m["inputs"] = inputs;
+    // Every repair and every skipped feature, as inspect and the report's data-quality section list them.
+    json quality = json::array();
+    for (const Layer& l : d.routed.study.layers)
+        for (const Problem& p : l.info.problems)
+            quality.push_back({{"role", l.info.role}, {"layer", l.info.layer_name}, {"kind", p.kind},
+                               {"severity", p.severity == Severity::Error ? "error" : "warning"}, {"message", p.message},
+                               {"count", p.count}, {"first_ids", p.ids}});
+    m["data_quality"] = quality;
     PJ_INFO pj = proj_info();
     m["versions"] = {{"gdal", GDALVersionInfo("RELEASE_NAME")}, {"geos", GEOSversion()}, {"proj", pj.version}, {"glpk", glpk_version()}};
     m["working_crs"] = {{"name", d.routed.study.crs.name}, {"definition", d.routed.study.crs.definition},
@@ -246,7 +254,7 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
         run = [a, &globals] {
             StepTimer timer(globals);
             const Progress progress = globals.make_progress();
-            StudyConfig config = load_config(config_or_sample(a->config));
+            StudyConfig config = load_checked_config(config_or_sample(a->config));
             OutputFolder folder(a->outdir, InputFiles::of(config), a->overwrite);   // refuses before any work
             for (const std::string& n : folder.notes()) globals.note(n);
             if (!GDALGetDriverByName(a->format.c_str()))
@@ -320,6 +328,14 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
             write_text_file(folder.file("manifest.json"), manifest(r, timer, folder, written).dump(2) + "\n");
             folder.commit();
             progress(1.0, "done");
+            for (const Layer& l : study.layers)
+                for (const Problem& p : l.info.problems)
+                {
+                    std::string ids;
+                    for (const std::string& id : p.ids) ids += (ids.empty() ? "" : ", ") + id;
+                    globals.note(l.info.role + ": " + std::to_string(p.count) + " × " + p.message + (ids.empty() ? "" : " (e.g. " + ids + ")") +
+                                 "; listed in report.html and manifest.json");
+                }
             if (!globals.quiet) {
                 print_selection(d, r.selection_options, r.run, a->sensitivity, std::cout);
                 std::cout << "Wrote " << folder.path() << "/: ";
@@ -348,7 +364,7 @@ void add_report(CLI::App& app, const Globals& globals, Runner& run) {
             const Progress progress = globals.make_progress();
             if (fs::exists(a->outdir) && !a->overwrite)
                 throw Error("the output " + a->outdir + " exists already").with_hint("add --overwrite to replace it, or choose another name with -o.");
-            const Results r = compute_all(load_config(config_or_sample(a->config)), a->sensitivity, progress.slice(0, 0.9), timer);
+            const Results r = compute_all(load_checked_config(config_or_sample(a->config)), a->sensitivity, progress.slice(0, 0.9), timer);
             replace_text_file(a->outdir, html_report(report_input(r)), a->overwrite, r.decision->routed.study.inputs);
             progress(1.0, "done");
             if (!globals.quiet) std::cout << "Wrote " << a->outdir << "\n";

@@ -23,7 +23,7 @@ void add_score(CLI::App& app, const Globals& globals, Runner& run) {
         run = [args, config, top, &globals] {
             StepTimer timer(globals);
             const Progress progress = globals.make_progress();
-            const StudyConfig cfg = load_config(config_or_sample(*config));
+            const StudyConfig cfg = load_checked_config(config_or_sample(*config));
             const auto d = compute_decision(cfg, progress.slice(0, 0.95), timer);
             OutputDataset out(args->path, d->routed.study, output_options(*args));
             write_towns(out, *d);

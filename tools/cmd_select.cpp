@@ -30,7 +30,7 @@ void add_select(CLI::App& app, const Globals& globals, Runner& run) {
         run = [a, &globals] {
             StepTimer timer(globals);
             const Progress progress = globals.make_progress();
-            const StudyConfig cfg = load_config(config_or_sample(a->config));
+            const StudyConfig cfg = load_checked_config(config_or_sample(a->config));
             const SelectionOptions so = selection_options(cfg);
             const auto d = compute_decision(cfg, progress.slice(0, 0.6), timer);
             const DecisionRun r = run_selection(*d, cfg, so, a->sensitivity, progress.slice(0.6, 0.9), timer);

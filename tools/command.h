@@ -60,6 +60,10 @@ struct RoutedStudy {
 };
 RoutedStudy load_routed_study(const StudyConfig& config, const Progress& progress);
 
+// Reads the config and checks every section of it (layers, network, access, coverage, proximity,
+// types, scoring, selection, scenarios), whichever command runs; all problems in one Error.
+StudyConfig load_checked_config(const std::string& path);
+
 // The config a command reads: the one given, else the bundled sample's.
 std::string config_or_sample(const std::string& given);
 

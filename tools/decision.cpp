@@ -1,5 +1,7 @@
 #include "tools/decision.h"
 
+#include "geo/error.h"
+
 #include "geo/text.h"
 
 #include <algorithm>
@@ -8,8 +10,36 @@
 #include <iostream>
 #include <map>
 #include <numeric>
+#include <optional>
 
 namespace townsite::tools {
+
+StudyConfig load_checked_config(const std::string& path) {
+    StudyConfig config = load_config(path);
+    // Every section of the config, whichever command runs: a mistake anywhere is reported before any
+    // work, and inspect refuses exactly what run would (each reader reports all problems of its section).
+    std::optional<Error> error;
+    auto check = [&](auto&& read) {
+        try {
+            read();
+        } catch (const Error& e) {
+            if (error) error->also(e);
+            else error = e;
+        }
+    };
+    check([&] { network_options(config); });
+    check([&] { access_options(config); });
+    check([&] { coverage_options(config); });
+    check([&] { proximity_options(config); });
+    check([&] { town_type_options(config); });
+    std::optional<ScoringOptions> scoring;
+    std::optional<SelectionOptions> selection;
+    check([&] { scoring = scoring_options(config); });
+    check([&] { selection = selection_options(config); });
+    if (scoring && selection) check([&] { scenario_options(config, *scoring, *selection); });
+    if (error) throw *error;
+    return config;
+}
 
 std::unique_ptr<Decision> compute_decision(const StudyConfig& config, const Progress& progress, StepTimer& timer, bool with_coverage) {
     auto d = std::make_unique<Decision>();

@@ -62,7 +62,8 @@ Study load_usable_study(const StudyConfig& config, const Progress& progress) {
             std::string ids;
             for (const std::string& id : p.ids) ids += (ids.empty() ? "" : ", ") + id;
             Error e(p.count > 1 ? p.message + " (" + std::to_string(p.count) + " features, e.g. " + ids + ")" : p.message);
-            e.with_file(l.info.source).with_layer(l.info.layer_name.empty() ? l.info.role : l.info.layer_name);
+            if (p.kind != "unreadable")   // its message names the file and layer already
+                e.with_file(l.info.source).with_layer(l.info.layer_name.empty() ? l.info.role : l.info.layer_name);
             if (p.count == 1 && p.ids.size() == 1) e.with_feature(p.ids.front());
             if (!p.hint.empty()) e.with_hint(p.hint);
             if (error) error->also(e);
