@@ -92,7 +92,7 @@ TEST_CASE("an output folder that reaches the inputs through a link is refused be
     CHECK(!fs::exists(s.dir.path(".study.lock")));
 }
 
-TEST_CASE("--overwrite replaces only a folder that townsite wrote, or an empty one", "[output]") {
+TEST_CASE("an output folder is replaced by --overwrite only when townsite wrote it, or it is empty", "[output]") {
     TempDir dir;
     const std::string out = dir.path("out");
     SECTION("someone else's folder is refused, and kept") {
