@@ -310,7 +310,11 @@ TEST_CASE("damaged and non-GIS files are errors that name the file, in inspect a
         {"towns cut off half-way", [](Tiny& t) { t.write(); const std::string full = t.layers["towns"].dump(); t.raw["towns.geojson"] = full.substr(0, full.size() / 2); }, 1,
          {"towns.geojson"}},
         {"towns of zero bytes", [](Tiny& t) { t.raw["towns.geojson"] = ""; }, 1, {"towns.geojson", "the file is empty"}},
-        {"towns that are binary noise", [](Tiny& t) { t.raw["towns.geojson"] = std::string("\x00\x01\x02\xff\xfe GPKG\x00 junk", 18); }, 1, {"towns.geojson"}},
+        {"towns that are binary noise", [](Tiny& t) {
+             static const char noise[] = "\x00\x01\x02\xff\xfe GPKG\x00 junk";
+             t.raw["towns.geojson"] = std::string(noise, sizeof noise - 1);   // embedded NULs: the length from the array
+         },
+         1, {"towns.geojson"}},
         {"JSON that is not GeoJSON", [](Tiny& t) { t.raw["towns.geojson"] = "{\"a\": 1}"; }, 1, {"towns.geojson"}},
         {"a GeoPackage cut off", [](Tiny& t) {
              t.convert("towns", "GPKG", "towns.gpkg");
