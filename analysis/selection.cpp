@@ -1,5 +1,6 @@
 #include "analysis/selection.h"
 
+#include "geo/random.h"
 #include "geo/text.h"
 
 #include "geo/error.h"
@@ -626,16 +627,9 @@ Selection select_towns(const TownTable& table, const Scores& scores, const std::
 
 namespace {
 
-// SplitMix64 (Steele, Lea & Flood 2014): small, seeded, the same on every platform.
-struct Random {
-    std::uint64_t state;
-    std::uint64_t next() {
-        std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
-    double uniform() { return double(next() >> 11) * 0x1.0p-53; }   // [0, 1)
+// SplitMix64 with the distributions the sensitivity runs draw from.
+struct Random : SplitMix64 {
+    using SplitMix64::SplitMix64;
     double normal() {                                                 // Box-Muller
         const double u1 = 1.0 - uniform(), u2 = uniform();
         return std::sqrt(-2.0 * std::log(u1)) * std::cos(2 * M_PI * u2);

@@ -39,7 +39,7 @@ const char* to_string(GeomKind k) {
     return "?";
 }
 
-bool field_is_non_negative(const std::string&, const std::string& field) {
+bool field_is_non_negative(const std::string& field) {
     return field == "population" || field == "industry_output" || field == "dev_land" || field == "radius_m" || field == "capacity";
 }
 

@@ -51,7 +51,7 @@ struct RoleSpec {
 const std::vector<RoleSpec>& role_catalogue();
 // Whether a numeric field of a role is a count, size or rate that cannot be negative (population,
 // capacity, radius, speed, ...); coordinates and the extra indicator columns may be negative.
-bool field_is_non_negative(const std::string& role, const std::string& field);
+bool field_is_non_negative(const std::string& field);
 const RoleSpec* find_role(const std::string& name);
 
 struct FieldMapping {

@@ -10,6 +10,7 @@
 // number. Fix: map population to a numeric field in [layers.towns.fields] or clean the column.`
 #pragma once
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -48,6 +49,26 @@ private:
     std::string m_more;  // what() of the further problems, one per line
     size_t m_more_count = 0;
     std::string m_what;
+};
+
+// Gathers the problems found in one pass into one Error: the first, with the others added by also().
+//
+//   Errors errors;
+//   for (...) try { check(x); } catch (const Error& e) { errors.add(e); }
+//   errors.throw_if_any();
+class Errors {
+public:
+    void add(const Error& e) {
+        if (m_first) m_first->also(e);
+        else m_first = e;
+    }
+    bool empty() const { return !m_first.has_value(); }
+    void throw_if_any() const {
+        if (m_first) throw *m_first;
+    }
+
+private:
+    std::optional<Error> m_first;
 };
 
 // The GDAL error message of the last failed call, or `fallback` when GDAL said nothing.

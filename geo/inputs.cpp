@@ -6,7 +6,6 @@
 #include <sys/stat.h>
 
 #include <filesystem>
-#include <set>
 
 namespace townsite {
 
@@ -41,13 +40,18 @@ Identity identify(const std::string& path) {
 InputFiles InputFiles::of(const StudyConfig& config) {
     InputFiles out;
     for (const std::string& f : config.files) out.add(f, "config");
-    std::set<std::string> seen;
     for (const LayerSource& src : config.layers) {
-        if (!seen.insert(src.resolved).second) continue;
-        for (const std::string& f : source_files(src)) out.add(f, src.role);
+        if (out.m_by_source.count(src.resolved)) continue;   // many layers of one file: opened once
+        const std::vector<std::string>& files = out.m_by_source[src.resolved] = source_files(src);
+        for (const std::string& f : files) out.add(f, src.role);
         out.add(src.resolved, src.role);   // also when GDAL cannot open it: it is still the user's file
     }
     return out;
+}
+
+std::vector<std::string> InputFiles::files_of(const LayerSource& source) const {
+    const auto it = m_by_source.find(source.resolved);
+    return it == m_by_source.end() ? std::vector<std::string>{} : it->second;
 }
 
 void InputFiles::add(const std::string& path, const std::string& role) {

@@ -16,6 +16,7 @@
 #include "geo/config.h"
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,8 @@ public:
     // Adds a file (a path that is not an existing file is ignored); one entry per device and inode.
     void add(const std::string& path, const std::string& role);
     const std::vector<InputFile>& files() const { return m_files; }
+    // The files of one layer source as GDAL listed them in of() (sorted; empty for a database).
+    std::vector<std::string> files_of(const LayerSource& source) const;
 
     // The input that lies inside the folder `dir` (at any depth), or nullptr; nullptr when `dir`
     // does not exist.
@@ -51,6 +54,7 @@ public:
 
 private:
     std::vector<InputFile> m_files;
+    std::map<std::string, std::vector<std::string>> m_by_source;   // LayerSource::resolved -> its files
 };
 
 }  // namespace townsite

@@ -349,7 +349,7 @@ FieldValue read_value(const OGRFeature& feat, int idx, const FieldBinding& b, co
                                  feature_id, "correct the value in the source, or leave it empty when it is not known.");
                 return std::monostate{};
             }
-            if (*v < 0 && field_is_non_negative(info.role, b.name)) {
+            if (*v < 0 && field_is_non_negative(b.name)) {
                 info.add_problem("negative:" + b.name, Severity::Error,
                                  "field \"" + b.name + "\" (column \"" + b.source_field + "\") is negative (" + quoted_sample(as_text(*v)) +
                                      "), expected 0 or more",

@@ -384,15 +384,18 @@ std::string OutputFolder::file(const std::string& name) const { return (fs::path
 
 void OutputFolder::commit() {
     m_inputs.check_unchanged();
-    const bool replacing = fs::exists(m_target);
-    if (replacing && !m_overwrite)
-        throw Error("the output folder " + m_path + " appeared while townsite wrote it").with_hint("run again with --overwrite, or choose another folder.");
-    if (replacing) check_replaceable();
-    if (replacing) {
+    auto appeared = [&] {
+        return Error("the output folder " + m_path + " appeared while townsite wrote it").with_hint("run again with --overwrite, or choose another folder.");
+    };
+    auto cannot_move = [&](const std::string& why) {
+        return Error("cannot move the outputs into " + m_path + ": " + why).with_hint("check the folder's permissions.");
+    };
+    if (fs::exists(m_target)) {
+        if (!m_overwrite) throw appeared();
+        check_replaceable();
         // One atomic step: the new outputs take the target's place, the previous ones the temporary name.
         if (::renameat2(AT_FDCWD, m_tmp.c_str(), AT_FDCWD, m_target.c_str(), RENAME_EXCHANGE) != 0) {
-            if (errno != EINVAL && errno != ENOSYS)
-                throw Error("cannot move the outputs into " + m_path + ": " + std::strerror(errno)).with_hint("check the folder's permissions.");
+            if (errno != EINVAL && errno != ENOSYS) throw cannot_move(std::strerror(errno));
             // A file system without RENAME_EXCHANGE: two steps, which recover() can finish.
             const fs::path old = fs::path(m_target).parent_path() / hidden_name(fs::path(m_target), ".old-" + std::to_string(getpid()));
             std::error_code ec;
@@ -402,18 +405,16 @@ void OutputFolder::commit() {
             if (ec) {
                 std::error_code back;
                 fs::rename(old, m_target, back);
-                throw Error("cannot move the outputs into " + m_path + ": " + ec.message()).with_hint("check the folder's permissions.");
+                throw cannot_move(ec.message());
             }
             fs::rename(old, m_tmp, ec);
         }
     } else if (::renameat2(AT_FDCWD, m_tmp.c_str(), AT_FDCWD, m_target.c_str(), RENAME_NOREPLACE) != 0) {
-        if (errno == EEXIST)
-            throw Error("the output folder " + m_path + " appeared while townsite wrote it").with_hint("run again with --overwrite, or choose another folder.");
-        if (errno != EINVAL && errno != ENOSYS)
-            throw Error("cannot move the outputs into " + m_path + ": " + std::strerror(errno)).with_hint("check the folder's permissions.");
+        if (errno == EEXIST) throw appeared();
+        if (errno != EINVAL && errno != ENOSYS) throw cannot_move(std::strerror(errno));
         std::error_code ec;
         fs::rename(m_tmp, m_target, ec);
-        if (ec) throw Error("cannot move the outputs into " + m_path + ": " + ec.message()).with_hint("check the folder's permissions.");
+        if (ec) throw cannot_move(ec.message());
     }
     m_committed = true;
     std::error_code ec;

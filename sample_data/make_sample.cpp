@@ -18,6 +18,7 @@
 #include "geo/crs.h"
 #include "geo/error.h"
 #include "geo/handles.h"
+#include "geo/random.h"
 
 #include <CLI/CLI.hpp>
 #include <cpl_conv.h>
@@ -42,16 +43,10 @@ using namespace townsite;
 namespace fs = std::filesystem;
 
 // ---------------------------------------------------------------- random numbers
-class Rng {
+class Rng : public SplitMix64 {
 public:
-    explicit Rng(std::uint64_t seed) : m_state(seed) {}
-    std::uint64_t next() {  // SplitMix64 (Steele, Lea, Flood 2014)
-        std::uint64_t z = (m_state += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
-    double u01() { return double(next() >> 11) * 0x1.0p-53; }
+    using SplitMix64::SplitMix64;
+    double u01() { return SplitMix64::uniform(); }
     double uniform(double a, double b) { return a + (b - a) * u01(); }
     bool chance(double p) { return u01() < p; }
     int integer(int lo, int hi) { return lo + int(next() % std::uint64_t(hi - lo + 1)); }
@@ -60,9 +55,6 @@ public:
         return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
     }
     double lognormal(double median, double sigma) { return median * std::exp(sigma * normal()); }
-
-private:
-    std::uint64_t m_state;
 };
 
 struct Pt {

@@ -5,7 +5,11 @@
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
+#include <array>
 #include <atomic>
+#include <cstdio>
+#include <iterator>
+#include <sys/wait.h>
 #include <fstream>
 #include <unistd.h>
 
@@ -85,6 +89,23 @@ std::string write_admin(const TempDir& dir, int epsg, const std::string& area_wk
 
 StudyConfig config_from(const std::string& dir, const std::string& toml) {
     return parse_config(toml, (fs::path(dir) / "study.toml").string());
+}
+
+Run run_shell(const std::string& command) {
+    const std::string cmd = command + " 2>&1";
+    FILE* pipe = popen(cmd.c_str(), "r");
+    if (!pipe) throw Error("test support: cannot run " + command);
+    std::string out;
+    std::array<char, 4096> buf{};
+    size_t n = 0;
+    while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
+    const int status = pclose(pipe);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 std::string shared_data() {

@@ -43,6 +43,17 @@ std::string write_admin(const TempDir& dir, int epsg, const std::string& area_wk
 // Parses a config written inline; the config "file" sits in `dir`.
 StudyConfig config_from(const std::string& dir, const std::string& toml);
 
+// A shell command's exit code (-1 when it did not exit) and all it printed, stdout and stderr
+// together; for running townsite as a user does.
+struct Run {
+    int exit_code;
+    std::string out;
+};
+Run run_shell(const std::string& command);
+
+// A file's bytes ("" when it cannot be read).
+std::string slurp(const std::string& path);
+
 // Where ../shared/data is; empty when it is absent (a user's fresh clone).
 std::string shared_data();
 

@@ -172,15 +172,13 @@ nlohmann::json manifest(const Results& r, const StepTimer& timer, const OutputFo
     as_used << r.config.table;
     m["config"] = {{"path", r.config.path}, {"sha256", sha256_text(config_text)}, {"text", config_text}, {"as_used", as_used.str()}};
     // Many layers come from one file (the sample: 19 layers, one GeoPackage): each source is listed
-    // and each file checksummed once.
-    std::map<std::string, std::vector<std::string>> source_cache;
+    // and each file checksummed once; the files are those the study listed when it loaded.
     std::map<std::string, json> file_cache;
     json inputs = json::array();
     for (const LayerSource& src : r.config.layers) {
         json entry = {{"role", src.role}, {"source", src.source}, {"layer", src.layer}};
         json list = json::array();
-        if (!source_cache.count(src.resolved)) source_cache[src.resolved] = source_files(src);
-        for (const std::string& f : source_cache.at(src.resolved)) {
+        for (const std::string& f : d.routed.study.inputs.files_of(src)) {
             if (!file_cache.count(f)) {
                 std::error_code ec;
                 const auto size = fs::file_size(f, ec);

@@ -18,13 +18,12 @@ StudyConfig load_checked_config(const std::string& path) {
     StudyConfig config = load_config(path);
     // Every section of the config, whichever command runs: a mistake anywhere is reported before any
     // work, and inspect refuses exactly what run would (each reader reports all problems of its section).
-    std::optional<Error> error;
+    Errors errors;
     auto check = [&](auto&& read) {
         try {
             read();
         } catch (const Error& e) {
-            if (error) error->also(e);
-            else error = e;
+            errors.add(e);
         }
     };
     check([&] { network_options(config); });
@@ -37,7 +36,7 @@ StudyConfig load_checked_config(const std::string& path) {
     check([&] { scoring = scoring_options(config); });
     check([&] { selection = selection_options(config); });
     if (scoring && selection) check([&] { scenario_options(config, *scoring, *selection); });
-    if (error) throw *error;
+    errors.throw_if_any();
     return config;
 }
 

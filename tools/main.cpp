@@ -11,7 +11,6 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,7 +54,7 @@ Study load_usable_study(const StudyConfig& config, const Progress& progress) {
     Study study = load_study(config, progress);
     if (study.usable()) return study;
     // The problems themselves, each with its layer, first features and fix (inspect lists the warnings too).
-    std::optional<Error> error;
+    Errors errors;
     for (const Layer& l : study.layers)
         for (const Problem& p : l.info.problems) {
             if (p.severity != Severity::Error) continue;
@@ -66,12 +65,12 @@ Study load_usable_study(const StudyConfig& config, const Progress& progress) {
                 e.with_file(l.info.source).with_layer(l.info.layer_name.empty() ? l.info.role : l.info.layer_name);
             if (p.count == 1 && p.ids.size() == 1) e.with_feature(p.ids.front());
             if (!p.hint.empty()) e.with_hint(p.hint);
-            if (error) error->also(e);
-            else error = e;
+            errors.add(e);
         }
-    if (!error) error = Error("the study has layers with errors");
-    error->also(Error("the study " + config.path + " cannot be used as it is").with_hint("fix the problems above; `townsite inspect " + config.path + "` lists every problem, warnings too."));
-    throw *error;
+    errors.add(Error("the study " + config.path + " cannot be used as it is")
+                   .with_hint("fix the problems above; `townsite inspect " + config.path + "` lists every problem, warnings too."));
+    errors.throw_if_any();
+    return study;   // not reached: the study has at least this error
 }
 
 RoutedStudy load_routed_study(const StudyConfig& config, const Progress& progress) {

@@ -9,6 +9,7 @@
 #include "geo/crs.h"
 #include "geo/error.h"
 #include "geo/gcj02.h"
+#include "geo/random.h"
 #include "geo/study.h"
 #include "tests/support.h"
 
@@ -29,17 +30,7 @@ using namespace townsite::test;
 
 namespace {
 
-// SplitMix64 (Steele, Lea, Flood 2014): small, seeded, the same on every machine.
-struct Rng {
-    std::uint64_t state;
-    std::uint64_t next() {
-        std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
-    std::size_t below(std::size_t n) { return n ? std::size_t(next() % n) : 0; }
-};
+using Rng = SplitMix64;
 
 std::string mutate(std::string s, Rng& rng) {
     static const std::vector<std::string> tokens = {"inf", "-inf", "nan", "NaN", "1e999", "-1", "0", "\"", "[", "]", "{", "}", "=", ",",
@@ -61,7 +52,7 @@ std::string mutate(std::string s, Rng& rng) {
 // Runs `body` on mutations of `seed` until `iterations` or `seconds` run out; returns how many ran.
 template <class Body>
 int fuzz(const std::string& seed, std::uint64_t rng_seed, int iterations, double seconds, Body body) {
-    Rng rng{rng_seed};
+    Rng rng(rng_seed);
     const auto start = std::chrono::steady_clock::now();
     int done = 0;
     for (; done < iterations; ++done) {
@@ -155,7 +146,7 @@ TEST_CASE("mutated layers are loaded or refused, never crash, through GeoJSON, G
 }
 
 TEST_CASE("GCJ-02 and CRS transforms take any number without crashing, and finite in gives finite out", "[fuzz]") {
-    Rng rng{99};
+    Rng rng(99);
     const double specials[] = {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
                                -std::numeric_limits<double>::infinity(), 1e308, -1e308, 0, -0.0, 180, -180, 90, -90, 72.004, 137.8347, 0.8293, 55.8271};
     WorkingCrs crs = choose_working_crs(LonLatBox{121, 40, 131, 46});

@@ -22,11 +22,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string read_all(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 // A study folder as a planner keeps it: a config and a data file beside it.
 struct StudyFolder {
     TempDir dir;
@@ -87,7 +82,7 @@ TEST_CASE("an output folder that reaches the inputs through a link is refused be
     SECTION("output a folder above the inputs") {
         CHECK_THROWS_WITH(OutputFolder(s.dir.path("alias/.."), s.inputs_via_alias(), true), Contains("holds one of the study's inputs"));
     }
-    CHECK(read_all(s.study + "/data.gpkg") == "not really a GeoPackage, but the user's file");
+    CHECK(slurp(s.study + "/data.gpkg") == "not really a GeoPackage, but the user's file");
     CHECK(fs::exists(s.study + "/study.toml"));
     CHECK(!fs::exists(s.dir.path(".study.lock")));
 }
@@ -99,7 +94,7 @@ TEST_CASE("an output folder is replaced by --overwrite only when townsite wrote 
         fs::create_directories(out);
         std::ofstream(out + "/thesis.docx") << "years of work";
         CHECK_THROWS_WITH(OutputFolder(out, {}, true), Contains("was not written by townsite") && Contains("Fix:"));
-        CHECK(read_all(out + "/thesis.docx") == "years of work");
+        CHECK(slurp(out + "/thesis.docx") == "years of work");
     }
     SECTION("without --overwrite nothing is replaced") {
         write_townsite_folder(out, "old");
@@ -111,10 +106,10 @@ TEST_CASE("an output folder is replaced by --overwrite only when townsite wrote 
             OutputFolder f(out, {}, true);
             std::ofstream(f.file("manifest.json")) << "{\"townsite\": \"0.1.0\"}";
             std::ofstream(f.file("new.txt")) << "new";
-            CHECK(read_all(out + "/what.txt") == "old");   // untouched until commit
+            CHECK(slurp(out + "/what.txt") == "old");   // untouched until commit
             f.commit();
         }
-        CHECK(read_all(out + "/new.txt") == "new");
+        CHECK(slurp(out + "/new.txt") == "new");
         CHECK(!fs::exists(out + "/what.txt"));
         // Nothing left beside it: no temporary folder, no previous outputs, no lock.
         int entries = 0;
@@ -134,7 +129,7 @@ TEST_CASE("an output folder is replaced by --overwrite only when townsite wrote 
             OutputFolder f(out, {}, true);
             std::ofstream(f.file("half.txt")) << "half";
         }
-        CHECK(read_all(out + "/what.txt") == "old");
+        CHECK(slurp(out + "/what.txt") == "old");
         int entries = 0;
         for (const auto& e : fs::directory_iterator(dir.path())) entries += e.path().filename().string() != "out";
         CHECK(entries == 0);
@@ -163,7 +158,7 @@ TEST_CASE("what a run killed during the swap left is restored or removed by the 
         write_townsite_folder(dir.path(".out.old-" + std::to_string(pid)), "previous");
         write_townsite_folder(dir.path(".out.tmp-" + std::to_string(pid)), "unfinished");
         OutputFolder f(out, {}, true);
-        CHECK(read_all(out + "/what.txt") == "previous");
+        CHECK(slurp(out + "/what.txt") == "previous");
         REQUIRE(f.notes().size() == 2);
         CHECK_THAT(f.notes()[0], Contains("restored the previous outputs"));
         CHECK_THAT(f.notes()[1], Contains("left by a run that was stopped"));
@@ -174,13 +169,13 @@ TEST_CASE("what a run killed during the swap left is restored or removed by the 
         write_townsite_folder(out, "new");
         write_townsite_folder(dir.path(".out.old-" + std::to_string(pid)), "previous");
         CHECK_THROWS_WITH(OutputFolder(out, {}, false), Contains("exists already"));   // tidied up all the same
-        CHECK(read_all(out + "/what.txt") == "new");
+        CHECK(slurp(out + "/what.txt") == "new");
         CHECK(!fs::exists(dir.path(".out.old-" + std::to_string(pid))));
     }
     SECTION("a restored folder is not replaced without --overwrite") {
         write_townsite_folder(dir.path(".out.old-" + std::to_string(pid)), "previous");
         CHECK_THROWS_WITH(OutputFolder(out, {}, false), Contains("exists already"));
-        CHECK(read_all(out + "/what.txt") == "previous");
+        CHECK(slurp(out + "/what.txt") == "previous");
     }
 }
 

@@ -28,29 +28,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Outcome {
-    int exit_code;
-    std::string out;
-};
-
-Outcome townsite(const std::string& args) {
-    const std::string cmd = std::string(TOWNSITE_BIN) + " " + args + " 2>&1";
-    FILE* pipe = popen(cmd.c_str(), "r");
-    REQUIRE(pipe);
-    std::string out;
-    std::array<char, 4096> buf{};
-    size_t n = 0;
-    while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-    const int status = pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+Run townsite(const std::string& args) { return run_shell(std::string(TOWNSITE_BIN) + " " + args); }
 
 json box(double x0, double y0, double x1, double y1) {
     return {{"type", "Polygon"}, {"coordinates", {{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}}}};
@@ -162,9 +140,9 @@ void check_case(const Case& c) {
     t.write();
     const std::string cfg = c.config_arg.empty() ? t.config_path : t.dir.path(c.config_arg);
     const auto before = t.snapshot();
-    const Outcome inspect = townsite("inspect " + cfg);
+    const Run inspect = townsite("inspect " + cfg);
     const std::string out = t.dir.path("out");
-    const Outcome run = townsite("run " + cfg + " -o " + out + " --sensitivity 0");
+    const Run run = townsite("run " + cfg + " -o " + out + " --sensitivity 0");
     INFO("inspect said:\n" << inspect.out << "\nrun said:\n" << run.out);
     CHECK(inspect.exit_code == c.exit_code);
     CHECK(run.exit_code == c.exit_code);

@@ -25,29 +25,7 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-struct Run {
-    int exit_code;
-    std::string out;  // stdout and stderr together
-};
-
-Run run(const std::string& args) {
-    const std::string cmd = std::string(TOWNSITE_BIN) + " " + args + " 2>&1";
-    FILE* pipe = popen(cmd.c_str(), "r");
-    REQUIRE(pipe);
-    std::string out;
-    std::array<char, 4096> buf{};
-    size_t n = 0;
-    while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-    const int status = pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+Run run(const std::string& args) { return run_shell(std::string(TOWNSITE_BIN) + " " + args); }
 
 }  // namespace
 
