@@ -39,10 +39,6 @@ const char* to_string(GeomKind k) {
     return "?";
 }
 
-bool field_is_non_negative(const std::string& field) {
-    return field == "population" || field == "industry_output" || field == "dev_land" || field == "radius_m" || field == "capacity";
-}
-
 const FieldSpec* RoleSpec::field(const std::string& field_name) const {
     for (const auto& f : fields)
         if (f.name == field_name) return &f;
@@ -57,8 +53,8 @@ std::vector<FieldSpec> utility_fields() {
     return {{"id", FT::Text, false, "feature id"},
             {"kind", FT::Text, false, "pipe, plant or station"},
             {"name", FT::Text, false, "name"},
-            {"radius_m", FT::Real, false, "service radius of a plant or station (m)"},
-            {"capacity", FT::Real, false, "capacity of a plant or station"}};
+            {"radius_m", FT::Real, false, "service radius of a plant or station (m)", true},
+            {"capacity", FT::Real, false, "capacity of a plant or station", true}};
 }
 
 std::vector<RoleSpec> make_catalogue() {
@@ -83,9 +79,9 @@ std::vector<RoleSpec> make_catalogue() {
           {"name", FT::Text, true, "name"},
           {"kind", FT::Text, true, "镇, 乡, 街道, ..."},
           {"county", FT::Text, true, "code of the county it belongs to"},
-          {"population", FT::Real, false, "resident population"},
-          {"industry_output", FT::Real, false, "industrial output (100 million yuan)"},
-          {"dev_land", FT::Real, false, "land available for development (ha)"},
+          {"population", FT::Real, false, "resident population", true},
+          {"industry_output", FT::Real, false, "industrial output (100 million yuan)", true},
+          {"dev_land", FT::Real, false, "land available for development (ha)", true},
           {"node_town", FT::Bool, false, "important node town of the territorial plan"}},
          "towns, townships and sub-districts: seat points or built-up polygons"},
         {"builtup", GeomKind::Polygon, false,
@@ -95,7 +91,7 @@ std::vector<RoleSpec> make_catalogue() {
          {{"id", FT::Text, true, "village code"},
           {"name", FT::Text, false, "name"},
           {"town", FT::Text, false, "code of the town it belongs to"},
-          {"population", FT::Real, false, "resident population"}},
+          {"population", FT::Real, false, "resident population", true}},
          "administrative villages"},
         {"metro_areas", GeomKind::Polygon, false,
          {{"id", FT::Text, false, "id"}, {"name", FT::Text, false, "name"}},
@@ -123,7 +119,7 @@ std::vector<RoleSpec> make_catalogue() {
          {{"id", FT::Text, true, "id"},
           {"kind", FT::Text, true, "elderly_care, childcare, school, clinic"},
           {"name", FT::Text, false, "name"},
-          {"capacity", FT::Real, false, "places, seats or beds"}},
+          {"capacity", FT::Real, false, "places, seats or beds", true}},
          "public facilities"},
         {"protected", GeomKind::Any, false,
          {{"id", FT::Text, true, "id"}, {"name", FT::Text, true, "name"}, {"kind", FT::Text, false, "kind"}},

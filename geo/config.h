@@ -34,6 +34,7 @@ struct FieldSpec {
     FieldType type;
     bool required;
     std::string meaning;
+    bool non_negative = false;   // a count, size or rate: a value below 0 is an error (coordinates and indicators may be negative)
 };
 
 // One layer role of a study (towns, roads, ...): its fields and the geometry it expects.
@@ -49,9 +50,6 @@ struct RoleSpec {
 
 // Every role townsite knows, in the order inspect lists them.
 const std::vector<RoleSpec>& role_catalogue();
-// Whether a numeric field of a role is a count, size or rate that cannot be negative (population,
-// capacity, radius, speed, ...); coordinates and the extra indicator columns may be negative.
-bool field_is_non_negative(const std::string& field);
 const RoleSpec* find_role(const std::string& name);
 
 struct FieldMapping {

@@ -278,7 +278,7 @@ void bind_fields(OGRLayer& layer, const LayerSource& src, const RoleSpec& spec, 
         }
 
     for (const auto& f : spec.fields) {
-        FieldBinding b{f.name, f.type, f.required, "", "", false};
+        FieldBinding b{f.name, f.type, f.required, "", "", false, f.non_negative};
         if (auto it = src.fields.find(f.name); it != src.fields.end()) {
             b.source_field = it->second.source_field;
         } else if (defn->GetFieldIndex(f.name.c_str()) >= 0) {
@@ -309,7 +309,7 @@ void bind_fields(OGRLayer& layer, const LayerSource& src, const RoleSpec& spec, 
         info.fields.push_back(b);
     }
     for (const auto& [name, mapped] : src.extra_fields) {
-        FieldBinding b{name, FieldType::Real, false, mapped.source_field, "", false};
+        FieldBinding b{name, FieldType::Real, false, mapped.source_field, "", false, false};   // indicators may be negative
         const OGRFieldDefn* fd = defn->GetFieldDefn(defn->GetFieldIndex(b.source_field.c_str()));
         b.source_type = OGRFieldDefn::GetFieldTypeName(fd->GetType());
         info.fields.push_back(b);
@@ -349,7 +349,7 @@ FieldValue read_value(const OGRFeature& feat, int idx, const FieldBinding& b, co
                                  feature_id, "correct the value in the source, or leave it empty when it is not known.");
                 return std::monostate{};
             }
-            if (*v < 0 && field_is_non_negative(b.name)) {
+            if (*v < 0 && b.non_negative) {
                 info.add_problem("negative:" + b.name, Severity::Error,
                                  "field \"" + b.name + "\" (column \"" + b.source_field + "\") is negative (" + quoted_sample(as_text(*v)) +
                                      "), expected 0 or more",

@@ -49,6 +49,7 @@ struct FieldBinding {
     std::string source_field;   // empty: not bound
     std::string source_type;    // GDAL's type name of the source column
     bool by_same_name = false;  // bound because the source has a column of the same name
+    bool non_negative = false;  // FieldSpec::non_negative
 };
 
 enum class Severity { Warning, Error };
@@ -132,5 +133,7 @@ std::optional<bool> parse_flag(const std::string& text);
 // Parses a road's one-way value: +1 along the line (yes/1/true/FT/forward/是), -1 against it
 // (-1/TF/reverse/backward), 0 both ways (no/0/false/empty/both/否); nullopt when it is none of these.
 std::optional<std::int8_t> parse_oneway(const std::string& text);
+// A road's own speed that the graph uses (km/h); anything else falls back to the class's speed.
+inline bool plausible_speed_kmh(double kmh) { return kmh > 0 && kmh <= 200; }
 
 }  // namespace townsite

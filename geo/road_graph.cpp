@@ -323,7 +323,7 @@ RoadGraph build_road_graph(const Study& study, const NetworkOptions& options, co
                     ++rep.unknown_classes[cls.empty() ? "(empty)" : cls];
             }
             if (auto own = layer.number(f, "speed_kmh")) {
-                if (*own > 0 && *own <= 200) kmh = *own;
+                if (plausible_speed_kmh(*own)) kmh = *own;
                 else ++rep.bad_speed_values;
             }
             if (kmh <= 0) {

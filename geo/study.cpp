@@ -105,7 +105,7 @@ void flag_road_values(Layer& roads) {
                            "map class (for OSM data: class = \"highway\") or speed_kmh in [layers.roads.fields].")
             .count = 1;
     for (const Feature& f : roads.features) {
-        if (auto kmh = roads.number(f, "speed_kmh"); kmh && (*kmh <= 0 || *kmh > 200))
+        if (auto kmh = roads.number(f, "speed_kmh"); kmh && !plausible_speed_kmh(*kmh))
             roads.info.add_problem("bad_speed", Severity::Warning, "speed_kmh 0, negative or above 200 km/h: the class's speed is used", f.id,
                                    "correct speed_kmh, or leave it empty where the class's speed applies.");
         if (roads.has_field("oneway") && !parse_oneway(roads.text(f, "oneway")))
@@ -149,6 +149,9 @@ void flag_admin_consistency(Study& study) {
         for (std::size_t j = i + 1; j < counties.size() && counties[j].x0 <= counties[i].x1; ++j) {
             const County &a = counties[i], &b = counties[j];
             if (b.y0 > a.y1 || a.y0 > b.y1) continue;
+            // Neighbours share a border: a relate test (interiors meet in an area?) rules them out
+            // without building the overlay.
+            if (GEOSRelatePattern_r(ctx, a.f->geom.get(), b.f->geom.get(), "2********") != 1) continue;
             GeomPtr both = study.geos->own(GEOSIntersection_r(ctx, a.f->geom.get(), b.f->geom.get()));
             double area = 0;
             if (!both || GEOSArea_r(ctx, both.get(), &area) != 1) continue;
