@@ -9,7 +9,6 @@
 #include <atomic>
 #include <thread>
 #include <cmath>
-#include <numeric>
 #include <set>
 
 namespace townsite {
@@ -522,30 +521,16 @@ AccessResult compute_access(const Study& study, const RoadGraph& g, const Access
 
     // ---- road problems: components, dead ends
     progress(0.85, "access: road problems");
-    std::vector<std::uint32_t> parent(g.node_count());
-    std::iota(parent.begin(), parent.end(), 0u);
-    auto find = [&parent](std::uint32_t v) {
-        while (parent[v] != v) v = parent[v] = parent[parent[v]];
-        return v;
-    };
-    for (const auto& p : g.pieces) parent[find(p.from)] = find(p.to);
-    std::map<std::uint32_t, Component> comps;
-    for (std::uint32_t i = 0; i < g.pieces.size(); ++i) {
-        Component& c = comps[find(g.pieces[i].from)];
-        c.length_km += g.pieces[i].length_m / 1000;
-        c.pieces.push_back(i);
-    }
+    res.components.resize(g.component_km.size());
+    for (std::size_t i = 0; i < res.components.size(); ++i) res.components[i].rank = int(i + 1), res.components[i].length_km = g.component_km[i];
+    for (std::uint32_t i = 0; i < g.pieces.size(); ++i) res.components[g.component[g.pieces[i].from] - 1].pieces.push_back(i);
     for (std::uint32_t i = 0; i < settlements.snaps.size(); ++i) {
         const Snap& s = settlements.snaps[i];
         if (!s.ok) continue;
-        Component& c = comps[find(g.pieces[s.piece].from)];
+        Component& c = res.components[g.component_of(s) - 1];
         if (i < n_towns) c.towns.push_back(town_ids[i]);
         else ++c.villages;
     }
-    for (auto& [root, c] : comps) res.components.push_back(std::move(c));
-    std::stable_sort(res.components.begin(), res.components.end(),
-                     [](const Component& a, const Component& b) { return a.length_km > b.length_km; });
-    for (std::size_t i = 0; i < res.components.size(); ++i) res.components[i].rank = int(i + 1);
 
     namespace bg = boost::geometry;
     namespace bgi = boost::geometry::index;

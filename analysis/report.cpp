@@ -305,7 +305,7 @@ std::string html_report(const ReportInput& in) {
         b += table({"角色 role", "图层 layer", "读取 read", "保留 kept", "问题 problems (repaired, skipped)"}, rows);
         const GraphReport& g = in.graph->report;
         b += "<p>路网 Road graph: " + num(g.zero_length_dropped) + " zero-length lines dropped, " + num(g.duplicates_dropped) +
-             " duplicated stretches dropped, " + num(g.crossings_noded) + " crossings joined, " + num(g.unknown_classes.size()) +
+             " duplicated stretches merged (the faster kept), " + num(g.crossings_noded) + " crossings joined, " + num(g.unknown_classes.size()) +
              " unknown road classes at the fallback speed.</p>\n";
         if (in.access)
             b += "<p>可达性 Access: " + num(in.access->unreachable_towns) + " towns, " + num(in.access->unreachable_villages) + " villages and " +

@@ -1,5 +1,7 @@
 #include "geo/config.h"
 
+#include "geo/osm.h"
+
 #include "geo/error.h"
 
 #include <algorithm>
@@ -170,7 +172,7 @@ std::string get_string(const toml::table& table, const std::string& key, const s
 LayerSource parse_layer(const toml::table& t, const std::string& role, const std::string& key_path,
                         const std::string& dir, const std::string& config_path, std::vector<ConfigProblem>& problems) {
     static const std::vector<std::string> allowed = {"source", "layer", "where", "fields", "extra_fields", "assume_crs",
-                                                     "encoding", "coordinates", "open_options"};
+                                                     "encoding", "coordinates", "open_options", "osm_tags"};
     check_keys(t, key_path, allowed, problems);
 
     LayerSource src;
@@ -216,6 +218,31 @@ LayerSource parse_layer(const toml::table& t, const std::string& role, const std
             problems.push_back({line_of(*oo), "key \"" + key_path + ".open_options\" must be an array of "
                                                   "\"KEY=VALUE\" strings",
                                 "e.g. open_options = [\"X_POSSIBLE_NAMES=lon\", \"Y_POSSIBLE_NAMES=lat\"]."});
+    }
+
+    if (role == "roads") src.osm_tags = default_osm_tags();
+    if (const toml::node* on = t.get("osm_tags")) {
+        const toml::array* arr = on->as_array();
+        const std::string choices = "\"oneway\", \"junction\", \"maxspeed\", \"route\"";
+        if (role != "roads")
+            problems.push_back({line_of(*on), "key \"" + key_path + ".osm_tags\" applies to roads only",
+                                "remove it, or move it to [layers.roads]."});
+        else if (!arr)
+            problems.push_back({line_of(*on), "key \"" + key_path + ".osm_tags\" must be an array of tag names",
+                                "e.g. osm_tags = [" + choices + "] (the default), or [] to read none."});
+        else {
+            src.osm_tags.clear();
+            const auto& known = default_osm_tags();
+            for (const auto& item : *arr) {
+                const auto name = item.value<std::string>();
+                if (!item.is_string() || std::find(known.begin(), known.end(), *name) == known.end())
+                    problems.push_back({line_of(item), "osm_tags holds " + (item.is_string() ? "\"" + *name + "\"" : type_name(item)) +
+                                                           ", which is not a road tag townsite reads",
+                                        "use some of: " + choices + "."});
+                else
+                    src.osm_tags.push_back(*name);
+            }
+        }
     }
 
     const RoleSpec* spec = find_role(role);

@@ -68,6 +68,7 @@ struct LayerSource {
     std::map<std::string, FieldMapping> extra_fields;  // more numeric columns: name -> source field
     std::string assume_crs;                      // for sources with no CRS
     std::string encoding;                        // e.g. GBK, for Shapefiles without .cpg
+    std::vector<std::string> osm_tags;           // roads: OSM tags read from other_tags (default_osm_tags())
     bool gcj02 = false;                          // coordinates = "gcj02": convert to WGS 84 on load
     std::vector<std::string> open_options;       // GDAL open options, KEY=VALUE
     int line = 0;                                // line of the [layers.ROLE] table

@@ -1,5 +1,7 @@
 #include "geo/layer.h"
 
+#include "geo/osm.h"
+
 #include "geo/error.h"
 #include "geo/gcj02.h"
 
@@ -190,6 +192,8 @@ GDALDatasetUniquePtr open_dataset(const LayerSource& src, LayerInfo& info) {
 OGRLayer* pick_layer(GDALDataset& ds, const LayerSource& src) {
     std::vector<std::string> names;
     for (auto* l : ds.GetLayers()) names.push_back(l->GetName());
+    // An OSM file's roads are ways, which GDAL's OSM driver puts in its "lines" layer.
+    if (src.layer.empty() && src.role == "roads" && std::string(ds.GetDriverName()) == "OSM") return ds.GetLayerByName("lines");
     if (src.layer.empty()) {
         if (names.size() == 1) return ds.GetLayer(0);
         throw Error(names.empty() ? std::string("the data source has no vector layer")
@@ -278,7 +282,7 @@ void bind_fields(OGRLayer& layer, const LayerSource& src, const RoleSpec& spec, 
         }
 
     for (const auto& f : spec.fields) {
-        FieldBinding b{f.name, f.type, f.required, "", "", false, f.non_negative};
+        FieldBinding b{f.name, f.type, f.required, "", "", false, f.non_negative, ""};
         if (auto it = src.fields.find(f.name); it != src.fields.end()) {
             b.source_field = it->second.source_field;
         } else if (defn->GetFieldIndex(f.name.c_str()) >= 0) {
@@ -308,8 +312,21 @@ void bind_fields(OGRLayer& layer, const LayerSource& src, const RoleSpec& spec, 
         }
         info.fields.push_back(b);
     }
+    // OSM roads (GDAL's OSM driver, or its output converted by ogr2ogr): the class is highway=*, and
+    // oneway and speed come from the tags in other_tags unless mapped to columns.
+    if (src.role == "roads" && defn->GetFieldIndex("other_tags") >= 0) {
+        auto honoured = [&](const char* tag) { return std::find(src.osm_tags.begin(), src.osm_tags.end(), tag) != src.osm_tags.end(); };
+        for (FieldBinding& b : info.fields) {
+            if (!b.source_field.empty()) continue;
+            if (b.name == "id" && defn->GetFieldIndex("osm_id") >= 0) b.source_field = "osm_id", b.source_type = "String";
+            if (b.name == "class" && defn->GetFieldIndex("highway") >= 0) b.source_field = "highway", b.source_type = "String";
+            if (b.name == "oneway" && (honoured("oneway") || honoured("junction"))) b.osm_tag = "oneway";
+            if (b.name == "speed_kmh" && honoured("maxspeed")) b.osm_tag = "maxspeed";
+            if (!b.osm_tag.empty()) b.source_field = "other_tags", b.source_type = "String";
+        }
+    }
     for (const auto& [name, mapped] : src.extra_fields) {
-        FieldBinding b{name, FieldType::Real, false, mapped.source_field, "", false, false};   // indicators may be negative
+        FieldBinding b{name, FieldType::Real, false, mapped.source_field, "", false, false, ""};   // indicators may be negative
         const OGRFieldDefn* fd = defn->GetFieldDefn(defn->GetFieldIndex(b.source_field.c_str()));
         b.source_type = OGRFieldDefn::GetFieldTypeName(fd->GetType());
         info.fields.push_back(b);
@@ -374,6 +391,43 @@ FieldValue read_value(const OGRFeature& feat, int idx, const FieldBinding& b, co
         }
     }
     return std::monostate{};
+}
+
+// The road tags of one OSM way into its oneway, speed_kmh and class values. False when the way is
+// not a road (no highway tag, and not a ferry): then it is counted and left out.
+bool read_osm_road(Layer& layer, const LayerSource& src, const std::string& other_tags, Feature& f) {
+    const auto tags = parse_hstore(other_tags);
+    auto tag = [&](const std::string& key) {
+        const auto it = tags.find(key);
+        return it == tags.end() ? std::string() : it->second;
+    };
+    auto honoured = [&](const char* t) { return std::find(src.osm_tags.begin(), src.osm_tags.end(), t) != src.osm_tags.end(); };
+    for (std::size_t i = 0; i < layer.info.fields.size(); ++i) {
+        const FieldBinding& b = layer.info.fields[i];
+        if (b.osm_tag == "oneway") {
+            std::string oneway = honoured("oneway") ? tag("oneway") : "";
+            const std::string junction = tag("junction");
+            if (oneway.empty() && honoured("junction") && (junction == "roundabout" || junction == "circular")) oneway = "yes";
+            if (!oneway.empty()) f.values[i] = oneway;
+        } else if (b.osm_tag == "maxspeed" && !tag("maxspeed").empty()) {
+            if (const auto kmh = parse_maxspeed_kmh(tag("maxspeed")))
+                f.values[i] = *kmh;
+            else
+                layer.info.add_problem("maxspeed_unknown", Severity::Warning,
+                                       "maxspeed values that give no speed (e.g. " + quoted_sample(tag("maxspeed")) + "): the class's speed is used",
+                                       f.id, "nothing to do if the class's speed is right; else set the road's speed in the data.");
+        }
+    }
+    const int cls = layer.field_index("class");
+    if (cls < 0 || !as_text(f.values[cls]).empty()) return true;
+    if (honoured("route") && tag("route") == "ferry") {
+        f.values[cls] = std::string("ferry");
+        return true;
+    }
+    layer.info.add_problem("not_a_road", Severity::Warning,
+                           "lines with no highway tag (railways, power lines, waterways, boundaries, ...): not roads, left out", f.id,
+                           "nothing to do; to read fewer lines, add where = \"highway IS NOT NULL\" to [layers." + src.role + "].");
+    return false;
 }
 
 int gcj_callback(double* x, double* y, void*) {
@@ -452,10 +506,13 @@ Layer read_layer(const LayerSource& src, const GeosContext& geos, const Progress
     OGRFeatureDefn* defn = layer->GetLayerDefn();
     std::vector<int> column(info.fields.size(), -1);
     for (size_t i = 0; i < info.fields.size(); ++i)
-        if (!info.fields[i].source_field.empty()) column[i] = defn->GetFieldIndex(info.fields[i].source_field.c_str());
+        if (!info.fields[i].source_field.empty() && info.fields[i].osm_tag.empty())
+            column[i] = defn->GetFieldIndex(info.fields[i].source_field.c_str());
     const int id_field = out.field_index("id");
+    const int other_tags = src.role == "roads" ? defn->GetFieldIndex("other_tags") : -1;
 
-    const GIntBig total = layer->GetFeatureCount(TRUE);
+    // The OSM driver would read the whole file once more to count.
+    const GIntBig total = info.driver == "OSM" ? -1 : layer->GetFeatureCount(TRUE);
     const std::string step = "reading " + src.role;
     layer->ResetReading();
     std::map<std::string, std::int64_t> seen_ids;
@@ -471,6 +528,7 @@ Layer read_layer(const LayerSource& src, const GeosContext& geos, const Progress
         if (id_field >= 0 && feat->IsFieldSetAndNotNull(column[id_field])) f.id = feat->GetFieldAsString(column[id_field]);
         if (f.id.empty()) f.id = fid_text;
         for (size_t i = 0; i < info.fields.size(); ++i) f.values[i] = read_value(*feat, column[i], info.fields[i], f.id, info);
+        if (other_tags >= 0 && !read_osm_road(out, src, feat->GetFieldAsString(other_tags), f)) continue;
 
         if (auto [it, inserted] = seen_ids.emplace(f.id, f.fid); !inserted)
             info.add_problem("duplicate_id", Severity::Warning, "the id is used by more than one feature", f.id,

@@ -50,6 +50,7 @@ struct FieldBinding {
     std::string source_type;    // GDAL's type name of the source column
     bool by_same_name = false;  // bound because the source has a column of the same name
     bool non_negative = false;  // FieldSpec::non_negative
+    std::string osm_tag;        // read from this key of the OSM other_tags column (source_field "other_tags")
 };
 
 enum class Severity { Warning, Error };
@@ -131,8 +132,10 @@ std::vector<std::string> source_files(const LayerSource& source);
 // Parses yes/no as planners write it: 1/0, yes/no, true/false, y/n, 是/否. nullopt when it is neither.
 std::optional<bool> parse_flag(const std::string& text);
 // Parses a road's one-way value: +1 along the line (yes/1/true/FT/forward/是), -1 against it
-// (-1/TF/reverse/backward), 0 both ways (no/0/false/empty/both/否); nullopt when it is none of these.
+// (-1/TF/reverse/backward), 0 both ways (no/0/false/empty/both/否); nullopt when it is none of these
+// (also for OSM's "reversible": one way at a time, which the graph leaves out as OSRM does).
 std::optional<std::int8_t> parse_oneway(const std::string& text);
+inline bool is_reversible(const std::string& oneway) { return oneway == "reversible"; }
 // A road's own speed that the graph uses (km/h); anything else falls back to the class's speed.
 inline bool plausible_speed_kmh(double kmh) { return kmh > 0 && kmh <= 200; }
 

@@ -9,6 +9,12 @@
 
 namespace townsite {
 
+namespace {
+// Nearer than this to a node is at the node, even with snap_tolerance_m = 0 (rounding in the
+// nearest-point arithmetic).
+constexpr double kAtNodeM = 1e-3;
+}  // namespace
+
 const std::map<std::string, double>& default_speeds_kmh() {
     // Typical free-flow speeds for rural China (the design speeds of JTG B01 classes, rounded down
     // for mixed traffic), and for OSM highway=* values. 0: not for motor vehicles.
@@ -27,6 +33,7 @@ const std::map<std::string, double>& default_speeds_kmh() {
         {"living_street", 10}, {"service", 15}, {"track", 15}, {"road", 30},
         {"footway", 0}, {"path", 0}, {"cycleway", 0}, {"steps", 0}, {"pedestrian", 0},
         {"bridleway", 0}, {"corridor", 0}, {"proposed", 0}, {"construction", 0}, {"platform", 0},
+        {"ferry", 0},  // route=ferry ways of OSM data: out unless given a speed
     };
     return speeds;
 }
@@ -76,6 +83,10 @@ NetworkOptions network_options(const StudyConfig& config) {
 Snap::Legs Snap::legs(const RoadGraph& g, bool leaving) const {
     Legs out;
     if (!ok) return out;
+    if (node != kNoNode) {
+        out.leg[out.n++] = {node, offroad_s, snap_m};
+        return out;
+    }
     const RoadPiece& p = g.pieces[piece];
     const double to_from_m = offset_m, to_to_m = p.length_m - offset_m;
     const double per_m = p.length_m > 0 ? p.seconds / p.length_m : 0;
@@ -90,6 +101,7 @@ Snap::Legs Snap::legs(const RoadGraph& g, bool leaving) const {
 Snap::Legs Snap::legs_any(const RoadGraph& g) const {
     Legs out;
     if (!ok) return out;
+    if (node != kNoNode) return legs(g, true);
     const RoadPiece& p = g.pieces[piece];
     const double per_m = p.length_m > 0 ? p.seconds / p.length_m : 0;
     out.leg[out.n++] = {p.from, offroad_s + offset_m * per_m, snap_m + offset_m};
@@ -140,6 +152,23 @@ Snap RoadGraph::snap(double x, double y) const {
     const std::uint32_t k = segment_point[hit.segment];
     s.offset_m = along_m[k] + measure->distance_m(points[k].x, points[k].y, hit.x, hit.y);
     s.offset_m = std::min(s.offset_m, pieces[s.piece].length_m);
+    // At a node: the point itself within the tolerance of one, or its nearest road point. Several
+    // pieces are then equally near and the index's pick among them must not matter.
+    const double tolerance = std::max(options.snap_tolerance_m, kAtNodeM);
+    PointIndex::Hit at = node_index->nearest(x, y);
+    if (!at.found || at.distance > tolerance) at = node_index->nearest(hit.x, hit.y);
+    if (at.found && at.distance <= tolerance) {
+        s.node = at.id;
+        s.x = nodes[at.id].x;
+        s.y = nodes[at.id].y;
+        s.snap_m = measure->distance_m(x, y, s.x, s.y);
+        s.piece = UINT32_MAX;
+        for (const auto* arcs : {&out_arcs, &in_arcs}) {
+            const auto& first = arcs == &out_arcs ? first_out : first_in;
+            for (std::uint32_t a = first[at.id]; a < first[at.id + 1]; ++a) s.piece = std::min(s.piece, (*arcs)[a].piece);
+        }
+        s.offset_m = pieces[s.piece].from == at.id ? 0 : pieces[s.piece].length_m;
+    }
     s.offroad_s = s.snap_m / (options.offroad_speed_kmh / 3.6);
     s.ok = s.snap_m <= options.max_snap_m;
     return s;
@@ -233,7 +262,8 @@ std::size_t node_crossings(std::vector<Line>& lines) {
 }
 
 // Clusters vertices closer than the tolerance (a grid of cells of that size; the first vertex
-// seen in a place stands for the cluster, so the result follows input order only).
+// added in a place stands for the cluster: build_road_graph adds them sorted by position first, so
+// the clusters do not depend on the order of the lines).
 class VertexClusters {
 public:
     explicit VertexClusters(double tolerance) : m_tol(tolerance), m_cell(std::max(tolerance, 1e-6)) {}
@@ -285,6 +315,34 @@ void build_csr(std::size_t n, const std::vector<RoadPiece>& pieces, bool backwar
         out[i] = {arcs[i].head, arcs[i].piece, pieces[arcs[i].piece].seconds, pieces[arcs[i].piece].length_m};
 }
 
+// Union-find over the pieces, then components ranked by length.
+void number_components(RoadGraph& g) {
+    std::vector<std::uint32_t> parent(g.node_count());
+    std::iota(parent.begin(), parent.end(), 0u);
+    auto find = [&parent](std::uint32_t v) {
+        while (parent[v] != v) v = parent[v] = parent[parent[v]];
+        return v;
+    };
+    for (const auto& p : g.pieces) parent[find(p.from)] = find(p.to);
+    struct Comp {
+        double km = 0;
+        std::uint32_t first_piece = UINT32_MAX, rank = 0;
+    };
+    std::unordered_map<std::uint32_t, Comp> comps;
+    for (std::uint32_t i = 0; i < g.pieces.size(); ++i) {
+        Comp& c = comps[find(g.pieces[i].from)];
+        c.km += g.pieces[i].length_m / 1000;
+        c.first_piece = std::min(c.first_piece, i);
+    }
+    std::vector<Comp*> order;
+    for (auto& [root, c] : comps) order.push_back(&c);
+    std::sort(order.begin(), order.end(), [](const Comp* a, const Comp* b) { return std::tie(b->km, a->first_piece) < std::tie(a->km, b->first_piece); });
+    g.component_km.clear();
+    for (std::size_t i = 0; i < order.size(); ++i) order[i]->rank = std::uint32_t(i + 1), g.component_km.push_back(order[i]->km);
+    g.component.resize(g.node_count());
+    for (std::uint32_t v = 0; v < g.node_count(); ++v) g.component[v] = comps[find(v)].rank;
+}
+
 }  // namespace
 
 RoadGraph build_road_graph(const Study& study, const NetworkOptions& options, const Progress& progress) {
@@ -327,7 +385,11 @@ RoadGraph build_road_graph(const Study& study, const NetworkOptions& options, co
                 else ++rep.bad_speed_values;
             }
             if (kmh <= 0) {
-                ++rep.not_for_cars;
+                ++(cls == "ferry" ? rep.ferries_left_out : rep.not_for_cars);
+                continue;
+            }
+            if (is_reversible(layer.text(f, "oneway"))) {
+                ++rep.reversible_left_out;
                 continue;
             }
             const std::optional<std::int8_t> oneway = parse_oneway(layer.text(f, "oneway"));
@@ -346,6 +408,12 @@ RoadGraph build_road_graph(const Study& study, const NetworkOptions& options, co
 
     // 2. Vertices to clusters; a cluster is a node when a line ends there or it is used twice.
     VertexClusters clusters(options.snap_tolerance_m);
+    {
+        std::vector<Pt2> all;
+        for (const Line& line : lines) all.insert(all.end(), line.pts.begin(), line.pts.end());
+        std::sort(all.begin(), all.end(), [](Pt2 a, Pt2 b) { return std::tie(a.x, a.y) < std::tie(b.x, b.y); });
+        for (Pt2 p : all) clusters.add(p);
+    }
     std::vector<std::vector<std::uint32_t>> line_clusters(lines.size());
     std::vector<std::uint32_t> uses;
     std::vector<bool> is_end;
@@ -404,15 +472,23 @@ RoadGraph build_road_graph(const Study& study, const NetworkOptions& options, co
             p.points = std::uint32_t(k - start + 1);
             p.length_m = along;
             p.seconds = along / (lines[l].kmh / 3.6);
-            // The same stretch twice (overlapping digitising): keep the first.
+            // The same stretch twice (overlapping digitising, or a service way drawn over a street):
+            // one piece, at the faster of the two speeds (the lower feature id on a tie, so that
+            // input order does not matter).
             const auto key = std::make_tuple(std::min(p.from, p.to), std::max(p.from, p.to), std::llround(along * 100));
-            bool duplicate = false;
+            RoadPiece* same = nullptr;
             if (auto it = seen.find(key); it != seen.end()) {
-                const RoadPiece& q = g.pieces[it->second];
-                duplicate = q.points == p.points && q.direction == (q.from == p.from ? p.direction : -p.direction);
+                RoadPiece& q = g.pieces[it->second];
+                if (q.points == p.points && q.direction == (q.from == p.from ? p.direction : -p.direction)) same = &q;
             }
-            if (duplicate) {
+            if (same) {
                 ++rep.duplicates_dropped;
+                rep.duplicates_other_speed += p.seconds != same->seconds;
+                if (std::make_pair(p.seconds, g.layer_ids[p.feature]) < std::make_pair(same->seconds, g.layer_ids[same->feature])) {
+                    same->seconds = p.seconds;
+                    same->layer = p.layer;
+                    same->feature = p.feature;
+                }
                 g.points.resize(p.first_point);
                 g.along_m.resize(p.first_point);
             } else {
@@ -438,6 +514,10 @@ RoadGraph build_road_graph(const Study& study, const NetworkOptions& options, co
         }
     }
     g.index->build();
+    g.node_index = std::make_unique<PointIndex>();
+    for (std::uint32_t v = 0; v < g.nodes.size(); ++v) g.node_index->add(g.nodes[v].x, g.nodes[v].y, v);
+    g.node_index->build();
+    number_components(g);
     rep.nodes = g.nodes.size();
     rep.pieces = g.pieces.size();
     rep.arcs = g.out_arcs.size();
@@ -593,7 +673,7 @@ void Router::set_seeds(const std::vector<Snap>& sources) {
     m_seeds = sources;
     m_seeds_on_piece.clear();
     for (std::uint32_t i = 0; i < sources.size(); ++i)
-        if (sources[i].ok) m_seeds_on_piece.emplace(sources[i].piece, i);
+        if (sources[i].ok && sources[i].node == Snap::kNoNode) m_seeds_on_piece.emplace(sources[i].piece, i);
 }
 
 void Router::run_to_until(const Snap& target, const std::vector<std::uint32_t>& needed) {
@@ -634,13 +714,14 @@ Router::Reach Router::combine(const Snap& other, bool other_is_target) const {
         if (better(r, best)) best = r;
     }
     // Along the shared piece, without passing a node.
+    if (other.node != Snap::kNoNode) return best;
     const auto [lo, hi] = m_seeds_on_piece.equal_range(other.piece);
     for (auto it = lo; it != hi; ++it) {
         const Snap& seed = m_seeds[it->second];
         const RoadPiece& p = m_g.pieces[other.piece];
         const double from_off = other_is_target ? seed.offset_m : other.offset_m;
         const double to_off = other_is_target ? other.offset_m : seed.offset_m;
-        const bool ok = m_length || (to_off >= from_off ? p.direction != -1 : p.direction != +1);
+        const bool ok = m_length || to_off == from_off || (to_off > from_off ? p.direction != -1 : p.direction != +1);
         if (!ok) continue;
         const double m = std::fabs(to_off - from_off);
         const Reach r{seed.offroad_s + other.offroad_s + (p.length_m > 0 ? m * p.seconds / p.length_m : 0),

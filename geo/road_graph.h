@@ -13,7 +13,10 @@
 // they cross. A graph node is a line end or a shared vertex; an edge ("piece") is the stretch of one
 // line between two nodes. Points are snapped to the nearest point of the nearest segment; the piece
 // they land on is split there implicitly (a Snap carries the legs to both ends of its piece), and the
-// leg from the point to the road counts at offroad_speed_kmh. Times are seconds, lengths metres.
+// leg from the point to the road counts at offroad_speed_kmh. A point within snap_tolerance_m of a
+// node (or whose nearest road point is one) is attached to that node itself, whichever of the pieces
+// meeting there the index returned: the leg to it carries no one-way rule. Times are seconds,
+// lengths metres.
 #pragma once
 
 #include "geo/config.h"
@@ -67,6 +70,10 @@ struct Snap {
     double offset_m = 0;       // along the piece from its `from` node
     double x = 0, y = 0;       // the point on the road
     double offroad_s = 0;      // the leg from the point to the road
+    // The graph node the point is attached to (kNoNode: somewhere along `piece`). Then `piece` is
+    // the lowest-numbered piece at that node and offset_m its end there.
+    static constexpr std::uint32_t kNoNode = UINT32_MAX;
+    std::uint32_t node = kNoNode;
 
     struct Leg {
         std::uint32_t node;
@@ -87,8 +94,12 @@ struct Snap {
 struct GraphReport {
     std::size_t features = 0, lines = 0, multipart_lines = 0;
     std::size_t nodes = 0, pieces = 0, arcs = 0;
-    std::size_t zero_length_dropped = 0, duplicates_dropped = 0, crossings_noded = 0;
+    std::size_t zero_length_dropped = 0, crossings_noded = 0;
+    std::size_t duplicates_dropped = 0;  // the same stretch twice: merged into one piece
+    std::size_t duplicates_other_speed = 0;  // of those, at two speeds: the faster kept
     std::size_t not_for_cars = 0, bad_speed_values = 0, oneway_unknown = 0;
+    std::size_t ferries_left_out = 0;     // class "ferry" at speed 0 (the default)
+    std::size_t reversible_left_out = 0;  // oneway = reversible
     std::map<std::string, std::size_t> unknown_classes;  // class -> features, driven at the fallback speed
     double total_km = 0;
 };
@@ -107,6 +118,10 @@ struct RoadGraph {
     };
     std::vector<std::uint32_t> first_out, first_in;
     std::vector<Arc> out_arcs, in_arcs;
+    // Per node: its connected piece of the network, ignoring direction; 1 is the longest piece,
+    // 2 the next (ties: the one whose first piece comes first).
+    std::vector<std::uint32_t> component;
+    std::vector<double> component_km;  // [rank - 1]: total length
     NetworkOptions options;
     GraphReport report;
     std::vector<std::string> layer_ids;  // per road feature: its id, for messages
@@ -116,9 +131,12 @@ struct RoadGraph {
     std::vector<Pt2> stretch(std::uint32_t piece, double a_m, double b_m) const;
     std::size_t node_count() const { return nodes.size(); }
     std::vector<std::uint32_t> degree() const;  // undirected: pieces touching each node (loops twice)
+    // The component of a snapped point (0 when it is not on the network).
+    std::uint32_t component_of(const Snap& s) const { return s.ok ? component[s.node != Snap::kNoNode ? s.node : pieces[s.piece].from] : 0; }
 
     // Filled by build_road_graph: segments of every piece, for snapping.
     std::unique_ptr<SegmentIndex> index;
+    std::unique_ptr<PointIndex> node_index;
     std::vector<std::uint32_t> segment_point;  // per indexed segment: index of its first point in `points`
     std::unique_ptr<GeosContext> geos;
     std::unique_ptr<Measure> measure;

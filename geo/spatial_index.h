@@ -55,6 +55,26 @@ private:
     boost::geometry::index::rtree<Value, boost::geometry::index::rstar<16>> m_tree;
 };
 
+// PointIndex: the nearest of many points (road graph nodes) to a point. Ties go to the point that
+// comes first by (x, y), never to the order they were added in.
+class PointIndex {
+public:
+    struct Hit {
+        bool found = false;
+        double distance = 0;  // planar, working-CRS metres
+        std::uint32_t id = 0;
+    };
+    void add(double x, double y, std::uint32_t id) { m_points.push_back({Point(x, y), id}); }
+    void build();
+    Hit nearest(double x, double y) const;
+
+private:
+    using Point = boost::geometry::model::d2::point_xy<double>;
+    using Value = std::pair<Point, std::uint32_t>;
+    std::vector<Value> m_points;
+    boost::geometry::index::rtree<Value, boost::geometry::index::rstar<16>> m_tree;
+};
+
 // Nearest point to (px, py) on segment a-b, and its squared distance.
 double nearest_on_segment(double px, double py, double ax, double ay, double bx, double by, double& qx, double& qy);
 

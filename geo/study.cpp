@@ -108,7 +108,11 @@ void flag_road_values(Layer& roads) {
         if (auto kmh = roads.number(f, "speed_kmh"); kmh && !plausible_speed_kmh(*kmh))
             roads.info.add_problem("bad_speed", Severity::Warning, "speed_kmh 0, negative or above 200 km/h: the class's speed is used", f.id,
                                    "correct speed_kmh, or leave it empty where the class's speed applies.");
-        if (roads.has_field("oneway") && !parse_oneway(roads.text(f, "oneway")))
+        if (is_reversible(roads.text(f, "oneway")))
+            roads.info.add_problem("reversible", Severity::Warning,
+                                   "reversible roads (one way at a time, the direction changing): left out of the network, as OSRM does", f.id,
+                                   "nothing to do; or set oneway to the direction that matters for the study.");
+        else if (roads.has_field("oneway") && !parse_oneway(roads.text(f, "oneway")))
             roads.info.add_problem("oneway_unknown", Severity::Warning,
                                    "oneway values not understood (e.g. \"" + roads.text(f, "oneway") + "\"): driven both ways", f.id,
                                    "write yes/1/true/FT (along the line), -1/TF (against it) or no/0 (both ways).");

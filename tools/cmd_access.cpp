@@ -24,21 +24,6 @@ struct AccessArgs {
 
 std::string threshold_name(double minutes) { return "pop_" + fmt(minutes, 0) + "min"; }
 
-void print_graph_report(const GraphReport& r, std::ostream& os) {
-    os << "Road graph: " << r.features << " road features, " << r.nodes << " nodes, " << r.pieces << " edges ("
-       << r.arcs << " one-way arcs), " << fmt(r.total_km, 0) << " km\n";
-    if (r.multipart_lines) os << "  " << r.multipart_lines << " multi-part lines split into their parts\n";
-    if (r.zero_length_dropped) os << "  " << r.zero_length_dropped << " zero-length lines dropped\n";
-    if (r.duplicates_dropped) os << "  " << r.duplicates_dropped << " duplicated stretches dropped (the first kept)\n";
-    if (r.crossings_noded) os << "  " << r.crossings_noded << " crossings joined (node_crossings = true)\n";
-    if (r.not_for_cars) os << "  " << r.not_for_cars << " roads not for motor vehicles left out (speed 0)\n";
-    if (r.bad_speed_values) os << "  warning: " << r.bad_speed_values << " roads with a speed_kmh of zero, negative or over 200 use their class speed\n";
-    if (r.oneway_unknown) os << "  warning: " << r.oneway_unknown << " roads with an unknown oneway value are driven both ways\n";
-    for (const auto& [cls, n] : r.unknown_classes)
-        os << "  warning: " << n << " roads of unknown class \"" << cls
-           << "\" use the fallback speed. Fix: give the class a speed in [network.speeds], e.g. \"" << cls << "\" = 40.\n";
-}
-
 }  // namespace
 
 void add_access(CLI::App& app, const Globals& globals, Runner& run) {

@@ -66,7 +66,8 @@ ordered_json build_json(const Study& study, const InspectReport& report) {
         ordered_json fields = ordered_json::array();
         for (const FieldBinding& b : i.fields)
             fields.push_back({{"field", b.name},
-                              {"source_field", b.source_field.empty() ? ordered_json(nullptr) : ordered_json(b.source_field)},
+                              {"source_field", b.source_field.empty() ? ordered_json(nullptr)
+                                               : ordered_json(b.osm_tag.empty() ? b.source_field : b.source_field + "[" + b.osm_tag + "]")},
                               {"source_type", b.source_type},
                               {"by_same_name", b.by_same_name},
                               {"required", b.required}});

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cmath>
 #include <iostream>
+#include <map>
 #include <thread>
 
 namespace townsite::tools {
@@ -48,6 +49,15 @@ struct Cell {
     double seconds, metres;
 };
 
+// Why a pair has no route: an end too far from every road, the ends on pieces of the network that
+// no road joins, or (same piece) one-way roads that allow no way from the one to the other.
+std::string unreachable_reason(const RoadGraph& g, const Snap& from, const Snap& to) {
+    if (!from.ok) return "origin_off_road";
+    if (!to.ok) return "destination_off_road";
+    if (g.component_of(from) != g.component_of(to)) return "not_connected";
+    return "one_way";
+}
+
 }  // namespace
 
 void add_od(CLI::App& app, const Globals& globals, Runner& run) {
@@ -58,7 +68,9 @@ void add_od(CLI::App& app, const Globals& globals, Runner& run) {
     cmd->add_option("--to", args->to, "Destinations: a point role")->required()->check(CLI::IsMember(kRoles));
     cmd->add_option("--nearest", args->nearest, "Keep only each origin's K fastest destinations");
     add_output_options(cmd, args->out, "townsite_od.csv");
-    cmd->footer("Rows: from_id, to_id, minutes, km; unreachable pairs are kept with empty minutes and km.\n"
+    cmd->footer("Rows: from_id, to_id, minutes, km, and for each end its distance to the road (m) and network piece\n"
+                "(1 = the largest); unreachable pairs are kept with empty minutes and km and say why: origin_off_road,\n"
+                "destination_off_road (farther than [network] max_snap_m), not_connected (different pieces), one_way.\n"
                 "Roles: towns, villages, city_cores, facilities, county_seats, prefecture_seats.\n"
                 "Examples:\n"
                 "  townsite od --from towns --to county_seats -o od.csv --overwrite\n"
@@ -73,6 +85,7 @@ void add_od(CLI::App& app, const Globals& globals, Runner& run) {
             const RoadGraph& graph = routed.graph;
             const std::vector<Place> from = places(study, graph, args->from), to = places(study, graph, args->to);
             timer.done("load and build the graph");
+            if (!globals.quiet) print_graph_report(graph.report, std::cout);
 
             std::vector<Snap> to_snaps;
             for (const auto& p : to) to_snaps.push_back(p.snap);
@@ -105,19 +118,33 @@ void add_od(CLI::App& app, const Globals& globals, Runner& run) {
             OutputDataset out(args->out.path, study, {args->out.format, "", args->out.overwrite, {}});
             OutputLayer& table = out.layer("od", wkbNone,
                                            {{"from_id", OFTString, "起点 from"}, {"to_id", OFTString, "终点 to"},
-                                            {"minutes", OFTReal, "时间 minutes"}, {"km", OFTReal, "距离 km"}});
-            std::size_t unreachable = 0;
+                                            {"minutes", OFTReal, "时间 minutes"}, {"km", OFTReal, "距离 km"},
+                                            {"unreachable", OFTString, "不可达原因 why unreachable"},
+                                            {"from_snap_m", OFTReal, "起点距道路 m"}, {"to_snap_m", OFTReal, "终点距道路 m"},
+                                            {"from_component", OFTInteger, "起点路网片 network piece"},
+                                            {"to_component", OFTInteger, "终点路网片 network piece"}});
+            std::map<std::string, std::size_t> unreachable;
             for (std::size_t i = 0; i < rows.size(); ++i)
                 for (const Cell& c : rows[i]) {
                     const bool ok = std::isfinite(c.seconds);
-                    unreachable += !ok;
-                    table.add({from[i].id, to[c.to].id, ok ? c.seconds / 60 : NAN, ok ? c.metres / 1000 : NAN}, nullptr);
+                    const Snap &a = from[i].snap, &b = to[c.to].snap;
+                    const std::string why = ok ? "" : unreachable_reason(graph, a, b);
+                    if (!ok) ++unreachable[why];
+                    auto metres = [](double m) { return std::isfinite(m) ? m : NAN; };
+                    table.add({from[i].id, to[c.to].id, ok ? c.seconds / 60 : NAN, ok ? c.metres / 1000 : NAN,
+                               ok ? FieldValue{} : FieldValue{why}, metres(a.snap_m), metres(b.snap_m),
+                               std::int64_t(graph.component_of(a)), std::int64_t(graph.component_of(b))},
+                              nullptr);
                 }
             out.commit();
             timer.done("write " + args->out.path);
-            if (!globals.quiet)
-                std::cout << "Wrote " << table.count() << " pairs (" << unreachable << " unreachable, kept with empty values) to "
+            if (!globals.quiet) {
+                std::size_t total = 0;
+                std::string why;
+                for (const auto& [reason, n] : unreachable) total += n, why += (why.empty() ? ": " : ", ") + std::to_string(n) + " " + reason;
+                std::cout << "Wrote " << table.count() << " pairs (" << total << " unreachable" << why << "; kept with empty values) to "
                           << out.path() << "\n";
+            }
             return kOk;
         };
     });

@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <iosfwd>
 #include <string>
 #include <utility>
 #include <vector>
@@ -59,6 +60,8 @@ struct RoutedStudy {
     RoadGraph graph;
 };
 RoutedStudy load_routed_study(const StudyConfig& config, const Progress& progress);
+// What building the graph found and did (every command that routes prints it).
+void print_graph_report(const GraphReport& report, std::ostream& os);
 
 // Reads the config and checks every section of it (layers, network, access, coverage, proximity,
 // types, scoring, selection, scenarios), whichever command runs; all problems in one Error.

@@ -1,5 +1,6 @@
 // townsite: the command. A thin main: global options, the subcommands, one catch.
 #include "geo/error.h"
+#include "geo/text.h"
 #include "tools/command.h"
 
 #include <cpl_conv.h>
@@ -11,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -78,6 +80,26 @@ RoutedStudy load_routed_study(const StudyConfig& config, const Progress& progres
     RoutedStudy out{load_usable_study(config, progress.slice(0, 0.8)), {}};
     out.graph = build_road_graph(out.study, net, progress.slice(0.8, 1));
     return out;
+}
+
+void print_graph_report(const GraphReport& r, std::ostream& os) {
+    os << "Road graph: " << r.features << " road features, " << r.nodes << " nodes, " << r.pieces << " edges ("
+       << r.arcs << " one-way arcs), " << fmt(r.total_km, 0) << " km\n";
+    if (r.multipart_lines) os << "  " << r.multipart_lines << " multi-part lines split into their parts\n";
+    if (r.zero_length_dropped) os << "  " << r.zero_length_dropped << " zero-length lines dropped\n";
+    if (r.duplicates_dropped)
+        os << "  " << r.duplicates_dropped << " duplicated stretches merged (" << r.duplicates_other_speed
+           << " of them at two speeds: the faster kept)\n";
+    if (r.crossings_noded) os << "  " << r.crossings_noded << " crossings joined (node_crossings = true)\n";
+    if (r.not_for_cars) os << "  " << r.not_for_cars << " roads not for motor vehicles left out (speed 0)\n";
+    if (r.ferries_left_out)
+        os << "  " << r.ferries_left_out << " ferry routes left out; to use them give [network.speeds] ferry = 10 (km/h)\n";
+    if (r.reversible_left_out) os << "  " << r.reversible_left_out << " reversible roads left out (one way at a time)\n";
+    if (r.bad_speed_values) os << "  warning: " << r.bad_speed_values << " roads with a speed_kmh of zero, negative or over 200 use their class speed\n";
+    if (r.oneway_unknown) os << "  warning: " << r.oneway_unknown << " roads with an unknown oneway value are driven both ways\n";
+    for (const auto& [cls, n] : r.unknown_classes)
+        os << "  warning: " << n << " roads of unknown class \"" << cls
+           << "\" use the fallback speed. Fix: give the class a speed in [network.speeds], e.g. \"" << cls << "\" = 40.\n";
 }
 
 std::string config_or_sample(const std::string& given) {
