@@ -168,6 +168,40 @@ TEST_CASE("townsite od writes the towns x county seats matrix that Boost.Graph c
     CHECK(mismatched == 0);
     CHECK(checked > 60000);
     CHECK(empty == 60);  // the forest farm cut off from every county seat
+    std::size_t not_connected = 0;
+    for (auto& row : *l) not_connected += std::string(row->GetFieldAsString("unreachable")) == "not_connected";
+    CHECK(not_connected == 60);
+}
+
+TEST_CASE("townsite od says why a pair is unreachable", "[cli][od]") {
+    //  A(0,0) ---- B(1000,0) ---> C(2000,0)        E(5000,0) ---- F(6000,0)        Z(0,8000): far from every road
+    TempDir dir;
+    const std::string admin = write_admin(dir, 4551, box_wkt(499000, 4790000, 508000, 4810000));
+    write_layer(dir.path("towns.gpkg"), "GPKG", "towns", 4551, {"id", "name", "kind", "county"},
+                {{"POINT (500000 4800000)", {"A", "甲镇", "镇", "1"}}, {"POINT (502000 4800000)", {"C", "丙镇", "镇", "1"}},
+                 {"POINT (505000 4800000)", {"E", "戊镇", "镇", "1"}}, {"POINT (500000 4808000)", {"Z", "子镇", "镇", "1"}}});
+    write_layer(dir.path("roads.gpkg"), "GPKG", "roads", 4551, {"id", "class", "oneway"},
+                {{"LINESTRING (500000 4800000, 501000 4800000)", {"AB", "县道", ""}},
+                 {"LINESTRING (501000 4800000, 502000 4800000)", {"BC", "县道", "yes"}},
+                 {"LINESTRING (505000 4800000, 506000 4800000)", {"EF", "县道", ""}}});
+    const std::string cfg = dir.write("study.toml", "[study]\ncrs = \"EPSG:4551\"\n" + admin +
+                                                        "[layers.towns]\nsource = \"towns.gpkg\"\n[layers.roads]\nsource = \"roads.gpkg\"\n"
+                                                        "[network]\nmax_snap_m = 1000\n");
+    const Run r = run("od " + cfg + " --from towns --to towns -o " + dir.path("od.csv"));
+    INFO(r.out);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Contains("Road graph: 3 road features"));
+    CHECK_THAT(r.out, Contains("16 pairs (12 unreachable: 3 destination_off_road, 4 not_connected, 1 one_way, 4 origin_off_road;"));
+    std::map<std::string, std::string> why;
+    GDALDatasetUniquePtr ds(GDALDataset::Open(dir.path("od.csv").c_str(), GDAL_OF_VECTOR));
+    REQUIRE(ds);
+    for (auto& row : *ds->GetLayer(0))
+        why[std::string(row->GetFieldAsString("from_id")) + ">" + row->GetFieldAsString("to_id")] = row->GetFieldAsString("unreachable");
+    CHECK(why["A>C"].empty());
+    CHECK(why["C>A"] == "one_way");
+    CHECK(why["A>E"] == "not_connected");
+    CHECK(why["Z>A"] == "origin_off_road");
+    CHECK(why["A>Z"] == "destination_off_road");
 }
 
 TEST_CASE("roads with neither a class nor a speed are refused with a fix", "[cli][access][errors]") {
