@@ -4,6 +4,8 @@
 
 #include "geo/error.h"
 
+#include <iconv.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -194,6 +196,14 @@ LayerSource parse_layer(const toml::table& t, const std::string& role, const std
     src.where = get_string(t, "where", key_path, "\"kind = '镇'\"", problems);
     src.assume_crs = get_string(t, "assume_crs", key_path, "\"EPSG:4490\"", problems);
     src.encoding = get_string(t, "encoding", key_path, "\"GBK\"", problems);
+    if (!src.encoding.empty()) {
+        const iconv_t cd = iconv_open("UTF-8", src.encoding.c_str());
+        if (cd == reinterpret_cast<iconv_t>(-1))
+            problems.push_back({line_of(*t.get("encoding")), "encoding = \"" + src.encoding + "\" is not an encoding townsite knows",
+                                "write the encoding of the file's text, e.g. \"GBK\" (also for GB2312), \"GB18030\", \"BIG5\" or \"UTF-8\"."});
+        else
+            iconv_close(cd);
+    }
 
     const std::string coordinates = get_string(t, "coordinates", key_path, "\"gcj02\"", problems);
     if (coordinates == "gcj02" || coordinates == "GCJ02" || coordinates == "GCJ-02")

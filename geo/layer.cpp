@@ -9,6 +9,8 @@
 #include <ogr_spatialref.h>
 #include <ogrsf_frmts.h>
 
+#include <iconv.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <cctype>
@@ -145,7 +147,9 @@ std::optional<double> parse_number(const std::string& text) {
 bool is_numeric(OGRFieldType t) { return t == OFTInteger || t == OFTInteger64 || t == OFTReal; }
 
 std::string quoted_sample(const std::string& text) {
-    return "\"" + (text.size() > 40 ? text.substr(0, 40) + "…" : text) + "\"";
+    std::size_t cut = 40;
+    while (cut < text.size() && (static_cast<unsigned char>(text[cut]) >> 6) == 2) --cut;  // not inside a UTF-8 character
+    return "\"" + (text.size() > 40 ? text.substr(0, cut) + "…" : text) + "\"";
 }
 
 // Opens read-only. `encoding` is handed to the Shapefile driver, which alone takes one.
@@ -333,13 +337,67 @@ void bind_fields(OGRLayer& layer, const LayerSource& src, const RoleSpec& spec, 
     }
 }
 
+bool valid_utf8(const std::string& s) {
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        const int n = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : -1;
+        if (n < 0 || (n > 0 && i + n >= s.size())) return false;
+        for (int k = 1; k <= n; ++k)
+            if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) return false;
+        i += n + 1;
+    }
+    return true;
+}
+
+// GB18030 (a superset of GBK and GB2312) to UTF-8; nullopt when the bytes are not GB18030.
+std::optional<std::string> from_gb18030(const std::string& s) {
+    iconv_t cd = iconv_open("UTF-8", "GB18030");
+    if (cd == reinterpret_cast<iconv_t>(-1)) return std::nullopt;
+    std::string out(s.size() * 2 + 4, '\0');
+    char* in_p = const_cast<char*>(s.data());
+    char* out_p = out.data();
+    std::size_t in_left = s.size(), out_left = out.size();
+    const std::size_t r = iconv(cd, &in_p, &in_left, &out_p, &out_left);
+    iconv_close(cd);
+    if (r == static_cast<std::size_t>(-1) || in_left != 0) return std::nullopt;
+    out.resize(out.size() - out_left);
+    return out;
+}
+
+// Text as the source holds it, in UTF-8. Bytes that are not UTF-8 (a GBK Shapefile without .cpg and
+// without `encoding`, a GBK CSV) are read as GBK when they are GBK, with a warning; else an error.
+std::string text_value(const char* raw, const FieldBinding& b, const std::string& feature_id, LayerInfo& info) {
+    std::string text(raw);
+    if (valid_utf8(text)) return text;
+    const std::string fix = "[layers." + info.role + "] of the config";
+    if (auto decoded = from_gb18030(text)) {
+        info.add_problem("read_as_gbk:" + b.name, Severity::Warning,
+                         "field \"" + b.name + "\" (column \"" + b.source_field + "\") is not UTF-8 and was read as GBK (e.g. " +
+                             quoted_sample(*decoded) + ")",
+                         feature_id,
+                         "if the text reads right, say so with encoding = \"GBK\" in " + fix +
+                             " (or a .cpg file holding GBK beside a .shp); otherwise give the right encoding there.");
+        return *decoded;
+    }
+    std::string hex;
+    for (std::size_t i = 0; i < text.size() && i < 12; ++i) {
+        char buf[4];
+        std::snprintf(buf, sizeof buf, "%02X ", static_cast<unsigned char>(text[i]));
+        hex += buf;
+    }
+    info.add_problem("not_utf8:" + b.name, Severity::Error,
+                     "field \"" + b.name + "\" (column \"" + b.source_field + "\") is neither UTF-8 nor GBK (bytes " + hex + "...)", feature_id,
+                     "give the text's encoding as encoding = \"...\" (e.g. \"BIG5\", \"CP1252\") in " + fix + ", or save the file as UTF-8.");
+    return {};
+}
+
 FieldValue read_value(const OGRFeature& feat, int idx, const FieldBinding& b, const std::string& feature_id,
                       LayerInfo& info) {
     if (idx < 0 || !feat.IsFieldSetAndNotNull(idx)) return std::monostate{};
     const OGRFieldType t = feat.GetFieldDefnRef(idx)->GetType();
     const std::string where_to_fix = "[layers." + info.role + ".fields]";
     switch (b.type) {
-        case FieldType::Text: return std::string(feat.GetFieldAsString(idx));
+        case FieldType::Text: return text_value(feat.GetFieldAsString(idx), b, feature_id, info);
         case FieldType::Integer:
         case FieldType::Real: {
             std::optional<double> v;
@@ -525,7 +583,8 @@ Layer read_layer(const LayerSource& src, const GeosContext& geos, const Progress
         f.fid = feat->GetFID();
         f.values.resize(info.fields.size());
         const std::string fid_text = std::to_string(f.fid);
-        if (id_field >= 0 && feat->IsFieldSetAndNotNull(column[id_field])) f.id = feat->GetFieldAsString(column[id_field]);
+        if (id_field >= 0 && feat->IsFieldSetAndNotNull(column[id_field]))
+            f.id = text_value(feat->GetFieldAsString(column[id_field]), info.fields[id_field], fid_text, info);
         if (f.id.empty()) f.id = fid_text;
         for (size_t i = 0; i < info.fields.size(); ++i) f.values[i] = read_value(*feat, column[i], info.fields[i], f.id, info);
         if (other_tags >= 0 && !read_osm_road(out, src, feat->GetFieldAsString(other_tags), f)) continue;

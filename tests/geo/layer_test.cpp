@@ -112,9 +112,31 @@ TEST_CASE("Chinese text survives a GBK Shapefile with and without a .cpg", "[lay
         const StudyConfig with = config_from(dir.path(), towns_config(base + "encoding = \"GBK\"\n[layers.towns.fields]\nid = \"code\"\n"));
         const Layer good = read_layer(towns_of(with), geos);
         CHECK(good.text(good.features[0], "name") == "农安镇");
+        CHECK(good.info.problems.empty());
+        // Without a word about it: read as GBK all the same, and said (once per field, counted per feature).
         const StudyConfig without = config_from(dir.path(), towns_config(base + "[layers.towns.fields]\nid = \"code\"\n"));
-        const Layer raw = read_layer(towns_of(without), geos);
-        CHECK(raw.text(raw.features[0], "name") != "农安镇");
+        const Layer guessed = read_layer(towns_of(without), geos);
+        CHECK(guessed.text(guessed.features[0], "name") == "农安镇");
+        CHECK(guessed.text(guessed.features[0], "kind") == "镇");
+        REQUIRE(guessed.info.problems.size() == 2);
+        CHECK(guessed.info.problems[0].severity == Severity::Warning);
+        CHECK_THAT(guessed.info.problems[0].message, Contains("field \"name\" (column \"name\") is not UTF-8 and was read as GBK (e.g. \"农安镇\")"));
+        CHECK_THAT(guessed.info.problems[0].hint, Contains("encoding = \"GBK\""));
+        // An encoding iconv does not know is a config error.
+        CHECK_THROWS_WITH(config_from(dir.path(), towns_config(base + "encoding = \"GKB\"\n")),
+                          Contains("encoding = \"GKB\" is not an encoding townsite knows"));
+    }
+    SECTION("bytes that are neither UTF-8 nor GBK are an error with the bytes and the fix") {
+        write_layer(dir.path("towns.shp"), "ESRI Shapefile", "towns", 4490, {"code", "name", "kind", "county"},
+                    {{"POINT (125.18 44.43)", {"220122100", "\xFF\xFE\xFF", "town", "220122"}}}, {"ENCODING="});
+        std::filesystem::remove(dir.path("towns.cpg"));
+        const StudyConfig cfg = config_from(dir.path(), towns_config("[layers.towns]\nsource = \"towns.shp\"\n[layers.towns.fields]\nid = \"code\"\n"));
+        GeosContext geos;
+        const Layer l = read_layer(towns_of(cfg), geos);
+        REQUIRE(l.info.problems.size() == 1);
+        CHECK(l.info.problems[0].severity == Severity::Error);
+        CHECK_THAT(l.info.problems[0].message, Contains("neither UTF-8 nor GBK (bytes FF FE FF"));
+        CHECK(l.info.problems[0].ids == std::vector<std::string>{"220122100"});
     }
 }
 
