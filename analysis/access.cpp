@@ -207,10 +207,10 @@ void isochrone(const RoadGraph& g, const Router& r, const Snap& source, double m
     out.road_km = road_m / 1000;
     if (parts.empty()) {
         GeomPtr point = geos.own(GEOSGeom_createPointFromXY_r(geos.get(), source.x, source.y));
-        out.polygon = geos.own(GEOSBuffer_r(geos.get(), point.get(), buffer_m, 8));
+        out.polygon = geos.own(GEOSBuffer_r(geos.get(), point.get(), buffer_m * measure.scale(source.x, source.y), 8));
     } else {
         GeomPtr lines = geos.own(GEOSGeom_createCollection_r(geos.get(), GEOS_MULTILINESTRING, parts.data(), unsigned(parts.size())));
-        out.polygon = geos.own(GEOSBuffer_r(geos.get(), lines.get(), buffer_m, 4));
+        out.polygon = geos.own(GEOSBuffer_r(geos.get(), lines.get(), buffer_m * measure.scale(source.x, source.y), 4));
     }
     out.area_km2 = measure.area_m2(out.polygon.get()) / 1e6;
 }

@@ -96,7 +96,7 @@ struct Network {
     struct Item {
         const GEOSGeometry* geom;
         int dim;        // 0 plant, 1 line, 2 service-area polygon
-        double reach;   // served within this of the feature (m)
+        double reach;   // served within this of the feature: working-CRS units (metres on the ground times the local scale)
     };
     std::vector<Item> items;
     Tree tree;
@@ -139,7 +139,8 @@ struct Network {
 // How close a plant must be to a line of its utility to count as part of that network (m).
 constexpr double kPlantOnNetwork_m = 50;
 
-Network build_network(const Study& study, const std::string& utility, const UtilityRule& rule, UtilitySummary& sum) {
+Network build_network(const Study& study, const Measure& measure, const std::string& utility, const UtilityRule& rule,
+                      UtilitySummary& sum) {
     Network net;
     const GeosContext& geos = *study.geos;
     GEOSContextHandle_t ctx = geos.get();
@@ -173,6 +174,11 @@ Network build_network(const Study& study, const std::string& utility, const Util
                 ++sum.polygons;
             } else {
                 ++sum.lines;
+            }
+            if (reach > 0) {
+                double x = 0, y = 0;
+                geos.representative_point(f.geom.get(), x, y);
+                reach *= measure.scale(x, y);
             }
             boxes.emplace_back(envelope(geos, f.geom.get(), reach), std::uint32_t(net.items.size()));
             net.items.push_back({f.geom.get(), dim, reach});
@@ -387,7 +393,7 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Co
                 const double r = std::clamp(std::sqrt(pop / opt.builtup_people_per_km2 / std::numbers::pi) * 1000, opt.min_radius_m,
                                             opt.max_radius_m);
                 GeomPtr p = point(geos, t.x, t.y);
-                t.area = geos.own(GEOSBuffer_r(ctx, p.get(), r, 32));
+                t.area = geos.own(GEOSBuffer_r(ctx, p.get(), r * measure.scale(t.x, t.y), 32));
             }
             t.prepared = geos.prepare(t.area.get());
             tc.area_km2 = measure.area_m2(t.area.get()) / 1e6;
@@ -446,7 +452,9 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Co
     std::vector<std::pair<const GEOSGeometry*, std::string>> sites;
     for (const Layer* l : study.role("protected"))
         for (const Feature& f : l->features) {
-            site_boxes.emplace_back(envelope(geos, f.geom.get(), opt.protected_m), std::uint32_t(sites.size()));
+            double x = 0, y = 0;
+            geos.representative_point(f.geom.get(), x, y);
+            site_boxes.emplace_back(envelope(geos, f.geom.get(), opt.protected_m * measure.scale(x, y)), std::uint32_t(sites.size()));
             sites.emplace_back(f.geom.get(), l->text(f, "name"));
         }
     const Tree site_tree(site_boxes.begin(), site_boxes.end());
@@ -459,7 +467,7 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Co
         UtilitySummary sum;
         sum.utility = name;
         const UtilityRule rule = opt.utilities.count(name) ? opt.utilities.at(name) : UtilityRule{};
-        const Network net = build_network(study, name, rule, sum);
+        const Network net = build_network(study, measure, name, rule, sum);
         if (!sum.has_data) {
             for (auto& t : res.towns) t.utilities[name] = UtilityCoverage{};
             res.summary.push_back(sum);
@@ -545,9 +553,7 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Co
                     site_tree.query(bgi::intersects(envelope(geos, ext.lines.get())), std::back_inserter(near));
                     std::sort(near.begin(), near.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
                     for (const auto& [box, s] : near) {
-                        double dist = 1e300;
-                        GEOSDistance_r(ctx, ext.lines.get(), sites[s].first, &dist);
-                        if (dist <= opt.protected_m) ext.protected_sites.push_back(sites[s].second);
+                        if (measure.nearest_m(ext.lines.get(), sites[s].first) <= opt.protected_m) ext.protected_sites.push_back(sites[s].second);
                     }
                     res.extensions.push_back(std::move(ext));
                 } else {

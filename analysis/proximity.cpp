@@ -41,6 +41,7 @@ struct Unit {
 
 std::vector<TownProximity> compute_proximity(const Study& study, const AccessResult& access, const ProximityOptions& opt) {
     const GeosContext& geos = *study.geos;
+    const Measure measure(study.crs, geos);  // distances on the ellipsoid, whatever the working CRS's scale error
     std::map<std::string, Unit> counties;
     std::map<std::string, std::string> prefecture_names;
     for (const Layer* l : study.role("counties"))
@@ -79,19 +80,18 @@ std::vector<TownProximity> compute_proximity(const Study& study, const AccessRes
             p.node_town = l->flag(f, "node_town");
             if (metro) {
                 p.in_metro = GEOSPreparedIntersects_r(geos.get(), metro_prepared.get(), seat.get()) == 1;
-                double d = 0;
-                p.metro_km = p.in_metro ? 0.0 : (GEOSDistance_r(geos.get(), metro.get(), seat.get(), &d) == 1 ? d / 1000 : NAN);
+                p.metro_km = p.in_metro ? 0.0 : measure.nearest_m(metro.get(), seat.get()) / 1000;
             }
             p.metro_core_min = a.metro_core_min;
             p.nearest_city_min = a.nearest_prefecture_seat_min;
             if (auto pn = prefecture_names.find(a.nearest_prefecture); pn != prefecture_names.end()) p.nearest_city = pn->second;
             p.city_surroundings = std::isfinite(a.nearest_prefecture_seat_min) && a.nearest_prefecture_seat_min <= opt.city_surroundings_min;
-            if (border) {
-                double d = 0;
-                if (GEOSDistance_r(geos.get(), border.get(), seat.get(), &d) == 1) p.border_km = d / 1000;
-            }
+            if (border) p.border_km = measure.nearest_m(border.get(), seat.get()) / 1000;
+            // Planar first, with room for the CRS's scale error; then on the ellipsoid.
+            const double near_m = heritage_m * (1.01 + 2 * study.crs.max_scale_error);
             for (const auto& [sx, sy] : sites)
-                p.heritage_sites += (sx - p.x) * (sx - p.x) + (sy - p.y) * (sy - p.y) <= heritage_m * heritage_m;
+                p.heritage_sites += (sx - p.x) * (sx - p.x) + (sy - p.y) * (sy - p.y) <= near_m * near_m &&
+                                    measure.distance_m(p.x, p.y, sx, sy) <= heritage_m;
             out.push_back(std::move(p));
         }
     return out;

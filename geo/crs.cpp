@@ -244,4 +244,21 @@ double Measure::distance_m(double x1, double y1, double x2, double y2) const {
     return geodesic_distance_m(x1, y1, x2, y2);
 }
 
+double Measure::nearest_m(const GEOSGeometry* a, const GEOSGeometry* b) const {
+    GEOSContextHandle_t ctx = m_geos.get();
+    GEOSCoordSequence* cs = GEOSNearestPoints_r(ctx, a, b);
+    if (!cs) return NAN;
+    double x1 = 0, y1 = 0, x2 = 0, y2 = 0;
+    GEOSCoordSeq_getXY_r(ctx, cs, 0, &x1, &y1);
+    GEOSCoordSeq_getXY_r(ctx, cs, 1, &x2, &y2);
+    GEOSCoordSeq_destroy_r(ctx, cs);
+    return distance_m(x1, y1, x2, y2);
+}
+
+double Measure::scale(double x, double y) const {
+    constexpr double step = 100;  // planar units: short enough that the scale is the local one
+    const double east = distance_m(x, y, x + step, y), north = distance_m(x, y, x, y + step);
+    return east > 0 && north > 0 ? 2 * step / (east + north) : 1;
+}
+
 }  // namespace townsite

@@ -72,6 +72,11 @@ public:
     double area_m2(const GEOSGeometry* g) const;     // polygons: shells minus holes; 0 for others
                                                      // (planar when the working CRS is equal-area)
     double distance_m(double x1, double y1, double x2, double y2) const;  // working-CRS points
+    // Geodesic distance between the nearest points of two geometries (0 when they meet).
+    double nearest_m(const GEOSGeometry* a, const GEOSGeometry* b) const;
+    // Working-CRS units per metre on the ground near a point (the mean of the east and north scale):
+    // a buffer of r metres there is a planar buffer of r * scale(x, y), whatever the CRS's distortion.
+    double scale(double x, double y) const;
 
 private:
     double ring_area_m2(const GEOSGeometry* ring) const;

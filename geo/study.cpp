@@ -1,5 +1,7 @@
 #include "geo/study.h"
 
+#include "geo/text.h"
+
 #include "geo/error.h"
 
 #include <algorithm>
@@ -119,6 +121,29 @@ void flag_road_values(Layer& roads) {
     }
 }
 
+// A working CRS that distorts lengths by more than half a percent over the study area: townsite's
+// own numbers stay right (lengths, areas and buffers are measured on the ellipsoid), but maps and
+// measurements in that CRS are off. Said on the admin layer that defines the study area.
+constexpr double kScaleErrorWarning = 0.005;
+void flag_scale_error(Study& study) {
+    if (study.crs.max_scale_error <= kScaleErrorWarning || study.layers.empty()) return;
+    Layer* admin = &study.layers.front();
+    for (Layer& l : study.layers)
+        if (l.info.role == "prefectures" || l.info.role == "counties") {
+            admin = &l;
+            break;
+        }
+    const double e = study.crs.max_scale_error * 100;
+    admin->info
+        .problem("crs_scale_error", Severity::Warning,
+                 "the working CRS (" + study.crs.name + ", [study] crs = \"" + study.config.crs + "\") distorts lengths by up to " + fmt(e, 2) +
+                     " % and areas by up to " + fmt(((1 + e / 100) * (1 + e / 100) - 1) * 100, 2) +
+                     " % over the study area; townsite measures on the ellipsoid, so its numbers stay right, but maps and "
+                     "measurements in this CRS do not",
+                 "remove crs from [study] to let townsite choose an equal-area CRS for the area, or give one made for it.")
+        .count = 1;
+}
+
 // Counties must name a prefecture of the prefectures layer, and must not overlap each other
 // (a town in the overlap would belong to two counties). Slivers of generalised outlines are let
 // pass: an overlap counts from 0.1 % of the smaller county and 0.01 km².
@@ -202,6 +227,7 @@ Study load_study(const StudyConfig& config, const Progress& progress) {
     else
         study.crs = choose_working_crs(study.area);
 
+    flag_scale_error(study);
     const Transformer to_working(study.crs);
     for (size_t i = 0; i < study.layers.size(); ++i) {
         progress(0.8 + 0.15 * i / study.layers.size(), "projecting");

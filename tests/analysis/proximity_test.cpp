@@ -6,7 +6,11 @@
 #include "analysis/town_table.h"
 #include "tests/support.h"
 
+#include <GeographicLib/Geodesic.hpp>
 #include <catch2/catch.hpp>
+#include <ogr_spatialref.h>
+
+#include <memory>
 
 using namespace townsite;
 using namespace townsite::test;
@@ -63,9 +67,25 @@ heritage_radius_km = 5
     CHECK(p[0].in_metro);
     CHECK(p[0].metro_km == 0);
     CHECK_FALSE(p[1].in_metro);
-    CHECK(p[1].metro_km == Approx(15).epsilon(1e-9));
-    CHECK(p[0].border_km == Approx(40).epsilon(1e-9));
-    CHECK(p[1].border_km == Approx(20).epsilon(1e-9));
+    // Kilometres on the ellipsoid between the drawn points (GDAL to lon/lat, GeographicLib's geodesic):
+    // 15 planar km here are 14.99997 on the ground.
+    OGRSpatialReference gk, wgs84;
+    gk.importFromEPSG(4551);
+    wgs84.importFromEPSG(4326);
+    gk.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&gk, &wgs84));
+    auto ground_km = [&](double xa_km, double xb_km) {
+        double xa = X0 + xa_km * 1000, ya = Y0, xb = X0 + xb_km * 1000, yb = Y0, s = 0;
+        ct->Transform(1, &xa, &ya);
+        ct->Transform(1, &xb, &yb);
+        GeographicLib::Geodesic::WGS84().Inverse(ya, xa, yb, xb, s);
+        return s / 1000;
+    };
+    CHECK(p[1].metro_km == Approx(ground_km(5, 20)).epsilon(1e-7));
+    CHECK(p[0].border_km == Approx(ground_km(0, 40)).epsilon(1e-7));
+    CHECK(p[1].border_km == Approx(ground_km(20, 40)).epsilon(1e-7));
+    CHECK(ground_km(0, 40) < 40 - 1e-4);
     CHECK(p[0].border_county);
     CHECK_FALSE(p[0].key_assistance_county);
     CHECK(p[1].node_town);

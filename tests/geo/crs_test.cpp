@@ -93,6 +93,44 @@ TEST_CASE("measures in the working CRS are geodesic, whatever the CRS", "[crs]")
         pa.Compute(false, true, perimeter, area);
         // ... but areas still come out right: they are computed on the ellipsoid from the vertices.
         CHECK(m.area_m2(poly.get()) == Approx(std::fabs(area)).epsilon(1e-4));
+
+        // Buffers too: a 1 km circle at 131E drawn with the local scale covers pi km² on the ground
+        // (GeographicLib's area of its vertices), where a plain 1 km planar buffer covers 5 % less.
+        double x = 131.0, y = 42.5;
+        tr.to_working(x, y);
+        CHECK(m.scale(x, y) > 1.02);
+        auto circle_km2 = [&](double radius) {
+            GeomPtr point = geos.from_wkt("POINT (" + std::to_string(x) + " " + std::to_string(y) + ")");
+            GeomPtr disc = geos.own(GEOSBuffer_r(geos.get(), point.get(), radius, 64));
+            GeomPtr ring = geos.own(GEOSGeom_clone_r(geos.get(), GEOSGetExteriorRing_r(geos.get(), disc.get())));
+            const GEOSCoordSequence* cs = GEOSGeom_getCoordSeq_r(geos.get(), ring.get());
+            unsigned n = 0;
+            GEOSCoordSeq_getSize_r(geos.get(), cs, &n);
+            GeographicLib::PolygonArea ring_area(GeographicLib::Geodesic::WGS84());
+            for (unsigned i = 0; i + 1 < n; ++i) {
+                double px = 0, py = 0;
+                GEOSCoordSeq_getXY_r(geos.get(), cs, i, &px, &py);
+                tr.to_lonlat(px, py);
+                ring_area.AddPoint(py, px);
+            }
+            double p = 0, a = 0;
+            ring_area.Compute(false, true, p, a);
+            return std::fabs(a) / 1e6;
+        };
+        const double polygon_factor = 128 * std::sin(M_PI / 128) / M_PI;  // the 256-gon GEOS draws, to its circle
+        CHECK(circle_km2(1000 * m.scale(x, y)) == Approx(M_PI * polygon_factor).epsilon(2e-4));
+        CHECK(circle_km2(1000) < 0.96 * M_PI * polygon_factor);
+        // And distances between nearest points are geodesic.
+        GeomPtr a = geos.from_wkt("POINT (" + std::to_string(x) + " " + std::to_string(y) + ")");
+        GeomPtr b = geos.from_wkt("LINESTRING (" + std::to_string(x + 5000) + " " + std::to_string(y - 100) + ", " + std::to_string(x + 5000) + " " +
+                                  std::to_string(y + 100) + ")");
+        double lon1 = x, lat1 = y, lon2 = x + 5000, lat2 = y;
+        tr.to_lonlat(lon1, lat1);
+        tr.to_lonlat(lon2, lat2);
+        double s = 0;
+        GeographicLib::Geodesic::WGS84().Inverse(lat1, lon1, lat2, lon2, s);
+        CHECK(m.nearest_m(a.get(), b.get()) == Approx(s).epsilon(1e-9));
+        CHECK(s < 5000 / 1.02);
     }
 }
 

@@ -79,6 +79,22 @@ TEST_CASE("features outside the province are reported, not dropped", "[study]") 
     }
 }
 
+TEST_CASE("a working CRS that distorts the study area by more than 0.5 % is warned about", "[study][crs]") {
+    TempDir dir;
+    const std::string admin = write_small_province(dir);
+    // 125-127E in the GK zone of 114E: k = 1 + (12 deg of longitude)^2/2 ... about 1.8 % at 127E.
+    const Study far = load_study(config_from(dir.path(), "[study]\ncrs = \"EPSG:4547\"\n" + admin + kStudy));
+    const Problem* p = find_problem(far.role("prefectures").front()->info, "crs_scale_error");
+    REQUIRE(p);
+    CHECK(p->severity == Severity::Warning);
+    CHECK_THAT(p->message, Contains("distorts lengths by up to 1.") && Contains("[study] crs = \"EPSG:4547\""));
+    CHECK_THAT(p->hint, Contains("remove crs from [study]"));
+    CHECK(far.usable());
+    // The zone of the area itself (CM 126E): no word.
+    const Study near = load_study(config_from(dir.path(), "[study]\ncrs = \"EPSG:4551\"\n" + admin + kStudy));
+    CHECK_FALSE(find_problem(near.role("prefectures").front()->info, "crs_scale_error"));
+}
+
 TEST_CASE("an unreadable layer makes the study unusable but the other layers are still read", "[study]") {
     TempDir dir;
     const std::string admin = write_small_province(dir);
