@@ -22,6 +22,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 
 namespace townsite {
 
@@ -56,12 +57,37 @@ std::string extension_for_driver(const std::string& driver) {
 
 namespace {
 
+constexpr std::size_t kDbfTextBytes = 254;
+const std::vector<std::string> kShapefileParts = {".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".fields.csv"};
+
 // The files a dataset of this driver at `path` consists of (a Shapefile's side-cars too).
 std::vector<std::string> dataset_files(const std::string& path, const std::string& driver) {
     std::vector<std::string> out{path};
     if (driver == "ESRI Shapefile")
-        for (const char* ext : {".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx"})
-            out.push_back(fs::path(path).replace_extension(ext).string());
+        for (const std::string& ext : kShapefileParts) out.push_back(fs::path(path).replace_extension(ext).string());
+    return out;
+}
+
+// DBF field names: at most 10 bytes, unique (case-insensitively, as dBASE compares them); longer
+// names are cut and numbered where two would meet.
+std::vector<std::string> dbf_names(const std::vector<OutField>& fields) {
+    std::vector<std::string> out;
+    std::set<std::string> taken;
+    auto key = [](std::string n) {
+        for (char& c : n) c = char(std::tolower(static_cast<unsigned char>(c)));
+        return n;
+    };
+    for (const OutField& f : fields) {
+        std::string n = f.name.substr(0, 10);
+        for (int k = 1; taken.count(key(n)); ++k) {
+            std::string suffix = "_";
+            suffix += std::to_string(k);
+            n = f.name.substr(0, 10 - suffix.size());
+            n += suffix;
+        }
+        taken.insert(key(n));
+        out.push_back(n);
+    }
     return out;
 }
 
@@ -90,7 +116,9 @@ OutputDataset::OutputDataset(std::string path, const Study& study, OutputOptions
     std::string tmp_name = ".";  // built step by step: GCC 12 warns falsely (-Wrestrict) on one long concatenation
     tmp_name += p.stem().string();
     tmp_name += ".tmp-" + std::to_string(getpid());
-    tmp_name += p.extension().string();
+    // A Shapefile is several files (and one layer each): GDAL writes them into a temporary folder,
+    // and commit() moves every part into place.
+    if (m_driver != "ESRI Shapefile") tmp_name += p.extension().string();
     m_tmp = (p.parent_path() / tmp_name).string();
     fs::remove_all(m_tmp);
     m_ds.reset(drv->Create(m_tmp.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
@@ -126,11 +154,22 @@ OutputLayer& OutputDataset::layer(const std::string& name, OGRwkbGeometryType ty
     CPLStringList options;
     if (m_driver == "GPKG") options.SetNameValue("FID", "fid");
     if (m_driver == "CSV" && type == wkbNone) options.SetNameValue("GEOMETRY", "");
+    std::vector<OutField> written = fields;
+    if (m_driver == "ESRI Shapefile") {
+        options.SetNameValue("ENCODING", "UTF-8");  // the .cpg that tells QGIS and ArcGIS the text is UTF-8
+        // The header's date follows a fixed OGR_CURRENT_DATE (run's), so that the same inputs give the same bytes.
+        if (const char* date = CPLGetConfigOption("OGR_CURRENT_DATE", nullptr))
+            options.SetNameValue("DBF_DATE_LAST_UPDATE", std::string(date).substr(0, 10).c_str());
+        const std::vector<std::string> short_names = dbf_names(fields);
+        for (std::size_t i = 0; i < fields.size(); ++i) written[i].name = short_names[i];
+    }
     for (const auto& o : m_options.layer_options) options.AddString(o.c_str());
     OGRLayer* l = m_ds->CreateLayer(name.c_str(), type == wkbNone ? nullptr : &srs, type, options.List());
     if (!l) throw Error("cannot create the layer \"" + name + "\" in " + m_path + ": " + gdal_last_error());
-    for (const auto& f : fields) {
+    if (m_driver == "ESRI Shapefile") options.SetNameValue("RESIZE", "YES");  // text columns shrink to their longest value
+    for (const auto& f : written) {
         OGRFieldDefn fd(f.name.c_str(), f.type);
+        if (m_driver == "ESRI Shapefile" && f.type == OFTString) fd.SetWidth(254);  // DBF's widest, not GDAL's default 80
         if (!f.alias.empty()) fd.SetAlternativeName(f.alias.c_str());
         if (l->CreateField(&fd) != OGRERR_NONE)
             throw Error("cannot create the field \"" + f.name + "\" in " + m_path + ": " + gdal_last_error());
@@ -139,7 +178,9 @@ OutputLayer& OutputDataset::layer(const std::string& name, OGRwkbGeometryType ty
     auto out = std::make_unique<OutputLayer>();
     out->m_layer = l;
     out->m_owner = this;
-    out->m_fields = fields;
+    out->m_fields = written;
+    out->m_full_names.reserve(fields.size());
+    for (const auto& f : fields) out->m_full_names.push_back(f.name);
     out->m_name = name;
     out->m_type = type;
     m_layers.push_back(std::move(out));
@@ -154,7 +195,17 @@ void OutputLayer::add(const std::vector<FieldValue>& values, const GEOSGeometry*
         else if (const auto* d = std::get_if<double>(&values[i])) {
             if (std::isfinite(*d)) f.SetField(idx, *d);
             else f.SetFieldNull(idx);
-        } else if (const auto* s = std::get_if<std::string>(&values[i])) f.SetField(idx, s->c_str());
+        } else if (const auto* s = std::get_if<std::string>(&values[i])) {
+            if (m_owner->m_driver == "ESRI Shapefile" && s->size() > kDbfTextBytes) {
+                // DBF holds 254 bytes of text: cut at a character boundary, marked, and counted.
+                std::size_t cut = kDbfTextBytes - 3;
+                while (cut > 0 && (static_cast<unsigned char>((*s)[cut]) >> 6) == 2) --cut;
+                f.SetField(idx, (s->substr(0, cut) + "…").c_str());
+                ++m_owner->m_cut_texts;
+            } else {
+                f.SetField(idx, s->c_str());
+            }
+        }
         else f.SetFieldNull(idx);
     }
     if (geom) {
@@ -234,9 +285,51 @@ void OutputDataset::commit() {
     if (CPLGetLastErrorType() >= CE_Failure) throw Error("cannot finish writing " + m_path + ": " + gdal_last_error());
     m_study.inputs.check_unchanged();
     std::error_code ec;
-    fs::remove_all(m_path, ec);
-    fs::rename(m_tmp, m_path);
+    if (m_driver == "ESRI Shapefile") {
+        commit_shapefiles();
+    } else {
+        fs::remove_all(m_path, ec);
+        fs::rename(m_tmp, m_path);
+    }
     m_committed = true;
+}
+
+std::vector<std::string> OutputDataset::files() const {
+    if (m_driver != "ESRI Shapefile") return {m_path};
+    std::vector<std::string> out;
+    for (std::size_t k = 0; k < m_layers.size(); ++k)
+        for (const std::string& ext : kShapefileParts)
+            if (fs::exists(shapefile_base(k) + ext)) out.push_back(shapefile_base(k) + ext);
+    return out;
+}
+
+// The first layer is the name given (x.shp), the others beside it as x_LAYER.shp.
+std::string OutputDataset::shapefile_base(std::size_t k) const {
+    const fs::path p(m_path);
+    std::string base = (p.parent_path() / p.stem()).string();
+    if (k > 0) base += '_', base += m_layers[k]->name();  // step by step: GCC 12 warns falsely (-Wrestrict) on a + chain
+    return base;
+}
+
+void OutputDataset::commit_shapefiles() {
+    std::error_code ec;
+    for (std::size_t k = 0; k < m_layers.size(); ++k) {
+        const OutputLayer& l = *m_layers[k];
+        const std::string from = (fs::path(m_tmp) / l.name()).string(), to = shapefile_base(k);
+        // Where a name was cut to DBF's 10 characters, the full names beside the files.
+        std::string mapping;
+        for (std::size_t i = 0; i < l.m_fields.size(); ++i)
+            if (l.m_fields[i].name != l.m_full_names[i])
+                mapping += l.m_fields[i].name + "," + l.m_full_names[i] + ",\"" + l.m_fields[i].alias + "\"\n";
+        if (!mapping.empty()) write_text_file(from + ".fields.csv", "\xEF\xBB\xBF" "shapefile_field,field,alias\n" + mapping);
+        for (const std::string& ext : kShapefileParts) fs::remove(to + ext, ec);  // an older output's parts, .qix included
+        for (const std::string& ext : kShapefileParts)
+            if (fs::exists(from + ext)) {
+                fs::rename(from + ext, to + ext, ec);
+                if (ec) throw Error("cannot move " + to + ext + " into place: " + ec.message()).with_hint("check that the folder is writable.");
+            }
+    }
+    fs::remove_all(m_tmp, ec);
 }
 
 namespace {

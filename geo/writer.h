@@ -51,7 +51,8 @@ private:
     friend class OutputDataset;
     OGRLayer* m_layer = nullptr;
     class OutputDataset* m_owner = nullptr;
-    std::vector<OutField> m_fields;
+    std::vector<OutField> m_fields;          // as written (a Shapefile's names cut to 10 characters)
+    std::vector<std::string> m_full_names;   // as the command named them
     std::string m_name;
     OGRwkbGeometryType m_type = wkbUnknown;
     std::size_t m_count = 0;
@@ -71,11 +72,18 @@ public:
     bool supports_styles() const { return m_driver == "GPKG"; }
     // The layers written so far, in order.
     std::vector<const OutputLayer*> layers() const;
+    // Moves the output into place whole: one rename, or every part of every Shapefile (x.shp, .shx,
+    // .dbf, .prj, .cpg, and x.fields.csv where field names were cut; a second layer as x_LAYER.shp).
     void commit();
     const std::string& path() const { return m_path; }
     const std::string& driver() const { return m_driver; }
+    std::vector<std::string> files() const;  // after commit(): every file written
+    // Text values longer than a Shapefile's 254 bytes, cut (ending in "…"): for the user to hear of.
+    std::size_t cut_texts() const { return m_cut_texts; }
 
 private:
+    std::string shapefile_base(std::size_t layer) const;
+    void commit_shapefiles();
     friend class OutputLayer;
     std::string m_path, m_tmp, m_driver;
     const Study& m_study;
@@ -95,6 +103,7 @@ private:
     std::vector<Style> m_styles;
     bool m_committed = false;
     bool m_in_transaction = false;
+    std::size_t m_cut_texts = 0;
     void write_styles();
 };
 

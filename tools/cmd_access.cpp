@@ -118,7 +118,7 @@ void add_access(CLI::App& app, const Globals& globals, Runner& run) {
                        << fmt(opt.e2sfca_catchment_min, 0) << " min: " << fmt(s.unserved_population, 0) << "\n";
                 os << "Isochrones: " << res.isochrones.size() << "\n";
                 for (const auto& n : res.notes) os << "note: " << n << "\n";
-                os << "Wrote " << out.path() << " (" << out.driver() << ")\n";
+                os << "Wrote " << written_text(out) << "\n";
             }
             return kOk;
         };

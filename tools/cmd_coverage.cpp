@@ -111,7 +111,7 @@ void add_coverage(CLI::App& app, const Globals& globals, Runner& run) {
                               res.gaps.size(), res.extensions.size(), km, flagged, opt.protected_m);
                 os << buf;
                 for (const auto& n : res.notes) os << "note: " << n << "\n";
-                os << "Wrote " << out.path() << " (" << out.driver() << ")\n";
+                os << "Wrote " << written_text(out) << "\n";
             }
             return kOk;
         };

@@ -294,7 +294,10 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
                     project.push_back({l.name, l.title, "./" + name, l.group, out.layers().front()->geometry_type(), style});
                     out.commit();
                     write_text_file(folder.file(l.name + ".qml"), style_qml(style));   // QGIS loads it with the file
-                    written.push_back(name);
+                    for (const std::string& f : out.files()) written.push_back(std::filesystem::path(f).filename().string());
+                    if (out.cut_texts())
+                        globals.note(name + ": " + std::to_string(out.cut_texts()) +
+                                     " texts longer than a Shapefile's 254 bytes were cut (ending in …); towns.csv and towns.xlsx keep them whole");
                     written.push_back(l.name + ".qml");
                 }
             }

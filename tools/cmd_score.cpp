@@ -33,7 +33,7 @@ void add_score(CLI::App& app, const Globals& globals, Runner& run) {
             timer.done("write " + args->path);
             if (!globals.quiet) {
                 print_scores(*d, std::cout, *top);
-                std::cout << "Wrote " << out.path() << " (" << out.driver() << ")\n";
+                std::cout << "Wrote " << written_text(out) << "\n";
             }
             return kOk;
         };

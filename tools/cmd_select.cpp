@@ -47,7 +47,7 @@ void add_select(CLI::App& app, const Globals& globals, Runner& run) {
             if (!globals.quiet) {
                 print_scores(*d, std::cout, a->top);
                 print_selection(*d, so, r, a->sensitivity, std::cout);
-                std::cout << "Wrote " << out.path() << " (" << out.driver() << ")\n";
+                std::cout << "Wrote " << written_text(out) << "\n";
             }
             return kOk;
         };

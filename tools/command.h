@@ -60,6 +60,8 @@ struct RoutedStudy {
     RoadGraph graph;
 };
 RoutedStudy load_routed_study(const StudyConfig& config, const Progress& progress);
+// "PATH (DRIVER)", or for Shapefiles every layer's .shp (each with its side-car files).
+std::string written_text(const OutputDataset& out);
 // What building the graph found and did (every command that routes prints it).
 void print_graph_report(const GraphReport& report, std::ostream& os);
 

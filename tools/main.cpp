@@ -82,6 +82,17 @@ RoutedStudy load_routed_study(const StudyConfig& config, const Progress& progres
     return out;
 }
 
+std::string written_text(const OutputDataset& out) {
+    std::string shp;
+    for (const std::string& f : out.files())
+        if (f.size() > 4 && f.compare(f.size() - 4, 4, ".shp") == 0) shp += (shp.empty() ? "" : ", ") + f;
+    if (out.driver() != "ESRI Shapefile" || shp.empty()) return out.path() + " (" + out.driver() + ")";
+    return shp + " (ESRI Shapefile, each with .shx, .dbf, .prj and .cpg)" +
+           (out.cut_texts() ? "; warning: " + std::to_string(out.cut_texts()) +
+                                  " texts longer than a Shapefile's 254 bytes were cut (ending in …): write GPKG to keep them whole"
+                            : "");
+}
+
 void print_graph_report(const GraphReport& r, std::ostream& os) {
     os << "Road graph: " << r.features << " road features, " << r.nodes << " nodes, " << r.pieces << " edges ("
        << r.arcs << " one-way arcs), " << fmt(r.total_km, 0) << " km\n";
