@@ -61,10 +61,21 @@ void flag_outside(Study& study) {
     for (Layer& l : study.layers) {
         if (l.info.role == "prefectures" || l.info.role == "counties" || l.info.role == "border") continue;
         for (const Feature& f : l.features)
-            if (GEOSPreparedIntersects_r(ctx, prepared.get(), f.geom.get()) != 1)
-                l.info.add_problem("outside_province", Severity::Warning,
-                                   "features outside the province (more than 2 km beyond the admin units)", f.id,
-                                   "check their coordinates and CRS, or filter them out with where = \"...\".");
+            if (GEOSPreparedIntersects_r(ctx, prepared.get(), f.geom.get()) != 1) {
+                if (l.info.gcj02)
+                    // GCJ-02 shifts places in mainland China only: web maps give a place in the DPRK or
+                    // Russia in plain WGS 84, and undoing a shift that was never made moves it wrongly.
+                    l.info.add_problem("outside_province", Severity::Warning,
+                                       "features outside the province (more than 2 km beyond the admin units), converted from GCJ-02 all "
+                                       "the same: outside mainland China (e.g. in the DPRK or Russia) web maps do not shift places, so "
+                                       "these may now be off by up to 700 m",
+                                       f.id,
+                                       "check them; give places outside mainland China in a separate layer without coordinates = \"gcj02\".");
+                else
+                    l.info.add_problem("outside_province", Severity::Warning,
+                                       "features outside the province (more than 2 km beyond the admin units)", f.id,
+                                       "check their coordinates and CRS, or filter them out with where = \"...\".");
+            }
         // Not one feature inside: a wrong CRS or another region's file, not a few strays.
         for (Problem& p : l.info.problems)
             if (p.kind == "outside_province" && p.count == l.features.size() && p.count > 0) {

@@ -95,6 +95,22 @@ TEST_CASE("a working CRS that distorts the study area by more than 0.5 % is warn
     CHECK_FALSE(find_problem(near.role("prefectures").front()->info, "crs_scale_error"));
 }
 
+TEST_CASE("GCJ-02 points outside mainland China are reported as converted wrongly", "[study][gcj02]") {
+    TempDir dir;
+    const std::string admin = write_admin(dir, 4326, box_wkt(125, 43, 127, 45));
+    // A town in the province, and one in the DPRK (Hyesan, 128.2E 41.4N): inside the GCJ-02
+    // formula's box, so shifted, though web maps do not shift places there.
+    write_layer(dir.path("towns.gpkg"), "GPKG", "towns", 4326, {"code", "name", "kind", "county"},
+                {{"POINT (126 44)", {"1", "甲镇", "镇", "1"}}, {"POINT (128.18 41.40)", {"2", "惠山", "镇", "1"}}});
+    const Study study = load_study(config_from(dir.path(), admin + "[layers.towns]\nsource = \"towns.gpkg\"\ncoordinates = \"gcj02\"\n"
+                                                               "[layers.towns.fields]\nid = \"code\"\n"));
+    const Problem* p = find_problem(study.role("towns").front()->info, "outside_province");
+    REQUIRE(p);
+    CHECK(p->ids == std::vector<std::string>{"2"});
+    CHECK_THAT(p->message, Contains("converted from GCJ-02 all the same") && Contains("DPRK"));
+    CHECK_THAT(p->hint, Contains("without coordinates = \"gcj02\""));
+}
+
 TEST_CASE("an unreadable layer makes the study unusable but the other layers are still read", "[study]") {
     TempDir dir;
     const std::string admin = write_small_province(dir);
