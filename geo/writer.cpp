@@ -40,6 +40,7 @@ std::string driver_for_path(const std::string& path) {
     if (ext == ".sqlite") return "SQLite";
     if (ext == ".gml") return "GML";
     if (ext == ".kml") return "KML";
+    if (path.rfind("PG:", 0) == 0) return "PostgreSQL";
     return "";
 }
 
@@ -103,6 +104,10 @@ OutputDataset::OutputDataset(std::string path, const Study& study, OutputOptions
     if (!drv || !drv->GetMetadataItem(GDAL_DCAP_CREATE))
         throw Error("GDAL has no driver \"" + m_driver + "\" that can create datasets")
             .with_hint("use -f with a vector driver GDAL lists under `ogrinfo --formats`, e.g. GPKG or GeoJSON.");
+    if (m_driver == "PostgreSQL") {
+        open_database();
+        return;
+    }
     for (const std::string& file : dataset_files(m_path, m_driver))
         if (const InputFile* f = study.inputs.same_as(file))
             throw Error("the output " + m_path + " would replace one of the study's inputs (" + f->path + ", " + f->role + ")")
@@ -124,9 +129,37 @@ OutputDataset::OutputDataset(std::string path, const Study& study, OutputOptions
     m_ds.reset(drv->Create(m_tmp.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
     if (!m_ds) throw Error("cannot create " + m_path + ": " + gdal_last_error()).with_hint("check that the folder is writable.");
 
+    set_target_crs();
+}
+
+// A PostGIS database: connected to, never created; every layer (and the styles) written in one
+// transaction, so that a run that fails leaves the tables as they were.
+namespace {
+GDALDatasetUniquePtr connect(const std::string& connection) {
+    GDALDatasetUniquePtr ds(GDALDataset::Open(connection.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE));
+    if (!ds)
+        throw Error("cannot connect to " + connection + ": " + gdal_last_error())
+            .with_hint("check the connection string (e.g. \"PG:dbname=plan host=localhost user=me\"), that the server runs, and that the "
+                       "database has PostGIS (CREATE EXTENSION postgis).");
+    return ds;
+}
+}  // namespace
+
+void check_output_database(const std::string& connection) { connect(connection); }
+
+void OutputDataset::open_database() {
+    GDALDatasetUniquePtr ds = connect(m_path);
+    m_ds.reset(ds.release());
+    if (m_ds->StartTransaction() != OGRERR_NONE)
+        throw Error("cannot start a transaction in " + m_path + ": " + gdal_last_error());
+    m_in_transaction = true;
+    set_target_crs();
+}
+
+void OutputDataset::set_target_crs() {
     if (!m_options.target_crs.empty() && m_options.target_crs != "working") {
         OGRSpatialReference work, target;
-        work.SetFromUserInput(study.crs.definition.c_str());
+        work.SetFromUserInput(m_study.crs.definition.c_str());
         work.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
         if (target.SetFromUserInput(m_options.target_crs.c_str()) != OGRERR_NONE)
             throw Error("-t_srs \"" + m_options.target_crs + "\" is not a CRS GDAL knows").with_hint("write an EPSG code such as EPSG:4326.");
@@ -140,13 +173,24 @@ void OutputDataset::CtDeleter::operator()(OGRCoordinateTransformation* ct) const
 
 OutputDataset::~OutputDataset() {
     if (m_committed) return;
+    if (m_in_transaction && database()) m_ds->RollbackTransaction();
     m_ds.reset();
+    if (database()) return;
     std::error_code ec;
     fs::remove_all(m_tmp, ec);  // an interrupted write leaves nothing behind and the old output as it was
 }
 
 OutputLayer& OutputDataset::layer(const std::string& name, OGRwkbGeometryType type, const std::vector<OutField>& fields) {
-    if (m_in_transaction) m_ds->CommitTransaction(), m_in_transaction = false;
+    if (m_in_transaction && !database()) m_ds->CommitTransaction(), m_in_transaction = false;
+    if (database()) {
+        for (const LayerSource& src : m_study.config.layers)
+            if (src.resolved == m_path && (src.layer == name || src.layer.ends_with("." + name)))
+                throw Error("the table \"" + name + "\" in " + m_path + " is one of the study's inputs ([layers." + src.role + "])")
+                    .with_hint("write the results to another database or schema: townsite never writes to its inputs.");
+        if (m_ds->GetLayerByName(name.c_str()) && !m_options.overwrite)
+            throw Error("the table \"" + name + "\" exists already in " + m_path)
+                .with_hint("add --overwrite to replace it (in one transaction: a run that fails leaves the tables as they were).");
+    }
     OGRSpatialReference srs;
     if (m_ct) srs = *m_ct->GetTargetCS();
     else srs.SetFromUserInput(m_study.crs.definition.c_str());
@@ -163,6 +207,7 @@ OutputLayer& OutputDataset::layer(const std::string& name, OGRwkbGeometryType ty
         const std::vector<std::string> short_names = dbf_names(fields);
         for (std::size_t i = 0; i < fields.size(); ++i) written[i].name = short_names[i];
     }
+    if (database() && m_options.overwrite) options.SetNameValue("OVERWRITE", "YES");
     for (const auto& o : m_options.layer_options) options.AddString(o.c_str());
     OGRLayer* l = m_ds->CreateLayer(name.c_str(), type == wkbNone ? nullptr : &srs, type, options.List());
     if (!l) throw Error("cannot create the layer \"" + name + "\" in " + m_path + ": " + gdal_last_error());
@@ -174,7 +219,7 @@ OutputLayer& OutputDataset::layer(const std::string& name, OGRwkbGeometryType ty
         if (l->CreateField(&fd) != OGRERR_NONE)
             throw Error("cannot create the field \"" + f.name + "\" in " + m_path + ": " + gdal_last_error());
     }
-    if (m_ds->TestCapability(ODsCTransactions) && m_ds->StartTransaction() == OGRERR_NONE) m_in_transaction = true;
+    if (!database() && m_ds->TestCapability(ODsCTransactions) && m_ds->StartTransaction() == OGRERR_NONE) m_in_transaction = true;
     auto out = std::make_unique<OutputLayer>();
     out->m_layer = l;
     out->m_owner = this;
@@ -244,6 +289,7 @@ void OutputDataset::style(const std::string& layer, const std::string& name, con
 // update_time keeps the output the same from run to run.
 void OutputDataset::write_styles() {
     if (m_styles.empty() || !supports_styles()) return;
+    if (database()) return write_database_styles();
     if (m_in_transaction) m_ds->CommitTransaction(), m_in_transaction = false;
     OGRLayer* l = m_ds->CreateLayer("layer_styles", nullptr, wkbNone, nullptr);
     if (!l) throw Error("cannot create the table layer_styles in " + m_path + ": " + gdal_last_error());
@@ -277,7 +323,44 @@ void OutputDataset::write_styles() {
     m_ds->CommitTransaction();
 }
 
+// PostGIS: QGIS's own layer_styles table (the columns QGIS creates, QgsPostgresProvider), one default
+// style per table, replacing townsite's earlier style of the same name; in the write's transaction.
+void OutputDataset::write_database_styles() {
+    auto sql = [this](const std::string& statement) {
+        CPLErrorReset();
+        if (OGRLayer* r = m_ds->ExecuteSQL(statement.c_str(), nullptr, nullptr)) m_ds->ReleaseResultSet(r);
+        if (CPLGetLastErrorType() >= CE_Failure) throw Error("cannot write the styles to " + m_path + ": " + gdal_last_error());
+    };
+    auto literal = [](const std::string& text) {
+        std::string out = "'";
+        for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
+        return out + "'";
+    };
+    sql("CREATE TABLE IF NOT EXISTS layer_styles (id SERIAL PRIMARY KEY, f_table_catalog varchar, f_table_schema varchar, "
+        "f_table_name varchar, f_geometry_column varchar, stylename text, styleqml xml, stylesld xml, useasdefault boolean, "
+        "description text, owner varchar(63) DEFAULT CURRENT_USER, ui xml, update_time timestamp DEFAULT CURRENT_TIMESTAMP, type varchar)");
+    for (const Style& st : m_styles) {
+        OGRLayer* target = m_ds->GetLayerByName(st.layer.c_str());
+        const std::string geometry_column = target && target->GetGeometryColumn() ? target->GetGeometryColumn() : "";
+        sql("DELETE FROM layer_styles WHERE f_table_catalog = current_database() AND f_table_schema = current_schema() AND f_table_name = " +
+            literal(st.layer) + " AND stylename = " + literal(st.name));
+        sql("INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, stylename, styleqml, "
+            "useasdefault, description, update_time, type) VALUES (current_database(), current_schema(), " +
+            literal(st.layer) + ", " + literal(geometry_column) + ", " + literal(st.name) + ", XMLPARSE(DOCUMENT " + literal(st.qml) +
+            "), true, 'townsite', '2000-01-01', 'vector')");
+    }
+}
+
 void OutputDataset::commit() {
+    if (database()) {
+        write_styles();
+        m_study.inputs.check_unchanged();
+        if (m_ds->CommitTransaction() != OGRERR_NONE) throw Error("cannot commit the tables to " + m_path + ": " + gdal_last_error());
+        m_in_transaction = false;
+        m_ds.reset();
+        m_committed = true;
+        return;
+    }
     if (m_in_transaction) m_ds->CommitTransaction(), m_in_transaction = false;
     write_styles();
     CPLErrorReset();

@@ -69,7 +69,10 @@ public:
     // A QGIS style (QML) for a layer, applied when QGIS opens it: in a GeoPackage, a row of the
     // layer_styles table that QGIS reads (useAsDefault); other formats ignore it (see supports_styles).
     void style(const std::string& layer, const std::string& name, const std::string& qml);
-    bool supports_styles() const { return m_driver == "GPKG"; }
+    bool supports_styles() const { return m_driver == "GPKG" || database(); }
+    // A PostGIS database ("PG:..." with -f PostgreSQL): tables replaced only with overwrite, all
+    // of them and their styles in one transaction.
+    bool database() const { return m_driver == "PostgreSQL"; }
     // The layers written so far, in order.
     std::vector<const OutputLayer*> layers() const;
     // Moves the output into place whole: one rename, or every part of every Shapefile (x.shp, .shx,
@@ -82,6 +85,9 @@ public:
     std::size_t cut_texts() const { return m_cut_texts; }
 
 private:
+    void open_database();
+    void set_target_crs();
+    void write_database_styles();
     std::string shapefile_base(std::size_t layer) const;
     void commit_shapefiles();
     friend class OutputLayer;
@@ -145,6 +151,10 @@ private:
     void recover();
     void release_lock();
 };
+
+// Connects to a PostGIS database for writing, and lets go; throws Error with the fix when it cannot
+// (for commands that check their output before the work).
+void check_output_database(const std::string& connection);
 
 // Writes a text file whole (UTF-8 bytes as given); throws Error naming the file when it cannot.
 void write_text_file(const std::string& path, const std::string& text);

@@ -36,6 +36,7 @@ struct RunArgs {
     std::string outdir;
     std::string format = "GPKG";
     std::string t_srs = "EPSG:4326";
+    std::string database;  // --db: the layers into PostGIS
     bool overwrite = false;
     SensitivityArgs sensitivity;
 };
@@ -239,7 +240,9 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
                                               "ESRI Shapefile, ... (one file per layer, each with its .qml style)")
         ->capture_default_str();
     cmd->add_option("--t_srs", a->t_srs, "CRS of the written geometries (GDAL's -t_srs), or \"working\" for the study's")->capture_default_str();
-    cmd->add_flag("--overwrite", a->overwrite, "Replace the output folder if it exists (only once the new outputs are complete)");
+    cmd->add_option("--db", a->database, "Write the layers into this PostGIS database (\"PG:dbname=... host=...\"), with their styles in its "
+                                         "layer_styles table; the folder gets the project, report, tables and manifest");
+    cmd->add_flag("--overwrite", a->overwrite, "Replace the output folder (and with --db the tables) if they exist, only once the new outputs are complete");
     add_sensitivity_options(cmd, a->sensitivity, 50);
     cmd->footer("Writes into OUTDIR: townsite.gpkg (towns, demo_towns, villages, coverage_gaps, network_extensions,\n"
                 "isochrones, road_dead_ends, road_components, counties, prefectures, scenario_tiers; styled for QGIS),\n"
@@ -247,13 +250,20 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
                 "Examples:\n"
                 "  townsite run                                   # the bundled sample, into ./townsite_out\n"
                 "  townsite run -o out/jilin --overwrite --sensitivity 200\n"
-                "  townsite run my.toml -o out/my -f GeoJSON");
+                "  townsite run my.toml -o out/my -f GeoJSON\n"
+                "  townsite run my.toml -o out/my --db \"PG:dbname=plan host=localhost\" --overwrite");
     cmd->callback([a, &globals, &run] {
         run = [a, &globals] {
             StepTimer timer(globals);
             const Progress progress = globals.make_progress();
             StudyConfig config = load_checked_config(config_or_sample(a->config));
             OutputFolder folder(a->outdir, InputFiles::of(config), a->overwrite);   // refuses before any work
+            if (a->format == "PostgreSQL" && a->database.empty())
+                throw Error("-f PostgreSQL needs the database: --db \"PG:dbname=... host=...\"").with_hint("give --db; -o stays the folder for the project and report.");
+            if (!a->database.empty()) {
+                a->format = "PostgreSQL";
+                check_output_database(a->database);  // before any work
+            }
             for (const std::string& n : folder.notes()) globals.note(n);
             if (!GDALGetDriverByName(a->format.c_str()))
                 throw Error("GDAL has no driver \"" + a->format + "\"").with_hint("use -f with a vector driver `ogrinfo --formats` lists, e.g. GPKG.");
@@ -272,7 +282,16 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
             const std::vector<LayerPlan> plan = plan_layers(r);
             const bool one_file = a->format == "GPKG" || a->format == "SQLite";
             const std::string ext = extension_for_driver(a->format);
-            if (one_file) {
+            if (!a->database.empty()) {
+                // One transaction for every table and style: a failed run leaves the database as it was.
+                OutputDataset out(a->database, study, {"PostgreSQL", a->t_srs, a->overwrite, {}});
+                for (const LayerPlan& l : plan) l.write(out);
+                style_layers(out, hints);
+                for (std::size_t k = 0; k < plan.size(); ++k)
+                    project.push_back({plan[k].name, plan[k].title, a->database + "|layername=" + plan[k].name, plan[k].group,
+                                       out.layers()[k]->geometry_type(), layer_style(*out.layers()[k], hints)});
+                out.commit();
+            } else if (one_file) {
                 const std::string name = "townsite." + ext;
                 OutputDataset out(folder.file(name), study, {a->format, a->t_srs, false, {}});
                 for (const LayerPlan& l : plan) l.write(out);

@@ -45,8 +45,8 @@ void StepTimer::done(const std::string& step) {
 
 void add_output_options(CLI::App* cmd, OutputArgs& out, const std::string& default_path) {
     out.path = default_path;
-    cmd->add_option("-o,--output", out.path, "Output file")->capture_default_str();
-    cmd->add_option("-f,--format", out.format, "GDAL driver (GPKG, GeoJSON, FlatGeobuf, CSV, XLSX, ...); default: from the extension");
+    cmd->add_option("-o,--output", out.path, "Output file, or a PostGIS database (\"PG:dbname=... host=...\")")->capture_default_str();
+    cmd->add_option("-f,--format", out.format, "GDAL driver (GPKG, GeoJSON, FlatGeobuf, ESRI Shapefile, CSV, XLSX, PostgreSQL, ...); default: from the name");
     cmd->add_option("--t_srs", out.t_srs, "CRS of the written geometries (GDAL's -t_srs), or \"working\" for the study's")
         ->capture_default_str();
     cmd->add_flag("--overwrite", out.overwrite, "Replace the output if it exists");
