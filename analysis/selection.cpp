@@ -330,6 +330,9 @@ Solution solve_selection(const SelectionProblem& p, double time_limit_s) {
 namespace {
 
 // One unit limit of one tier, with the names a reason needs.
+// A unit as people name it: its name, else its code.
+std::string label(const std::string& name, const std::string& code) { return name.empty() ? code : name; }
+
 struct NamedLimit {
     std::string name;        // 白城市, 洮南市, 边境发展型
     std::string kind;        // "prefecture", "county", "type"
@@ -338,25 +341,20 @@ struct NamedLimit {
 
 bool contains(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
 
-}  // namespace
-
-Selection select_towns(const TownTable& table, const Scores& scores, const std::vector<TownType>& types, const ScoringOptions& scoring,
-                       const SelectionOptions& opt) {
-    const std::size_t n = table.size(), T = opt.tiers.size();
-    Selection sel;
+// The tiers' eligibility and unit limits over the towns, fitted to them: a unit with fewer eligible
+// towns than its minimums, or a tier with fewer than its count, is a shortfall (an Error, unless
+// on_shortfall = "report"; then the minimums are lowered); minimums that add up to more than the
+// tier's count are an Error always. Fills sel.problem.tiers, sel.eligible and sel.shortfalls.
+std::vector<std::vector<NamedLimit>> fit_quotas(const QuotaTowns& towns, const SelectionOptions& opt, Selection& sel) {
+    const std::size_t n = towns.kind.size(), T = opt.tiers.size();
     SelectionProblem& p = sel.problem;
-    p.score = scores.score;
-    for (const auto& prox : table.proximity) p.x.push_back(prox.x), p.y.push_back(prox.y);
-
     std::map<std::string, std::vector<std::size_t>> prefectures, counties, by_type;
     std::map<std::string, std::string> prefecture_name, county_name, type_name;
     for (std::size_t i = 0; i < n; ++i) {
-        if (!table.prefecture[i].empty()) prefectures[table.prefecture[i]].push_back(i), prefecture_name[table.prefecture[i]] = table.prefecture_name[i];
-        if (!table.county[i].empty()) counties[table.county[i]].push_back(i), county_name[table.county[i]] = table.county_name[i];
-        by_type[types[i].key].push_back(i);
-        type_name[types[i].key] = types[i].name_zh;
+        if (!towns.prefecture[i].empty()) prefectures[towns.prefecture[i]].push_back(i), prefecture_name[towns.prefecture[i]] = towns.prefecture_name[i];
+        if (!towns.county[i].empty()) counties[towns.county[i]].push_back(i), county_name[towns.county[i]] = towns.county_name[i];
+        if (!towns.type.empty()) by_type[towns.type[i]].push_back(i), type_name[towns.type[i]] = towns.type_name[i];
     }
-    auto label = [](const std::string& name, const std::string& code) { return name.empty() ? code : name; };
 
     std::vector<std::vector<NamedLimit>> names(T);
     sel.eligible.assign(n, false);
@@ -367,7 +365,7 @@ Selection select_towns(const TownTable& table, const Scores& scores, const std::
         const auto& kinds = rule.kinds.empty() ? opt.eligible_kinds : rule.kinds;
         tier.eligible.assign(n, false);
         for (std::size_t i = 0; i < n; ++i)
-            if (contains(kinds, table.kind[i])) tier.eligible[i] = sel.eligible[i] = true;
+            if (contains(kinds, towns.kind[i])) tier.eligible[i] = sel.eligible[i] = true;
         auto add = [&](const std::map<std::string, std::vector<std::size_t>>& units, const std::map<std::string, std::string>& unit_names,
                        int min, int max, const char* kind) {
             if (min <= 0 && max < 0) return;
@@ -378,7 +376,7 @@ Selection select_towns(const TownTable& table, const Scores& scores, const std::
         };
         add(prefectures, prefecture_name, rule.min_per_prefecture, rule.max_per_prefecture, "prefecture");
         add(counties, county_name, rule.min_per_county, rule.max_per_county, "county");
-        for (const auto& [key, m] : rule.min_per_type) {
+        for (const auto& [key, m] : towns.type.empty() ? std::map<std::string, int>{} : rule.min_per_type) {
             tier.limits.push_back({by_type.count(key) ? by_type.at(key) : std::vector<std::size_t>{}, m, -1});
             names[t].push_back({type_name.count(key) ? type_name.at(key) : key, "type", key});
         }
@@ -456,6 +454,52 @@ Selection select_towns(const TownTable& table, const Scores& scores, const std::
                              "in [selection] to select what can be and list the shortfalls."
                            : "raise the tier's count (or set at_least = true) or lower its unit minimums in [[selection.tiers]].");
     }
+    return names;
+}
+
+}  // namespace
+
+QuotaTowns quota_towns(const Study& study) {
+    QuotaTowns towns;
+    std::map<std::string, std::pair<std::string, std::string>> county_of;  // code -> (name, prefecture)
+    std::map<std::string, std::string> prefecture_names;
+    for (const Layer* l : study.role("counties"))
+        for (const Feature& f : l->features) county_of[f.id] = {l->text(f, "name"), l->text(f, "prefecture")};
+    for (const Layer* l : study.role("prefectures"))
+        for (const Feature& f : l->features) prefecture_names[f.id] = l->text(f, "name");
+    for (const Layer* l : study.role("towns"))
+        for (const Feature& f : l->features) {
+            const std::string county = l->text(f, "county");
+            const auto c = county_of.find(county);
+            const std::string prefecture = c == county_of.end() ? "" : c->second.second;
+            towns.kind.push_back(l->text(f, "kind"));
+            towns.county.push_back(county), towns.county_name.push_back(c == county_of.end() ? "" : c->second.first);
+            towns.prefecture.push_back(prefecture), towns.prefecture_name.push_back(prefecture_names[prefecture]);
+        }
+    return towns;
+}
+
+void check_quotas(const QuotaTowns& towns, const SelectionOptions& options) {
+    Selection scratch;
+    fit_quotas(towns, options, scratch);
+}
+
+Selection select_towns(const TownTable& table, const Scores& scores, const std::vector<TownType>& types, const ScoringOptions& scoring,
+                       const SelectionOptions& opt) {
+    const std::size_t n = table.size(), T = opt.tiers.size();
+    Selection sel;
+    SelectionProblem& p = sel.problem;
+    p.score = scores.score;
+    for (const auto& prox : table.proximity) p.x.push_back(prox.x), p.y.push_back(prox.y);
+
+    QuotaTowns towns;
+    for (std::size_t i = 0; i < n; ++i) {
+        towns.kind.push_back(table.kind[i]);
+        towns.prefecture.push_back(table.prefecture[i]), towns.prefecture_name.push_back(table.prefecture_name[i]);
+        towns.county.push_back(table.county[i]), towns.county_name.push_back(table.county_name[i]);
+        towns.type.push_back(types[i].key), towns.type_name.push_back(types[i].name_zh);
+    }
+    const std::vector<std::vector<NamedLimit>> names = fit_quotas(towns, opt, sel);
 
     const Solution sol = solve_selection(p, opt.time_limit_s);
     if (sol.timed_out)

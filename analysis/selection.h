@@ -20,6 +20,7 @@
 
 #include "analysis/scoring.h"
 #include "analysis/town_types.h"
+#include "geo/study.h"
 
 #include <cstdint>
 #include <map>
@@ -118,6 +119,17 @@ struct Selection {
     bool optimal = false;
     SelectionProblem problem;                  // as solved (minimums lowered by shortfalls), for sensitivity
 };
+
+// The towns as the quotas see them: per town its kind, prefecture and county (codes and names) and
+// its type (key and name). select_towns takes them from the town table; quota_towns from the study's
+// layers, before any analysis, without types (whose minimums are then not checked).
+struct QuotaTowns {
+    std::vector<std::string> kind, prefecture, prefecture_name, county, county_name, type, type_name;
+};
+QuotaTowns quota_towns(const Study& study);
+// Throws the Error select_towns would throw for these towns' quotas (inspect calls it, so that it
+// refuses what select would refuse, with the same message).
+void check_quotas(const QuotaTowns& towns, const SelectionOptions& options);
 
 // Throws Error listing every shortfall (tier, unit, needed, available) when quotas cannot be met,
 // unless options.report_shortfall; then the shortfalls are in the result and the minimums are lowered

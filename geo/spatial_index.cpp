@@ -4,6 +4,7 @@
 #include <cmath>
 #include <iterator>
 #include <limits>
+#include <tuple>
 
 namespace townsite {
 
@@ -65,6 +66,17 @@ void SegmentIndex::build() {
     m_tree = decltype(m_tree)(values.begin(), values.end());  // packing construction
 }
 
+// Ties between equally near segments go to the one that comes first by its end points, so that the
+// answer does not follow the order the segments were added in.
+bool SegmentIndex::before(std::uint32_t a, std::uint32_t b) const {
+    auto key = [this](std::uint32_t i) {
+        const Segment& s = m_segments[i];
+        const auto p = std::make_pair(s.x1, s.y1), q = std::make_pair(s.x2, s.y2);
+        return std::make_tuple(std::min(p, q), std::max(p, q), s.owner);
+    };
+    return key(a) < key(b);
+}
+
 SegmentIndex::Hit SegmentIndex::nearest(double x, double y) const {
     // The k boxes nearest the point come first; a box is never farther than its segment. When the
     // best segment among them is nearer than the k-th box, no other segment can beat it; otherwise
@@ -83,7 +95,7 @@ SegmentIndex::Hit SegmentIndex::nearest(double x, double y) const {
             const Segment& s = m_segments[v.second];
             double qx = 0, qy = 0;
             const double d2 = nearest_on_segment(x, y, s.x1, s.y1, s.x2, s.y2, qx, qy);
-            if (d2 < best_d2 || (d2 == best_d2 && v.second < best.segment)) {
+            if (d2 < best_d2 || (d2 == best_d2 && before(v.second, best.segment))) {
                 best_d2 = d2;
                 best = {true, std::sqrt(d2), qx, qy, s.owner, v.second};
             }

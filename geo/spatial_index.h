@@ -25,7 +25,7 @@ public:
         double distance = 0;       // planar distance in the working CRS
         double x = 0, y = 0;       // the nearest point on the segment
         std::uint32_t owner = 0;   // what add() was given
-        std::uint32_t segment = 0; // which segment (ties go to the first added, so results are stable)
+        std::uint32_t segment = 0; // which segment (ties go to the first by its end points, whatever the order added)
     };
 
     explicit SegmentIndex(const GeosContext& geos) : m_geos(geos) {}
@@ -49,6 +49,7 @@ private:
     };
 
     void add_sequence(const GEOSGeometry* line, std::uint32_t owner);
+    bool before(std::uint32_t a, std::uint32_t b) const;
 
     const GeosContext& m_geos;
     std::vector<Segment> m_segments;

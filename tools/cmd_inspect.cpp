@@ -1,6 +1,7 @@
 // townsite inspect [CONFIG] [--json]: read every layer of the study, check it, and say in plain
 // words what is wrong. Exit 0 when the study is usable, 1 with the reasons otherwise.
 #include "analysis/inspect.h"
+#include "analysis/selection.h"
 #include "geo/config.h"
 #include "geo/study.h"
 #include "tools/command.h"
@@ -213,6 +214,9 @@ void add_inspect(CLI::App& app, const Globals& globals, Runner& run) {
                 std::cout << j.dump(2) << "\n";
             else
                 print_text(j, std::cout);
+            // Quotas that the towns as loaded cannot meet: select would stop on them, so inspect does
+            // (with select's message). Type minimums need the analysis and are checked by select.
+            if (report.usable) check_quotas(quota_towns(study), selection_options(config));
             return report.usable ? kOk : kBadInput;
         };
     });

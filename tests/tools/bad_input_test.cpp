@@ -195,6 +195,15 @@ TEST_CASE("every mistake in a config is an error with its line and fix, in inspe
          [](Tiny& t) { t.config += "[scoring]\n[[scoring.indicators]]\nname = \"pop\"\nfield = \"population\"\ndirection = 42\nweight = 1\n"; }, 1,
          {"direction"}},
         {"no eligible kinds", [](Tiny& t) { t.edit("on_shortfall", "eligible_kinds = []\non_shortfall"); }, 1, {"eligible_kinds\" is empty"}},
+        {"county minimums that add up to more than the tier's count",
+         [](Tiny& t) { t.edit("count = 1\nat_least = true\nmin_per_county = 1", "count = 1\nmin_per_county = 1"); }, 1,
+         {"the selection quotas cannot be met", "the unit minimums add up to 2, more than the tier's count of 1"}},
+        {"a county with fewer eligible towns than its minimum",
+         [](Tiny& t) {
+             t.edit("on_shortfall = \"report\"", "on_shortfall = \"error\"");
+             t.edit("min_per_county = 1", "min_per_county = 2");
+         },
+         1, {"the selection quotas cannot be met", "needs 2, can have 1"}},
         {"E2SFCA weights with infinity", [](Tiny& t) { t.config += "[access.e2sfca]\nweights = [[10, inf]]\n"; }, 1, {"access.e2sfca.weights"}},
         {"a class speed that is not a number", [](Tiny& t) { t.config += "[network.speeds]\n\"县道\" = nan\n"; }, 1, {"speed of class \"县道\""}},
         {"a snap distance below zero", [](Tiny& t) { t.config += "[network]\nmax_snap_m = -1\n"; }, 1, {"network.max_snap_m"}},
