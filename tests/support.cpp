@@ -5,7 +5,12 @@
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
+#include <catch2/catch.hpp>
+
+#include <algorithm>
 #include <array>
+#include <cmath>
+#include <memory>
 #include <atomic>
 #include <cstdio>
 #include <iterator>
@@ -111,6 +116,65 @@ std::string slurp(const std::string& path) {
 std::string shared_data() {
     const std::string dir = TOWNSITE_SHARED_DATA;
     return fs::exists(dir + "/jilin/ne10m_cn_border_jilin.geojson") ? dir : std::string();
+}
+
+void check_same_as_gpkg(const std::string& gpkg, const std::function<ReadBack(const std::string& name, bool is_table)>& open) {
+    GDALDatasetUniquePtr ref(GDALDataset::Open(gpkg.c_str(), GDAL_OF_VECTOR));
+    REQUIRE(ref);
+    std::size_t layers = 0, values = 0, chinese = 0;
+    for (OGRLayer* l : ref->GetLayers()) {
+        const std::string name = l->GetName();
+        if (name == "layer_styles") continue;
+        ++layers;
+        INFO("layer " << name);
+        const bool table = l->GetGeomType() == wkbNone;
+        ReadBack copy = open(name, table);
+        REQUIRE(copy.ds);
+        OGRLayer* o = copy.ds->GetLayerByName(name.c_str());
+        if (!o) o = copy.ds->GetLayer(0);
+        REQUIRE(o);
+        REQUIRE(o->GetFeatureCount() == l->GetFeatureCount());
+        std::map<std::string, std::string> column;  // full name -> name in the copy
+        for (int i = 0; i < l->GetLayerDefn()->GetFieldCount(); ++i) {
+            const std::string full = l->GetLayerDefn()->GetFieldDefn(i)->GetNameRef();
+            column[full] = copy.renamed.count(full) ? copy.renamed.at(full) : full;
+        }
+        l->ResetReading();
+        o->ResetReading();
+        for (auto& want : *l) {
+            std::unique_ptr<OGRFeature> got(o->GetNextFeature());
+            REQUIRE(got);
+            for (const auto& [full, short_name] : column) {
+                const int wi = want->GetFieldIndex(full.c_str()), gi = got->GetFieldIndex(short_name.c_str());
+                INFO("field " << full << " (" << short_name << ")");
+                REQUIRE(gi >= 0);
+                const bool set = want->IsFieldSetAndNotNull(wi) && (!copy.dbf || *want->GetFieldAsString(wi));
+                CHECK(set == got->IsFieldSetAndNotNull(gi));
+                if (!set) continue;
+                ++values;
+                const std::string w = want->GetFieldAsString(wi), g = got->GetFieldAsString(gi);
+                if (want->GetFieldDefnRef(wi)->GetType() == OFTReal)
+                    CHECK(got->GetFieldAsDouble(gi) == Approx(want->GetFieldAsDouble(wi)).epsilon(1e-9).margin(1e-9));
+                else if (copy.dbf && w.size() > 254)  // cut at a character, marked
+                    CHECK((g.size() <= 254 && g.size() >= 250 && g.substr(g.size() - 3) == "…" && w.rfind(g.substr(0, g.size() - 3), 0) == 0));
+                else
+                    CHECK(g == w);
+                chinese += static_cast<unsigned char>(w[0]) >= 0xE4;
+            }
+            if (!table) {
+                REQUIRE(got->GetGeometryRef());
+                OGREnvelope a, b;
+                want->GetGeometryRef()->getEnvelope(&a);
+                got->GetGeometryRef()->getEnvelope(&b);
+                CHECK(std::max({std::fabs(a.MinX - b.MinX), std::fabs(a.MaxX - b.MaxX), std::fabs(a.MinY - b.MinY), std::fabs(a.MaxY - b.MaxY)}) < 1e-7);
+                if (const auto* s = dynamic_cast<const OGRSurface*>(want->GetGeometryRef()))
+                    CHECK(OGR_G_Area(OGRGeometry::ToHandle(got->GetGeometryRef())) == Approx(s->get_Area()).epsilon(1e-7));
+            }
+        }
+    }
+    CHECK(layers >= 10);
+    CHECK(values > 100000);
+    CHECK(chinese > 1000);
 }
 
 }  // namespace townsite::test

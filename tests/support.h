@@ -3,7 +3,11 @@
 
 #include "geo/config.h"
 
+#include <gdal_priv.h>
+
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -56,5 +60,17 @@ std::string slurp(const std::string& path);
 
 // Where ../shared/data is; empty when it is absent (a user's fresh clone).
 std::string shared_data();
+
+// Another format's copy of one layer, for check_same_as_gpkg.
+struct ReadBack {
+    GDALDatasetUniquePtr ds;                  // the layer is its only (or same-named) layer
+    std::map<std::string, std::string> renamed;  // full field name -> name in the copy
+    bool dbf = false;                         // a Shapefile: empty text reads as null, text cut at 254 bytes with …
+};
+// Every layer of a GeoPackage run against its copy: the same features in the same order, every
+// field's value (reals to 1e-9), the same places (envelopes to 1e-7 degrees, polygon areas to 1e-7).
+// `open(name, is_table)` opens the copy of one layer. Checks with Catch; counts layers, values and
+// Chinese texts compared and requires enough of each.
+void check_same_as_gpkg(const std::string& gpkg, const std::function<ReadBack(const std::string& name, bool is_table)>& open);
 
 }  // namespace townsite::test
