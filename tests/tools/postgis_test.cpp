@@ -38,13 +38,21 @@ public:
             m_why = "PostgreSQL or PostGIS is not installed (tools/setup.sh installs postgresql and postgresql-15-postgis-3)";
             return;
         }
-        m_dir = std::string(TOWNSITE_BUILD_DIR) + "/pg-test-" + std::to_string(getpid());
         m_port = std::to_string(50000 + getpid() % 10000);
-        fs::remove_all(m_dir);
-        fs::create_directories(m_dir);
         m_as = geteuid() == 0 ? "runuser -u postgres -- " : "";
-        if (geteuid() == 0 && run_shell("chown postgres " + m_dir).exit_code != 0) {
-            m_why = "cannot hand " + m_dir + " to the postgres user";
+        // Under the build folder; under /tmp where the postgres user cannot reach the build folder
+        // (a clone in root's home).
+        for (const std::string& parent : {std::string(TOWNSITE_BUILD_DIR), fs::temp_directory_path().string()}) {
+            m_dir = parent + "/townsite-pg-test-" + std::to_string(getpid());
+            fs::remove_all(m_dir);
+            fs::create_directories(m_dir);
+            if (geteuid() != 0 || (run_shell("chown postgres " + m_dir).exit_code == 0 && run_shell(m_as + "test -w " + m_dir).exit_code == 0))
+                break;
+            fs::remove_all(m_dir);
+            m_dir.clear();
+        }
+        if (m_dir.empty()) {
+            m_why = "the postgres user can write neither under the build folder nor under " + fs::temp_directory_path().string();
             return;
         }
         for (const std::string& step :
