@@ -266,6 +266,11 @@ OGRSpatialReference source_crs(OGRLayer& layer, const LayerSource& src, LayerInf
     return srs;
 }
 
+// Whether [layers.roads] osm_tags names the tag.
+bool honours(const LayerSource& src, const char* tag) {
+    return std::find(src.osm_tags.begin(), src.osm_tags.end(), tag) != src.osm_tags.end();
+}
+
 void bind_fields(OGRLayer& layer, const LayerSource& src, const RoleSpec& spec, LayerInfo& info) {
     OGRFeatureDefn* defn = layer.GetLayerDefn();
     std::vector<std::string> columns;
@@ -319,13 +324,12 @@ void bind_fields(OGRLayer& layer, const LayerSource& src, const RoleSpec& spec, 
     // OSM roads (GDAL's OSM driver, or its output converted by ogr2ogr): the class is highway=*, and
     // oneway and speed come from the tags in other_tags unless mapped to columns.
     if (src.role == "roads" && defn->GetFieldIndex("other_tags") >= 0) {
-        auto honoured = [&](const char* tag) { return std::find(src.osm_tags.begin(), src.osm_tags.end(), tag) != src.osm_tags.end(); };
         for (FieldBinding& b : info.fields) {
             if (!b.source_field.empty()) continue;
             if (b.name == "id" && defn->GetFieldIndex("osm_id") >= 0) b.source_field = "osm_id", b.source_type = "String";
             if (b.name == "class" && defn->GetFieldIndex("highway") >= 0) b.source_field = "highway", b.source_type = "String";
-            if (b.name == "oneway" && (honoured("oneway") || honoured("junction"))) b.osm_tag = "oneway";
-            if (b.name == "speed_kmh" && honoured("maxspeed")) b.osm_tag = "maxspeed";
+            if (b.name == "oneway" && (honours(src, "oneway") || honours(src, "junction"))) b.osm_tag = "oneway";
+            if (b.name == "speed_kmh" && honours(src, "maxspeed")) b.osm_tag = "maxspeed";
             if (!b.osm_tag.empty()) b.source_field = "other_tags", b.source_type = "String";
         }
     }
@@ -459,13 +463,12 @@ bool read_osm_road(Layer& layer, const LayerSource& src, const std::string& othe
         const auto it = tags.find(key);
         return it == tags.end() ? std::string() : it->second;
     };
-    auto honoured = [&](const char* t) { return std::find(src.osm_tags.begin(), src.osm_tags.end(), t) != src.osm_tags.end(); };
     for (std::size_t i = 0; i < layer.info.fields.size(); ++i) {
         const FieldBinding& b = layer.info.fields[i];
         if (b.osm_tag == "oneway") {
-            std::string oneway = honoured("oneway") ? tag("oneway") : "";
+            std::string oneway = honours(src, "oneway") ? tag("oneway") : "";
             const std::string junction = tag("junction");
-            if (oneway.empty() && honoured("junction") && (junction == "roundabout" || junction == "circular")) oneway = "yes";
+            if (oneway.empty() && honours(src, "junction") && (junction == "roundabout" || junction == "circular")) oneway = "yes";
             if (!oneway.empty()) f.values[i] = oneway;
         } else if (b.osm_tag == "maxspeed" && !tag("maxspeed").empty()) {
             if (const auto kmh = parse_maxspeed_kmh(tag("maxspeed")))
@@ -478,7 +481,7 @@ bool read_osm_road(Layer& layer, const LayerSource& src, const std::string& othe
     }
     const int cls = layer.field_index("class");
     if (cls < 0 || !as_text(f.values[cls]).empty()) return true;
-    if (honoured("route") && tag("route") == "ferry") {
+    if (honours(src, "route") && tag("route") == "ferry") {
         f.values[cls] = std::string("ferry");
         return true;
     }

@@ -282,24 +282,24 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
             const std::vector<LayerPlan> plan = plan_layers(r);
             const bool one_file = a->format == "GPKG" || a->format == "SQLite";
             const std::string ext = extension_for_driver(a->format);
+            // Every layer into one dataset (a GeoPackage, or the database's tables), styled, and the
+            // project's layers pointing into it.
+            auto write_together = [&](OutputDataset& out, const std::string& source) {
+                for (const LayerPlan& l : plan) l.write(out);
+                style_layers(out, hints);
+                for (std::size_t k = 0; k < plan.size(); ++k)
+                    project.push_back({plan[k].name, plan[k].title, source + "|layername=" + plan[k].name, plan[k].group,
+                                       out.layers()[k]->geometry_type(), layer_style(*out.layers()[k], hints)});
+                out.commit();
+            };
             if (!a->database.empty()) {
                 // One transaction for every table and style: a failed run leaves the database as it was.
                 OutputDataset out(a->database, study, {"PostgreSQL", a->t_srs, a->overwrite, {}});
-                for (const LayerPlan& l : plan) l.write(out);
-                style_layers(out, hints);
-                for (std::size_t k = 0; k < plan.size(); ++k)
-                    project.push_back({plan[k].name, plan[k].title, a->database + "|layername=" + plan[k].name, plan[k].group,
-                                       out.layers()[k]->geometry_type(), layer_style(*out.layers()[k], hints)});
-                out.commit();
+                write_together(out, a->database);
             } else if (one_file) {
                 const std::string name = "townsite." + ext;
                 OutputDataset out(folder.file(name), study, {a->format, a->t_srs, false, {}});
-                for (const LayerPlan& l : plan) l.write(out);
-                style_layers(out, hints);
-                for (std::size_t k = 0; k < plan.size(); ++k)
-                    project.push_back({plan[k].name, plan[k].title, "./" + name + "|layername=" + plan[k].name, plan[k].group,
-                                       out.layers()[k]->geometry_type(), layer_style(*out.layers()[k], hints)});
-                out.commit();
+                write_together(out, "./" + name);
                 written.push_back(name);
             } else {
                 // CSV keeps the geometry as WKT (QGIS reads it back), with a BOM for Excel.
