@@ -92,6 +92,12 @@ AccessOptions access_options(const StudyConfig& config) {
     return opt;
 }
 
+std::string facility_kind_zh(const std::string& kind) {
+    static const std::map<std::string, std::string> zh = {{"elderly_care", "养老机构"}, {"childcare", "托育机构"}, {"school", "学校"}, {"clinic", "卫生院"}};
+    const auto it = zh.find(kind);
+    return it == zh.end() ? kind : it->second;
+}
+
 double e2sfca_weight(const AccessOptions& opt, double minutes) {
     if (!(minutes <= opt.e2sfca_catchment_min)) return 0;
     for (const auto& [upto, w] : opt.e2sfca_weights)

@@ -42,6 +42,10 @@ struct AccessOptions {
 // Reads [access] of the config, every key checked.
 AccessOptions access_options(const StudyConfig& config);
 
+// A facility kind in Chinese (elderly_care 养老机构, childcare 托育机构, school 学校, clinic 卫生院);
+// another kind as it is spelt.
+std::string facility_kind_zh(const std::string& kind);
+
 // The E2SFCA distance-decay weight for a travel time (0 outside the catchment).
 double e2sfca_weight(const AccessOptions& opt, double minutes);
 

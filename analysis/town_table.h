@@ -10,11 +10,11 @@
 #pragma once
 
 #include "analysis/access.h"
+#include "analysis/columns.h"
 #include "analysis/coverage.h"
 #include "analysis/proximity.h"
 
 #include <map>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -23,19 +23,18 @@ namespace townsite {
 struct TownTable {
     std::vector<std::string> id, name, kind, county, county_name, prefecture, prefecture_name;
     std::vector<TownProximity> proximity;
-    std::vector<std::string> columns;                      // numeric columns, in output order
+    std::vector<Column> columns;                           // numeric columns (registered in analysis/columns), in output order
     std::map<std::string, std::vector<double>> values;     // column -> one value per town
-    std::map<std::string, std::string> labels;             // column -> "中文 English" for aliases (numeric and text)
-    std::set<std::string> flags;                           // the yes/no columns among `columns`
-    std::vector<std::string> text_columns;                 // text columns (coverage status per utility), in output order
+    std::vector<Column> text_columns;                      // text columns (coverage status per utility), in output order
     std::map<std::string, std::vector<std::string>> texts;
 
     std::size_t size() const { return id.size(); }
     bool has(const std::string& column) const { return values.count(column) > 0; }
     // Throws Error (with the closest column name and the list of columns) when there is no such column.
     const std::vector<double>& column(const std::string& column, const std::string& asked_in = "") const;
-    // is_flag: a yes/no column (values 1, 0 or NaN), written as an integer.
-    void add(const std::string& column, const std::string& label, std::vector<double> v, bool is_flag = false);
+    // A Flag column holds 1, 0 or NaN.
+    void add(const Column& column, std::vector<double> v);
+    void add_text(const Column& column, std::vector<std::string> v);
 };
 
 // coverage may be null: then the coverage columns are absent.

@@ -22,8 +22,6 @@ struct AccessArgs {
     OutputArgs out;
 };
 
-std::string threshold_name(double minutes) { return "pop_" + fmt(minutes, 0) + "min"; }
-
 }  // namespace
 
 void add_access(CLI::App& app, const Globals& globals, Runner& run) {
@@ -51,25 +49,16 @@ void add_access(CLI::App& app, const Globals& globals, Runner& run) {
 
             OutputDataset out(args->out.path, study, output_options(args->out));
             // towns
-            std::vector<OutField> tf = {{"id", OFTString, "编码 id"},           {"name", OFTString, "名称 name"},
-                                        {"kind", OFTString, "类型 kind"},       {"county", OFTString, "县 county"},
-                                        {"population", OFTReal, "人口 population"}, {"snap_m", OFTReal, "距道路 m"},
-                                        {"reachable", OFTInteger, "可达 reachable"},
-                                        {"county_seat_min", OFTReal, "至县城 min"}, {"county_seat_km", OFTReal, "至县城 km"},
-                                        {"prefecture_seat_min", OFTReal, "至市(州)政府 min"},
-                                        {"prefecture_seat_km", OFTReal, "至市(州)政府 km"},
-                                        {"nearest_prefecture", OFTString, "最近市(州) nearest prefecture"},
-                                        {"nearest_prefecture_min", OFTReal, "至最近市(州) min"},
-                                        {"nearest_prefecture_km", OFTReal, "至最近市(州) km"},
-                                        {"metro_core_min", OFTReal, "至长春核心区 min"}, {"metro_core_km", OFTReal, "至长春核心区 km"},
-                                        {"no_route_to_seat", OFTInteger, "无路通县城 no route to county seat"}};
-            for (const auto& k : res.facility_kinds) tf.push_back({k + "_min", OFTReal, "至最近 " + k + " min"});
-            for (const auto& k : res.facility_kinds) tf.push_back({k + "_e2sfca", OFTReal, k + " E2SFCA"});
-            for (double th : opt.thresholds_min) tf.push_back({threshold_name(th), OFTReal, fmt(th, 0) + " 分钟内人口 population"});
+            Fields tf("towns");
+            tf.add({"id", "name", "kind", "county", "population", "snap_m", "reachable", "county_seat_min", "county_seat_km", "prefecture_seat_min",
+                    "prefecture_seat_km", "nearest_city", "nearest_city_min", "nearest_city_km", "metro_core_min", "metro_core_km",
+                    "no_route_to_seat"});
+            for (const auto& k : res.facility_kinds) tf.add("{kind}_min", fill_of("{kind}", k));
+            for (const auto& k : res.facility_kinds) tf.add("{kind}_e2sfca", fill_of("{kind}", k));
+            for (double th : opt.thresholds_min) tf.add("pop_{minutes}min", fill_of("{minutes}", fmt(th, 0)));
             OutputLayer& towns = out.layer("towns", wkbPoint, tf);
-            OutputLayer& no_route = out.layer("towns_without_seat_route", wkbPoint,
-                                              {{"id", OFTString, "编码 id"}, {"name", OFTString, "名称 name"}, {"county", OFTString, "县 county"},
-                                               {"reason", OFTString, "原因 reason"}});
+            OutputLayer& no_route =
+                out.layer("towns_without_seat_route", wkbPoint, Fields("towns_without_seat_route").add({"id", "name", "county", "reason"}));
             std::size_t i = 0;
             for (const Layer* l : res.town_layers)
                 for (const Feature& f : l->features) {

@@ -86,23 +86,10 @@ void add_compare(CLI::App& app, const Globals& globals, Runner& run) {
             timer.done("compare");
 
             OutputDataset out(folder.file("compare.gpkg"), study, {"GPKG", "EPSG:4326", false, {}});
-            std::vector<OutField> fields = {{"id", OFTString, "编码 id"}, {"name", OFTString, "名称 name"}, {"prefecture_name", OFTString, "市(州) prefecture"},
-                                            {"in_old", OFTInteger, "旧数据中 in the old run"}, {"in_new", OFTInteger, "新数据中 in the new run"}};
-            for (const auto& u : utility_names()) {
-                const std::string zh = utility_zh(u);
-                fields.push_back({u + "_old", OFTString, zh + "原状态 " + u + " before"});
-                fields.push_back({u + "_new", OFTString, zh + "现状态 " + u + " now"});
-                fields.push_back({u + "_gap_km2_old", OFTReal, zh + "原缺口 km² before"});
-                fields.push_back({u + "_gap_km2_new", OFTReal, zh + "现缺口 km² now"});
-                fields.push_back({u + "_change", OFTString, zh + "变化 " + u + " change"});
-            }
-            fields.insert(fields.end(), {{"county_seat_min_old", OFTReal, "原至县城 min before"},
-                                         {"county_seat_min_new", OFTReal, "现至县城 min now"},
-                                         {"tier_old", OFTString, "原层级 tier before"},
-                                         {"tier_new", OFTString, "现层级 tier now"},
-                                         {"gaps_closed", OFTInteger, "消除缺口数 gaps closed"},
-                                         {"gaps_opened", OFTInteger, "新增缺口数 gaps opened"},
-                                         {"changed", OFTInteger, "有变化 changed"}});
+            Fields fields("town_changes");
+            fields.add({"id", "name", "prefecture_name", "in_old", "in_new"})
+                .per_utility({"{utility}_old", "{utility}_new", "{utility}_gap_km2_old", "{utility}_gap_km2_new", "{utility}_change"})
+                .add({"county_seat_min_old", "county_seat_min_new", "tier_old", "tier_new", "gaps_closed", "gaps_opened", "changed"});
             OutputLayer& layer = out.layer("town_changes", wkbPoint, fields);
             for (const TownChange& t : c.towns) {
                 std::vector<FieldValue> v = {t.id, t.name, t.prefecture, std::int64_t(t.in_old), std::int64_t(t.in_new)};

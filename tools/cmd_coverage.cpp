@@ -49,18 +49,9 @@ void add_coverage(CLI::App& app, const Globals& globals, Runner& run) {
 
             OutputDataset out(args->out.path, study, output_options(args->out));
             const auto& names = utility_names();
-            std::vector<OutField> tf = {{"id", OFTString, "编码 id"},         {"name", OFTString, "名称 name"},
-                                        {"kind", OFTString, "类型 kind"},     {"county", OFTString, "县 county"},
-                                        {"population", OFTReal, "人口 population"}, {"area_km2", OFTReal, "镇区面积 km²"},
-                                        {"area_source", OFTString, "面积来源 area source"}};
-            for (const auto& u : names) {
-                const std::string zh = utility_zh(u);
-                tf.push_back({u + "_status", OFTString, zh + "状态 " + u + " status"});
-                tf.push_back({u + "_share_pct", OFTReal, zh + "覆盖率 " + u + " area served %"});
-                tf.push_back({u + "_pop_share_pct", OFTReal, zh + "人口覆盖率 " + u + " population served %"});
-                tf.push_back({u + "_seat_m", OFTReal, zh + "镇驻地距管网 " + u + " seat to network m"});
-                tf.push_back({u + "_gap_km2", OFTReal, zh + "缺口面积 " + u + " gap km²"});
-            }
+            Fields tf("towns");
+            tf.add({"id", "name", "kind", "county", "population", "area_km2", "area_source"})
+                .per_utility({"{utility}_status", "{utility}_share_pct", "{utility}_pop_share_pct", "{utility}_seat_m", "{utility}_gap_km2"});
             OutputLayer& towns = out.layer("towns", wkbPoint, tf);
             std::size_t i = 0;
             std::vector<std::string> town_ids, town_names;

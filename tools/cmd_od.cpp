@@ -4,6 +4,7 @@
 #include "geo/error.h"
 #include "geo/writer.h"
 #include "tools/command.h"
+#include "tools/layers_out.h"
 
 #include <algorithm>
 #include <atomic>
@@ -117,12 +118,8 @@ void add_od(CLI::App& app, const Globals& globals, Runner& run) {
 
             OutputDataset out(args->out.path, study, {args->out.format, "", args->out.overwrite, {}});
             OutputLayer& table = out.layer("od", wkbNone,
-                                           {{"from_id", OFTString, "起点 from"}, {"to_id", OFTString, "终点 to"},
-                                            {"minutes", OFTReal, "时间 minutes"}, {"km", OFTReal, "距离 km"},
-                                            {"unreachable", OFTString, "不可达原因 why unreachable"},
-                                            {"from_snap_m", OFTReal, "起点距道路 m"}, {"to_snap_m", OFTReal, "终点距道路 m"},
-                                            {"from_component", OFTInteger, "起点路网片 network piece"},
-                                            {"to_component", OFTInteger, "终点路网片 network piece"}});
+                                           Fields("od").add({"from_id", "to_id", "minutes", "km", "unreachable", "from_snap_m", "to_snap_m",
+                                                             "from_component", "to_component"}));
             std::map<std::string, std::size_t> unreachable;
             for (std::size_t i = 0; i < rows.size(); ++i)
                 for (const Cell& c : rows[i]) {

@@ -85,17 +85,14 @@ void write_units(OutputDataset& out, const Results& r, const std::string& role) 
     const TownTable& t = d.table;
     const Selection& sel = r.run.selection;
     const auto& tiers = r.selection_options.tiers;
-    std::vector<OutField> fields = {{"id", OFTString, "编码 id"}, {"name", OFTString, "名称 name"}};
-    if (role == "counties") fields.push_back({"prefecture", OFTString, "市(州)编码 prefecture"});
-    fields.push_back({"towns", OFTInteger, "乡镇数 towns"});
-    fields.push_back({"eligible", OFTInteger, "参评镇数 eligible towns"});
-    for (const auto& tier : tiers) fields.push_back({"n_" + tier.key, OFTInteger, tier.name_zh + "示范镇数 " + tier.name_en + " towns"});
-    for (const auto& u : utility_names()) {
-        fields.push_back({"gap_towns_" + u, OFTInteger, std::string(utility_zh(u)) + "缺口镇数 towns with " + u + " gaps"});
-        fields.push_back({"gap_km2_" + u, OFTReal, std::string(utility_zh(u)) + "缺口面积 " + u + " gaps km²"});
-        fields.push_back({"ext_km_" + u, OFTReal, std::string(utility_zh(u)) + "管网延伸 " + u + " extensions km"});
-    }
-    fields.push_back({"shortfall", OFTString, "名额缺口 shortfall"});
+    Fields fields(role);
+    fields.add({"id", "name"});
+    if (role == "counties") fields.add({"prefecture"});
+    fields.add({"towns", "eligible"});
+    for (const auto& tier : tiers) fields.add("n_{tier}", {tier.key, tier.name_zh, tier.name_en});
+    for (const auto& u : utility_names())
+        for (std::string_view family : {"gap_towns_{utility}", "gap_km2_{utility}", "ext_km_{utility}"}) fields.add(family, fill_of("{utility}", u));
+    fields.add({"shortfall"});
     OutputLayer& layer = out.layer(role, wkbMultiPolygon, fields);
     const bool county = role == "counties";
     std::vector<std::string> ids;

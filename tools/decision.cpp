@@ -77,49 +77,28 @@ GeomPtr town_point(const Decision& d, std::size_t i) {
 
 void write_towns(OutputDataset& out, const Decision& d, const SelectionOptions* so, const Selection* sel, const Sensitivity* sens) {
     const TownTable& t = d.table;
-    std::vector<OutField> fields = {{"id", OFTString, "编码 id"},
-                                    {"name", OFTString, "名称 name"},
-                                    {"kind", OFTString, "类型 kind"},
-                                    {"county", OFTString, "县编码 county code"},
-                                    {"county_name", OFTString, "县 county"},
-                                    {"prefecture", OFTString, "市(州)编码 prefecture code"},
-                                    {"prefecture_name", OFTString, "市(州) prefecture"},
-                                    {"nearest_city", OFTString, "最近市(州) nearest city"}};
-    for (const auto& c : t.text_columns) fields.push_back({c, OFTString, t.labels.at(c)});
-    for (const auto& c : t.columns) fields.push_back({c, t.flags.count(c) ? OFTInteger : OFTReal, t.labels.at(c)});
+    Fields fields("towns");
+    fields.add({"id", "name", "kind", "county", "county_name", "prefecture", "prefecture_name", "nearest_city"});
+    for (const Column& c : t.text_columns) fields.add(c);
+    for (const Column& c : t.columns) fields.add(c);
     for (const auto& ind : d.scoring.indicators) {
-        fields.push_back({"norm_" + ind.name, OFTReal, ind.label_zh + "标准化值 " + ind.label_en + " normalised"});
-        fields.push_back({"contrib_" + ind.name, OFTReal, ind.label_zh + "得分贡献 " + ind.label_en + " points"});
+        const Fill fill{ind.name, ind.label_zh, ind.label_en};
+        fields.add("norm_{indicator}", fill).add("contrib_{indicator}", fill);
     }
-    for (auto [name, alias] : std::vector<std::pair<std::string, std::string>>{{"bonus", "加分 bonus"},
-                                                                               {"score", "综合得分 score"}})
-        fields.push_back({name, OFTReal, alias});
-    fields.push_back({"rank_province", OFTInteger, "全省排名 rank in the province"});
-    fields.push_back({"rank_prefecture", OFTInteger, "市(州)内排名 rank in the prefecture"});
-    fields.push_back({"rank_county", OFTInteger, "县内排名 rank in the county"});
-    fields.push_back({"town_type", OFTString, "类型键 type key"});
-    fields.push_back({"town_type_zh", OFTString, "发展类型 development type"});
-    fields.push_back({"town_type_rule", OFTString, "类型规则 type rule"});
-    if (sel) {
-        fields.push_back({"eligible", OFTInteger, "参评 eligible"});
-        fields.push_back({"tier", OFTString, "层级键 tier key"});
-        fields.push_back({"tier_zh", OFTString, "示范层级 tier"});
-        fields.push_back({"reason_zh", OFTString, "理由 reason (中文)"});
-        fields.push_back({"reason_en", OFTString, "理由 reason (English)"});
-    }
+    fields.add({"bonus", "score", "rank_province", "rank_prefecture", "rank_county", "town_type", "town_type_zh", "town_type_rule"});
+    if (sel) fields.add({"eligible", "tier", "tier_zh", "reason_zh", "reason_en"});
     if (sens) {
-        for (const auto& tier : so->tiers) fields.push_back({"p_" + tier.key, OFTReal, tier.name_zh + "入选比例 share of runs " + tier.name_en});
-        fields.push_back({"same_tier_share", OFTReal, "结果一致比例 share of runs with the same tier"});
-        fields.push_back({"stability", OFTString, "稳定性 stability"});
+        for (const auto& tier : so->tiers) fields.add("p_{tier}", {tier.key, tier.name_zh, tier.name_en});
+        fields.add({"same_tier_share", "stability"});
     }
     OutputLayer& layer = out.layer("towns", wkbPoint, fields);
     for (std::size_t i = 0; i < t.size(); ++i) {
         std::vector<FieldValue> v = {t.id[i], t.name[i], t.kind[i], t.county[i], t.county_name[i], t.prefecture[i], t.prefecture_name[i],
                                      t.proximity[i].nearest_city};
-        for (const auto& c : t.text_columns) v.push_back(t.texts.at(c)[i]);
-        for (const auto& c : t.columns) {
-            const double x = t.values.at(c)[i];
-            if (t.flags.count(c)) v.push_back(std::isfinite(x) ? FieldValue(std::int64_t(x)) : FieldValue());
+        for (const Column& c : t.text_columns) v.push_back(t.texts.at(c.name)[i]);
+        for (const Column& c : t.columns) {
+            const double x = t.values.at(c.name)[i];
+            if (c.type == ColumnType::Flag) v.push_back(std::isfinite(x) ? FieldValue(std::int64_t(x)) : FieldValue());
             else v.push_back(x);
         }
         for (std::size_t j = 0; j < d.scoring.indicators.size(); ++j) {
@@ -224,21 +203,10 @@ DecisionRun run_selection(const Decision& d, const StudyConfig& config, const Se
 
 void write_demo_towns(OutputDataset& out, const Decision& d, const SelectionOptions& so, const DecisionRun& r) {
     const Selection& sel = r.selection;
-    std::vector<OutField> df = {{"id", OFTString, "编码 id"},
-                                {"name", OFTString, "名称 name"},
-                                {"county_name", OFTString, "县 county"},
-                                {"prefecture_name", OFTString, "市(州) prefecture"},
-                                {"tier", OFTString, "层级键 tier key"},
-                                {"tier_zh", OFTString, "示范层级 tier"},
-                                {"tier_en", OFTString, "tier (English)"},
-                                {"town_type_zh", OFTString, "发展类型 development type"},
-                                {"town_type_en", OFTString, "development type (English)"},
-                                {"score", OFTReal, "综合得分 score"},
-                                {"rank_province", OFTInteger, "全省排名 rank in the province"},
-                                {"rank_prefecture", OFTInteger, "市(州)内排名 rank in the prefecture"},
-                                {"reason_zh", OFTString, "理由 reason (中文)"},
-                                {"reason_en", OFTString, "理由 reason (English)"}};
-    if (r.sensitivity) df.push_back({"stability", OFTString, "稳定性 stability"});
+    Fields df("demo_towns");
+    df.add({"id", "name", "county_name", "prefecture_name", "tier", "tier_zh", "tier_en", "town_type_zh", "town_type_en", "score", "rank_province",
+            "rank_prefecture", "reason_zh", "reason_en"});
+    if (r.sensitivity) df.add({"stability"});
     OutputLayer& demo = out.layer("demo_towns", wkbPoint, df);
     const TownTable& t = d.table;
     for (std::size_t k = 0; k < so.tiers.size(); ++k)
@@ -260,10 +228,10 @@ std::string tier_key(const SelectionOptions& so, int tier) { return tier >= 0 ? 
 void write_scenario_tiers(OutputDataset& out, const Decision& d, const SelectionOptions& so, const DecisionRun& r) {
     if (r.scenarios.empty()) return;
     const TownTable& t = d.table;
-    std::vector<OutField> sf = {{"id", OFTString, "编码 id"}, {"name", OFTString, "名称 name"},
-                                {"prefecture_name", OFTString, "市(州) prefecture"}, {"tier", OFTString, "基准层级 base tier"}};
-    for (const auto& s : r.scenarios) sf.push_back({"tier_" + s.name, OFTString, "情景 scenario " + s.name});
-    sf.push_back({"changed", OFTInteger, "层级变化 tier changes"});
+    Fields sf("scenario_tiers");
+    sf.add({"id", "name", "prefecture_name", "tier"});
+    for (const auto& s : r.scenarios) sf.add("tier_{scenario}", {s.name, s.name, s.name});
+    sf.add({"changed"});
     OutputLayer& sl = out.layer("scenario_tiers", wkbPoint, sf);
     for (std::size_t i = 0; i < t.size(); ++i) {
         bool changed = false;

@@ -8,6 +8,7 @@
 #include "analysis/selection.h"
 #include "geo/writer.h"
 #include "tools/command.h"
+#include "tools/layers_out.h"
 #include "tools/styles.h"
 
 #include <optional>

@@ -12,28 +12,46 @@ std::string join(const std::vector<std::string>& words) {
     return out;
 }
 
+OGRFieldType ogr_type(ColumnType t) {
+    switch (t) {
+    case ColumnType::Text: return OFTString;
+    case ColumnType::Real: return OFTReal;
+    case ColumnType::Integer64: return OFTInteger64;
+    case ColumnType::Integer:
+    case ColumnType::Flag: return OFTInteger;
+    }
+    return OFTString;
+}
+
 }  // namespace
 
+Fields& Fields::add(const Column& c) {
+    m_fields.push_back({c.name, ogr_type(c.type), c.label()});
+    return *this;
+}
+
+Fields& Fields::add(std::initializer_list<std::string_view> names) {
+    for (std::string_view n : names) add(column(m_layer, n));
+    return *this;
+}
+
+Fields& Fields::add(std::string_view family, const Fill& fill) { return add(column(m_layer, family, fill)); }
+
+Fields& Fields::per_utility(std::initializer_list<std::string_view> families) {
+    for (const auto& u : utility_names())
+        for (std::string_view f : families) add(f, fill_of("{utility}", u));
+    return *this;
+}
+
 void write_villages(OutputDataset& out, const AccessResult* a, const CoverageResult* c) {
-    std::vector<OutField> vf = {{"id", OFTString, "编码 id"}, {"name", OFTString, "名称 name"}, {"town", OFTString, "所属镇 town"},
-                                {"population", OFTReal, "人口 population"}};
+    Fields vf("villages");
+    vf.add({"id", "name", "town", "population"});
     if (a) {
-        vf.insert(vf.end(), {{"snap_m", OFTReal, "距道路 m"},
-                             {"reachable", OFTInteger, "可达 reachable"},
-                             {"nearest_town", OFTString, "最近镇 nearest town"},
-                             {"nearest_town_min", OFTReal, "至最近镇 min"},
-                             {"own_town_min", OFTReal, "至所属镇 min"}});
-        for (const auto& k : a->facility_kinds) vf.push_back({k + "_min", OFTReal, "至最近 " + k + " min"});
-        for (const auto& k : a->facility_kinds) vf.push_back({k + "_e2sfca", OFTReal, k + " E2SFCA"});
+        vf.add({"snap_m", "reachable", "nearest_town", "nearest_town_min", "own_town_min"});
+        for (const auto& k : a->facility_kinds) vf.add("{kind}_min", fill_of("{kind}", k));
+        for (const auto& k : a->facility_kinds) vf.add("{kind}_e2sfca", fill_of("{kind}", k));
     }
-    if (c) {
-        vf.push_back({"road_km_to_town", OFTReal, "至所属镇道路距离 km"});
-        vf.push_back({"near_town", OFTInteger, "周边村 near town"});
-        for (const auto& u : utility_names()) {
-            vf.push_back({u + "_reached", OFTInteger, std::string(utility_zh(u)) + "已覆盖 " + u + " reached"});
-            vf.push_back({u + "_network_m", OFTReal, std::string(utility_zh(u)) + "距管网 " + u + " network m"});
-        }
-    }
+    if (c) vf.add({"road_km_to_town", "near_town"}).per_utility({"{utility}_reached", "{utility}_network_m"});
     OutputLayer& villages = out.layer("villages", wkbPoint, vf);
     std::size_t i = 0;
     for (const Layer* l : a ? a->village_layers : c->village_layers)
@@ -62,17 +80,13 @@ void write_villages(OutputDataset& out, const AccessResult* a, const CoverageRes
 
 void write_isochrones(OutputDataset& out, const AccessResult& res) {
     OutputLayer& iso = out.layer("isochrones", wkbMultiPolygon,
-                                 {{"origin_role", OFTString, "起点类型 origin role"}, {"origin_id", OFTString, "起点 origin id"},
-                                  {"origin_name", OFTString, "起点名称 origin"}, {"minutes", OFTReal, "分钟 minutes"},
-                                  {"area_km2", OFTReal, "面积 km²"}, {"road_km", OFTReal, "可达道路 km"}});
+                                 Fields("isochrones").add({"origin_role", "origin_id", "origin_name", "minutes", "area_km2", "road_km"}));
     for (const Isochrone& x : res.isochrones) iso.add({x.origin_role, x.origin_id, x.origin_name, x.minutes, x.area_km2, x.road_km}, x.polygon.get());
 }
 
 void write_dead_ends(OutputDataset& out, const Study& study, const AccessResult& res) {
     const GeosContext& geos = *study.geos;
-    OutputLayer& dead = out.layer("road_dead_ends", wkbPoint,
-                                  {{"node", OFTInteger64, "节点 node"}, {"road_id", OFTString, "道路 road id"},
-                                   {"nearest_settlement_m", OFTReal, "距最近居民点 m"}});
+    OutputLayer& dead = out.layer("road_dead_ends", wkbPoint, Fields("road_dead_ends").add({"node", "road_id", "nearest_settlement_m"}));
     for (const DeadEnd& d : res.dead_ends)
         dead.add({std::int64_t(d.node), d.road_id, d.nearest_settlement_m}, geos.own(GEOSGeom_createPointFromXY_r(geos.get(), d.x, d.y)).get());
 }
@@ -80,9 +94,7 @@ void write_dead_ends(OutputDataset& out, const Study& study, const AccessResult&
 void write_components(OutputDataset& out, const Study& study, const RoadGraph& graph, const AccessResult& res) {
     const GeosContext& geos = *study.geos;
     OutputLayer& comps = out.layer("road_components", wkbMultiLineString,
-                                   {{"component", OFTInteger, "连通分量 component"}, {"main", OFTInteger, "主网 main network"},
-                                    {"length_km", OFTReal, "长度 km"}, {"towns", OFTInteger, "镇数 towns"},
-                                    {"town_ids", OFTString, "镇 town ids"}, {"villages", OFTInteger, "村数 villages"}});
+                                   Fields("road_components").add({"component", "main", "length_km", "towns", "town_ids", "villages"}));
     for (const Component& c : res.components) {
         std::vector<GEOSGeometry*> parts;
         for (std::uint32_t p : c.pieces) {
@@ -104,9 +116,7 @@ void write_components(OutputDataset& out, const Study& study, const RoadGraph& g
 void write_gaps(OutputDataset& out, const CoverageResult& res, const std::vector<std::string>& town_ids,
                 const std::vector<std::string>& town_names) {
     OutputLayer& gaps = out.layer("coverage_gaps", wkbMultiPolygon,
-                                  {{"town_id", OFTString, "镇编码 town id"}, {"town_name", OFTString, "镇名称 town"},
-                                   {"utility", OFTString, "设施 utility"}, {"utility_zh", OFTString, "设施"},
-                                   {"area_km2", OFTReal, "缺口面积 km²"}, {"population", OFTReal, "缺口人口 population"}});
+                                  Fields("coverage_gaps").add({"town_id", "town_name", "utility", "utility_zh", "area_km2", "population"}));
     for (const Gap& gp : res.gaps)
         gaps.add({town_ids[gp.town], town_names[gp.town], gp.utility, std::string(utility_zh(gp.utility)), gp.area_km2, gp.population},
                  gp.polygon.get());
@@ -115,13 +125,9 @@ void write_gaps(OutputDataset& out, const CoverageResult& res, const std::vector
 void write_extensions(OutputDataset& out, const CoverageResult& res, const std::vector<std::string>& town_ids,
                       const std::vector<std::string>& town_names) {
     OutputLayer& ext = out.layer("network_extensions", wkbMultiLineString,
-                                 {{"town_id", OFTString, "镇编码 town id"}, {"town_name", OFTString, "镇名称 town"},
-                                  {"utility", OFTString, "设施 utility"}, {"length_km", OFTReal, "延伸长度 km"},
-                                  {"villages", OFTString, "连接村 villages"}, {"village_count", OFTInteger, "连接村数"},
-                                  {"connects_gap", OFTInteger, "覆盖镇区缺口 closes the town gap"},
-                                  {"population", OFTReal, "受益人口 population served"},
-                                  {"protected_sites", OFTString, "涉及保护对象 protected sites nearby"},
-                                  {"protected_flag", OFTInteger, "需避让 flagged"}});
+                                 Fields("network_extensions")
+                                     .add({"town_id", "town_name", "utility", "length_km", "villages", "village_count", "connects_gap", "population",
+                                           "protected_sites", "protected_flag"}));
     for (const Extension& e : res.extensions)
         ext.add({town_ids[e.town], town_names[e.town], e.utility, e.length_km, join(e.villages), std::int64_t(e.villages.size()),
                  std::int64_t(e.connects_gap), e.population, join(e.protected_sites), std::int64_t(!e.protected_sites.empty())},

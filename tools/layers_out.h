@@ -4,10 +4,30 @@
 #pragma once
 
 #include "analysis/access.h"
+#include "analysis/columns.h"
 #include "analysis/coverage.h"
 #include "geo/writer.h"
 
+#include <initializer_list>
+
 namespace townsite::tools {
+
+// The fields of one output layer, each taken from the column registry (name, type and the alias
+// QGIS shows), in the order they are added.
+class Fields {
+public:
+    explicit Fields(std::string layer) : m_layer(std::move(layer)) {}
+    Fields& add(std::initializer_list<std::string_view> names);
+    Fields& add(std::string_view family, const Fill& fill);
+    // Every utility's member of each family, utility by utility ({utility}_status, {utility}_share_pct, ...).
+    Fields& per_utility(std::initializer_list<std::string_view> families);
+    Fields& add(const Column& c);
+    operator const std::vector<OutField>&() const { return m_fields; }
+
+private:
+    std::string m_layer;
+    std::vector<OutField> m_fields;
+};
 
 // Either result may be null; the rows follow the villages layers of the one given.
 void write_villages(OutputDataset& out, const AccessResult* access, const CoverageResult* coverage);

@@ -14,6 +14,9 @@ using namespace townsite::test;
 
 namespace {
 
+// A column of the towns layer that townsite has no name for ([layers.towns.extra_fields]).
+Column extra(const std::string& name) { return column("towns", "{extra_field}", {name, name, name}); }
+
 // Four towns: 甲市 holds the first three (甲县: 0, 1; 乙县: 2), 乙市 the fourth.
 TownTable four_towns() {
     TownTable t;
@@ -25,11 +28,11 @@ TownTable four_towns() {
     t.prefecture = {"10", "10", "10", "20"};
     t.prefecture_name = {"甲市", "甲市", "甲市", "乙市"};
     t.proximity.resize(4);
-    t.add("v", "v", {10, 20, NAN, 40});
-    t.add("z", "z", {1, 2, 3, 4});
-    t.add("r", "r", {5, 7, 7, 9});
-    t.add("same", "same", {3, 3, 3, 3});
-    t.add("in_metro", "in metro", {0, 1, 0, 0});
+    t.add(extra("v"), {10, 20, NAN, 40});
+    t.add(extra("z"), {1, 2, 3, 4});
+    t.add(extra("r"), {5, 7, 7, 9});
+    t.add(extra("same"), {3, 3, 3, 3});
+    t.add(column("towns", "in_metro"), {0, 1, 0, 0});
     return t;
 }
 
@@ -91,8 +94,8 @@ TEST_CASE("the score adds the bonus to the weighted points; ranks in the provinc
 
 TEST_CASE("entropy weights in scoring follow the method worked by hand", "[scoring][entropy]") {
     TownTable t = four_towns();
-    t.add("e1", "e1", {0, 5, 10, 5});
-    t.add("e2", "e2", {1, 3, 3, 3});
+    t.add(extra("e1"), {0, 5, 10, 5});
+    t.add(extra("e2"), {1, 3, 3, 3});
     ScoringOptions o;
     o.method = WeightMethod::Entropy;
     o.indicators = {{"e1", "e1", "", "", true, Normalisation::MinMax, 0}, {"e2", "e2", "", "", true, Normalisation::MinMax, 0}};
@@ -160,8 +163,8 @@ direction = "lower"
 TEST_CASE("town types: the first rule that holds, with percentiles as numpy computes them", "[scoring][types]") {
     TownTable t;
     t.id = {"1", "2", "3", "4", "5"};
-    t.add("x", "x", {1, 2, 3, 4, 5});
-    t.add("y", "y", {0, 1, NAN, 1, 0});
+    t.add(extra("x"), {1, 2, 3, 4, 5});
+    t.add(extra("y"), {0, 1, NAN, 1, 0});
     TownTypeOptions o;
     o.rules = {{"top", "顶", "top", "x >= p75", parse_condition("x >= p75"), 0},
                {"y", "乙", "y", "y == 1 and x < 4", parse_condition("y == 1 and x < 4"), 0}};

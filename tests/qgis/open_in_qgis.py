@@ -46,7 +46,7 @@ for name, renderer in expected.items():
     check(layer.featureCount() > 0, "layer %s has features" % name)
     check(layer.renderer() is not None and layer.renderer().type() == renderer, "layer %s is drawn by %s" % (name, renderer))
 check(by_id["demo_towns"].labelsEnabled(), "demo towns are labelled")
-check(by_id["demo_towns"].attributeAlias(by_id["demo_towns"].fields().indexOf("score")) == "综合得分 score", "aliases in the project")
+check(by_id["demo_towns"].attributeAlias(by_id["demo_towns"].fields().indexOf("score")) == "综合得分 score (points)", "aliases in the project")
 
 for name, renderer in expected.items():
     layer = QgsVectorLayer(os.path.join(out, "townsite.gpkg") + "|layername=" + name, name, "ogr")

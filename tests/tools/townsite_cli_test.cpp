@@ -1,5 +1,6 @@
 // The townsite command as a user runs it: exit codes, messages, JSON.
 #include "analysis/access.h"
+#include "analysis/columns.h"
 #include "bench/bgl_baseline.h"
 #include "tests/support.h"
 
@@ -15,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <sys/wait.h>
@@ -26,6 +28,47 @@ using Catch::Matchers::Contains;
 namespace {
 
 Run run(const std::string& args) { return run_shell(std::string(TOWNSITE_BIN) + " " + args); }
+
+// Every layer has its default QML style, every field written is one the registry declares for its
+// layer with the registry's type, and QGIS shows the registry's label (GDAL 3.6 cannot store aliases
+// in the GeoPackage itself, so they come with the styles). Family members labelled with config words
+// (indicators, tiers, scenarios) are checked by name and type. Returns layer -> field -> alias.
+std::map<std::string, std::map<std::string, std::string>> check_fields_registered(GDALDataset& ds, const std::vector<std::string>& layers) {
+    OGRLayer* styles = ds.ExecuteSQL("SELECT f_table_name, styleQML, useAsDefault FROM layer_styles", nullptr, nullptr);
+    REQUIRE(styles);
+    std::map<std::string, std::map<std::string, std::string>> aliases;
+    for (const auto& f : *styles) {
+        const std::string qml = f->GetFieldAsString(1);
+        CHECK_THAT(qml, Contains("<renderer-v2") && Contains("<aliases>"));
+        const std::regex alias("<alias field=\"([^\"]+)\" index=\"[0-9]+\" name=\"([^\"]*)\"/>");
+        for (auto m = std::sregex_iterator(qml.begin(), qml.end(), alias); m != std::sregex_iterator(); ++m)
+            aliases[f->GetFieldAsString(0)][(*m)[1]] = (*m)[2];
+        CHECK(f->GetFieldAsInteger(2) == 1);
+    }
+    ds.ReleaseResultSet(styles);
+    for (const auto& name : layers) {
+        REQUIRE(ds.GetLayerByName(name.c_str()));
+        OGRFeatureDefn* defn = ds.GetLayerByName(name.c_str())->GetLayerDefn();
+        std::set<std::string> fixed;
+        for (const Column& c : layer_columns(name)) fixed.insert(c.name);
+        for (int k = 0; k < defn->GetFieldCount(); ++k) {
+            const std::string field = defn->GetFieldDefn(k)->GetNameRef();
+            INFO(name << "." << field);
+            const std::optional<Column> c = find_column(name, field);
+            REQUIRE(c);
+            CHECK((c->step != "input" || fixed.count(field) > 0));   // no field falls through to [layers.towns.extra_fields] on the sample
+            const OGRFieldType expected = c->type == ColumnType::Text        ? OFTString
+                                          : c->type == ColumnType::Real      ? OFTReal
+                                          : c->type == ColumnType::Integer64 ? OFTInteger64
+                                                                             : OFTInteger;
+            CHECK(defn->GetFieldDefn(k)->GetType() == expected);
+            const bool config_words = field.rfind("norm_", 0) == 0 || field.rfind("contrib_", 0) == 0 || field.rfind("p_", 0) == 0 ||
+                                      field.rfind("n_", 0) == 0 || (name == "scenario_tiers" && field.rfind("tier_", 0) == 0);
+            if (!config_words) CHECK(aliases[name][field] == c->label());
+        }
+    }
+    return aliases;
+}
 
 }  // namespace
 
@@ -110,6 +153,10 @@ TEST_CASE("townsite access on the sample writes every layer", "[cli][access][slo
     CHECK(ds->GetLayerByName("towns_without_seat_route")->GetFeatureCount() == 1);
     CHECK(ds->GetLayerByName("towns")->GetLayerDefn()->GetFieldIndex("county_seat_min") >= 0);
     CHECK(ds->GetLayerByName("towns")->GetLayerDefn()->GetFieldIndex("pop_30min") >= 0);
+    // One name per quantity: the towns of access and of run both say nearest_city_km.
+    CHECK(ds->GetLayerByName("towns")->GetLayerDefn()->GetFieldIndex("nearest_city_km") >= 0);
+    CHECK(ds->GetLayerByName("towns")->GetLayerDefn()->GetFieldIndex("nearest_prefecture_km") < 0);
+    check_fields_registered(*ds, {"towns", "villages", "isochrones", "road_dead_ends", "road_components", "towns_without_seat_route"});
     SECTION("and refuses to overwrite it without --overwrite, or to write over an input") {
         const Run again = run("-q access -o " + out);
         CHECK(again.exit_code == 1);
@@ -231,6 +278,7 @@ TEST_CASE("townsite coverage on the sample writes towns, villages, gaps and exte
     CHECK(ds->GetLayerByName("villages")->GetFeatureCount() == 4608);
     CHECK(ds->GetLayerByName("coverage_gaps")->GetFeatureCount() > 100);
     CHECK(ds->GetLayerByName("network_extensions")->GetFeatureCount() > 100);
+    check_fields_registered(*ds, {"towns", "villages", "coverage_gaps", "network_extensions"});
     // Every status is one of the four words, and "served" towns have no gap.
     std::size_t served = 0, none = 0;
     for (auto& f : *towns) {
@@ -374,18 +422,9 @@ TEST_CASE("townsite run writes the styled GeoPackage, the QGIS project, the repo
         CHECK(std::string(l->GetSpatialRef()->GetAuthorityCode(nullptr)) == "4326");
     }
     // A style for every layer, as QGIS reads them: the default style of the table, QML.
-    OGRLayer* styles = ds->ExecuteSQL("SELECT f_table_name, styleQML, useAsDefault FROM layer_styles", nullptr, nullptr);
-    REQUIRE(styles);
-    std::set<std::string> styled;
-    for (const auto& f : *styles) {
-        styled.insert(f->GetFieldAsString(0));
-        CHECK_THAT(std::string(f->GetFieldAsString(1)), Contains("<renderer-v2") && Contains("<aliases>"));
-        if (std::string(f->GetFieldAsString(0)) == "towns")   // aliases in Chinese and English (GDAL 3.6 cannot store them in the GeoPackage itself)
-            CHECK_THAT(std::string(f->GetFieldAsString(1)), Contains("<alias field=\"score\" index=") && Contains("name=\"综合得分 score\""));
-        CHECK(f->GetFieldAsInteger(2) == 1);
-    }
-    ds->ReleaseResultSet(styles);
-    for (const auto& name : layers) CHECK(styled.count(name) == 1);
+    const auto aliases = check_fields_registered(*ds, layers);
+    CHECK(aliases.at("towns").at("score") == "综合得分 score (points)");
+    for (const auto& name : layers) CHECK(aliases.count(name) == 1);
     CHECK_THAT(slurp(outdir + "/townsite.gpkg").substr(0, 16), Contains("SQLite format 3"));
     // Units carry their summaries; aliases are there in Chinese and English.
     OGRLayer* prefectures = ds->GetLayerByName("prefectures");
@@ -453,6 +492,24 @@ TEST_CASE("townsite run writes the styled GeoPackage, the QGIS project, the repo
     }
 }
 
+TEST_CASE("the README lists every field townsite writes, as `townsite fields --markdown` prints them", "[cli][fields]") {
+    const std::string readme = slurp(std::string(TOWNSITE_SAMPLE_DIR) + "/../README.md");
+    const std::string tables = columns_markdown();
+    INFO("README.md's section \"Fields\" is out of date: paste the output of `townsite fields --markdown` between its markers");
+    CHECK(readme.find(tables) != std::string::npos);
+    const Run r = run("fields --markdown");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == tables);
+    for (std::string_view layer : column_layers())
+        for (const Column& c : layer_columns(layer)) CHECK(readme.find("| `" + c.name + "` |") != std::string::npos);
+    const Run one = run("fields villages");
+    CHECK(one.exit_code == 0);
+    CHECK_THAT(one.out, Contains("own_town_min") && Contains("至所属镇 to its own town (min)"));
+    const Run typo = run("fields vilages");
+    CHECK(typo.exit_code == 1);
+    CHECK_THAT(typo.out, Contains("did you mean \"villages\"") && Contains("Fix:"));
+}
+
 TEST_CASE("townsite run in GeoJSON and Shapefile: every layer, feature and field reads back as in the GeoPackage", "[cli][run][slow]") {
     TempDir dir;
     REQUIRE(run("-q run -o " + dir.path("gpkg") + " --sensitivity 0").exit_code == 0);
@@ -509,6 +566,7 @@ TEST_CASE("townsite compare on the sample's two years shows the gaps the 2025 ne
     OGRLayer* changes = ds->GetLayerByName("town_changes");
     REQUIRE(changes);
     CHECK(changes->GetFeatureCount() == 1075);
+    check_fields_registered(*ds, {"town_changes"});
     int closed_in_layer = 0;
     for (const auto& f : *changes) closed_in_layer += std::string(f->GetFieldAsString("water_change")) == "closed";
     CHECK(closed_in_layer == closed);

@@ -1,0 +1,329 @@
+#include "analysis/columns.h"
+
+#include "analysis/access.h"
+#include "analysis/coverage.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace townsite {
+
+namespace {
+
+using T = ColumnType;
+
+// Layers, by the command that writes them: run writes all but od and town_changes; access and
+// coverage write their own subsets of towns and villages.
+constexpr std::string_view kTownLayers = "towns";
+
+}  // namespace
+
+const std::vector<std::string_view>& column_layers() {
+    static const std::vector<std::string_view> layers = {
+        "towns",          "demo_towns",     "scenario_tiers", "villages",   "coverage_gaps", "network_extensions", "isochrones",
+        "road_dead_ends", "road_components", "towns_without_seat_route", "counties", "prefectures", "od", "town_changes"};
+    return layers;
+}
+
+const std::vector<ColumnSpec>& column_specs() {
+    static const std::vector<ColumnSpec> specs = {
+        // Identity, from the input layers.
+        {"towns demo_towns scenario_tiers villages towns_without_seat_route counties prefectures town_changes", "id", T::Text, "", "编码", "id",
+         "input", "the feature's id in its input layer"},
+        {"towns demo_towns scenario_tiers villages towns_without_seat_route counties prefectures town_changes", "name", T::Text, "", "名称",
+         "name", "input", "the feature's name in its input layer"},
+        {kTownLayers, "kind", T::Text, "", "类型", "kind", "input", "镇, 乡, 街道 … as the towns layer says"},
+        {"towns towns_without_seat_route", "county", T::Text, "", "县编码", "county code", "input", "the town's county (its id in the counties layer)"},
+        {"towns demo_towns", "county_name", T::Text, "", "县", "county", "proximity", "the county's name"},
+        {"towns counties", "prefecture", T::Text, "", "市(州)编码", "prefecture code", "input", "the prefecture's id in the prefectures layer"},
+        {"towns demo_towns scenario_tiers town_changes", "prefecture_name", T::Text, "", "市(州)", "prefecture", "proximity", "the prefecture's name"},
+        {"villages", "town", T::Text, "", "所属镇", "town", "input", "the id of the village's own town"},
+        {"towns villages", "population", T::Real, "persons", "人口", "population", "input", "resident population, as the input layer says"},
+        {kTownLayers, "industry_output", T::Real, "亿元", "工业产值", "industrial output", "input", "as the towns layer says"},
+        {kTownLayers, "dev_land", T::Real, "ha", "可开发用地", "land for development", "input", "as the towns layer says"},
+        {kTownLayers, "{extra_field}", T::Real, "", "{extra_field}", "{extra_field}", "input",
+         "a numeric column of the towns layer mapped in [layers.towns.extra_fields], under the name given there"},
+
+        // Priority areas (proximity).
+        {kTownLayers, "nearest_city", T::Text, "", "最近市(州)", "nearest city", "proximity", "the prefecture seat reached fastest by road"},
+        {kTownLayers, "node_town", T::Flag, "", "重要节点镇", "node town", "input", "the towns layer marks it as a node town"},
+        {kTownLayers, "in_metro", T::Flag, "", "位于都市圈", "in the metropolitan circle", "proximity", "inside a metro_areas polygon"},
+        {kTownLayers, "metro_km", T::Real, "km", "距都市圈", "to the metropolitan circle", "proximity",
+         "straight-line distance to the nearest metro_areas polygon (0 inside)"},
+        {kTownLayers, "metro_core_min", T::Real, "min", "至都市圈核心", "to the metropolitan core", "access",
+         "fastest drive to the metropolitan core ([access] metro_core)"},
+        {kTownLayers, "city_surroundings", T::Flag, "", "城市周边", "city surroundings", "proximity",
+         "within [proximity] city_surroundings_min of a prefecture seat"},
+        {kTownLayers, "nearest_city_min", T::Real, "min", "至最近市(州)政府", "to the nearest city", "access",
+         "fastest drive to the nearest prefecture seat"},
+        {kTownLayers, "border_km", T::Real, "km", "距边境线", "to the border", "proximity", "geodesic distance to the national border"},
+        {kTownLayers, "border_county", T::Flag, "", "边境县", "border county", "proximity", "its county is marked as a border county"},
+        {kTownLayers, "key_assistance_county", T::Flag, "", "重点帮扶县", "key-assistance county", "proximity",
+         "its county is marked as a key-assistance county"},
+        {kTownLayers, "heritage_sites", T::Real, "", "周边保护对象数", "protected sites nearby", "proximity",
+         "protected sites within [proximity] heritage_radius_km"},
+
+        // Access.
+        {kTownLayers, "county_seat_min", T::Real, "min", "至县城", "to the county seat", "access", "fastest drive to the town's county seat"},
+        {kTownLayers, "county_seat_km", T::Real, "km", "至县城", "to the county seat", "access", "length of that route"},
+        {kTownLayers, "prefecture_seat_min", T::Real, "min", "至市(州)政府", "to the prefecture seat", "access",
+         "fastest drive to the seat of the town's prefecture"},
+        {kTownLayers, "prefecture_seat_km", T::Real, "km", "至市(州)政府", "to the prefecture seat", "access", "length of that route"},
+        {kTownLayers, "nearest_city_km", T::Real, "km", "至最近市(州)政府", "to the nearest city", "access",
+         "length of the fastest route to the nearest prefecture seat"},
+        {kTownLayers, "metro_core_km", T::Real, "km", "至都市圈核心", "to the metropolitan core", "access", "length of that route"},
+        {"towns villages", "snap_m", T::Real, "m", "距道路", "to the road", "access", "distance from the settlement's point to the nearest road"},
+        {"towns villages", "reachable", T::Flag, "", "可达", "reachable by road", "access", "within [network] max_snap_m of a road"},
+        {kTownLayers, "no_route_to_seat", T::Flag, "", "无路通县城", "no route to the county seat", "access",
+         "no road route joins the town to its county seat"},
+        {"towns villages", "{kind}_min", T::Real, "min", "至最近{kind}", "to the nearest {kind}", "access",
+         "fastest drive to the nearest facility of the kind"},
+        {"towns villages", "{kind}_e2sfca", T::Real, "", "{kind} E2SFCA", "{kind} E2SFCA", "access",
+         "enhanced two-step floating catchment index (Luo & Qi 2009): capacity per person within the catchment, weighted by time"},
+        {kTownLayers, "pop_{minutes}min", T::Real, "persons", "{minutes}内人口", "population within {minutes}", "access",
+         "people of towns and villages within that drive, the town's own included"},
+        {"villages", "nearest_town", T::Text, "", "最近镇", "nearest town", "access", "the town reached fastest"},
+        {"villages", "nearest_town_min", T::Real, "min", "至最近镇", "to the nearest town", "access", "fastest drive to the nearest town"},
+        {"villages", "own_town_min", T::Real, "min", "至所属镇", "to its own town", "access", "fastest drive to the village's own town"},
+
+        // Coverage.
+        {kTownLayers, "area_km2", T::Real, "km²", "镇区面积", "town area", "coverage", "the town's built-up area (its polygon, or a circle)"},
+        {kTownLayers, "area_source", T::Text, "", "面积来源", "area source", "coverage", "how the area was made: polygon, or the circle's radius"},
+        {kTownLayers, "{utility}_status", T::Text, "", "{utility}状态", "{utility} status", "coverage",
+         "served (at or above [coverage] served_share), partial, none, or no data when the study has no layer for the utility"},
+        {kTownLayers, "{utility}_share_pct", T::Real, "%", "{utility}覆盖率", "{utility} area served", "coverage", "share of the town's area served"},
+        {kTownLayers, "{utility}_pop_share_pct", T::Real, "%", "{utility}人口覆盖率", "{utility} population served", "coverage",
+         "share of the population points inside the town that are served (empty when there are none)"},
+        {kTownLayers, "{utility}_seat_m", T::Real, "m", "{utility}镇驻地距管网", "{utility} seat to network", "coverage",
+         "distance from the town's seat to the nearest network"},
+        {kTownLayers, "{utility}_gap_km2", T::Real, "km²", "{utility}缺口面积", "{utility} gap", "coverage", "unserved part of the town's area"},
+        {"villages", "road_km_to_town", T::Real, "km", "至所属镇道路距离", "road distance to its town", "coverage",
+         "shortest road distance to the village's own town"},
+        {"villages", "near_town", T::Flag, "", "周边村", "near its town", "coverage", "within [coverage] village_road_km of its town by road"},
+        {"villages", "{utility}_reached", T::Flag, "", "{utility}已覆盖", "{utility} reached", "coverage", "within the utility's service distance"},
+        {"villages", "{utility}_network_m", T::Real, "m", "{utility}距管网", "{utility} to the network", "coverage", "distance to the nearest network"},
+
+        // Scores, types, selection, stability.
+        {kTownLayers, "norm_{indicator}", T::Real, "", "{indicator}标准化值", "{indicator} normalised", "scoring",
+         "the indicator made larger-is-better and normalised over all towns"},
+        {kTownLayers, "contrib_{indicator}", T::Real, "points", "{indicator}得分贡献", "{indicator} points", "scoring",
+         "100 × weight × normalised value"},
+        {kTownLayers, "bonus", T::Real, "points", "加分", "bonus", "scoring", "points added by [[scoring.bonus]] rules"},
+        {"towns demo_towns", "score", T::Real, "points", "综合得分", "score", "scoring", "sum of the contributions and the bonus"},
+        {"towns demo_towns", "rank_province", T::Integer, "", "全省排名", "rank in the province", "scoring", "rank by score among all towns"},
+        {"towns demo_towns", "rank_prefecture", T::Integer, "", "市(州)内排名", "rank in the prefecture", "scoring",
+         "rank by score within the prefecture"},
+        {kTownLayers, "rank_county", T::Integer, "", "县内排名", "rank in the county", "scoring", "rank by score within the county"},
+        {kTownLayers, "town_type", T::Text, "", "类型键", "type key", "types", "key of the development type ([[town_types]])"},
+        {"towns demo_towns", "town_type_zh", T::Text, "", "发展类型", "development type", "types", "the development type, in Chinese"},
+        {"demo_towns", "town_type_en", T::Text, "", "发展类型(英文)", "development type (English)", "types", "the development type, in English"},
+        {kTownLayers, "town_type_rule", T::Text, "", "类型规则", "type rule", "types", "the rule that gave the type"},
+        {kTownLayers, "eligible", T::Flag, "", "参评", "eligible", "selection", "may be selected (its kind is eligible)"},
+        {"towns demo_towns", "tier", T::Text, "", "层级键", "tier key", "selection", "the tier it is selected for (empty: not selected)"},
+        {"towns demo_towns", "tier_zh", T::Text, "", "示范层级", "tier", "selection", "the tier, in Chinese"},
+        {"demo_towns", "tier_en", T::Text, "", "示范层级(英文)", "tier (English)", "selection", "the tier, in English"},
+        {"towns demo_towns", "reason_zh", T::Text, "", "理由", "reason (中文)", "selection", "why it was selected or left out, in Chinese"},
+        {"towns demo_towns", "reason_en", T::Text, "", "理由(英文)", "reason (English)", "selection", "the same in English"},
+        {kTownLayers, "p_{tier}", T::Real, "", "{tier}入选比例", "share of runs {tier}", "sensitivity",
+         "share of the perturbed-weight runs that select it at that tier"},
+        {kTownLayers, "same_tier_share", T::Real, "", "结果一致比例", "share of runs with the same tier", "sensitivity",
+         "share of the runs that keep it at its own tier (or none)"},
+        {"towns demo_towns", "stability", T::Text, "", "稳定性", "stability", "sensitivity",
+         "stable (at least 90 % of runs at its tier), borderline (at least 50 %) or unstable"},
+
+        // Scenarios.
+        {"scenario_tiers", "tier", T::Text, "", "基准层级", "base tier", "scenarios", "the tier in the base run"},
+        {"scenario_tiers", "tier_{scenario}", T::Text, "", "情景 {scenario}", "scenario {scenario}", "scenarios", "the tier in the scenario"},
+        {"scenario_tiers", "changed", T::Flag, "", "层级变化", "tier changes", "scenarios", "a scenario puts it in another tier"},
+
+        // Gaps and extensions.
+        {"coverage_gaps network_extensions", "town_id", T::Text, "", "镇编码", "town id", "coverage", "the town's id"},
+        {"coverage_gaps network_extensions", "town_name", T::Text, "", "镇名称", "town", "coverage", "the town's name"},
+        {"coverage_gaps network_extensions", "utility", T::Text, "", "设施", "utility", "coverage", "water, gas, heating, sewage or garbage"},
+        {"coverage_gaps", "utility_zh", T::Text, "", "设施", "utility (中文)", "coverage", "the utility, in Chinese"},
+        {"coverage_gaps", "area_km2", T::Real, "km²", "缺口面积", "gap area", "coverage", "area of the gap"},
+        {"coverage_gaps", "population", T::Real, "persons", "缺口人口", "population in the gap", "coverage",
+         "population points in the gap, else the town's population spread evenly over its area"},
+        {"network_extensions", "length_km", T::Real, "km", "延伸长度", "extension length", "coverage",
+         "length of the pipe along the roads, shared trunks counted once"},
+        {"network_extensions", "villages", T::Text, "", "连接村", "villages", "coverage", "ids of the villages it connects"},
+        {"network_extensions", "village_count", T::Integer, "", "连接村数", "villages connected", "coverage", "how many villages it connects"},
+        {"network_extensions", "connects_gap", T::Flag, "", "覆盖镇区缺口", "closes the town gap", "coverage", "it reaches the town's gap"},
+        {"network_extensions", "population", T::Real, "persons", "受益人口", "population served", "coverage",
+         "people of the gap and the villages it connects"},
+        {"network_extensions", "protected_sites", T::Text, "", "涉及保护对象", "protected sites nearby", "coverage",
+         "protected sites within [coverage] protected_m"},
+        {"network_extensions", "protected_flag", T::Flag, "", "需避让", "flagged", "coverage", "passes near a protected site"},
+
+        // Isochrones and road problems.
+        {"isochrones", "origin_role", T::Text, "", "起点类型", "origin role", "access", "city_cores or towns"},
+        {"isochrones", "origin_id", T::Text, "", "起点", "origin id", "access", "the origin's id"},
+        {"isochrones", "origin_name", T::Text, "", "起点名称", "origin", "access", "the origin's name"},
+        {"isochrones", "minutes", T::Real, "min", "分钟", "minutes", "access", "the threshold"},
+        {"isochrones", "area_km2", T::Real, "km²", "面积", "area", "access", "area of the polygon"},
+        {"isochrones", "road_km", T::Real, "km", "可达道路", "road reached", "access", "length of road reached within the threshold"},
+        {"road_dead_ends", "node", T::Integer64, "", "节点", "node", "access", "the road graph's node"},
+        {"road_dead_ends", "road_id", T::Text, "", "道路", "road id", "access", "id of the road that ends there"},
+        {"road_dead_ends", "nearest_settlement_m", T::Real, "m", "距最近居民点", "to the nearest settlement", "access",
+         "distance to the nearest town or village"},
+        {"road_components", "component", T::Integer, "", "连通分量", "component", "access", "the piece's rank by length (1 = the main network)"},
+        {"road_components", "main", T::Flag, "", "主网", "main network", "access", "the main network"},
+        {"road_components", "length_km", T::Real, "km", "长度", "length", "access", "road length of the piece"},
+        {"road_components", "towns", T::Integer, "", "镇数", "towns", "access", "towns snapped onto it"},
+        {"road_components", "town_ids", T::Text, "", "镇", "town ids", "access", "the first 20 of their ids"},
+        {"road_components", "villages", T::Integer, "", "村数", "villages", "access", "villages snapped onto it"},
+        {"towns_without_seat_route", "reason", T::Text, "", "原因", "reason", "access",
+         "no road route to the county seat, or farther than max_snap_m from every road"},
+
+        // Counties and prefectures.
+        {"counties prefectures", "towns", T::Integer, "", "乡镇数", "towns", "summary", "towns in the unit"},
+        {"counties prefectures", "eligible", T::Integer, "", "参评镇数", "eligible towns", "summary", "eligible towns in the unit"},
+        {"counties prefectures", "n_{tier}", T::Integer, "", "{tier}示范镇数", "{tier} towns", "summary", "towns selected at that tier"},
+        {"counties prefectures", "gap_towns_{utility}", T::Integer, "", "{utility}缺口镇数", "towns with {utility} gaps", "summary",
+         "towns with a gap of the utility"},
+        {"counties prefectures", "gap_km2_{utility}", T::Real, "km²", "{utility}缺口面积", "{utility} gaps", "summary", "gap area of the utility"},
+        {"counties prefectures", "ext_km_{utility}", T::Real, "km", "{utility}管网延伸", "{utility} extensions", "summary",
+         "length of the proposed extensions of the utility"},
+        {"counties prefectures", "shortfall", T::Text, "", "名额缺口", "shortfall", "summary", "tier quotas the unit cannot meet, and why"},
+
+        // od.
+        {"od", "from_id", T::Text, "", "起点", "from", "od", "the origin's id"},
+        {"od", "to_id", T::Text, "", "终点", "to", "od", "the destination's id"},
+        {"od", "minutes", T::Real, "min", "时间", "travel time", "od", "fastest drive (empty when unreachable)"},
+        {"od", "km", T::Real, "km", "距离", "distance", "od", "length of that route"},
+        {"od", "unreachable", T::Text, "", "不可达原因", "why unreachable", "od",
+         "origin_off_road, destination_off_road, not_connected or one_way; empty when reachable"},
+        {"od", "from_snap_m", T::Real, "m", "起点距道路", "origin to the road", "od", "distance from the origin to the nearest road"},
+        {"od", "to_snap_m", T::Real, "m", "终点距道路", "destination to the road", "od", "distance from the destination to the nearest road"},
+        {"od", "from_component", T::Integer, "", "起点路网片", "origin's network piece", "od", "the origin's connected piece (1 = the largest)"},
+        {"od", "to_component", T::Integer, "", "终点路网片", "destination's network piece", "od", "the destination's connected piece"},
+
+        // compare.
+        {"town_changes", "in_old", T::Flag, "", "旧数据中", "in the old run", "compare", "the town is in the old run"},
+        {"town_changes", "in_new", T::Flag, "", "新数据中", "in the new run", "compare", "the town is in the new run"},
+        {"town_changes", "{utility}_old", T::Text, "", "{utility}原状态", "{utility} before", "compare", "status in the old run"},
+        {"town_changes", "{utility}_new", T::Text, "", "{utility}现状态", "{utility} now", "compare", "status in the new run"},
+        {"town_changes", "{utility}_gap_km2_old", T::Real, "km²", "{utility}原缺口", "{utility} gap before", "compare", "gap area in the old run"},
+        {"town_changes", "{utility}_gap_km2_new", T::Real, "km²", "{utility}现缺口", "{utility} gap now", "compare", "gap area in the new run"},
+        {"town_changes", "{utility}_change", T::Text, "", "{utility}变化", "{utility} change", "compare",
+         "closed, opened, smaller, larger, same, or no data"},
+        {"town_changes", "county_seat_min_old", T::Real, "min", "原至县城", "to the county seat before", "compare", "county_seat_min in the old run"},
+        {"town_changes", "county_seat_min_new", T::Real, "min", "现至县城", "to the county seat now", "compare", "county_seat_min in the new run"},
+        {"town_changes", "tier_old", T::Text, "", "原层级", "tier before", "compare", "the tier in the old run"},
+        {"town_changes", "tier_new", T::Text, "", "现层级", "tier now", "compare", "the tier in the new run"},
+        {"town_changes", "gaps_closed", T::Integer, "", "消除缺口数", "gaps closed", "compare", "utilities whose gap closed"},
+        {"town_changes", "gaps_opened", T::Integer, "", "新增缺口数", "gaps opened", "compare", "utilities whose gap opened"},
+        {"town_changes", "changed", T::Flag, "", "有变化", "changed", "compare", "anything above changed"},
+    };
+    return specs;
+}
+
+namespace {
+
+bool in_layer(const ColumnSpec& s, std::string_view layer) {
+    std::string_view rest = s.layers;
+    while (!rest.empty()) {
+        const std::size_t space = rest.find(' ');
+        if (rest.substr(0, space) == layer) return true;
+        rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
+    }
+    return false;
+}
+
+// The placeholder of a family's name: the part in braces ("" for a fixed name).
+std::string_view placeholder(std::string_view text) {
+    const std::size_t open = text.find('{');
+    return open == std::string_view::npos ? std::string_view() : text.substr(open, text.find('}', open) - open + 1);
+}
+
+std::string filled(std::string_view text, std::string_view value) {
+    std::string out(text);
+    const std::string_view p = placeholder(text);
+    if (!p.empty()) out.replace(out.find(p), p.size(), value);
+    return out;
+}
+
+Column make(const ColumnSpec& s, const Fill& fill) {
+    return {filled(s.name, fill.key),   s.type, std::string(s.unit), filled(s.zh, fill.zh), filled(s.en, fill.en), std::string(s.step),
+            std::string(s.description)};
+}
+
+const char* type_name(ColumnType t) {
+    switch (t) {
+    case ColumnType::Text: return "text";
+    case ColumnType::Real: return "real";
+    case ColumnType::Integer:
+    case ColumnType::Integer64: return "integer";
+    case ColumnType::Flag: return "yes/no (1/0)";
+    }
+    return "";
+}
+
+}  // namespace
+
+Fill fill_of(std::string_view placeholder, const std::string& key) {
+    if (placeholder == "{utility}") return {key, utility_zh(key), key};
+    if (placeholder == "{kind}") return {key, facility_kind_zh(key), key};
+    if (placeholder == "{minutes}") return {key, key + "分钟", key + " min"};
+    return {key, key, key};
+}
+
+std::string Column::label() const { return (zh == en ? zh : zh + " " + en) + (unit.empty() ? "" : " (" + unit + ")"); }
+
+Column column(std::string_view layer, std::string_view name, const Fill& fill) {
+    for (const ColumnSpec& s : column_specs())
+        if (s.name == name && in_layer(s, layer)) {
+            if (!placeholder(s.name).empty() && fill.key.empty())
+                throw std::logic_error("column " + std::string(name) + " of " + std::string(layer) + " needs what fills its placeholder");
+            return make(s, fill);
+        }
+    throw std::logic_error("no column " + std::string(name) + " registered for the layer " + std::string(layer) + " (analysis/columns.cpp)");
+}
+
+std::optional<Column> find_column(std::string_view layer, std::string_view written) {
+    // Fixed names first ("county_seat_min" is not a member of "{kind}_min"), then the family whose
+    // fixed part is longest ("water_pop_share_pct" is of "{utility}_pop_share_pct", not of
+    // "{utility}_share_pct"; a towns column matches "{extra_field}" only when nothing else does).
+    for (const ColumnSpec& s : column_specs())
+        if (placeholder(s.name).empty() && s.name == written && in_layer(s, layer)) return make(s, {});
+    const ColumnSpec* best = nullptr;
+    std::string best_key;
+    for (const ColumnSpec& s : column_specs()) {
+        const std::string_view p = placeholder(s.name);
+        if (p.empty() || !in_layer(s, layer) || (best && best->name.size() - placeholder(best->name).size() >= s.name.size() - p.size()))
+            continue;
+        const std::string_view head = s.name.substr(0, s.name.find('{'));
+        const std::string_view tail = s.name.substr(head.size() + p.size());
+        if (written.size() > head.size() + tail.size() && written.substr(0, head.size()) == head &&
+            written.substr(written.size() - tail.size()) == tail) {
+            best = &s;
+            best_key = std::string(written.substr(head.size(), written.size() - head.size() - tail.size()));
+        }
+    }
+    if (!best) return std::nullopt;
+    return make(*best, fill_of(placeholder(best->name), best_key));
+}
+
+std::vector<Column> layer_columns(std::string_view layer) {
+    std::vector<Column> out;
+    for (const ColumnSpec& s : column_specs())
+        if (in_layer(s, layer)) {
+            const std::string p(placeholder(s.name));
+            out.push_back(make(s, {p, p, p}));
+        }
+    return out;
+}
+
+std::string columns_markdown() {
+    std::string out;
+    for (std::string_view layer : column_layers()) {
+        out += "#### `" + std::string(layer) + "`\n\n| field | type | unit | 中文 | English | step | what |\n| --- | --- | --- | --- | --- | --- | --- |\n";
+        for (const Column& c : layer_columns(layer))
+            out += "| `" + c.name + "` | " + type_name(c.type) + " | " + c.unit + " | " + c.zh + " | " + c.en + " | " + c.step + " | " + c.description +
+                   " |\n";
+        out += "\n";
+    }
+    return out;
+}
+
+}  // namespace townsite

@@ -1,0 +1,55 @@
+// townsite fields [LAYER] [--markdown]: every field townsite writes, from the column registry:
+// name, type, unit, Chinese and English label, the step that makes it and what it means.
+#include "analysis/columns.h"
+#include "geo/error.h"
+#include "geo/text.h"
+#include "tools/command.h"
+
+#include <algorithm>
+#include <iostream>
+
+namespace townsite::tools {
+
+void add_fields(CLI::App& app, const Globals& globals, Runner& run) {
+    struct Args {
+        std::string layer;
+        bool markdown = false;
+    };
+    auto a = std::make_shared<Args>();
+    CLI::App* cmd = app.add_subcommand("fields", "Every field of every output layer: type, unit, Chinese and English label, meaning");
+    cmd->add_option("LAYER", a->layer, "Only this output layer (towns, villages, demo_towns, ...)");
+    cmd->add_flag("--markdown", a->markdown, "As Markdown tables (the README's field tables are this output)");
+    cmd->footer("A name in braces stands for a family: {utility} is water, gas, heating, sewage or garbage; {kind} a facility\n"
+                "kind; {minutes} an [access] threshold; {indicator}, {tier} and {scenario} come from the config.\n"
+                "Examples:\n"
+                "  townsite fields towns\n"
+                "  townsite fields --markdown > fields.md");
+    cmd->callback([a, &globals, &run] {
+        run = [a, &globals] {
+            const auto& layers = column_layers();
+            if (!a->layer.empty() && std::find(layers.begin(), layers.end(), a->layer) == layers.end()) {
+                std::vector<std::string> names(layers.begin(), layers.end());
+                const std::string near = closest_word(a->layer, names);
+                throw Error("townsite writes no layer \"" + a->layer + "\"" + (near.empty() ? "" : "; did you mean \"" + near + "\"?"))
+                    .with_hint("give one of the layers `townsite fields` lists, or none for all.");
+            }
+            if (a->markdown) {
+                std::cout << columns_markdown();
+                return kOk;
+            }
+            for (std::string_view layer : layers) {
+                if (!a->layer.empty() && layer != a->layer) continue;
+                std::cout << layer << ":\n";
+                for (const Column& c : layer_columns(layer)) {
+                    std::string name = c.name;
+                    name.resize(std::max<std::size_t>(name.size(), 28), ' ');
+                    std::cout << "  " << name << " " << c.label() << " — " << c.description << " [" << c.step << "]\n";
+                }
+            }
+            (void)globals;
+            return kOk;
+        };
+    });
+}
+
+}  // namespace townsite::tools
