@@ -13,84 +13,29 @@
 
 namespace townsite {
 
-AccessOptions access_options(const StudyConfig& config) {
-    AccessOptions opt;
-    std::vector<ConfigProblem> problems;
-    const toml::table* t = config_section(config, "access", problems);
-    if (!t) {
-        throw_config_problems(config.path, problems);
-        return opt;
-    }
-    check_keys(*t, "access", {"thresholds_min", "isochrone_towns", "isochrone_buffer_m", "metro_core", "metro_prefecture",
-                              "dead_end_settlement_m", "dead_end_boundary_m", "own_town_max_min", "e2sfca"},
-               problems);
-    auto line = [](const toml::node& n) { return int(n.source().begin.line); };
-    auto text = [&](const char* key, std::string& out) {
-        const toml::node* n = t->get(key);
-        if (!n) return;
-        if (!n->is_string()) problems.push_back({line(*n), std::string("\"access.") + key + "\" must be a string", "write it in quotes."});
-        else out = *n->value<std::string>();
-    };
-    read_number(*t, "access", "isochrone_buffer_m", opt.isochrone_buffer_m, 1, 5000, problems);
-    read_number(*t, "access", "dead_end_settlement_m", opt.dead_end_settlement_m, 0, 10000, problems);
-    read_number(*t, "access", "dead_end_boundary_m", opt.dead_end_boundary_m, 0, 100000, problems);
-    read_number(*t, "access", "own_town_max_min", opt.own_town_max_min, 1, 1440, problems);
-    text("metro_core", opt.metro_core);
-    text("metro_prefecture", opt.metro_prefecture);
-    if (const toml::node* n = t->get("thresholds_min")) {
-        opt.thresholds_min.clear();
-        const toml::array* arr = n->as_array();
-        if (arr)
-            for (const auto& v : *arr)
-                if (const auto m = finite_number(v); m && *m > 0 && *m <= 600) opt.thresholds_min.push_back(*m);
-        if (!arr || opt.thresholds_min.size() != arr->size() || opt.thresholds_min.empty())
-            problems.push_back({line(*n), "\"access.thresholds_min\" must be a list of minutes between 0 and 600",
-                                "e.g. thresholds_min = [15, 30, 60]."});
-        std::sort(opt.thresholds_min.begin(), opt.thresholds_min.end());
-    }
-    if (const toml::node* n = t->get("isochrone_towns")) {
-        const toml::array* arr = n->as_array();
-        bool ok = arr != nullptr;
-        if (arr) {
-            for (const auto& v : *arr) {
-                if (v.is_string()) opt.isochrone_towns.push_back(*v.value<std::string>());
-                else ok = false;
-            }
-        }
-        if (!ok)
-            problems.push_back({line(*n), "\"access.isochrone_towns\" must be a list of town ids",
-                                "e.g. isochrone_towns = [\"220122100\"]."});
-    }
-    if (const toml::node* n = t->get("e2sfca")) {
-        if (const toml::table* e = n->as_table()) {
-            check_keys(*e, "access.e2sfca", {"catchment_min", "weights"}, problems);
-            read_number(*e, "access.e2sfca", "catchment_min", opt.e2sfca_catchment_min, 1, 600, problems);
-            if (const toml::node* w = e->get("weights")) {
-                opt.e2sfca_weights.clear();
-                bool ok = w->is_array();
-                if (ok)
-                    for (const auto& step : *w->as_array()) {
-                        const toml::array* pair = step.as_array();
-                        const auto up_to = pair && pair->size() == 2 ? finite_number((*pair)[0]) : std::nullopt;
-                        const auto weight = pair && pair->size() == 2 ? finite_number((*pair)[1]) : std::nullopt;
-                        if (!up_to || !weight || *up_to <= 0 || *weight < 0) {
-                            ok = false;
-                            break;
-                        }
-                        opt.e2sfca_weights.emplace_back(*up_to, *weight);
-                    }
-                if (!ok || opt.e2sfca_weights.empty())
-                    problems.push_back({line(*w), "\"access.e2sfca.weights\" must be a list of [up_to_minutes, weight] pairs",
-                                        "e.g. weights = [[10, 1.0], [20, 0.68], [30, 0.22]]."});
-                std::sort(opt.e2sfca_weights.begin(), opt.e2sfca_weights.end());
-            }
-        } else {
-            problems.push_back({line(*n), "\"access.e2sfca\" must be a table", "write an [access.e2sfca] section."});
-        }
-    }
-    throw_config_problems(config.path, problems);
-    return opt;
+const Options<AccessOptions>& access_option_table() {
+    static const Options<AccessOptions> e2sfca =
+        Options<AccessOptions>("e2sfca", "the enhanced two-step floating catchment index (Luo & Qi 2009)")
+            .number("catchment_min", &AccessOptions::e2sfca_catchment_min, 1, 600, "min", "facilities and people farther apart than this do not count")
+            .pairs("weights", &AccessOptions::e2sfca_weights, "up_to_min", "weight",
+                   "distance-decay steps: within up_to_min minutes a place counts with this weight (Gaussian steps 1.00, 0.68, 0.22)");
+    static const Options<AccessOptions> s =
+        Options<AccessOptions>("access", "travel times, catchments, service access, isochrones and road problems")
+            .numbers("thresholds_min", &AccessOptions::thresholds_min, 1, 600, "minutes", "catchments (pop_<N>min) and isochrones")
+            .texts("isochrone_towns", &AccessOptions::isochrone_towns, "town ids whose isochrones are drawn too")
+            .number("isochrone_buffer_m", &AccessOptions::isochrone_buffer_m, 1, 5000, "m", "half-width of the band around the roads reached")
+            .text("metro_core", &AccessOptions::metro_core, "city_cores id of the metropolitan core (empty: the core of metro_prefecture)")
+            .text("metro_prefecture", &AccessOptions::metro_prefecture, "prefecture whose core is the metropolitan core")
+            .number("dead_end_settlement_m", &AccessOptions::dead_end_settlement_m, 0, 10000, "m",
+                    "a dead end this close to a settlement is its access road, not a 断头路")
+            .number("dead_end_boundary_m", &AccessOptions::dead_end_boundary_m, 0, 100000, "m",
+                    "a dead end this close to the study boundary goes on beyond it")
+            .number("own_town_max_min", &AccessOptions::own_town_max_min, 1, 1440, "min", "search limit from a village to its own town")
+            .table<AccessOptions>("e2sfca", [](AccessOptions& o) -> AccessOptions& { return o; }, e2sfca, "[access.e2sfca]");
+    return s;
 }
+
+AccessOptions access_options(const StudyConfig& config) { return access_option_table().read(config); }
 
 std::string facility_kind_zh(const std::string& kind) {
     static const std::map<std::string, std::string> zh = {{"elderly_care", "养老机构"}, {"childcare", "托育机构"}, {"school", "学校"}, {"clinic", "卫生院"}};

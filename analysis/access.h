@@ -15,6 +15,7 @@
 // values are NaN (written as empty fields), never a made-up number.
 #pragma once
 
+#include "geo/options.h"
 #include "geo/progress.h"
 #include "geo/road_graph.h"
 #include "geo/study.h"
@@ -39,7 +40,8 @@ struct AccessOptions {
     std::vector<std::pair<double, double>> e2sfca_weights = {{10, 1.0}, {20, 0.68}, {30, 0.22}};
 };
 
-// Reads [access] of the config, every key checked.
+// [access] of the config: every option declared once (key, range, unit, default, help).
+const Options<AccessOptions>& access_option_table();
 AccessOptions access_options(const StudyConfig& config);
 
 // A facility kind in Chinese (elderly_care 养老机构, childcare 托育机构, school 学校, clinic 卫生院);

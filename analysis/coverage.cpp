@@ -31,41 +31,30 @@ const std::vector<std::string>& utility_names() {
     return names;
 }
 
-CoverageOptions coverage_options(const StudyConfig& config) {
-    CoverageOptions opt;
-    std::vector<ConfigProblem> problems;
-    const toml::table* t = config_section(config, "coverage", problems);
-    if (!t) {
-        throw_config_problems(config.path, problems);
-        return opt;
-    }
-    std::vector<std::string> allowed = {"served_share", "builtup_people_per_km2", "min_radius_m", "max_radius_m",
-                                        "village_road_km", "protected_m", "max_extension_km"};
-    for (const auto& u : utility_names()) allowed.push_back(u);
-    check_keys(*t, "coverage", allowed, problems);
-    read_number(*t, "coverage", "served_share", opt.served_share, 0.01, 1, problems);
-    read_number(*t, "coverage", "builtup_people_per_km2", opt.builtup_people_per_km2, 100, 100000, problems);
-    read_number(*t, "coverage", "min_radius_m", opt.min_radius_m, 10, 20000, problems);
-    read_number(*t, "coverage", "max_radius_m", opt.max_radius_m, 10, 50000, problems);
-    read_number(*t, "coverage", "village_road_km", opt.village_road_km, 0, 200, problems);
-    read_number(*t, "coverage", "protected_m", opt.protected_m, 0, 10000, problems);
-    read_number(*t, "coverage", "max_extension_km", opt.max_extension_km, 0.1, 1000, problems);
-    for (const auto& u : utility_names()) {
-        const toml::node* n = t->get(u);
-        if (!n) continue;
-        const toml::table* ut = n->as_table();
-        if (!ut) {
-            problems.push_back({int(n->source().begin.line), "\"coverage." + u + "\" must be a table",
-                                "write [coverage." + u + "] with line_service_m and plant_radius_m."});
-            continue;
-        }
-        check_keys(*ut, "coverage." + u, {"line_service_m", "plant_radius_m"}, problems);
-        read_number(*ut, "coverage." + u, "line_service_m", opt.utilities[u].line_service_m, 0, 10000, problems);
-        read_number(*ut, "coverage." + u, "plant_radius_m", opt.utilities[u].plant_radius_m, 0, 50000, problems);
-    }
-    throw_config_problems(config.path, problems);
-    return opt;
+const Options<CoverageOptions>& coverage_option_table() {
+    static const Options<UtilityRule> utility =
+        Options<UtilityRule>("utility", "one utility's service distances")
+            .number("line_service_m", &UtilityRule::line_service_m, 0, 10000, "m", "a line (main, pipe) serves the plots within this distance")
+            .number("plant_radius_m", &UtilityRule::plant_radius_m, 0, 50000, "m", "a plant or station without radius_m serves this far");
+    static const Options<CoverageOptions> s = [] {
+        Options<CoverageOptions> o("coverage", "utility coverage of towns and villages, gaps and network extensions");
+        o.number("served_share", &CoverageOptions::served_share, 0.01, 1, "", "status \"served\" at or above this share of the town's area")
+            .number("builtup_people_per_km2", &CoverageOptions::builtup_people_per_km2, 100, 100000, "persons/km²",
+                    "density that sizes the circle of a town given as a point")
+            .number("min_radius_m", &CoverageOptions::min_radius_m, 10, 20000, "m", "smallest circle of a town given as a point")
+            .number("max_radius_m", &CoverageOptions::max_radius_m, 10, 50000, "m", "largest circle of a town given as a point")
+            .number("village_road_km", &CoverageOptions::village_road_km, 0, 200, "km", "villages this far from their town by road are looked at")
+            .number("protected_m", &CoverageOptions::protected_m, 0, 10000, "m", "extensions passing this close to a protected site are flagged")
+            .number("max_extension_km", &CoverageOptions::max_extension_km, 0.1, 1000, "km", "longer connections are not proposed (reported instead)");
+        for (const auto& u : utility_names())
+            o.table<UtilityRule>(u, [u](CoverageOptions& c) -> UtilityRule& { return c.utilities[u]; }, utility,
+                                 std::string(utility_zh(u)) + ": [coverage." + u + "]");
+        return o;
+    }();
+    return s;
 }
+
+CoverageOptions coverage_options(const StudyConfig& config) { return coverage_option_table().read(config); }
 
 namespace {
 

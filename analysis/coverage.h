@@ -19,6 +19,8 @@
 #include "geo/road_graph.h"
 #include "geo/study.h"
 
+#include "geo/options.h"
+
 #include <map>
 #include <string>
 #include <vector>
@@ -45,6 +47,8 @@ struct CoverageOptions {
     bool extensions = true;                  // false: shares, gaps and villages only
 };
 
+// [coverage] of the config, each option declared once ([coverage.water] ... for the utilities).
+const Options<CoverageOptions>& coverage_option_table();
 CoverageOptions coverage_options(const StudyConfig& config);
 
 struct UtilityCoverage {

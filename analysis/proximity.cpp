@@ -6,17 +6,16 @@
 
 namespace townsite {
 
-ProximityOptions proximity_options(const StudyConfig& config) {
-    ProximityOptions opt;
-    std::vector<ConfigProblem> problems;
-    if (const toml::table* t = config_section(config, "proximity", problems)) {
-        check_keys(*t, "proximity", {"city_surroundings_min", "heritage_radius_km"}, problems);
-        read_number(*t, "proximity", "city_surroundings_min", opt.city_surroundings_min, 0, 600, problems);
-        read_number(*t, "proximity", "heritage_radius_km", opt.heritage_radius_km, 0, 500, problems);
-    }
-    throw_config_problems(config.path, problems);
-    return opt;
+const Options<ProximityOptions>& proximity_option_table() {
+    static const Options<ProximityOptions> s =
+        Options<ProximityOptions>("proximity", "the policy's priority areas")
+            .number("city_surroundings_min", &ProximityOptions::city_surroundings_min, 0, 600, "min",
+                    "within this drive of a prefecture seat a town is in the city surroundings (城市周边)")
+            .number("heritage_radius_km", &ProximityOptions::heritage_radius_km, 0, 500, "km", "protected sites are counted within this distance of the seat");
+    return s;
 }
+
+ProximityOptions proximity_options(const StudyConfig& config) { return proximity_option_table().read(config); }
 
 namespace {
 

@@ -25,7 +25,8 @@ struct ProximityOptions {
     double heritage_radius_km = 10;      // protected sites counted within this distance of the seat
 };
 
-// Reads [proximity] of the config, every key checked.
+// [proximity] of the config, each option declared once.
+const Options<ProximityOptions>& proximity_option_table();
 ProximityOptions proximity_options(const StudyConfig& config);
 
 struct TownProximity {

@@ -38,47 +38,25 @@ const std::map<std::string, double>& default_speeds_kmh() {
     return speeds;
 }
 
-NetworkOptions network_options(const StudyConfig& config) {
-    NetworkOptions opt;
-    opt.speeds_kmh = default_speeds_kmh();
-    std::vector<ConfigProblem> problems;
-    const toml::table* t = config_section(config, "network", problems);
-    if (!t) {
-        throw_config_problems(config.path, problems);
-        return opt;
-    }
-    check_keys(*t, "network", {"snap_tolerance_m", "node_crossings", "fallback_speed_kmh", "offroad_speed_kmh",
-                               "max_snap_m", "speeds"}, problems);
-    read_number(*t, "network", "snap_tolerance_m", opt.snap_tolerance_m, 0, 100, problems);
-    read_number(*t, "network", "fallback_speed_kmh", opt.fallback_speed_kmh, 1, 200, problems);
-    read_number(*t, "network", "offroad_speed_kmh", opt.offroad_speed_kmh, 1, 100, problems);
-    read_number(*t, "network", "max_snap_m", opt.max_snap_m, 0, 100000, problems);
-    if (const toml::node* n = t->get("node_crossings")) {
-        if (!n->is_boolean())
-            problems.push_back({int(n->source().begin.line), "\"network.node_crossings\" must be true or false",
-                                "write node_crossings = true to join roads where they cross."});
-        else
-            opt.node_crossings = *n->value<bool>();
-    }
-    if (const toml::node* n = t->get("speeds")) {
-        if (const toml::table* sp = n->as_table()) {
-            for (const auto& [k, v] : *sp) {
-                const auto kmh = finite_number(v);
-                if (!kmh || *kmh < 0 || *kmh > 200)
-                    problems.push_back({int(k.source().begin.line),
-                                        "speed of class \"" + std::string(k.str()) + "\" must be a number of km/h from 0 to 200",
-                                        "write \"" + std::string(k.str()) + "\" = 40 (0 leaves the class out of the network)."});
-                else
-                    opt.speeds_kmh[std::string(k.str())] = *kmh;
-            }
-        } else {
-            problems.push_back({int(n->source().begin.line), "\"network.speeds\" must be a table of class = km/h",
-                                "write [network.speeds] with lines like \"县道\" = 50."});
-        }
-    }
-    throw_config_problems(config.path, problems);
-    return opt;
+const Options<NetworkOptions>& network_option_table() {
+    static const Options<NetworkOptions> s =
+        Options<NetworkOptions>("network", "the road graph: snapping, speeds",
+                                [] {
+                                    NetworkOptions d;
+                                    d.speeds_kmh = default_speeds_kmh();
+                                    return d;
+                                })
+            .number("snap_tolerance_m", &NetworkOptions::snap_tolerance_m, 0, 100, "m", "vertices closer than this are one node")
+            .flag("node_crossings", &NetworkOptions::node_crossings, "also join roads where they cross (data without shared vertices)")
+            .number("fallback_speed_kmh", &NetworkOptions::fallback_speed_kmh, 1, 200, "km/h", "speed of road classes the table does not know")
+            .number("offroad_speed_kmh", &NetworkOptions::offroad_speed_kmh, 1, 100, "km/h", "from a point to the road (walking)")
+            .number("max_snap_m", &NetworkOptions::max_snap_m, 0, 100000, "m", "farther than this from every road: unreachable")
+            .number_map("speeds", &NetworkOptions::speeds_kmh, 0, 200, "km/h",
+                        "[network.speeds] class = km/h, over the built-in table (0 leaves the class out of the network)");
+    return s;
 }
+
+NetworkOptions network_options(const StudyConfig& config) { return network_option_table().read(config); }
 
 Snap::Legs Snap::legs(const RoadGraph& g, bool leaving) const {
     Legs out;

@@ -20,6 +20,7 @@
 #pragma once
 
 #include "geo/config.h"
+#include "geo/options.h"
 #include "geo/spatial_index.h"
 #include "geo/study.h"
 
@@ -44,7 +45,8 @@ struct NetworkOptions {
 // The built-in speeds (km/h): Chinese road classes by name and by administrative code, and OSM
 // highway=* values. 0 means "not for motor vehicles": such roads are left out of the graph.
 const std::map<std::string, double>& default_speeds_kmh();
-// Reads [network] of the config (every key checked); throws Error listing the problems.
+// [network] of the config, each option declared once; throws Error listing the problems.
+const Options<NetworkOptions>& network_option_table();
 NetworkOptions network_options(const StudyConfig& config);
 
 constexpr double kUnreachable = std::numeric_limits<double>::infinity();

@@ -168,7 +168,16 @@ nlohmann::json manifest(const Results& r, const StepTimer& timer, const OutputFo
     }
     std::stringstream as_used;   // after [study] extends: every section the run read
     as_used << r.config.table;
-    m["config"] = {{"path", r.config.path}, {"sha256", sha256_text(config_text)}, {"text", config_text}, {"as_used", as_used.str()}};
+    // Every declared option with the value the run used, defaults included: a config that gives the same run.
+    toml::table options;
+    options.insert_or_assign("network", network_option_table().as_toml(d.routed.graph.options));
+    options.insert_or_assign("access", access_option_table().as_toml(d.access_options));
+    options.insert_or_assign("coverage", coverage_option_table().as_toml(d.coverage_options));
+    options.insert_or_assign("proximity", proximity_option_table().as_toml(d.proximity_options));
+    std::stringstream options_text;
+    options_text << options;
+    m["config"] = {{"path", r.config.path}, {"sha256", sha256_text(config_text)}, {"text", config_text}, {"as_used", as_used.str()},
+                   {"options", options_text.str()}};
     // Many layers come from one file (the sample: 19 layers, one GeoPackage): each source is listed
     // and each file checksummed once; the files are those the study listed when it loaded.
     std::map<std::string, json> file_cache;

@@ -43,7 +43,7 @@ StudyConfig load_checked_config(const std::string& path) {
 std::unique_ptr<Decision> compute_decision(const StudyConfig& config, const Progress& progress, StepTimer& timer, bool with_coverage) {
     auto d = std::make_unique<Decision>();
     d->access_options = access_options(config);
-    const ProximityOptions prox = proximity_options(config);
+    d->proximity_options = proximity_options(config);
     d->scoring = scoring_options(config);
     d->type_options = town_type_options(config);
     // Coverage only when a scoring or type rule reads one of its fields (it is the slowest step).
@@ -61,7 +61,7 @@ std::unique_ptr<Decision> compute_decision(const StudyConfig& config, const Prog
         d->coverage = compute_coverage(d->routed.study, d->routed.graph, d->coverage_options, progress.slice(0.6, 0.9));
         timer.done("compute coverage");
     }
-    d->proximity = compute_proximity(d->routed.study, d->access, prox);
+    d->proximity = compute_proximity(d->routed.study, d->access, d->proximity_options);
     d->table = build_town_table(d->access, d->access_options, d->coverage ? &*d->coverage : nullptr, d->proximity);
     d->scores = score_towns(d->table, d->scoring);
     d->types = classify_towns(d->table, d->type_options);

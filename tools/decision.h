@@ -21,6 +21,7 @@ struct Decision {
     CoverageOptions coverage_options;
     AccessResult access;
     std::optional<CoverageResult> coverage;
+    ProximityOptions proximity_options;
     std::vector<TownProximity> proximity;
     TownTable table;
     ScoringOptions scoring;

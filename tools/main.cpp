@@ -148,6 +148,7 @@ int main(int argc, char** argv) {
     add_report(app, globals, run);
     add_compare(app, globals, run);
     add_fields(app, globals, run);
+    add_config(app, globals, run);
 
     // GDAL spells some options with one dash (-t_srs); CLI11 wants two for long names.
     std::vector<std::string> args;

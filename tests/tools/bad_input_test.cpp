@@ -205,7 +205,7 @@ TEST_CASE("every mistake in a config is an error with its line and fix, in inspe
          },
          1, {"the selection quotas cannot be met", "needs 2, can have 1"}},
         {"E2SFCA weights with infinity", [](Tiny& t) { t.config += "[access.e2sfca]\nweights = [[10, inf]]\n"; }, 1, {"access.e2sfca.weights"}},
-        {"a class speed that is not a number", [](Tiny& t) { t.config += "[network.speeds]\n\"县道\" = nan\n"; }, 1, {"speed of class \"县道\""}},
+        {"a class speed that is not a number", [](Tiny& t) { t.config += "[network.speeds]\n\"县道\" = nan\n"; }, 1, {"\"network.speeds.县道\" must be a number of km/h from 0 to 200"}},
         {"a snap distance below zero", [](Tiny& t) { t.config += "[network]\nmax_snap_m = -1\n"; }, 1, {"network.max_snap_m"}},
         {"a yes/no option given as text", [](Tiny& t) { t.config += "[network]\nnode_crossings = \"yes\"\n"; }, 1, {"network.node_crossings"}},
         {"an AHP matrix with a zero",

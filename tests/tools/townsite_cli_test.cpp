@@ -1,6 +1,8 @@
 // The townsite command as a user runs it: exit codes, messages, JSON.
 #include "analysis/access.h"
 #include "analysis/columns.h"
+#include "analysis/coverage.h"
+#include "analysis/proximity.h"
 #include "bench/bgl_baseline.h"
 #include "tests/support.h"
 
@@ -452,6 +454,10 @@ TEST_CASE("townsite run writes the styled GeoPackage, the QGIS project, the repo
     CHECK(manifest["counts"]["selected"]["provincial"] == 30);
     CHECK(manifest["inputs"][0]["files"][0]["sha256"].get<std::string>().size() == 64);
     CHECK_THAT(manifest["config"]["text"].get<std::string>(), Contains("[selection]"));
+    // Every declared option with the value used: the sample's own [access] thresholds and the defaults it leaves.
+    const std::string options = manifest["config"]["options"].get<std::string>();
+    CHECK_THAT(options, Contains("[access]") && Contains("thresholds_min = [ 15, 30, 60 ]") && Contains("[coverage.garbage]") &&
+                            Contains("plant_radius_m = 3000") && Contains("[proximity]") && Contains("heritage_radius_km ="));
 
     SECTION("the same inputs give the same outputs, apart from the manifest's times") {
         const std::string again = dir.path("again");
@@ -508,6 +514,25 @@ TEST_CASE("the README lists every field townsite writes, as `townsite fields --m
     const Run typo = run("fields vilages");
     CHECK(typo.exit_code == 1);
     CHECK_THAT(typo.out, Contains("did you mean \"villages\"") && Contains("Fix:"));
+}
+
+TEST_CASE("townsite config lists every declared option with its default, range and unit", "[cli][config]") {
+    const Run r = run("config");
+    REQUIRE(r.exit_code == 0);
+    for (const OptionTable* s : {static_cast<const OptionTable*>(&network_option_table()), static_cast<const OptionTable*>(&access_option_table()),
+                                 static_cast<const OptionTable*>(&coverage_option_table()), static_cast<const OptionTable*>(&proximity_option_table())}) {
+        CHECK_THAT(r.out, Contains("[" + s->name() + "]"));
+        for (const OptionInfo& o : s->describe_defaults()) CHECK_THAT(r.out, Contains("  " + o.key + " = "));
+    }
+    CHECK_THAT(r.out, Contains("isochrone_buffer_m = 200") && Contains("(number, 1 to 5000, m)"));
+    INFO("README.md's list of options is out of date: paste the output of `townsite config` between its markers");
+    CHECK(slurp(std::string(TOWNSITE_SAMPLE_DIR) + "/../README.md").find("```text\n" + r.out + "```") != std::string::npos);
+    const Run one = run("config proximity");
+    CHECK(one.exit_code == 0);
+    CHECK(one.out.find("[access]") == std::string::npos);
+    const Run typo = run("config acess");
+    CHECK(typo.exit_code == 1);
+    CHECK_THAT(typo.out, Contains("did you mean [access]") && Contains("Fix:"));
 }
 
 TEST_CASE("townsite run in GeoJSON and Shapefile: every layer, feature and field reads back as in the GeoPackage", "[cli][run][slow]") {

@@ -1,0 +1,61 @@
+// townsite config [SECTION]: every option of the study config's sections, from their declarations:
+// key, kind and range, unit, default and what it does.
+#include "analysis/access.h"
+#include "analysis/coverage.h"
+#include "analysis/proximity.h"
+#include "geo/error.h"
+#include "tools/command.h"
+
+#include <algorithm>
+#include <iostream>
+
+namespace townsite::tools {
+
+const std::vector<const OptionTable*>& declared_sections() {
+    static const std::vector<const OptionTable*> sections = {&network_option_table(), &access_option_table(), &coverage_option_table(),
+                                                             &proximity_option_table()};
+    return sections;
+}
+
+
+void add_config(CLI::App& app, const Globals& globals, Runner& run) {
+    auto section = std::make_shared<std::string>();
+    CLI::App* cmd = app.add_subcommand("config", "Every option of the study config: kind, range, unit, default and meaning");
+    cmd->add_option("SECTION", *section, "Only this section (network, access, coverage, proximity)");
+    cmd->footer("Sections not listed here ([layers.ROLE], [scoring], [selection], [[town_types]], [[scenarios]]) are\n"
+                "described in the README. Examples:\n"
+                "  townsite config\n"
+                "  townsite config access");
+    cmd->callback([section, &globals, &run] {
+        run = [section, &globals] {
+            std::vector<std::string> names;
+            for (const OptionTable* s : declared_sections()) names.push_back(s->name());
+            if (!section->empty() && std::find(names.begin(), names.end(), *section) == names.end()) {
+                const std::string near = closest_word(*section, names);
+                throw Error("the config has no declared section [" + *section + "]" + (near.empty() ? "" : "; did you mean [" + near + "]?"))
+                    .with_hint("give one of: " + [&] {
+                        std::string list;
+                        for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+                        return list;
+                    }() + ".");
+            }
+            for (const OptionTable* s : declared_sections()) {
+                if (!section->empty() && s->name() != *section) continue;
+                std::cout << "[" << s->name() << "]  " << s->help() << "\n";
+                for (const OptionInfo& o : s->describe_defaults()) {
+                    // A long default (the built-in speed table) is shown by its size.
+                    const std::string value = o.default_value.size() <= 60 ? o.default_value : "(built in: " + o.default_value.substr(0, 40) + " …)";
+                    std::string head = "  " + o.key + " = " + value;
+                    head.resize(std::max<std::size_t>(head.size() + 1, 44), ' ');
+                    std::cout << head << o.help << " (" << o.kind << (o.range.empty() ? "" : ", " + o.range)
+                              << (o.unit.empty() ? "" : ", " + o.unit) << ")\n";
+                }
+                std::cout << "\n";
+            }
+            (void)globals;
+            return kOk;
+        };
+    });
+}
+
+}  // namespace townsite::tools
