@@ -90,120 +90,88 @@ std::vector<double> normalise(const std::vector<double>& raw, const Indicator& i
 
 }  // namespace
 
-ScoringOptions scoring_options(const StudyConfig& config) {
-    ScoringOptions opt;
-    opt.config_path = config.path;
-    opt.indicators = default_indicators();
-    opt.bonuses = default_bonuses();
-    std::vector<ConfigProblem> problems;
-    const toml::table* t = config_section(config, "scoring", problems);
-    if (!t) {
-        throw_config_problems(config.path, problems);
-        return opt;
-    }
-    check_keys(*t, "scoring", {"weights", "missing", "max_consistency_ratio", "allow_inconsistent", "ahp", "indicators", "bonus"},
-               problems);
-    std::string method = "direct", missing = "worst";
-    read_text(*t, "scoring", "weights", method, problems, {"direct", "ahp", "entropy"});
-    read_text(*t, "scoring", "missing", missing, problems, {"worst", "mean"});
-    opt.method = method == "ahp" ? WeightMethod::Ahp : method == "entropy" ? WeightMethod::Entropy : WeightMethod::Direct;
-    opt.missing_mean = missing == "mean";
-    read_number(*t, "scoring", "max_consistency_ratio", opt.max_consistency_ratio, 0, 1, problems);
-    read_bool(*t, "scoring", "allow_inconsistent", opt.allow_inconsistent, problems);
-
-    if (const toml::node* n = t->get("indicators")) {
-        const toml::array* arr = n->as_array();
-        if (!arr || !arr->is_array_of_tables() || arr->empty()) {
-            problems.push_back({config_line(*n), "\"scoring.indicators\" must be one or more [[scoring.indicators]] tables",
-                                "write [[scoring.indicators]] with name, field, direction and weight."});
-        } else {
-            opt.indicators.clear();
-            for (const auto& item : *arr) {
-                const toml::table& it = *item.as_table();
-                check_keys(it, "scoring.indicators", {"name", "field", "direction", "normalisation", "weight", "label_zh", "label_en"},
-                           problems);
-                Indicator ind;
-                read_text(it, "scoring.indicators", "field", ind.field, problems);
+const Options<ScoringOptions>& scoring_option_table() {
+    static const Options<Indicator> indicator =
+        Options<Indicator>("indicator", "name, field, direction and weight",
+                           [] {
+                               Indicator i;
+                               i.weight = NAN;   // given, or an error with direct weights
+                               return i;
+                           })
+            .text("name", &Indicator::name, "the indicator's key (default: its field)")
+            .text("field", &Indicator::field, "the town field it reads: any of `townsite fields towns` (required)")
+            .choice<bool>("direction", &Indicator::higher_is_better, {{"higher", true}, {"lower", false}}, "which way is better")
+            .choice<Normalisation>("normalisation", &Indicator::normalisation,
+                                   {{"minmax", Normalisation::MinMax}, {"zscore", Normalisation::ZScore}, {"rank", Normalisation::Rank}},
+                                   "how values are put on one scale")
+            .number("weight", &Indicator::weight, 0, 1e6, "", "direct weight (any scale; normalised to sum 1)")
+            .text("label_zh", &Indicator::label_zh, "label in Chinese (default: the name)")
+            .text("label_en", &Indicator::label_en, "label in English (default: the name)")
+            .check([](Indicator& ind, const ConfigPlace& at, OptionTable::Problems& problems) {
                 if (ind.field.empty())
-                    problems.push_back({config_line(it), "an indicator in [[scoring.indicators]] has no field",
+                    problems.push_back({at.line, "an indicator in [[scoring.indicators]] has no field",
                                         "add field = \"population\" (any town field: a source column or one the steps compute)."});
-                ind.name = ind.field;
-                read_text(it, "scoring.indicators", "name", ind.name, problems);
-                std::string direction = "higher", norm = "minmax";
-                read_text(it, "scoring.indicators", "direction", direction, problems, {"higher", "lower"});
-                read_text(it, "scoring.indicators", "normalisation", norm, problems, {"minmax", "zscore", "rank"});
-                ind.higher_is_better = direction == "higher";
-                ind.normalisation = norm == "zscore" ? Normalisation::ZScore : norm == "rank" ? Normalisation::Rank : Normalisation::MinMax;
-                ind.weight = NAN;
-                read_number(it, "scoring.indicators", "weight", ind.weight, 0, 1e6, problems);
-                if (opt.method == WeightMethod::Direct && !std::isfinite(ind.weight))
-                    problems.push_back({config_line(it), "indicator \"" + ind.name + "\" has no weight (weights = \"direct\")",
-                                        "add weight = 0.2, or set weights = \"ahp\" or \"entropy\" in [scoring]."});
-                ind.label_zh = ind.label_en = ind.name;
-                read_text(it, "scoring.indicators", "label_zh", ind.label_zh, problems);
-                read_text(it, "scoring.indicators", "label_en", ind.label_en, problems);
-                opt.indicators.push_back(ind);
-            }
-        }
-    }
-    if (opt.method == WeightMethod::Direct) {
-        double sum = 0;
-        for (const auto& ind : opt.indicators) sum += std::isfinite(ind.weight) ? ind.weight : 0;
-        if (!(sum > 0)) problems.push_back({config_line(*t), "the indicator weights in [scoring] sum to 0", "give some indicator a weight above 0."});
-    }
-    if (const toml::node* n = t->get("ahp")) {
-        opt.ahp_line = config_line(*n);
-        bool ok = n->is_array();
-        if (ok)
-            for (const auto& row : *n->as_array()) {
-                if (!row.is_array()) { ok = false; break; }
-                std::vector<double> r;
-                for (const auto& v : *row.as_array()) {
-                    // A number, or a fraction in quotes ("1/3"): TOML has no fractions, planners do.
-                    double a = NAN, b = NAN;
-                    char rest = 0;
-                    if (const auto x = finite_number(v); x && *x > 0) r.push_back(*x);
-                    else if (v.is_string() && std::sscanf(v.value<std::string>()->c_str(), "%lf / %lf %c", &a, &b, &rest) == 2 && b != 0 &&
-                             std::isfinite(a / b) && a / b > 0)
-                        r.push_back(a / b);
-                    else { ok = false; break; }
+                if (ind.name.empty()) ind.name = ind.field;
+                if (ind.label_zh.empty()) ind.label_zh = ind.name;
+                if (ind.label_en.empty()) ind.label_en = ind.name;
+            });
+    static const Options<ScoringOptions> s =
+        Options<ScoringOptions>("scoring", "indicators, weights and bonuses",
+                                [] {
+                                    ScoringOptions o;
+                                    o.indicators = default_indicators();
+                                    o.bonuses = default_bonuses();
+                                    return o;
+                                })
+            .choice<WeightMethod>("weights", &ScoringOptions::method,
+                                  {{"direct", WeightMethod::Direct}, {"ahp", WeightMethod::Ahp}, {"entropy", WeightMethod::Entropy}},
+                                  "direct weights, AHP from the ahp matrix, or entropy (熵权法)")
+            .choice<bool>("missing", &ScoringOptions::missing_mean, {{"worst", false}, {"mean", true}},
+                          "a missing value gets the worst normalised value or the mean")
+            .number("max_consistency_ratio", &ScoringOptions::max_consistency_ratio, 0, 1, "", "AHP: the largest consistency ratio accepted")
+            .flag("allow_inconsistent", &ScoringOptions::allow_inconsistent, "AHP: use the weights even above max_consistency_ratio")
+            .matrix("ahp", &ScoringOptions::ahp_matrix, "AHP pairwise comparisons, one row and column per indicator in their order")
+            .tables<Indicator>("indicators", &ScoringOptions::indicators, indicator, "the indicators (default: the policy's six criteria)")
+            .number_entries(
+                "bonus", [](ScoringOptions& o) { o.bonuses.clear(); },
+                [](ScoringOptions& o, const std::string& field, double points) {
+                    Bonus b{field, field, field, points};
+                    for (const auto& d : default_bonuses())
+                        if (d.field == field) b = {d.field, d.label_zh, d.label_en, points};
+                    o.bonuses.push_back(b);
+                },
+                [](const ScoringOptions& o) {
+                    std::vector<std::pair<std::string, double>> out;
+                    for (const auto& b : o.bonuses) out.emplace_back(b.field, b.points);
+                    return out;
+                },
+                -1000, 1000, "points", "points added to the score of a town where the yes/no field is yes (replaces the default bonuses)")
+            .check([](ScoringOptions& opt, const ConfigPlace& at, OptionTable::Problems& problems) {
+                opt.ahp_line = at.line_of("ahp");
+                if (opt.method == WeightMethod::Direct) {
+                    double sum = 0;
+                    for (const auto& ind : opt.indicators) {
+                        if (!std::isfinite(ind.weight))
+                            problems.push_back({at.line_of("indicators"), "indicator \"" + ind.name + "\" has no weight (weights = \"direct\")",
+                                                "add weight = 0.2, or set weights = \"ahp\" or \"entropy\" in [scoring]."});
+                        sum += std::isfinite(ind.weight) ? ind.weight : 0;
+                    }
+                    if (!(sum > 0)) problems.push_back({at.line, "the indicator weights in [scoring] sum to 0", "give some indicator a weight above 0."});
                 }
-                opt.ahp_matrix.push_back(r);
-            }
-        if (!ok)
-            problems.push_back({opt.ahp_line, "\"scoring.ahp\" must be a matrix of positive numbers, one row per indicator",
-                                "e.g. ahp = [[1, 3], [\"1/3\", 1]] for two indicators (a_ji = 1 / a_ij; fractions in quotes)."});
-        else if (opt.ahp_matrix.size() != opt.indicators.size())
-            problems.push_back({opt.ahp_line, "\"scoring.ahp\" has " + std::to_string(opt.ahp_matrix.size()) + " rows for " +
-                                                  std::to_string(opt.indicators.size()) + " indicators",
-                                "give one row and one column per [[scoring.indicators]], in their order."});
-    } else if (opt.method == WeightMethod::Ahp) {
-        problems.push_back({config_line(*t), "weights = \"ahp\" but [scoring] has no ahp matrix",
-                            "add ahp = [[1, 3, ...], ...], one row per indicator in their order."});
-    }
-    if (const toml::node* n = t->get("bonus")) {
-        const toml::table* bt = n->as_table();
-        if (!bt) {
-            problems.push_back({config_line(*n), "\"scoring.bonus\" must be a table", "write [scoring.bonus] with lines like in_metro = 5."});
-        } else {
-            std::vector<Bonus> bonuses;
-            for (const auto& [k, v] : *bt) {
-                const std::string field(k.str());
-                Bonus b{field, field, field, 0};
-                for (const auto& d : default_bonuses())
-                    if (d.field == field) b = d;
-                if (const auto points = finite_number(v))
-                    b.points = *points;
-                else
-                    problems.push_back({int(k.source().begin.line),
-                                        "bonus \"" + field + "\" is " + std::string(v.is_string() ? "text" : v.is_number() ? "not a finite number" : "not a number"),
-                                        "write " + field + " = 5 (points added to the score of a town where " + field + " is yes)."});
-                bonuses.push_back(b);
-            }
-            opt.bonuses = bonuses;
-        }
-    }
-    throw_config_problems(config.path, problems);
+                if (at.given("ahp") && !opt.ahp_matrix.empty() && opt.ahp_matrix.size() != opt.indicators.size())
+                    problems.push_back({opt.ahp_line, "\"scoring.ahp\" has " + std::to_string(opt.ahp_matrix.size()) + " rows for " +
+                                                          std::to_string(opt.indicators.size()) + " indicators",
+                                        "give one row and one column per [[scoring.indicators]], in their order."});
+                if (!at.given("ahp") && opt.method == WeightMethod::Ahp)
+                    problems.push_back({at.line, "weights = \"ahp\" but [scoring] has no ahp matrix",
+                                        "add ahp = [[1, 3, ...], ...], one row per indicator in their order."});
+            });
+    return s;
+}
+
+ScoringOptions scoring_options(const StudyConfig& config) {
+    ScoringOptions opt = scoring_option_table().read(config);
+    opt.config_path = config.path;
     if (opt.method == WeightMethod::Ahp) {
         try {
             check_consistency(ahp(opt.ahp_matrix), opt);

@@ -16,6 +16,7 @@
 
 #include "analysis/town_table.h"
 #include "analysis/weights.h"
+#include "geo/options.h"
 
 #include <optional>
 #include <string>
@@ -56,6 +57,7 @@ struct ScoringOptions {
 
 // Reads [scoring] (the policy's six criteria and five priority areas when absent); checks that the
 // AHP matrix is consistent enough (CR <= max_consistency_ratio) unless allow_inconsistent.
+const Options<ScoringOptions>& scoring_option_table();
 ScoringOptions scoring_options(const StudyConfig& config);
 
 struct Scores {

@@ -30,76 +30,55 @@ std::vector<TierRule> default_tiers() {
 
 }  // namespace
 
-SelectionOptions selection_options(const StudyConfig& config) {
-    SelectionOptions opt;
-    opt.config_path = config.path;
-    opt.tiers = default_tiers();
-    std::vector<ConfigProblem> problems;
-    const toml::table* t = config_section(config, "selection", problems);
-    if (!t) {
-        throw_config_problems(config.path, problems);
-        return opt;
-    }
-    check_keys(*t, "selection", {"eligible_kinds", "on_shortfall", "time_limit_s", "tiers"}, problems);
-    read_text_list(*t, "selection", "eligible_kinds", opt.eligible_kinds, problems);
-    if (const toml::node* k = t->get("eligible_kinds"); k && k->is_array() && k->as_array()->empty())
-        problems.push_back({config_line(*k), "\"selection.eligible_kinds\" is empty, so no town could be selected",
-                            "name the kinds of town that may be selected, e.g. eligible_kinds = [\"镇\"] (designated towns)."});
-    std::string shortfall = "error";
-    read_text(*t, "selection", "on_shortfall", shortfall, problems, {"error", "report"});
-    opt.report_shortfall = shortfall == "report";
-    read_number(*t, "selection", "time_limit_s", opt.time_limit_s, 1, 86400, problems);
-    if (const toml::node* n = t->get("tiers")) {
-        const toml::array* arr = n->as_array();
-        if (!arr || !arr->is_array_of_tables() || arr->empty()) {
-            problems.push_back({config_line(*n), "\"selection.tiers\" must be one or more [[selection.tiers]] tables",
-                                "write [[selection.tiers]] with key, count and the unit minimums, in the order to fill them."});
-        } else {
-            opt.tiers.clear();
-            for (const auto& item : *arr) {
-                const toml::table& tt = *item.as_table();
-                const std::string kp = "selection.tiers";
-                check_keys(tt, kp, {"key", "name_zh", "name_en", "count", "at_least", "kinds", "min_per_prefecture", "max_per_prefecture",
-                                    "min_per_county", "max_per_county", "min_spacing_km", "min_per_type"},
-                           problems);
-                TierRule r;
-                r.line = config_line(tt);
-                read_text(tt, kp, "key", r.key, problems);
+const Options<SelectionOptions>& selection_option_table() {
+    static const Options<TierRule> tier =
+        Options<TierRule>("tier", "key, count and the unit minimums, in the order to fill them")
+            .text("key", &TierRule::key, "the tier's short name (provincial, municipal, county)")
+            .text("name_zh", &TierRule::name_zh, "its name in Chinese (default: the policy's, else the key)")
+            .text("name_en", &TierRule::name_en, "its name in English")
+            .integer("count", &TierRule::count, 0, 1000000, "towns to select (required)")
+            .flag("at_least", &TierRule::at_least, "count is a minimum: the tier takes the larger of count and the sum of the unit minimums")
+            .texts("kinds", &TierRule::kinds, "kinds of town eligible for the tier (empty: eligible_kinds)")
+            .integer("min_per_prefecture", &TierRule::min_per_prefecture, 0, 100000, "towns at least per prefecture")
+            .integer("max_per_prefecture", &TierRule::max_per_prefecture, 0, 100000, "towns at most per prefecture (-1: no maximum)")
+            .integer("min_per_county", &TierRule::min_per_county, 0, 100000, "towns at least per county")
+            .integer("max_per_county", &TierRule::max_per_county, 0, 100000, "towns at most per county (-1: no maximum)")
+            .number("min_spacing_km", &TierRule::min_spacing_km, 0, 1000, "km", "towns of the tier at least this far apart")
+            .whole_map("min_per_type", &TierRule::min_per_type, 0, 100000, "towns at least per development type, e.g. { border = 2 }")
+            .check([](TierRule& r, const ConfigPlace& at, OptionTable::Problems& problems) {
+                r.line = at.line;
                 if (r.key.empty()) problems.push_back({r.line, "a [[selection.tiers]] entry has no key", "add key = \"provincial\"."});
+                if (!at.given("count")) problems.push_back({r.line, "tier \"" + r.key + "\" has no count", "add count = 30 (towns to select)."});
                 for (const auto& d : default_tiers())
-                    if (d.key == r.key) r.name_zh = d.name_zh, r.name_en = d.name_en;
-                if (r.name_zh.empty()) r.name_zh = r.name_en = r.key;
-                read_text(tt, kp, "name_zh", r.name_zh, problems);
-                read_text(tt, kp, "name_en", r.name_en, problems);
-                if (!tt.get("count")) problems.push_back({r.line, "tier \"" + r.key + "\" has no count", "add count = 30 (towns to select)."});
-                read_integer(tt, kp, "count", r.count, 0, 1000000, problems);
-                read_bool(tt, kp, "at_least", r.at_least, problems);
-                read_text_list(tt, kp, "kinds", r.kinds, problems);
-                read_integer(tt, kp, "min_per_prefecture", r.min_per_prefecture, 0, 100000, problems);
-                read_integer(tt, kp, "max_per_prefecture", r.max_per_prefecture, 0, 100000, problems);
-                read_integer(tt, kp, "min_per_county", r.min_per_county, 0, 100000, problems);
-                read_integer(tt, kp, "max_per_county", r.max_per_county, 0, 100000, problems);
-                read_number(tt, kp, "min_spacing_km", r.min_spacing_km, 0, 1000, problems);
+                    if (d.key == r.key) {
+                        if (!at.given("name_zh")) r.name_zh = d.name_zh;
+                        if (!at.given("name_en")) r.name_en = d.name_en;
+                    }
+                if (r.name_zh.empty()) r.name_zh = r.key;
+                if (r.name_en.empty()) r.name_en = r.key;
                 if (r.max_per_prefecture >= 0 && r.max_per_prefecture < r.min_per_prefecture)
                     problems.push_back({r.line, "tier \"" + r.key + "\": max_per_prefecture is below min_per_prefecture", "raise the maximum."});
                 if (r.max_per_county >= 0 && r.max_per_county < r.min_per_county)
                     problems.push_back({r.line, "tier \"" + r.key + "\": max_per_county is below min_per_county", "raise the maximum."});
-                if (const toml::node* mt = tt.get("min_per_type")) {
-                    if (const toml::table* mtt = mt->as_table()) {
-                        for (const auto& [k, v] : *mtt) {
-                            if (v.is_integer() && *v.value<std::int64_t>() >= 0) r.min_per_type[std::string(k.str())] = int(*v.value<std::int64_t>());
-                            else problems.push_back({int(k.source().begin.line), "min_per_type." + std::string(k.str()) + " must be a whole number",
-                                                     "e.g. min_per_type = { border = 2 }."});
-                        }
-                    } else {
-                        problems.push_back({config_line(*mt), "\"min_per_type\" must be a table", "e.g. min_per_type = { border = 2 }."});
-                    }
-                }
-                opt.tiers.push_back(r);
-            }
-        }
-    }
-    throw_config_problems(config.path, problems);
+            });
+    static const Options<SelectionOptions> s =
+        Options<SelectionOptions>("selection", "the demonstration towns of each tier",
+                                  [] {
+                                      SelectionOptions o;
+                                      o.tiers = default_tiers();
+                                      return o;
+                                  })
+            .texts("eligible_kinds", &SelectionOptions::eligible_kinds, "kinds of town that may be selected (designated towns, 镇)", true)
+            .choice<bool>("on_shortfall", &SelectionOptions::report_shortfall, {{"error", false}, {"report", true}},
+                          "error: stop when a quota cannot be met; report: select what can be and list the rest")
+            .number("time_limit_s", &SelectionOptions::time_limit_s, 1, 86400, "s", "GLPK's time limit")
+            .tables<TierRule>("tiers", &SelectionOptions::tiers, tier, "the tiers (default: the policy's three)");
+    return s;
+}
+
+SelectionOptions selection_options(const StudyConfig& config) {
+    SelectionOptions opt = selection_option_table().read(config);
+    opt.config_path = config.path;
     return opt;
 }
 

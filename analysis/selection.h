@@ -49,7 +49,8 @@ struct SelectionOptions {
     std::string config_path;
 };
 
-// Reads [selection] and [[selection.tiers]] (the policy's three tiers when absent).
+// [selection] and [[selection.tiers]] (the policy's three tiers when absent), each option declared once.
+const Options<SelectionOptions>& selection_option_table();
 SelectionOptions selection_options(const StudyConfig& config);
 
 // ---- the solver, on plain numbers (what the tests check against brute force)

@@ -87,46 +87,50 @@ std::vector<Condition> parse_condition(const std::string& when) {
     return out;
 }
 
+const Options<TownTypeOptions>& town_type_option_table() {
+    static const Options<TownTypeRule> rule =
+        Options<TownTypeRule>("town_type", "key, name_zh, name_en and when")
+            .text("key", &TownTypeRule::key, "the type's short name; \"comprehensive\" (or no `when`) names the fallback")
+            .text("name_zh", &TownTypeRule::name_zh, "its name in Chinese (default: the key)")
+            .text("name_en", &TownTypeRule::name_en, "its name in English (default: the key)")
+            .text("when", &TownTypeRule::when, "conditions joined by \"and\": field op value, or field op p75 (a percentile over all towns)")
+            .check([](TownTypeRule& r, const ConfigPlace& at, OptionTable::Problems& problems) {
+                r.line = at.line;
+                if (r.key.empty()) problems.push_back({r.line, "a [[town_types]] entry has no key", "add key = \"industry\" (a short name)."});
+                if (r.name_zh.empty()) r.name_zh = r.key;
+                if (r.name_en.empty()) r.name_en = r.key;
+                if (r.when.empty() || r.key == "comprehensive") return;
+                try {
+                    r.all = parse_condition(r.when);
+                } catch (const Error& e) {
+                    problems.push_back({r.line, e.message(), e.hint()});
+                }
+            });
+    static const Options<TownTypeOptions> s = Options<TownTypeOptions>("town_types", "development types, tried in order",
+                                                                       [] {
+                                                                           TownTypeOptions o;
+                                                                           o.rules = default_rules();
+                                                                           return o;
+                                                                       })
+                                                  .tables<TownTypeRule>("town_types", &TownTypeOptions::rules, rule,
+                                                                        "the types (default: Jilin's six), the first that holds wins");
+    return s;
+}
+
 TownTypeOptions town_type_options(const StudyConfig& config) {
-    TownTypeOptions opt;
+    TownTypeOptions opt = town_type_option_table().read_top_level(config);
     opt.config_path = config.path;
-    std::vector<ConfigProblem> problems;
-    const toml::node* n = config.table.get("town_types");
-    if (!n) {
-        opt.rules = default_rules();
-        return opt;
-    }
-    const toml::array* arr = n->as_array();
-    if (!arr || !arr->is_array_of_tables()) {
-        problems.push_back({config_line(*n), "\"town_types\" must be [[town_types]] tables",
-                            "write [[town_types]] with key, name_zh, name_en and when."});
-        throw_config_problems(config.path, problems);
-    }
-    for (const auto& item : *arr) {
-        const toml::table& t = *item.as_table();
-        check_keys(t, "town_types", {"key", "name_zh", "name_en", "when"}, problems);
-        TownTypeRule r;
-        r.line = config_line(t);
-        read_text(t, "town_types", "key", r.key, problems);
-        read_text(t, "town_types", "name_zh", r.name_zh, problems);
-        read_text(t, "town_types", "name_en", r.name_en, problems);
-        read_text(t, "town_types", "when", r.when, problems);
-        if (r.key.empty()) problems.push_back({r.line, "a [[town_types]] entry has no key", "add key = \"industry\" (a short name)."});
-        if (r.name_zh.empty()) r.name_zh = r.key;
-        if (r.name_en.empty()) r.name_en = r.key;
+    // The fallback ("comprehensive", or a rule with no condition) is what no rule gives, not a rule.
+    std::vector<TownTypeRule> rules;
+    for (TownTypeRule& r : opt.rules) {
         if (r.when.empty() || r.key == "comprehensive") {
             opt.fallback = r;
             opt.fallback.when.clear();
-            continue;
+        } else {
+            rules.push_back(std::move(r));
         }
-        try {
-            r.all = parse_condition(r.when);
-        } catch (const Error& e) {
-            problems.push_back({r.line, e.message(), e.hint()});
-        }
-        opt.rules.push_back(r);
     }
-    throw_config_problems(config.path, problems);
+    opt.rules = std::move(rules);
     return opt;
 }
 

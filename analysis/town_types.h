@@ -15,6 +15,7 @@
 #pragma once
 
 #include "analysis/town_table.h"
+#include "geo/options.h"
 
 #include <string>
 #include <vector>
@@ -42,6 +43,7 @@ struct TownTypeOptions {
 
 // Reads [[town_types]] (Jilin's six types when absent). The key "comprehensive" (or a rule with no
 // `when`) names the fallback. Conditions that do not parse are config problems with the line.
+const Options<TownTypeOptions>& town_type_option_table();
 TownTypeOptions town_type_options(const StudyConfig& config);
 
 // Parses "field op value [and field op value ...]"; throws Error saying what it expected.

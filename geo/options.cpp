@@ -84,17 +84,19 @@ OptionTable::Entry& OptionTable::add(Entry e) {
     return m_entries.back();
 }
 
+void OptionTable::read_keys(const toml::table& table, void* target, Problems& problems) const {
+    for (const Entry& e : m_entries)
+        if (table.get(e.key)) e.read(table, "", target, problems);
+}
+
 void OptionTable::read_table(const toml::table& table, const std::string& path, void* target, Problems& problems) const {
     std::vector<std::string> keys;
     for (const Entry& e : m_entries) keys.push_back(e.key);
     check_keys(table, path, keys, problems);
     ConfigPlace place{path, config_line(table), {}};
     for (const auto& [k, v] : table) place.keys[std::string(k.str())] = static_cast<int>(k.source().begin.line);
-    for (const Entry& e : m_entries) {
+    for (const Entry& e : m_entries)
         if (table.get(e.key)) e.read(table, path, target, problems);
-        else if (e.required)
-            problems.push_back({place.line, "[" + path + "] has no " + e.key, "add " + e.key + " = ... (" + e.help + ")."});
-    }
     for (const auto& check : m_checks) check(target, place, problems);
 }
 
@@ -103,12 +105,16 @@ std::vector<OptionInfo> OptionTable::describe(const void* defaults, const std::s
     const toml::table values = as_toml(defaults);
     for (const Entry& e : m_entries) {
         if (e.inner) {
-            const auto inner = e.inner->describe(e.inner_defaults(defaults), prefix + e.key + ".");
+            // A nested table lists its keys with our defaults for them; a list of tables its item's keys.
+            const void* inner_defaults = e.inner_defaults(defaults);
+            auto inner = inner_defaults ? e.inner->describe(inner_defaults, prefix + e.key + ".") : e.inner->describe_defaults();
+            if (!inner_defaults)
+                for (auto& i : inner) i.key = prefix + e.key + "[]." + i.key;
             out.insert(out.end(), inner.begin(), inner.end());
             continue;
         }
         const toml::node* value = values.get(e.key);
-        out.push_back({prefix + e.key, e.kind, e.range, e.unit, e.required ? "(required)" : value ? value_text(*value) : "", e.help});
+        out.push_back({prefix + e.key, e.kind, e.range, e.unit, value ? value_text(*value) : "(none)", e.help});
     }
     return out;
 }
@@ -254,39 +260,96 @@ OptionTable::Entry OptionTable::pairs_entry(std::string key, std::function<std::
     return e;
 }
 
-OptionTable::Entry OptionTable::map_entry(std::string key, std::function<std::map<std::string, double>&(void*)> at, double min, double max,
-                                          bool whole_numbers, std::string unit, std::string help) {
-    Entry e = describe_entry(key, std::string("table of name = ") + (whole_numbers ? "whole number" : "number"), range_text(min, max), unit, std::move(help));
+OptionTable::Entry OptionTable::map_entry(std::string key, MapAccess at, double min, double max, bool whole_numbers, std::string unit,
+                                          std::string help) {
+    Entry e = describe_entry(key, std::string("table of name = ") + (whole_numbers ? "whole number" : "number"), range_text(min, max), unit,
+                             std::move(help));
     e.read = [at, key, min, max, whole_numbers, unit](const toml::table& parent, const std::string& path, void* target, Problems& problems) {
         const toml::node& n = *parent.get(key);
+        const std::string where = join_path(path, key);
         const toml::table* t = n.as_table();
         if (!t) {
-            problems.push_back({config_line(n), "\"" + path + "." + key + "\" must be a table of name = " + (unit.empty() ? "number" : unit),
-                                "write [" + path + "." + key + "] with lines like name = " + number_text(std::max(min, 1.0)) + "."});
+            problems.push_back({config_line(n), "\"" + where + "\" must be a table of name = " + (unit.empty() ? "number" : unit),
+                                "write " + key + " = { name = " + number_text(std::max(min, 1.0)) + " }."});
             return;
         }
         // An example value: the entry's default, else another entry's, else the smallest allowed.
-        const std::map<std::string, double> defaults = at(target);
+        const auto defaults = at.get(target);
         auto example_for = [&](const std::string& name) {
-            if (const auto it = defaults.find(name); it != defaults.end()) return number_text(it->second);
-            return defaults.empty() ? number_text(std::max(min, 1.0)) : number_text(defaults.begin()->second);
+            for (const auto& [k, v] : defaults)
+                if (k == name) return number_text(v);
+            return defaults.empty() ? number_text(std::max(min, 1.0)) : number_text(defaults.front().second);
         };
+        at.clear(target);
         for (const auto& [k, v] : *t) {
             const std::string name(k.str());
             const auto x = finite_number(v);
             if (!x || *x < min || *x > max || (whole_numbers && !v.is_integer()))
                 problems.push_back({static_cast<int>(k.source().begin.line),
-                                    "\"" + path + "." + key + "." + name + "\" must be a " + (whole_numbers ? "whole number" : "number") +
+                                    "\"" + where + "." + name + "\" must be a " + (whole_numbers ? "whole number" : "number") +
                                         (unit.empty() ? "" : " of " + unit) + " from " + range_text(min, max),
                                     "write \"" + name + "\" = " + example_for(name) + "."});
             else
-                at(target)[name] = *x;
+                at.set(target, name, *x);
         }
     };
     e.write = [at, key](const void* values, toml::table& out) {
         toml::table t;
-        for (const auto& [name, v] : at(const_cast<void*>(values))) put_number(t, name, v);
+        for (const auto& [name, v] : at.get(values)) put_number(t, name, v);
         out.insert_or_assign(key, std::move(t));
+    };
+    return e;
+}
+
+OptionTable::Entry OptionTable::matrix_entry(std::string key, std::function<std::vector<std::vector<double>>&(void*)> at, std::string help) {
+    Entry e = describe_entry(key, "matrix", "positive numbers or fractions in quotes (\"1/3\")", "", std::move(help));
+    e.read = [at, key](const toml::table& parent, const std::string& path, void* target, Problems& problems) {
+        const toml::node& n = *parent.get(key);
+        std::vector<std::vector<double>> rows;
+        bool ok = n.is_array();
+        if (ok)
+            for (const auto& row : *n.as_array()) {
+                if (!row.is_array()) {
+                    ok = false;
+                    break;
+                }
+                std::vector<double> r;
+                for (const auto& v : *row.as_array()) {
+                    // A number, or a fraction in quotes ("1/3"): TOML has no fractions, planners do.
+                    double a = NAN, b = NAN;
+                    char rest = 0;
+                    if (const auto x = finite_number(v); x && *x > 0) r.push_back(*x);
+                    else if (v.is_string() && std::sscanf(v.value<std::string>()->c_str(), "%lf / %lf %c", &a, &b, &rest) == 2 && b != 0 &&
+                             std::isfinite(a / b) && a / b > 0)
+                        r.push_back(a / b);
+                    else {
+                        ok = false;
+                        break;
+                    }
+                }
+                if (!ok) break;
+                rows.push_back(r);
+            }
+        if (!ok) {
+            std::string what = "\"";
+            what += join_path(path, key);
+            what += "\" must be a matrix of positive numbers, one row per indicator";
+            std::string fix = "e.g. ";
+            fix += key;
+            fix += " = [[1, 3], [\"1/3\", 1]] for two indicators (a_ji = 1 / a_ij; fractions in quotes).";
+            problems.push_back({config_line(n), what, fix});
+            return;
+        }
+        at(target) = rows;
+    };
+    e.write = [at, key](const void* values, toml::table& out) {
+        toml::array a;
+        for (const auto& row : at(const_cast<void*>(values))) {
+            toml::array r;
+            for (double v : row) push_number(r, v);
+            a.push_back(std::move(r));
+        }
+        if (!a.empty()) out.insert_or_assign(key, std::move(a));
     };
     return e;
 }

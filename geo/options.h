@@ -59,6 +59,8 @@ public:
     // Reads `table` (found at `path`) into the struct at `target`: unknown keys, wrong types and values
     // out of range are problems; the checks run last.
     void read_table(const toml::table& table, const std::string& path, void* target, Problems& problems) const;
+    // Reads the declared keys present in `table` (at the top level: no path), without checking the others.
+    void read_keys(const toml::table& table, void* target, Problems& problems) const;
     // Every option with its default (taken from `defaults`), nested tables prefixed with their key.
     std::vector<OptionInfo> describe(const void* defaults, const std::string& prefix = "") const;
     // The options of `values` as a TOML table: what a run used, defaults included.
@@ -67,7 +69,6 @@ public:
 protected:
     struct Entry {
         std::string key, kind, range, unit, help;
-        bool required = false;
         // Reads this entry's key of `parent` (found at `path`), present there.
         std::function<void(const toml::table& parent, const std::string& path, void* target, Problems&)> read;
         std::function<void(const void* values, toml::table& out)> write;   // puts the value under `key`
@@ -88,8 +89,17 @@ protected:
                                std::string help);
     static Entry pairs_entry(std::string key, std::function<std::vector<std::pair<double, double>>&(void*)> at, std::string first,
                              std::string second, std::string help);
-    static Entry map_entry(std::string key, std::function<std::map<std::string, double>&(void*)> at, double min, double max, bool whole,
-                           std::string unit, std::string help);
+    // A table of name = number: `clear` runs before the entries are read (to replace the defaults
+    // rather than add to them), `set` stores one, `get` lists them for the manifest.
+    struct MapAccess {
+        std::function<void(void*)> clear;
+        std::function<void(void*, const std::string&, double)> set;
+        std::function<std::vector<std::pair<std::string, double>>(const void*)> get;
+    };
+    static Entry map_entry(std::string key, MapAccess at, double min, double max, bool whole, std::string unit, std::string help);
+    static Entry matrix_entry(std::string key, std::function<std::vector<std::vector<double>>&(void*)> at, std::string help);
+    // "a.b" of a table at "a" (just "b" at the top level).
+    static std::string join_path(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
 
 private:
     std::string m_name, m_help;
@@ -136,10 +146,84 @@ public:
         add(pairs_entry(std::move(key), member(m), std::move(first), std::move(second), std::move(help)));
         return *this;
     }
-    // A table of name = number (each in [min, max]; whole numbers when `whole`), merged over the defaults.
-    Options& number_map(std::string key, std::map<std::string, double> Opts::*m, double min, double max, std::string unit, std::string help,
-                        bool whole = false) {
-        add(map_entry(std::move(key), member(m), min, max, whole, std::move(unit), std::move(help)));
+    // A table of name = number in [min, max], merged over the defaults.
+    Options& number_map(std::string key, std::map<std::string, double> Opts::*m, double min, double max, std::string unit, std::string help) {
+        add(map_entry(std::move(key), map_access(m), min, max, false, std::move(unit), std::move(help)));
+        return *this;
+    }
+    // A table of name = whole number in [min, max], merged over the defaults.
+    Options& whole_map(std::string key, std::map<std::string, int> Opts::*m, int min, int max, std::string help) {
+        add(map_entry(std::move(key), map_access(m), min, max, true, "", std::move(help)));
+        return *this;
+    }
+    // A table of name = number that replaces the defaults whole, stored by `set` and listed by `get`.
+    Options& number_entries(std::string key, std::function<void(Opts&)> clear, std::function<void(Opts&, const std::string&, double)> set,
+                            std::function<std::vector<std::pair<std::string, double>>(const Opts&)> get, double min, double max, std::string unit,
+                            std::string help) {
+        MapAccess a{[clear](void* t) { clear(*static_cast<Opts*>(t)); },
+                    [set](void* t, const std::string& k, double v) { set(*static_cast<Opts*>(t), k, v); },
+                    [get](const void* t) { return get(*static_cast<const Opts*>(t)); }};
+        add(map_entry(std::move(key), std::move(a), min, max, false, std::move(unit), std::move(help)));
+        return *this;
+    }
+    // One of the named choices, stored as its value (an enum, a flag, ...).
+    template <class T>
+    Options& choice(std::string key, T Opts::*m, std::vector<std::pair<std::string, T>> choices, std::string help) {
+        std::vector<std::string> words;
+        for (const auto& [w, v] : choices) words.push_back(w);
+        Entry e = text_entry(
+            key, [](void*) -> std::string& { static thread_local std::string scratch; return scratch; }, words, std::move(help));
+        e.read = [m, key, words, choices](const toml::table& parent, const std::string& path, void* target, Problems& problems) {
+            std::string word;
+            for (const auto& [w, v] : choices)
+                if (v == static_cast<Opts*>(target)->*m) word = w;
+            const std::size_t before = problems.size();
+            read_text(parent, path, key, word, problems, words);
+            if (problems.size() != before) return;
+            for (const auto& [w, v] : choices)
+                if (w == word) static_cast<Opts*>(target)->*m = v;
+        };
+        e.write = [m, key, choices](const void* values, toml::table& out) {
+            for (const auto& [w, v] : choices)
+                if (v == static_cast<const Opts*>(values)->*m) out.insert_or_assign(key, w);
+        };
+        add(std::move(e));
+        return *this;
+    }
+    // A square matrix of positive numbers; a fraction may be written in quotes ("1/3").
+    Options& matrix(std::string key, std::vector<std::vector<double>> Opts::*m, std::string help) {
+        add(matrix_entry(std::move(key), member(m), std::move(help)));
+        return *this;
+    }
+    // [[section.key]] tables, each read by `item` from the item's defaults; given, they replace the defaults.
+    template <class Item>
+    Options& tables(std::string key, std::vector<Item> Opts::*m, const Options<Item>& item, std::string help) {
+        Entry e = describe_entry(key, "[[tables]]", "one or more", "", std::move(help));
+        e.inner = &item;
+        e.read = [m, key, &item](const toml::table& parent, const std::string& path, void* target, Problems& problems) {
+            const toml::node& n = *parent.get(key);
+            const toml::array* arr = n.as_array();
+            const std::string where = join_path(path, key);
+            if (!arr || !arr->is_array_of_tables() || arr->empty()) {
+                problems.push_back({config_line(n), "\"" + where + "\" must be one or more [[" + where + "]] tables",
+                                    "write [[" + where + "]] with " + item.help() + "."});
+                return;
+            }
+            std::vector<Item> items;
+            for (const auto& t : *arr) {
+                Item it = item.defaults();
+                item.read_table(*t.as_table(), where, &it, problems);
+                items.push_back(std::move(it));
+            }
+            static_cast<Opts*>(target)->*m = std::move(items);
+        };
+        e.write = [m, key, &item](const void* values, toml::table& out) {
+            toml::array a;
+            for (const Item& it : static_cast<const Opts*>(values)->*m) a.push_back(item.as_toml(it));
+            out.insert_or_assign(key, std::move(a));
+        };
+        e.inner_defaults = [](const void*) -> const void* { return nullptr; };   // listed from the item's own defaults
+        add(std::move(e));
         return *this;
     }
     // A nested table [section.key] read by its own declaration into what `at` returns.
@@ -177,6 +261,15 @@ public:
         throw_config_problems(config.path, problems);
         return values;
     }
+    // Keys of the top level of the config (e.g. [[town_types]]), over the defaults: only the declared
+    // keys are read (the top level's other keys are the config's own).
+    Opts read_top_level(const StudyConfig& config) const {
+        Opts values = defaults();
+        Problems problems;
+        read_keys(config.table, &values, problems);
+        throw_config_problems(config.path, problems);
+        return values;
+    }
     std::vector<OptionInfo> describe_defaults() const override {
         const Opts d = defaults();
         return OptionTable::describe(&d);
@@ -186,6 +279,15 @@ public:
 private:
     std::function<Opts()> m_defaults;
 
+    template <class V>
+    static MapAccess map_access(std::map<std::string, V> Opts::*m) {
+        return {[](void*) {}, [m](void* t, const std::string& k, double v) { (static_cast<Opts*>(t)->*m)[k] = static_cast<V>(v); },
+                [m](const void* t) {
+                    std::vector<std::pair<std::string, double>> out;
+                    for (const auto& [k, v] : static_cast<const Opts*>(t)->*m) out.emplace_back(k, static_cast<double>(v));
+                    return out;
+                }};
+    }
     template <class T>
     static std::function<T&(void*)> member(T Opts::*m) {
         return [m](void* target) -> T& { return static_cast<Opts*>(target)->*m; };

@@ -3,6 +3,9 @@
 #include "analysis/access.h"
 #include "analysis/coverage.h"
 #include "analysis/proximity.h"
+#include "analysis/scoring.h"
+#include "analysis/selection.h"
+#include "analysis/town_types.h"
 #include "geo/error.h"
 #include "tools/command.h"
 
@@ -12,8 +15,9 @@
 namespace townsite::tools {
 
 const std::vector<const OptionTable*>& declared_sections() {
-    static const std::vector<const OptionTable*> sections = {&network_option_table(), &access_option_table(), &coverage_option_table(),
-                                                             &proximity_option_table()};
+    static const std::vector<const OptionTable*> sections = {&network_option_table(),   &access_option_table(),    &coverage_option_table(),
+                                                             &proximity_option_table(), &scoring_option_table(),   &selection_option_table(),
+                                                             &town_type_option_table()};
     return sections;
 }
 
@@ -21,9 +25,9 @@ const std::vector<const OptionTable*>& declared_sections() {
 void add_config(CLI::App& app, const Globals& globals, Runner& run) {
     auto section = std::make_shared<std::string>();
     CLI::App* cmd = app.add_subcommand("config", "Every option of the study config: kind, range, unit, default and meaning");
-    cmd->add_option("SECTION", *section, "Only this section (network, access, coverage, proximity)");
-    cmd->footer("Sections not listed here ([layers.ROLE], [scoring], [selection], [[town_types]], [[scenarios]]) are\n"
-                "described in the README. Examples:\n"
+    cmd->add_option("SECTION", *section, "Only this section (network, access, coverage, proximity, scoring, selection, town_types)");
+    cmd->footer("A list of tables ([[selection.tiers]]) shows the keys of one entry as tiers[].KEY. [layers.ROLE] and\n"
+                "[[scenarios]] are described in the README. Examples:\n"
                 "  townsite config\n"
                 "  townsite config access");
     cmd->callback([section, &globals, &run] {
@@ -41,8 +45,11 @@ void add_config(CLI::App& app, const Globals& globals, Runner& run) {
             }
             for (const OptionTable* s : declared_sections()) {
                 if (!section->empty() && s->name() != *section) continue;
-                std::cout << "[" << s->name() << "]  " << s->help() << "\n";
-                for (const OptionInfo& o : s->describe_defaults()) {
+                // [[town_types]] is a list of tables at the top level of the config.
+                const bool top_level = s == &town_type_option_table();
+                std::cout << (top_level ? "[[" : "[") << s->name() << (top_level ? "]]  " : "]  ") << s->help() << "\n";
+                for (OptionInfo o : s->describe_defaults()) {
+                    if (top_level && o.key.rfind(s->name() + "[].", 0) == 0) o.key = o.key.substr(s->name().size() + 3);
                     // A long default (the built-in speed table) is shown by its size.
                     const std::string value = o.default_value.size() <= 60 ? o.default_value : "(built in: " + o.default_value.substr(0, 40) + " …)";
                     std::string head = "  " + o.key + " = " + value;

@@ -174,6 +174,11 @@ nlohmann::json manifest(const Results& r, const StepTimer& timer, const OutputFo
     options.insert_or_assign("access", access_option_table().as_toml(d.access_options));
     options.insert_or_assign("coverage", coverage_option_table().as_toml(d.coverage_options));
     options.insert_or_assign("proximity", proximity_option_table().as_toml(d.proximity_options));
+    options.insert_or_assign("scoring", scoring_option_table().as_toml(d.scoring));
+    options.insert_or_assign("selection", selection_option_table().as_toml(r.selection_options));
+    TownTypeOptions types = d.type_options;   // the fallback is the last entry, as a config writes it
+    types.rules.push_back(types.fallback);
+    options.insert_or_assign("town_types", *town_type_option_table().as_toml(types).get("town_types"));
     std::stringstream options_text;
     options_text << options;
     m["config"] = {{"path", r.config.path}, {"sha256", sha256_text(config_text)}, {"text", config_text}, {"as_used", as_used.str()},

@@ -3,6 +3,7 @@
 #include "analysis/columns.h"
 #include "analysis/coverage.h"
 #include "analysis/proximity.h"
+#include "analysis/selection.h"
 #include "bench/bgl_baseline.h"
 #include "tests/support.h"
 
@@ -457,7 +458,8 @@ TEST_CASE("townsite run writes the styled GeoPackage, the QGIS project, the repo
     // Every declared option with the value used: the sample's own [access] thresholds and the defaults it leaves.
     const std::string options = manifest["config"]["options"].get<std::string>();
     CHECK_THAT(options, Contains("[access]") && Contains("thresholds_min = [ 15, 30, 60 ]") && Contains("[coverage.garbage]") &&
-                            Contains("plant_radius_m = 3000") && Contains("[proximity]") && Contains("heritage_radius_km ="));
+                            Contains("plant_radius_m = 3000") && Contains("[proximity]") && Contains("heritage_radius_km =") &&
+                            Contains("[[scoring.indicators]]") && Contains("[[selection.tiers]]") && Contains("[[town_types]]"));
 
     SECTION("the same inputs give the same outputs, apart from the manifest's times") {
         const std::string again = dir.path("again");
@@ -519,11 +521,14 @@ TEST_CASE("the README lists every field townsite writes, as `townsite fields --m
 TEST_CASE("townsite config lists every declared option with its default, range and unit", "[cli][config]") {
     const Run r = run("config");
     REQUIRE(r.exit_code == 0);
-    for (const OptionTable* s : {static_cast<const OptionTable*>(&network_option_table()), static_cast<const OptionTable*>(&access_option_table()),
-                                 static_cast<const OptionTable*>(&coverage_option_table()), static_cast<const OptionTable*>(&proximity_option_table())}) {
+    const std::vector<const OptionTable*> sections = {&network_option_table(), &access_option_table(),  &coverage_option_table(),
+                                                      &proximity_option_table(), &scoring_option_table(), &selection_option_table()};
+    for (const OptionTable* s : sections) {
         CHECK_THAT(r.out, Contains("[" + s->name() + "]"));
         for (const OptionInfo& o : s->describe_defaults()) CHECK_THAT(r.out, Contains("  " + o.key + " = "));
     }
+    CHECK_THAT(r.out, Contains("[[town_types]]") && Contains("  when = ") && Contains("  tiers[].min_per_type = {}") &&
+                          Contains("  indicators[].direction = \"higher\""));
     CHECK_THAT(r.out, Contains("isochrone_buffer_m = 200") && Contains("(number, 1 to 5000, m)"));
     INFO("README.md's list of options is out of date: paste the output of `townsite config` between its markers");
     CHECK(slurp(std::string(TOWNSITE_SAMPLE_DIR) + "/../README.md").find("```text\n" + r.out + "```") != std::string::npos);
