@@ -41,6 +41,9 @@ std::string tag(const std::string& other_tags, const std::string& key) {
 
 class Oracle {
 public:
+    // length: shortest routes in metres on every road both ways, as townsite's Length router (pipes
+    // follow roads, not their traffic rules); else fastest routes honouring one-way roads.
+    explicit Oracle(bool length = false) : m_length(length) {}
     // Speeds: townsite's table of highway classes (data, not code); maxspeed when it is a plain number.
     void add(const Way& w) {
         const auto& speeds = default_speeds_kmh();
@@ -52,12 +55,12 @@ public:
         std::string oneway = tag(w.other_tags, "oneway");
         if (oneway == "reversible") return;
         if (oneway.empty() && tag(w.other_tags, "junction") == "roundabout") oneway = "yes";
-        const bool forward = oneway != "-1", backward = !(oneway == "yes" || oneway == "1" || oneway == "true");
+        const bool forward = m_length || oneway != "-1", backward = m_length || !(oneway == "yes" || oneway == "1" || oneway == "true");
         for (std::size_t k = 0; k + 1 < w.pts.size(); ++k) {
             const std::uint32_t a = node(w.pts[k]), b = node(w.pts[k + 1]);
             double metres = 0;
             GeographicLib::Geodesic::WGS84().Inverse(w.pts[k].second, w.pts[k].first, w.pts[k + 1].second, w.pts[k + 1].first, metres);
-            const double s = metres / (kmh / 3.6);
+            const double s = m_length ? metres : metres / (kmh / 3.6);
             if (forward) m_out[a].push_back({b, s});
             if (backward) m_out[b].push_back({a, s});
             m_used.insert(a), m_used.insert(b);
@@ -96,6 +99,7 @@ private:
         if (fresh) m_out.emplace_back();
         return it->second;
     }
+    bool m_length = false;
     std::map<LonLat, std::uint32_t> m_id;
     std::vector<std::vector<std::pair<std::uint32_t, double>>> m_out;
     std::set<std::uint32_t> m_used, m_oneway_nodes;
@@ -266,28 +270,39 @@ TEST_CASE("oracle: a way drawn twice keeps the faster, whichever comes first", "
     }
 }
 
-TEST_CASE("oracle: random grids with one-way streets, every pair", "[road_graph][oracle]") {
-    // A 12 x 12 grid of 100 m blocks; each street between crossings is its own way (sometimes split
-    // in two at a mid vertex, sometimes drawn backwards), of a random class and one-way state.
-    Drawing d;
+namespace {
+
+// A 12 x 12 grid of 100 m blocks; each street between crossings is its own way (sometimes split in
+// two at a mid vertex, sometimes drawn backwards), of a random class and one-way state.
+std::vector<Way> random_grid(const Drawing& d, SplitMix64& rng) {
     const std::vector<std::string> classes = {"residential", "tertiary", "secondary", "service", "unclassified"};
     const std::vector<std::string> oneways = {"", "", "\"oneway\"=>\"yes\"", "\"oneway\"=>\"-1\"", "\"oneway\"=>\"no\"",
                                               "\"junction\"=>\"roundabout\"", "\"oneway\"=>\"1\""};
+    std::vector<Way> ways;
+    std::size_t n = 0;
+    for (int i = 0; i < 12; ++i)
+        for (int j = 0; j < 12; ++j)
+            for (int dir = 0; dir < 2; ++dir) {
+                if ((dir == 0 && i == 11) || (dir == 1 && j == 11) || rng.uniform() < 0.1) continue;
+                const double x = i * 100, y = j * 100, x2 = x + (dir == 0 ? 100 : 0), y2 = y + (dir == 1 ? 100 : 0);
+                Way w = rng.uniform() < 0.3 ? d.way(std::to_string(++n), "", "", {{x2, y2}, {(x + x2) / 2, (y + y2) / 2}, {x, y}})
+                                            : d.way(std::to_string(++n), "", "", {{x, y}, {x2, y2}});
+                w.highway = classes[rng.below(classes.size())];
+                w.other_tags = oneways[rng.below(oneways.size())];
+                ways.push_back(w);
+            }
+    return ways;
+}
+
+bool same_cost(double got, double want) { return std::isinf(want) ? std::isinf(got) : std::fabs(got - want) <= 1e-6 + 1e-7 * want; }
+
+}  // namespace
+
+TEST_CASE("oracle: random grids with one-way streets, every pair", "[road_graph][oracle]") {
+    Drawing d;
     for (std::uint64_t seed : {1u, 2u, 3u}) {
         SplitMix64 rng(seed);
-        std::vector<Way> ways;
-        std::size_t n = 0;
-        for (int i = 0; i < 12; ++i)
-            for (int j = 0; j < 12; ++j)
-                for (int dir = 0; dir < 2; ++dir) {
-                    if ((dir == 0 && i == 11) || (dir == 1 && j == 11) || rng.uniform() < 0.1) continue;
-                    const double x = i * 100, y = j * 100, x2 = x + (dir == 0 ? 100 : 0), y2 = y + (dir == 1 ? 100 : 0);
-                    Way w = rng.uniform() < 0.3 ? d.way(std::to_string(++n), "", "", {{x2, y2}, {(x + x2) / 2, (y + y2) / 2}, {x, y}})
-                                                : d.way(std::to_string(++n), "", "", {{x, y}, {x2, y2}});
-                    w.highway = classes[rng.below(classes.size())];
-                    w.other_tags = oneways[rng.below(oneways.size())];
-                    ways.push_back(w);
-                }
+        const std::vector<Way> ways = random_grid(d, rng);
         TempDir dir;
         write_ways(dir.path("roads.gpkg"), ways);
         Oracle oracle;
@@ -297,6 +312,81 @@ TEST_CASE("oracle: random grids with one-way streets, every pair", "[road_graph]
         const Disagreement r = compare(study, oracle, d.proj, points, points);
         INFO("seed " << seed << ": " << r.first);
         CHECK(r.wrong == 0);
+    }
+}
+
+TEST_CASE("oracle: every search the router offers on random one-way grids: length, backward, bounded, several sources", "[road_graph][oracle]") {
+    Drawing d;
+    for (std::uint64_t seed : {4u, 5u}) {
+        INFO("seed " << seed);
+        SplitMix64 rng(seed);
+        const std::vector<Way> ways = random_grid(d, rng);
+        TempDir dir;
+        write_ways(dir.path("roads.gpkg"), ways);
+        Oracle time_oracle, length_oracle(true);
+        for (const Way& w : ways) time_oracle.add(w), length_oracle.add(w);
+        const Study study = study_for(dir, "roads.gpkg", 4551, 125.9, 43.0, 126.1, 43.6);
+        const RoadGraph g = build_road_graph(study, network_options(study.config));
+        const std::vector<LonLat> points = pick(time_oracle.vertices(false), 25, rng);
+        std::vector<Snap> snaps;
+        for (const LonLat& p : points) {
+            const auto [x, y] = d.proj.to_xy(p);
+            snaps.push_back(g.snap(x, y));
+        }
+        Router by_time(g), by_length(g, Router::Metric::Length);
+        std::size_t bounded_checked = 0, beyond_checked = 0;
+        for (std::size_t i = 0; i < points.size(); ++i) {
+            const std::vector<double> seconds = time_oracle.from(points[i]), metres = length_oracle.from(points[i]);
+            // Length mode: metres along the shortest route, every road both ways.
+            by_length.run_from(snaps[i]);
+            for (std::size_t j = 0; j < points.size(); ++j) {
+                INFO("length " << i << " -> " << j);
+                CHECK(same_cost(by_length.to(snaps[j]).metres, metres[length_oracle.id(points[j])]));
+            }
+            // Backward: every point to this one, over the reversed arcs.
+            by_time.run_to(snaps[i]);
+            for (std::size_t j = 0; j < points.size(); ++j) {
+                INFO("backward " << j << " -> " << i);
+                CHECK(same_cost(by_time.seconds_from(snaps[j]), time_oracle.from(points[j])[time_oracle.id(points[i])]));
+            }
+            // Bounded: within max_s exact; beyond it never shorter than the truth.
+            std::vector<double> finite;
+            for (std::size_t j = 0; j < points.size(); ++j)
+                if (const double t = seconds[time_oracle.id(points[j])]; std::isfinite(t)) finite.push_back(t);
+            std::sort(finite.begin(), finite.end());
+            const double max_s = finite.empty() ? 60 : finite[finite.size() / 2];
+            by_time.run_from(snaps[i], max_s);
+            for (std::size_t j = 0; j < points.size(); ++j) {
+                const double want = seconds[time_oracle.id(points[j])], got = by_time.seconds_to(snaps[j]);
+                INFO("bounded " << i << " -> " << j << " at " << max_s << " s: want " << want << ", got " << got);
+                // (At the bound itself the router's sum and the oracle's may fall either side of it.)
+                if (want < max_s - 1e-6) {
+                    CHECK(same_cost(got, want));
+                    ++bounded_checked;
+                } else if (want > max_s + 1e-6) {
+                    CHECK(got >= want - 1e-6);
+                    ++beyond_checked;
+                }
+            }
+        }
+        CHECK(bounded_checked > 100);
+        CHECK(beyond_checked > 100);
+        // Several sources at once: the nearest of them wins, and says which it is.
+        for (int round = 0; round < 10; ++round) {
+            std::vector<std::size_t> sources = {rng.below(points.size()), rng.below(points.size()), rng.below(points.size())};
+            std::vector<Snap> seeds;
+            std::vector<std::vector<double>> truth;
+            for (std::size_t s : sources) seeds.push_back(snaps[s]), truth.push_back(time_oracle.from(points[s]));
+            by_time.run_from_many(seeds, false);
+            for (std::size_t j = 0; j < points.size(); ++j) {
+                double best = kUnreachable;
+                for (const auto& t : truth) best = std::min(best, t[time_oracle.id(points[j])]);
+                const Router::Reach r = by_time.to(snaps[j]);
+                INFO("round " << round << ", target " << j);
+                CHECK(same_cost(r.seconds, best));
+                if (std::isfinite(best)) CHECK(same_cost(truth[r.origin][time_oracle.id(points[j])], best));
+            }
+        }
     }
 }
 

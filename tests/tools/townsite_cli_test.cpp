@@ -381,7 +381,37 @@ TEST_CASE("townsite score lists the weights and writes every town's score", "[cl
     const Run r = run("score -o " + dir.path("score.csv") + " --top 3");
     INFO(r.out);
     REQUIRE(r.exit_code == 0);
-    CHECK_THAT(r.out, Contains("Weights (AHP): industry 0.28"));
+    // The sample's AHP matrix (sample_data/jilin.toml, in the order of its indicators), worked here:
+    // the principal eigenvector by power iteration, lambda_max = mean of (A w)_i / w_i, CI = (lambda_max
+    // - n) / (n - 1), CR = CI / RI with Saaty's RI = 1.24 for n = 6.
+    const double A[6][6] = {{1, 2, 1, 3, 3, 2},           {1. / 2, 1, 1. / 2, 1, 1, 1. / 2}, {1, 2, 1, 2, 2, 1},
+                            {1. / 3, 1, 1. / 2, 1, 1, 1. / 2}, {1. / 3, 1, 1. / 2, 1, 1, 1. / 2}, {1. / 2, 2, 1, 2, 2, 1}};
+    std::array<double, 6> w{1, 1, 1, 1, 1, 1};
+    for (int it = 0; it < 500; ++it) {
+        std::array<double, 6> next{};
+        double sum = 0;
+        for (int i = 0; i < 6; ++i) {
+            for (int j = 0; j < 6; ++j) next[i] += A[i][j] * w[j];
+            sum += next[i];
+        }
+        for (int i = 0; i < 6; ++i) w[i] = next[i] / sum;
+    }
+    double lambda = 0;
+    for (int i = 0; i < 6; ++i) {
+        double aw = 0;
+        for (int j = 0; j < 6; ++j) aw += A[i][j] * w[j];
+        lambda += aw / w[i] / 6;
+    }
+    const double ci = (lambda - 6) / 5, cr = ci / 1.24;
+    std::smatch m;
+    REQUIRE(std::regex_search(r.out, m, std::regex("Weights \\(AHP\\): industry ([0-9.]+), land ([0-9.]+), population ([0-9.]+), location "
+                                                   "([0-9.]+), roads ([0-9.]+), driving ([0-9.]+)")));
+    for (int i = 0; i < 6; ++i) CHECK(std::stod(m[i + 1]) == Approx(w[i]).margin(0.0005));
+    REQUIRE(std::regex_search(r.out, m, std::regex("AHP: lambda_max ([0-9.]+), CI ([0-9.]+), RI ([0-9.]+), CR ([0-9.]+)")));
+    CHECK(std::stod(m[1]) == Approx(lambda).margin(0.0005));
+    CHECK(std::stod(m[2]) == Approx(ci).margin(0.00005));
+    CHECK(std::stod(m[3]) == Approx(1.24));
+    CHECK(std::stod(m[4]) == Approx(cr).margin(0.0005));
     CHECK_THAT(r.out, Contains("Best 3 of 1075 towns:"));
     CHECK_THAT(slurp(dir.path("score.csv")), Contains("rank_province"));
 }
