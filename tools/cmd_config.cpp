@@ -34,15 +34,7 @@ void add_config(CLI::App& app, const Globals& globals, Runner& run) {
         run = [section, &globals] {
             std::vector<std::string> names;
             for (const OptionTable* s : declared_sections()) names.push_back(s->name());
-            if (!section->empty() && std::find(names.begin(), names.end(), *section) == names.end()) {
-                const std::string near = closest_word(*section, names);
-                throw Error("the config has no declared section [" + *section + "]" + (near.empty() ? "" : "; did you mean [" + near + "]?"))
-                    .with_hint("give one of: " + [&] {
-                        std::string list;
-                        for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-                        return list;
-                    }() + ".");
-            }
+            if (!section->empty()) require_one_of("config section", *section, names);
             for (const OptionTable* s : declared_sections()) {
                 if (!section->empty() && s->name() != *section) continue;
                 // [[town_types]] is a list of tables at the top level of the config.

@@ -27,12 +27,7 @@ void add_fields(CLI::App& app, const Globals& globals, Runner& run) {
     cmd->callback([a, &globals, &run] {
         run = [a, &globals] {
             const auto& layers = column_layers();
-            if (!a->layer.empty() && std::find(layers.begin(), layers.end(), a->layer) == layers.end()) {
-                std::vector<std::string> names(layers.begin(), layers.end());
-                const std::string near = closest_word(a->layer, names);
-                throw Error("townsite writes no layer \"" + a->layer + "\"" + (near.empty() ? "" : "; did you mean \"" + near + "\"?"))
-                    .with_hint("give one of the layers `townsite fields` lists, or none for all.");
-            }
+            if (!a->layer.empty()) require_one_of("output layer", a->layer, std::vector<std::string>(layers.begin(), layers.end()));
             if (a->markdown) {
                 std::cout << columns_markdown();
                 return kOk;

@@ -85,6 +85,9 @@ void add_output_options(CLI::App* cmd, OutputArgs& out, const std::string& defau
 // What OutputDataset takes from them.
 inline OutputOptions output_options(const OutputArgs& out) { return {out.format, out.t_srs, out.overwrite, {}}; }
 
+// Throws Error when `given` is not among `choices`: "<what> "x"; did you mean "y"?", with the list.
+void require_one_of(const std::string& what, const std::string& given, const std::vector<std::string>& choices);
+
 // Adds the subcommand; sets `run` when it is the one chosen.
 void add_inspect(CLI::App& app, const Globals& globals, Runner& run);
 void add_access(CLI::App& app, const Globals& globals, Runner& run);

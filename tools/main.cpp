@@ -113,6 +113,15 @@ void print_graph_report(const GraphReport& r, std::ostream& os) {
            << "\" use the fallback speed. Fix: give the class a speed in [network.speeds], e.g. \"" << cls << "\" = 40.\n";
 }
 
+void require_one_of(const std::string& what, const std::string& given, const std::vector<std::string>& choices) {
+    if (std::find(choices.begin(), choices.end(), given) != choices.end()) return;
+    const std::string near = closest_word(given, choices);
+    std::string list;
+    for (const auto& c : choices) list += (list.empty() ? "" : ", ") + c;
+    throw Error("there is no " + what + " \"" + given + "\"" + (near.empty() ? "" : "; did you mean \"" + near + "\"?"))
+        .with_hint("give one of: " + list + ".");
+}
+
 std::string config_or_sample(const std::string& given) {
     return given.empty() ? std::string(TOWNSITE_SAMPLE_CONFIG) : given;
 }

@@ -567,7 +567,7 @@ TEST_CASE("townsite config lists every declared option with its default, range a
     CHECK(one.out.find("[access]") == std::string::npos);
     const Run typo = run("config acess");
     CHECK(typo.exit_code == 1);
-    CHECK_THAT(typo.out, Contains("did you mean [access]") && Contains("Fix:"));
+    CHECK_THAT(typo.out, Contains("did you mean \"access\"") && Contains("Fix:"));
 }
 
 TEST_CASE("townsite run in GeoJSON and Shapefile: every layer, feature and field reads back as in the GeoPackage", "[cli][run][slow]") {
