@@ -2,62 +2,64 @@
 
 #include "geo/error.h"
 
+#include <algorithm>
 #include <set>
 
 namespace townsite {
 
+namespace {
+
+// What a scenario may change; the keys of its tables are checked against the base run's
+// indicators, bonuses and tiers once those are known (scenario_options).
+struct ScenarioList {
+    std::vector<Scenario> scenarios;
+};
+
+const Options<ScenarioList>& scenario_table() {
+    static const Options<Scenario> scenario =
+        Options<Scenario>("scenario", "a name and the weights, bonus or counts that change")
+            .text("name", &Scenario::name, "the scenario's name (unique)")
+            .number_map("weights", &Scenario::weights, 0, 1e6, "", "direct weights for the named indicators; the others keep the base run's")
+            .number_map("bonus", &Scenario::bonus, 0, 1000, "points", "bonus points for the named priority areas")
+            .whole_map("counts", &Scenario::counts, 0, 1000000, "towns to select in the named tiers")
+            .check([](Scenario& s, const ConfigPlace& at, OptionTable::Problems& problems) {
+                s.line = at.line;
+                if (s.name.empty()) problems.push_back({s.line, "a [[scenarios]] entry has no name", "add name = \"more_industry\"."});
+            });
+    static const Options<ScenarioList> s = Options<ScenarioList>("scenarios", "the same study with other weights, bonuses or tier counts")
+                                               .tables<Scenario>("scenarios", &ScenarioList::scenarios, scenario, "none by default");
+    return s;
+}
+
+}  // namespace
+
+const OptionTable& scenario_option_table() { return scenario_table(); }
+
 std::vector<Scenario> scenario_options(const StudyConfig& config, const ScoringOptions& scoring, const SelectionOptions& selection) {
-    std::vector<Scenario> out;
-    std::vector<ConfigProblem> problems;
-    const toml::node* n = config.table.get("scenarios");
-    if (!n) return out;
-    const toml::array* arr = n->as_array();
-    if (!arr || !arr->is_array_of_tables()) {
-        problems.push_back({config_line(*n), "\"scenarios\" must be [[scenarios]] tables", "write [[scenarios]] with a name and weights, bonus or counts."});
-        throw_config_problems(config.path, problems);
-    }
+    const std::vector<Scenario> out = scenario_table().read_top_level(config).scenarios;
     std::vector<std::string> indicators, bonuses, tiers;
     for (const auto& i : scoring.indicators) indicators.push_back(i.name);
     for (const auto& b : scoring.bonuses) bonuses.push_back(b.field);
     for (const auto& t : selection.tiers) tiers.push_back(t.key);
+    std::vector<ConfigProblem> problems;
     std::set<std::string> names;
-    for (const auto& item : *arr) {
-        const toml::table& t = *item.as_table();
-        check_keys(t, "scenarios", {"name", "weights", "bonus", "counts"}, problems);
-        Scenario s;
-        s.line = config_line(t);
-        read_text(t, "scenarios", "name", s.name, problems);
-        if (s.name.empty()) problems.push_back({s.line, "a [[scenarios]] entry has no name", "add name = \"more_industry\"."});
-        else if (!names.insert(s.name).second) problems.push_back({s.line, "scenario \"" + s.name + "\" is given twice", "give each scenario its own name."});
-        // One table of numbers whose keys must be among `known`.
-        auto numbers = [&](const char* key, const std::vector<std::string>& known, auto store) {
-            const toml::node* tn = t.get(key);
-            if (!tn) return;
-            const toml::table* tt = tn->as_table();
-            if (!tt) {
-                problems.push_back({config_line(*tn), std::string("\"scenarios.") + key + "\" must be a table", std::string("e.g. ") + key + " = { " + (known.empty() ? "x" : known[0]) + " = 1 }."});
-                return;
-            }
-            for (const auto& [k, v] : *tt) {
-                const std::string name(k.str());
-                const int line = int(k.source().begin.line);
-                if (std::find(known.begin(), known.end(), name) == known.end()) {
-                    const std::string near = closest_word(name, known);
-                    std::string list;
-                    for (const auto& w : known) list += (list.empty() ? "" : ", ") + w;
-                    problems.push_back({line, "scenario \"" + s.name + "\": unknown " + key + " key \"" + name + "\"" + (near.empty() ? "" : " (did you mean \"" + near + "\"?)"),
-                                        "use one of: " + list + "."});
-                } else if (const auto x = finite_number(v); !x || *x < 0) {
-                    problems.push_back({line, "scenario \"" + s.name + "\": " + key + "." + name + " must be a number of 0 or more", "e.g. " + name + " = 1."});
-                } else {
-                    store(name, *x);
-                }
+    for (const Scenario& s : out) {
+        if (!s.name.empty() && !names.insert(s.name).second)
+            problems.push_back({s.line, "scenario \"" + s.name + "\" is given twice", "give each scenario its own name."});
+        auto known = [&](const char* table, const std::vector<std::string>& words, const auto& given) {
+            for (const auto& [name, value] : given) {
+                if (std::find(words.begin(), words.end(), name) != words.end()) continue;
+                const std::string near = closest_word(name, words);
+                std::string list;
+                for (const auto& w : words) list += (list.empty() ? "" : ", ") + w;
+                problems.push_back({s.line, "scenario \"" + s.name + "\": unknown " + table + " key \"" + name + "\"" +
+                                                (near.empty() ? "" : " (did you mean \"" + near + "\"?)"),
+                                    "use one of: " + list + "."});
             }
         };
-        numbers("weights", indicators, [&s](const std::string& k, double v) { s.weights[k] = v; });
-        numbers("bonus", bonuses, [&s](const std::string& k, double v) { s.bonus[k] = v; });
-        numbers("counts", tiers, [&s](const std::string& k, double v) { s.counts[k] = int(v); });
-        out.push_back(s);
+        known("weights", indicators, s.weights);
+        known("bonus", bonuses, s.bonus);
+        known("counts", tiers, s.counts);
     }
     throw_config_problems(config.path, problems);
     return out;

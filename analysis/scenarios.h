@@ -30,7 +30,9 @@ struct Scenario {
     int line = 0;
 };
 
-// Reads [[scenarios]]; names must be unique, and every indicator, bonus and tier named must exist.
+// [[scenarios]], each option declared once; names must be unique, and every indicator, bonus and
+// tier named must exist.
+const OptionTable& scenario_option_table();
 std::vector<Scenario> scenario_options(const StudyConfig& config, const ScoringOptions& scoring, const SelectionOptions& selection);
 
 // The options of the base run changed as the scenario says. `base_weights`: the weights the base

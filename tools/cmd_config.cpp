@@ -3,6 +3,7 @@
 #include "analysis/access.h"
 #include "analysis/coverage.h"
 #include "analysis/proximity.h"
+#include "analysis/scenarios.h"
 #include "analysis/scoring.h"
 #include "analysis/selection.h"
 #include "analysis/town_types.h"
@@ -17,7 +18,7 @@ namespace townsite::tools {
 const std::vector<const OptionTable*>& declared_sections() {
     static const std::vector<const OptionTable*> sections = {&network_option_table(),   &access_option_table(),    &coverage_option_table(),
                                                              &proximity_option_table(), &scoring_option_table(),   &selection_option_table(),
-                                                             &town_type_option_table()};
+                                                             &town_type_option_table(), &scenario_option_table()};
     return sections;
 }
 
@@ -25,9 +26,9 @@ const std::vector<const OptionTable*>& declared_sections() {
 void add_config(CLI::App& app, const Globals& globals, Runner& run) {
     auto section = std::make_shared<std::string>();
     CLI::App* cmd = app.add_subcommand("config", "Every option of the study config: kind, range, unit, default and meaning");
-    cmd->add_option("SECTION", *section, "Only this section (network, access, coverage, proximity, scoring, selection, town_types)");
-    cmd->footer("A list of tables ([[selection.tiers]]) shows the keys of one entry as tiers[].KEY. [layers.ROLE] and\n"
-                "[[scenarios]] are described in the README. Examples:\n"
+    cmd->add_option("SECTION", *section, "Only this section (network, access, coverage, proximity, scoring, selection, town_types, scenarios)");
+    cmd->footer("A list of tables ([[selection.tiers]]) shows the keys of one entry as tiers[].KEY. [layers.ROLE] is\n"
+                "described in the README. Examples:\n"
                 "  townsite config\n"
                 "  townsite config access");
     cmd->callback([section, &globals, &run] {
@@ -38,7 +39,7 @@ void add_config(CLI::App& app, const Globals& globals, Runner& run) {
             for (const OptionTable* s : declared_sections()) {
                 if (!section->empty() && s->name() != *section) continue;
                 // [[town_types]] is a list of tables at the top level of the config.
-                const bool top_level = s == &town_type_option_table();
+                const bool top_level = s == &town_type_option_table() || s == &scenario_option_table();
                 std::cout << (top_level ? "[[" : "[") << s->name() << (top_level ? "]]  " : "]  ") << s->help() << "\n";
                 for (OptionInfo o : s->describe_defaults()) {
                     if (top_level && o.key.rfind(s->name() + "[].", 0) == 0) o.key = o.key.substr(s->name().size() + 3);

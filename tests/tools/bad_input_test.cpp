@@ -188,7 +188,7 @@ TEST_CASE("every mistake in a config is an error with its line and fix, in inspe
         {"a source that does not exist", [](Tiny& t) { t.edit("towns.geojson", "townz.geojson"); }, 1, {"townz.geojson", "the file does not exist"}},
         {"a bonus of infinity", [](Tiny& t) { t.config += "[scoring.bonus]\nnode_town = inf\n"; }, 1, {"\"scoring.bonus.node_town\" must be a number of points from -1000 to 1000"}},
         {"a scenario weight that is not a number", [](Tiny& t) { t.config += "[[scenarios]]\nname = \"x\"\nweights = { industry = nan }\n"; }, 1,
-         {"must be a number of 0 or more"}},
+         {"\"scenarios.weights.industry\" must be a number from 0 to 1e+06"}},
         {"a scenario key that does not exist", [](Tiny& t) { t.config += "[[scenarios]]\nname = \"x\"\nweights = { industri = 0.5 }\n"; }, 1,
          {"did you mean \"industry\""}},
         {"an indicator direction that is a number",
