@@ -362,7 +362,7 @@ AccessResult compute_access(const Study& study, const RoadGraph& g, const Access
             for (std::size_t j = facs.size() * chunk / kChunks; j < facs.size() * (chunk + 1) / kChunks; ++j) {
                 const auto& fac = facs[j];
                 if (!(fac.capacity > 0)) continue;
-                r.run_to(fac.snap, catchment_s);
+                r.run_to(fac.snap, Router::Bound::seconds(catchment_s));
                 settlements.reached(r, {fac.snap}, true, reached);
                 double demand = 0;
                 for (const auto& [i, s] : reached) demand += settlements.population[i] * e2sfca_weight(opt, s / 60);
@@ -399,7 +399,7 @@ AccessResult compute_access(const Study& study, const RoadGraph& g, const Access
         t.catchment_pop.assign(opt.thresholds_min.size(), t.snap.ok ? 0.0 : NAN);
         if (!t.snap.ok) return;
         std::vector<std::pair<std::uint32_t, double>> reached;
-        r.run_from(t.snap, max_threshold_s);
+        r.run_from(t.snap, Router::Bound::seconds(max_threshold_s));
         settlements.reached(r, {t.snap}, false, reached);
         for (const auto& [k, s] : reached)
             for (std::size_t th = 0; th < opt.thresholds_min.size(); ++th)
@@ -420,7 +420,7 @@ AccessResult compute_access(const Study& study, const RoadGraph& g, const Access
         for (const auto& [town_id, members] : villages_of) {
             const auto it = town_index.find(town_id);
             if (it == town_index.end() || !town_snaps[it->second].ok) continue;
-            router.run_to(town_snaps[it->second], opt.own_town_max_min * 60);
+            router.run_to(town_snaps[it->second], Router::Bound::seconds(opt.own_town_max_min * 60));
             for (std::uint32_t k : members) res.villages[k].own_town_min = minutes(router.seconds_from(res.villages[k].snap));
         }
     }
@@ -455,7 +455,7 @@ AccessResult compute_access(const Study& study, const RoadGraph& g, const Access
         if (!o.snap.ok) return;
         const GeosContext local;
         const Measure local_measure(study.crs, local);
-        r.run_from(o.snap, max_threshold_s);
+        r.run_from(o.snap, Router::Bound::seconds(max_threshold_s));
         for (std::size_t th = 0; th < n_th; ++th) {
             Isochrone& iso = isochrones[k * n_th + th];
             iso.origin_role = o.role;

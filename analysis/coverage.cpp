@@ -238,7 +238,7 @@ bool steiner_extension(const RoadGraph& g, Router& router, const std::vector<Ter
         return v;
     };
     for (std::size_t i = 0; i < k; ++i) {
-        router.run_from(terms[i].snap, max_m);
+        router.run_from(terms[i].snap, Router::Bound::metres(max_m));
         for (std::size_t j = 0; j < k; ++j) {
             if (j == i) continue;
             const Snap& t = terms[j].snap;
@@ -428,7 +428,7 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Co
     for (const auto& [town_id, members] : villages_of) {
         const auto it = town_index.find(town_id);
         if (it == town_index.end() || !towns[it->second].snap.ok) continue;
-        length_router.run_from(towns[it->second].snap, opt.village_road_km * 1000);
+        length_router.run_from(towns[it->second].snap, Router::Bound::metres(opt.village_road_km * 1000));
         for (std::uint32_t v : members) {
             const double m = length_router.to(villages[v].snap).metres;
             res.villages[v].road_km_to_town = std::isfinite(m) ? m / 1000 : NAN;

@@ -507,6 +507,17 @@ RoadGraph build_road_graph(const Study& study, const NetworkOptions& options, co
 
 Router::Router(const RoadGraph& g, Metric metric)
     : m_g(g), m_length(metric == Metric::Length), m_label(g.node_count(), Label{0, 0, 0, 0, 0, 0}) {
+    // The CSR invariants every loop below relies on (RoutingKit's first_out shape).
+    auto check = [&](const std::vector<std::uint32_t>& first, const std::vector<RoadGraph::Arc>& arcs, const char* which) {
+        // (A graph with no node may have no offsets at all.)
+        bool ok = first.empty() ? g.node_count() == 0 && arcs.empty()
+                                : first.size() == g.node_count() + 1 && first.front() == 0 && first.back() == arcs.size() &&
+                                      std::is_sorted(first.begin(), first.end());
+        for (const RoadGraph::Arc& a : arcs) ok = ok && a.head < g.node_count() && a.piece < g.pieces.size();
+        if (!ok) throw std::logic_error(std::string("the road graph's ") + which + " arrays are not a valid CSR graph");
+    };
+    check(g.first_out, g.out_arcs, "forward");
+    check(g.first_in, g.in_arcs, "backward");
     m_heap.reserve(1024);
     if (m_length) m_pred_node.assign(g.node_count(), UINT32_MAX), m_pred_piece.assign(g.node_count(), UINT32_MAX);
 }
@@ -585,7 +596,13 @@ std::uint32_t Router::heap_pop() {
     return top;
 }
 
-void Router::run(const std::vector<std::array<double, 4>>& seeds, bool reversed, double max_s,
+double Router::bound_value(const Bound& bound) const {
+    if (std::isfinite(bound.value) && bound.in_metres != m_length)
+        throw std::logic_error(m_length ? "a length router bounded in seconds" : "a time router bounded in metres");
+    return bound.value;
+}
+
+void Router::run(const std::vector<std::array<double, 4>>& seeds, bool reversed, double max_key,
                  const std::vector<std::uint32_t>* needed) {
     // Dijkstra with an indexed 4-ary heap (decrease-key, no stale entries). Labels are valid where
     // stamp == m_run, so nothing is cleared between runs.
@@ -612,7 +629,7 @@ void Router::run(const std::vector<std::array<double, 4>>& seeds, bool reversed,
     // Seeds come as (node, seconds, metres, origin).
     for (const auto& s : seeds) {
         const double key = m_length ? s[2] : s[1], other = m_length ? s[1] : s[2];
-        if (key <= max_s) relax(static_cast<std::uint32_t>(s[0]), key, other, static_cast<std::uint32_t>(s[3]), UINT32_MAX, UINT32_MAX);
+        if (key <= max_key) relax(static_cast<std::uint32_t>(s[0]), key, other, static_cast<std::uint32_t>(s[3]), UINT32_MAX, UINT32_MAX);
     }
     std::size_t left = 0;
     if (needed)
@@ -632,7 +649,7 @@ void Router::run(const std::vector<std::array<double, 4>>& seeds, bool reversed,
         if (!m_length) {
             for (std::uint32_t a = first[v]; a < first[v + 1]; ++a) {
                 const double nk = key + arcs[a].seconds;
-                if (nk <= max_s) relax(arcs[a].head, nk, other + arcs[a].metres, origin, v, arcs[a].piece);
+                if (nk <= max_key) relax(arcs[a].head, nk, other + arcs[a].metres, origin, v, arcs[a].piece);
             }
             continue;
         }
@@ -641,7 +658,7 @@ void Router::run(const std::vector<std::array<double, 4>>& seeds, bool reversed,
             const RoadGraph::Arc* arc = pass == 0 ? arcs : arcs2;
             for (std::uint32_t a = f[v]; a < f[v + 1]; ++a) {
                 const double nk = key + arc[a].metres;
-                if (nk <= max_s) relax(arc[a].head, nk, other + arc[a].seconds, origin, v, arc[a].piece);
+                if (nk <= max_key) relax(arc[a].head, nk, other + arc[a].seconds, origin, v, arc[a].piece);
             }
         }
     }
@@ -661,25 +678,25 @@ void Router::run_to_until(const Snap& target, const std::vector<std::uint32_t>& 
     run(seeds, true, kUnreachable, &needed);
 }
 
-void Router::run_from_many(const std::vector<Snap>& sources, bool reversed, double max_s) {
+void Router::run_from_many(const std::vector<Snap>& sources, bool reversed, Bound bound) {
     set_seeds(sources);
     std::vector<std::array<double, 4>> seeds;
     for (std::size_t i = 0; i < sources.size(); ++i)
         for (const auto& leg : m_length ? sources[i].legs_any(m_g) : sources[i].legs(m_g, !reversed))
             seeds.push_back({double(leg.node), leg.seconds, leg.metres, double(i)});
-    run(seeds, reversed, max_s);
+    run(seeds, reversed, bound_value(bound));
 }
 
-void Router::run_from_nodes(const std::vector<std::pair<std::uint32_t, double>>& seeds, bool reversed, double max_s) {
+void Router::run_from_nodes(const std::vector<std::pair<std::uint32_t, double>>& seeds, bool reversed, Bound bound) {
     m_seeds.clear();
     m_seeds_on_piece.clear();
     std::vector<std::array<double, 4>> s;
     for (std::size_t i = 0; i < seeds.size(); ++i) s.push_back({double(seeds[i].first), seeds[i].second, 0.0, double(i)});
-    run(s, reversed, max_s);
+    run(s, reversed, bound_value(bound));
 }
 
-void Router::run_from(const Snap& source, double max_s) { run_from_many({source}, false, max_s); }
-void Router::run_to(const Snap& target, double max_s) { run_from_many({target}, true, max_s); }
+void Router::run_from(const Snap& source, Bound bound) { run_from_many({source}, false, bound); }
+void Router::run_to(const Snap& target, Bound bound) { run_from_many({target}, true, bound); }
 
 Router::Reach Router::combine(const Snap& other, bool other_is_target) const {
     Reach best;

@@ -150,6 +150,15 @@ GeomPtr line_geometry(const GeosContext& geos, const std::vector<Pt2>& pts);
 // Builds the graph from every "roads" layer of the study. Throws Error when there are no roads.
 RoadGraph build_road_graph(const Study& study, const NetworkOptions& options, const Progress& progress = {});
 
+// How far a search goes, in the router's own metric: a time router is bounded in seconds, a length
+// router in metres (the other is a bug: std::logic_error). Default: no bound.
+struct SearchBound {
+    bool in_metres = false;
+    double value = kUnreachable;
+    static SearchBound seconds(double s) { return {false, s}; }
+    static SearchBound metres(double m) { return {true, m}; }
+};
+
 // Dijkstra over the CSR arrays, with buffers reused between runs (only touched labels are reset).
 // One Router per thread.
 class Router {
@@ -157,19 +166,21 @@ public:
     // Time: fastest routes, respecting one-way roads. Length: shortest routes in metres, on every
     // road both ways (pipes follow roads but not their traffic rules); paths can be recovered.
     enum class Metric { Time, Length };
+    using Bound = SearchBound;
+    // Checks the graph's CSR arrays (sizes, ascending offsets, heads and pieces in range): a graph
+    // that breaks them is a bug (std::logic_error), found here rather than as a wrong route.
     explicit Router(const RoadGraph& g, Metric metric = Metric::Time);
     // One-to-all from a point (forward) or all-to-one to a point (over the reversed arcs), stopping
-    // at max_s. Afterwards seconds_to / seconds_from give times to or from any other snapped point.
-    void run_from(const Snap& source, double max_s = kUnreachable);
-    void run_to(const Snap& target, double max_s = kUnreachable);
+    // at the bound. Afterwards seconds_to / seconds_from give times to or from any other snapped point.
+    void run_from(const Snap& source, Bound bound = {});
+    void run_to(const Snap& target, Bound bound = {});
     // Stops as soon as every node in `needed` is settled (or can never be): enough for a few
     // known points, such as the towns of one county, without searching the whole province.
     void run_to_until(const Snap& target, const std::vector<std::uint32_t>& needed);
     // From several points at once (the nearest of them wins), e.g. all facilities of a kind.
-    void run_from_many(const std::vector<Snap>& sources, bool reversed, double max_s = kUnreachable);
+    void run_from_many(const std::vector<Snap>& sources, bool reversed, Bound bound = {});
     // From graph nodes with starting seconds (benchmarks, tests).
-    void run_from_nodes(const std::vector<std::pair<std::uint32_t, double>>& seeds, bool reversed,
-                        double max_s = kUnreachable);
+    void run_from_nodes(const std::vector<std::pair<std::uint32_t, double>>& seeds, bool reversed, Bound bound = {});
 
     // The fastest route to or from another point: seconds, its length, and which seed it came from.
     struct Reach {
@@ -193,8 +204,10 @@ public:
     }
 
 private:
-    void run(const std::vector<std::array<double, 4>>& seeds, bool reversed, double max_s,
+    // max_key: the bound in the router's metric.
+    void run(const std::vector<std::array<double, 4>>& seeds, bool reversed, double max_key,
              const std::vector<std::uint32_t>* needed = nullptr);
+    double bound_value(const Bound& bound) const;
     void set_seeds(const std::vector<Snap>& sources);
     // Indexed 4-ary min-heap on the labels' seconds, with decrease-key (no stale entries).
     void heap_update(std::uint32_t v);

@@ -142,7 +142,7 @@ TEST_CASE("road problems on the sample: one piece apart, its town cut off, the d
         const Feature& core = study.role("city_cores").front()->features.front();
         GEOSGeomGetX_r(study.geos->get(), core.geom.get(), &x);
         GEOSGeomGetY_r(study.geos->get(), core.geom.get(), &y);
-        r.run_from(g.snap(x, y), 30 * 60);
+        r.run_from(g.snap(x, y), Router::Bound::seconds(30 * 60));
         PreparedPtr prepared = study.geos->prepare(iso.polygon.get());
         std::size_t checked = 0;
         for (std::uint32_t v : r.touched()) {

@@ -326,7 +326,7 @@ TEST_CASE("oracle: every search the router offers on random one-way grids: lengt
         Oracle time_oracle, length_oracle(true);
         for (const Way& w : ways) time_oracle.add(w), length_oracle.add(w);
         const Study study = study_for(dir, "roads.gpkg", 4551, 125.9, 43.0, 126.1, 43.6);
-        const RoadGraph g = build_road_graph(study, network_options(study.config));
+        RoadGraph g = build_road_graph(study, network_options(study.config));
         const std::vector<LonLat> points = pick(time_oracle.vertices(false), 25, rng);
         std::vector<Snap> snaps;
         for (const LonLat& p : points) {
@@ -343,6 +343,10 @@ TEST_CASE("oracle: every search the router offers on random one-way grids: lengt
                 INFO("length " << i << " -> " << j);
                 CHECK(same_cost(by_length.to(snaps[j]).metres, metres[length_oracle.id(points[j])]));
             }
+            // Length mode bounded in metres: exact within the bound.
+            by_length.run_from(snaps[i], Router::Bound::metres(600));
+            for (std::size_t j = 0; j < points.size(); ++j)
+                if (const double want = metres[length_oracle.id(points[j])]; want < 600 - 1e-6) CHECK(same_cost(by_length.to(snaps[j]).metres, want));
             // Backward: every point to this one, over the reversed arcs.
             by_time.run_to(snaps[i]);
             for (std::size_t j = 0; j < points.size(); ++j) {
@@ -355,7 +359,7 @@ TEST_CASE("oracle: every search the router offers on random one-way grids: lengt
                 if (const double t = seconds[time_oracle.id(points[j])]; std::isfinite(t)) finite.push_back(t);
             std::sort(finite.begin(), finite.end());
             const double max_s = finite.empty() ? 60 : finite[finite.size() / 2];
-            by_time.run_from(snaps[i], max_s);
+            by_time.run_from(snaps[i], Router::Bound::seconds(max_s));
             for (std::size_t j = 0; j < points.size(); ++j) {
                 const double want = seconds[time_oracle.id(points[j])], got = by_time.seconds_to(snaps[j]);
                 INFO("bounded " << i << " -> " << j << " at " << max_s << " s: want " << want << ", got " << got);
@@ -371,6 +375,9 @@ TEST_CASE("oracle: every search the router offers on random one-way grids: lengt
         }
         CHECK(bounded_checked > 100);
         CHECK(beyond_checked > 100);
+        // A bound in the other metric is a bug, not a silently wrong search.
+        CHECK_THROWS_AS(by_time.run_from(snaps[0], Router::Bound::metres(500)), std::logic_error);
+        CHECK_THROWS_AS(by_length.run_from(snaps[0], Router::Bound::seconds(60)), std::logic_error);
         // Several sources at once: the nearest of them wins, and says which it is.
         for (int round = 0; round < 10; ++round) {
             std::vector<std::size_t> sources = {rng.below(points.size()), rng.below(points.size()), rng.below(points.size())};
@@ -387,6 +394,9 @@ TEST_CASE("oracle: every search the router offers on random one-way grids: lengt
                 if (std::isfinite(best)) CHECK(same_cost(truth[r.origin][time_oracle.id(points[j])], best));
             }
         }
+        // A graph whose CSR arrays do not hold together is refused when a router is made on it.
+        g.first_out.back() += 1;
+        CHECK_THROWS_AS(Router(g), std::logic_error);
     }
 }
 
