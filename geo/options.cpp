@@ -16,12 +16,6 @@ std::string number_text(double v) {
 
 std::string range_text(double min, double max) { return number_text(min) + " to " + number_text(max); }
 
-std::string choices_text(const std::vector<std::string>& choices) {
-    std::string out;
-    for (std::size_t i = 0; i < choices.size(); ++i) out += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + choices[i];
-    return out;
-}
-
 // Numbers as the planner writes them: whole numbers without ".0".
 bool whole(double v) { return std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15; }
 
@@ -77,6 +71,12 @@ OptionTable::Entry OptionTable::describe_entry(std::string key, std::string kind
     e.unit = std::move(unit);
     e.help = std::move(help);
     return e;
+}
+
+std::string OptionTable::choices_text(const std::vector<std::string>& choices) {
+    std::string out;
+    for (std::size_t i = 0; i < choices.size(); ++i) out += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + choices[i];
+    return out;
 }
 
 OptionTable::Entry& OptionTable::add(Entry e) {

@@ -79,6 +79,7 @@ protected:
     void add_check(std::function<void(void*, const ConfigPlace&, Problems&)> check) { m_checks.push_back(std::move(check)); }
 
     static Entry describe_entry(std::string key, std::string kind, std::string range, std::string unit, std::string help);
+    static std::string choices_text(const std::vector<std::string>& choices);   // "a, b or c"
     // Readers on plain references, for the typed front below.
     static Entry number_entry(std::string key, std::function<double&(void*)> at, double min, double max, std::string unit, std::string help);
     static Entry integer_entry(std::string key, std::function<int&(void*)> at, int min, int max, std::string help);
@@ -171,8 +172,7 @@ public:
     Options& choice(std::string key, T Opts::*m, std::vector<std::pair<std::string, T>> choices, std::string help) {
         std::vector<std::string> words;
         for (const auto& [w, v] : choices) words.push_back(w);
-        Entry e = text_entry(
-            key, [](void*) -> std::string& { static thread_local std::string scratch; return scratch; }, words, std::move(help));
+        Entry e = describe_entry(key, "text", choices_text(words), "", std::move(help));
         e.read = [m, key, words, choices](const toml::table& parent, const std::string& path, void* target, Problems& problems) {
             std::string word;
             for (const auto& [w, v] : choices)

@@ -23,7 +23,7 @@ const std::vector<const OptionTable*>& declared_sections() {
 }
 
 
-void add_config(CLI::App& app, const Globals& globals, Runner& run) {
+void add_config(CLI::App& app, const Globals&, Runner& run) {
     auto section = std::make_shared<std::string>();
     CLI::App* cmd = app.add_subcommand("config", "Every option of the study config: kind, range, unit, default and meaning");
     cmd->add_option("SECTION", *section, "Only this section (network, access, coverage, proximity, scoring, selection, town_types, scenarios)");
@@ -31,8 +31,8 @@ void add_config(CLI::App& app, const Globals& globals, Runner& run) {
                 "described in the README. Examples:\n"
                 "  townsite config\n"
                 "  townsite config access");
-    cmd->callback([section, &globals, &run] {
-        run = [section, &globals] {
+    cmd->callback([section, &run] {
+        run = [section] {
             std::vector<std::string> names;
             for (const OptionTable* s : declared_sections()) names.push_back(s->name());
             if (!section->empty()) require_one_of("config section", *section, names);
@@ -52,7 +52,6 @@ void add_config(CLI::App& app, const Globals& globals, Runner& run) {
                 }
                 std::cout << "\n";
             }
-            (void)globals;
             return kOk;
         };
     });

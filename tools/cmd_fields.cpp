@@ -2,7 +2,6 @@
 // name, type, unit, Chinese and English label, the step that makes it and what it means.
 #include "analysis/columns.h"
 #include "geo/error.h"
-#include "geo/text.h"
 #include "tools/command.h"
 
 #include <algorithm>
@@ -10,7 +9,7 @@
 
 namespace townsite::tools {
 
-void add_fields(CLI::App& app, const Globals& globals, Runner& run) {
+void add_fields(CLI::App& app, const Globals&, Runner& run) {
     struct Args {
         std::string layer;
         bool markdown = false;
@@ -24,8 +23,8 @@ void add_fields(CLI::App& app, const Globals& globals, Runner& run) {
                 "Examples:\n"
                 "  townsite fields towns\n"
                 "  townsite fields --markdown > fields.md");
-    cmd->callback([a, &globals, &run] {
-        run = [a, &globals] {
+    cmd->callback([a, &run] {
+        run = [a] {
             const auto& layers = column_layers();
             if (!a->layer.empty()) require_one_of("output layer", a->layer, std::vector<std::string>(layers.begin(), layers.end()));
             if (a->markdown) {
@@ -41,7 +40,6 @@ void add_fields(CLI::App& app, const Globals& globals, Runner& run) {
                     std::cout << "  " << name << " " << c.label() << " — " << c.description << " [" << c.step << "]\n";
                 }
             }
-            (void)globals;
             return kOk;
         };
     });
