@@ -1,13 +1,12 @@
 #include "analysis/access.h"
 
 #include "geo/error.h"
+#include "geo/parallel.h"
 
 #include <boost/geometry.hpp>
 #include <boost/geometry/index/rtree.hpp>
 
 #include <algorithm>
-#include <atomic>
-#include <thread>
 #include <cmath>
 #include <set>
 
@@ -51,27 +50,6 @@ double e2sfca_weight(const AccessOptions& opt, double minutes) {
 }
 
 namespace {
-
-// Runs work(router, i) for i in [0, n) on every core, each thread with its own Router. Work items
-// write only their own results, so the outcome does not depend on the number of threads.
-template <typename Work>
-void parallel_for(const RoadGraph& g, std::size_t n, const Progress& progress, const char* step, Work work) {
-    std::atomic<std::size_t> next{0};
-    auto run = [&](bool report) {
-        Router router(g);
-        for (std::size_t i = next++; i < n; i = next++) {
-            if (report && (i & 63) == 0) progress(double(i) / double(n), step);
-            work(router, i);
-        }
-    };
-    const unsigned threads = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads && t < n; ++t) pool.emplace_back(run, false);
-    run(true);
-    for (auto& t : pool) t.join();
-    progress(1.0, step);
-}
-
 
 double minutes(double seconds) { return std::isfinite(seconds) ? seconds / 60.0 : NAN; }
 double km(double metres) { return std::isfinite(metres) ? metres / 1000.0 : NAN; }
@@ -190,85 +168,58 @@ std::vector<Seat> admin_seats(const Study& study, const std::string& role) {
     return seats;
 }
 
-AccessResult compute_access(const Study& study, const RoadGraph& g, const AccessOptions& opt, const Progress& progress) {
+AccessResult compute_access(const Study& study, const RoadGraph& g, const Settlements& settlements, const AccessOptions& opt,
+                            const Progress& progress) {
     AccessResult res;
     const GeosContext& geos = *study.geos;
     const Measure measure(study.crs, geos);
 
-    // ---- the points: towns, villages, seats, cores, facilities
-    PointSet settlements;  // towns first, then villages
-    std::map<std::string, std::uint32_t> town_index;
-    std::vector<std::string> town_ids, town_names, town_county;
-    for (const Layer* l : study.role("towns")) {
-        res.town_layers.push_back(l);
-        for (const Feature& f : l->features) {
-            double x = 0, y = 0;
-            geos.representative_point(f.geom.get(), x, y);
-            TownAccess t;
-            t.snap = g.snap(x, y);
-            if (!t.snap.ok) ++res.unreachable_towns, note_unreachable(res, "town " + f.id, t.snap);
-            town_index.emplace(f.id, std::uint32_t(res.towns.size()));
-            town_ids.push_back(f.id);
-            town_names.push_back(l->text(f, "name"));
-            town_county.push_back(l->text(f, "county"));
-            settlements.snaps.push_back(t.snap);
-            settlements.population.push_back(l->number(f, "population").value_or(0));
-            res.towns.push_back(std::move(t));
+    // ---- the points: the settlements (towns first, then villages), seats, cores, facilities
+    const std::vector<Settlement>& towns = settlements.towns;
+    const std::size_t n_towns = towns.size();
+    res.towns.resize(n_towns);
+    res.villages.resize(settlements.villages.size());
+    PointSet points;
+    for (const auto* rows : {&settlements.towns, &settlements.villages})
+        for (const Settlement& s : *rows) {
+            points.snaps.push_back(s.snap);
+            points.population.push_back(s.population_or(0));
         }
-    }
-    std::vector<std::string> village_town;
-    for (const Layer* l : study.role("villages")) {
-        res.village_layers.push_back(l);
-        for (const Feature& f : l->features) {
-            double x = 0, y = 0;
-            geos.representative_point(f.geom.get(), x, y);
-            VillageAccess v;
-            v.snap = g.snap(x, y);
-            if (!v.snap.ok) ++res.unreachable_villages, note_unreachable(res, "village " + f.id, v.snap);
-            village_town.push_back(l->text(f, "town"));
-            settlements.snaps.push_back(v.snap);
-            settlements.population.push_back(l->number(f, "population").value_or(0));
-            res.villages.push_back(std::move(v));
-        }
-    }
-    const std::size_t n_towns = res.towns.size();
-    settlements.index(g);
-    std::vector<Snap> town_snaps(settlements.snaps.begin(), settlements.snaps.begin() + long(n_towns));
+    for (const Settlement& t : towns)
+        if (!t.snap.ok) ++res.unreachable_towns, note_unreachable(res, "town " + t.id, t.snap);
+    for (const Settlement& v : settlements.villages)
+        if (!v.snap.ok) ++res.unreachable_villages, note_unreachable(res, "village " + v.id, v.snap);
+    points.index(g);
+    std::vector<Snap> town_snaps(points.snaps.begin(), points.snaps.begin() + long(n_towns));
 
     res.county_seats = admin_seats(study, "counties");
     res.prefecture_seats = admin_seats(study, "prefectures");
     for (auto& s : res.county_seats) s.snap = g.snap(s.x, s.y);
     for (auto& s : res.prefecture_seats) s.snap = g.snap(s.x, s.y);
 
-    // County -> prefecture, to find each town's own prefecture.
-    std::map<std::string, std::string> county_prefecture;
-    for (const Layer* l : study.role("counties"))
-        for (const Feature& f : l->features) county_prefecture[f.id] = l->text(f, "prefecture");
-
     Router router(g);
     std::vector<std::pair<std::uint32_t, double>> hits;
 
     // ---- county seats (only the towns of that county), prefecture seats (every town)
-    progress(0.05, "access: seats");
-    std::map<std::string, std::vector<std::uint32_t>> towns_of_county;
-    for (std::uint32_t i = 0; i < n_towns; ++i) towns_of_county[town_county[i]].push_back(i);
+    progress.advance(0.05, "access: seats");
+    const auto towns_of_county = settlements.towns_by_county();
     for (const Seat& seat : res.county_seats)
         if (!seat.snap.ok)
             res.notes.push_back("the seat of county " + seat.id + " is " + std::to_string(int(seat.snap.snap_m)) + " m from the nearest road");
     // Each county's search stops once its own towns are settled; counties write disjoint towns.
-    parallel_for(g, res.county_seats.size(), progress.slice(0.05, 0.1), "access: county seats", [&](Router& r, std::size_t c) {
+    parallel_routes(g, res.county_seats.size(), progress.slice(0.05, 0.1), "access: county seats", [&](Router& r, std::size_t c) {
         const Seat& seat = res.county_seats[c];
         const auto members = towns_of_county.find(seat.id);
         if (!seat.snap.ok || members == towns_of_county.end()) return;
         std::vector<std::uint32_t> needed;
         for (std::uint32_t i : members->second)
-            for (const auto& leg : res.towns[i].snap.legs(g, true)) needed.push_back(leg.node);
+            for (const auto& leg : towns[i].snap.legs(g, true)) needed.push_back(leg.node);
         r.run_to_until(seat.snap, needed);
         for (std::uint32_t i : members->second) {
-            const Router::Reach reach = r.from(res.towns[i].snap);
+            const Router::Reach reach = r.from(towns[i].snap);
             res.towns[i].county_seat_min = minutes(reach.seconds);
             res.towns[i].county_seat_km = km(reach.metres);
-            res.towns[i].no_route_to_seat = res.towns[i].snap.ok && !std::isfinite(reach.seconds);
+            res.towns[i].no_route_to_seat = towns[i].snap.ok && !std::isfinite(reach.seconds);
         }
     });
     for (const Seat& seat : res.prefecture_seats) {
@@ -276,8 +227,8 @@ AccessResult compute_access(const Study& study, const RoadGraph& g, const Access
         router.run_to(seat.snap);
         for (std::uint32_t i = 0; i < n_towns; ++i) {
             TownAccess& t = res.towns[i];
-            const Router::Reach r = router.from(t.snap);
-            if (county_prefecture[town_county[i]] == seat.id) t.prefecture_seat_min = minutes(r.seconds), t.prefecture_seat_km = km(r.metres);
+            const Router::Reach r = router.from(towns[i].snap);
+            if (towns[i].prefecture == seat.id) t.prefecture_seat_min = minutes(r.seconds), t.prefecture_seat_km = km(r.metres);
             if (std::isfinite(r.seconds) && !(minutes(r.seconds) >= t.nearest_prefecture_seat_min)) {
                 t.nearest_prefecture_seat_min = minutes(r.seconds);
                 t.nearest_prefecture_seat_km = km(r.metres);
@@ -304,17 +255,17 @@ AccessResult compute_access(const Study& study, const RoadGraph& g, const Access
             if (s.id == opt.metro_prefecture) core_snap = s.snap, core = &core_snap, res.metro_core_id = s.id;
     if (core && core->ok) {
         router.run_to(*core);
-        for (auto& t : res.towns) {
-            const Router::Reach r = router.from(t.snap);
-            t.metro_core_min = minutes(r.seconds);
-            t.metro_core_km = km(r.metres);
+        for (std::size_t i = 0; i < n_towns; ++i) {
+            const Router::Reach r = router.from(towns[i].snap);
+            res.towns[i].metro_core_min = minutes(r.seconds);
+            res.towns[i].metro_core_km = km(r.metres);
         }
     } else {
         res.notes.push_back("no metropolitan core found (set [access] metro_core to a city_cores id): metro_core_min is empty");
     }
 
     // ---- facilities: nearest of each kind, and E2SFCA where capacities are known
-    progress(0.15, "access: facilities");
+    progress.advance(0.15, "access: facilities");
     struct Facility {
         Snap snap;
         double capacity;
@@ -337,8 +288,9 @@ AccessResult compute_access(const Study& study, const RoadGraph& g, const Access
         std::vector<Snap> snaps;
         for (const auto& f : facs) snaps.push_back(f.snap);
         router.run_from_many(snaps, true);  // from every settlement to the nearest facility
-        for (auto& t : res.towns) t.facility_min[kind] = minutes(router.seconds_from(t.snap));
-        for (auto& v : res.villages) v.facility_min[kind] = minutes(router.seconds_from(v.snap));
+        for (std::size_t i = 0; i < n_towns; ++i) res.towns[i].facility_min[kind] = minutes(router.seconds_from(towns[i].snap));
+        for (std::size_t k = 0; k < res.villages.size(); ++k)
+            res.villages[k].facility_min[kind] = minutes(router.seconds_from(settlements.villages[k].snap));
 
         FacilityKindSummary sum;
         sum.kind = kind;
@@ -348,12 +300,12 @@ AccessResult compute_access(const Study& study, const RoadGraph& g, const Access
         // Facilities go in a fixed number of contiguous chunks, each with its own sums, added up in
         // chunk order: the same result on any number of cores.
         constexpr std::size_t kChunks = 16;
-        const std::size_t n_set = settlements.snaps.size();
+        const std::size_t n_set = points.snaps.size();
         std::vector<std::vector<double>> chunk_access(kChunks);
         std::vector<std::vector<char>> chunk_covered(kChunks);
         for (const auto& fac : facs) sum.with_capacity += fac.capacity > 0;
         const double catchment_s = opt.e2sfca_catchment_min * 60;
-        parallel_for(g, kChunks, {}, "", [&](Router& r, std::size_t chunk) {
+        parallel_routes(g, kChunks, {}, "", [&](Router& r, std::size_t chunk) {
             std::vector<double>& access = chunk_access[chunk];
             std::vector<char>& covered = chunk_covered[chunk];
             access.assign(n_set, 0.0);
@@ -363,9 +315,9 @@ AccessResult compute_access(const Study& study, const RoadGraph& g, const Access
                 const auto& fac = facs[j];
                 if (!(fac.capacity > 0)) continue;
                 r.run_to(fac.snap, Router::Bound::seconds(catchment_s));
-                settlements.reached(r, {fac.snap}, true, reached);
+                points.reached(r, {fac.snap}, true, reached);
                 double demand = 0;
-                for (const auto& [i, s] : reached) demand += settlements.population[i] * e2sfca_weight(opt, s / 60);
+                for (const auto& [i, s] : reached) demand += points.population[i] * e2sfca_weight(opt, s / 60);
                 if (demand <= 0) continue;
                 const double ratio = fac.capacity / demand;
                 for (const auto& [i, s] : reached) {
@@ -382,8 +334,8 @@ AccessResult compute_access(const Study& study, const RoadGraph& g, const Access
                 covered[i] = covered[i] || chunk_covered[chunk][i];
             }
         if (sum.with_capacity > 0) {
-            for (std::size_t i = 0; i < settlements.snaps.size(); ++i) {
-                if (!covered[i]) sum.unserved_population += settlements.population[i];
+            for (std::size_t i = 0; i < points.snaps.size(); ++i) {
+                if (!covered[i]) sum.unserved_population += points.population[i];
                 if (i < n_towns) res.towns[i].e2sfca[kind] = access[i];
                 else res.villages[i - n_towns].e2sfca[kind] = access[i];
             }
@@ -392,41 +344,41 @@ AccessResult compute_access(const Study& study, const RoadGraph& g, const Access
     }
 
     // ---- catchments: population within each threshold of every town
-    progress(0.3, "access: catchments");
+    progress.advance(0.3, "access: catchments");
     const double max_threshold_s = opt.thresholds_min.back() * 60;
-    parallel_for(g, n_towns, progress.slice(0.3, 0.6), "access: catchments", [&](Router& r, std::size_t i) {
+    parallel_routes(g, n_towns, progress.slice(0.3, 0.6), "access: catchments", [&](Router& r, std::size_t i) {
         TownAccess& t = res.towns[i];
-        t.catchment_pop.assign(opt.thresholds_min.size(), t.snap.ok ? 0.0 : NAN);
-        if (!t.snap.ok) return;
+        const Snap& snap = towns[i].snap;
+        t.catchment_pop.assign(opt.thresholds_min.size(), snap.ok ? 0.0 : NAN);
+        if (!snap.ok) return;
         std::vector<std::pair<std::uint32_t, double>> reached;
-        r.run_from(t.snap, Router::Bound::seconds(max_threshold_s));
-        settlements.reached(r, {t.snap}, false, reached);
+        r.run_from(snap, Router::Bound::seconds(max_threshold_s));
+        points.reached(r, {snap}, false, reached);
         for (const auto& [k, s] : reached)
             for (std::size_t th = 0; th < opt.thresholds_min.size(); ++th)
-                if (s <= opt.thresholds_min[th] * 60) t.catchment_pop[th] += settlements.population[k];
+                if (s <= opt.thresholds_min[th] * 60) t.catchment_pop[th] += points.population[k];
     });
 
     // ---- villages: nearest town (over all towns at once) and their own town
-    progress(0.6, "access: villages");
+    progress.advance(0.6, "access: villages");
     if (!res.villages.empty() && n_towns > 0) {
         router.run_from_many(town_snaps, true);
-        for (auto& v : res.villages) {
-            const Router::Reach r = router.from(v.snap);
+        for (std::size_t k = 0; k < res.villages.size(); ++k) {
+            VillageAccess& v = res.villages[k];
+            const Router::Reach r = router.from(settlements.villages[k].snap);
             v.nearest_town_min = minutes(r.seconds);
-            if (std::isfinite(r.seconds)) v.nearest_town = town_ids[r.origin];
+            if (std::isfinite(r.seconds)) v.nearest_town = towns[r.origin].id;
         }
-        std::map<std::string, std::vector<std::uint32_t>> villages_of;
-        for (std::uint32_t k = 0; k < res.villages.size(); ++k) villages_of[village_town[k]].push_back(k);
-        for (const auto& [town_id, members] : villages_of) {
-            const auto it = town_index.find(town_id);
-            if (it == town_index.end() || !town_snaps[it->second].ok) continue;
-            router.run_to(town_snaps[it->second], Router::Bound::seconds(opt.own_town_max_min * 60));
-            for (std::uint32_t k : members) res.villages[k].own_town_min = minutes(router.seconds_from(res.villages[k].snap));
+        for (const auto& [town_id, members] : settlements.villages_by_town()) {
+            const auto row = settlements.town_row(town_id);
+            if (!row || !town_snaps[*row].ok) continue;
+            router.run_to(town_snaps[*row], Router::Bound::seconds(opt.own_town_max_min * 60));
+            for (std::uint32_t k : members) res.villages[k].own_town_min = minutes(router.seconds_from(settlements.villages[k].snap));
         }
     }
 
     // ---- isochrones: the city cores and the chosen towns
-    progress(0.7, "access: isochrones");
+    progress.advance(0.7, "access: isochrones");
     struct Origin {
         std::string role, id, name;
         Snap snap;
@@ -439,18 +391,18 @@ AccessResult compute_access(const Study& study, const RoadGraph& g, const Access
             origins.push_back({"city_cores", f.id, l->text(f, "name"), g.snap(x, y)});
         }
     for (const std::string& id : opt.isochrone_towns) {
-        const auto it = town_index.find(id);
-        if (it == town_index.end()) {
+        const auto row = settlements.town_row(id);
+        if (!row) {
             res.notes.push_back("[access] isochrone_towns names town " + id + ", which the towns layer does not have");
             continue;
         }
-        origins.push_back({"towns", id, town_names[it->second], town_snaps[it->second]});
+        origins.push_back({"towns", id, towns[*row].name, town_snaps[*row]});
     }
     // Origins in parallel: each with its own GEOS context (GEOS contexts are per thread) and slots
     // in the result fixed in advance, so the order never depends on the threads.
     const std::size_t n_th = opt.thresholds_min.size();
     std::vector<Isochrone> isochrones(origins.size() * n_th);
-    parallel_for(g, origins.size(), progress.slice(0.7, 0.85), "access: isochrones", [&](Router& r, std::size_t k) {
+    parallel_routes(g, origins.size(), progress.slice(0.7, 0.85), "access: isochrones", [&](Router& r, std::size_t k) {
         const Origin& o = origins[k];
         if (!o.snap.ok) return;
         const GeosContext local;
@@ -471,15 +423,15 @@ AccessResult compute_access(const Study& study, const RoadGraph& g, const Access
         if (iso.polygon) res.isochrones.push_back(std::move(iso));
 
     // ---- road problems: components, dead ends
-    progress(0.85, "access: road problems");
+    progress.advance(0.85, "access: road problems");
     res.components.resize(g.component_km.size());
     for (std::size_t i = 0; i < res.components.size(); ++i) res.components[i].rank = int(i + 1), res.components[i].length_km = g.component_km[i];
     for (std::uint32_t i = 0; i < g.pieces.size(); ++i) res.components[g.component[g.pieces[i].from] - 1].pieces.push_back(i);
-    for (std::uint32_t i = 0; i < settlements.snaps.size(); ++i) {
-        const Snap& s = settlements.snaps[i];
+    for (std::uint32_t i = 0; i < points.snaps.size(); ++i) {
+        const Snap& s = points.snaps[i];
         if (!s.ok) continue;
         Component& c = res.components[g.component_of(s) - 1];
-        if (i < n_towns) c.towns.push_back(town_ids[i]);
+        if (i < n_towns) c.towns.push_back(towns[i].id);
         else ++c.villages;
     }
 
@@ -487,8 +439,8 @@ AccessResult compute_access(const Study& study, const RoadGraph& g, const Access
     namespace bgi = boost::geometry::index;
     using P = bg::model::d2::point_xy<double>;
     std::vector<std::pair<P, std::uint32_t>> snapped;
-    for (std::uint32_t i = 0; i < settlements.snaps.size(); ++i)
-        if (settlements.snaps[i].ok) snapped.emplace_back(P(settlements.snaps[i].x, settlements.snaps[i].y), i);
+    for (std::uint32_t i = 0; i < points.snaps.size(); ++i)
+        if (points.snaps[i].ok) snapped.emplace_back(P(points.snaps[i].x, points.snaps[i].y), i);
     const bgi::rtree<std::pair<P, std::uint32_t>, bgi::rstar<16>> near_settlement(snapped.begin(), snapped.end());
     const GeomPtr boundary = study.province ? geos.own(GEOSBoundary_r(geos.get(), study.province.get())) : nullptr;
     const PreparedPtr prepared_boundary = boundary ? geos.prepare(boundary.get()) : nullptr;
@@ -510,7 +462,7 @@ AccessResult compute_access(const Study& study, const RoadGraph& g, const Access
         const RoadPiece& piece = g.pieces[piece_at[v]];
         res.dead_ends.push_back({v, p.x, p.y, g.layer_ids[piece.feature], nearest});
     }
-    progress(1.0, "access");
+    progress.advance(1.0, "access");
     return res;
 }
 

@@ -8,13 +8,16 @@
 //
 //   AccessOptions opt = access_options(study.config);
 //   RoadGraph g = build_road_graph(study, network_options(study.config));
-//   AccessResult r = compute_access(study, g, opt, progress);
-//   r.towns[i].county_seat_min ...
+//   Settlements s = read_settlements(study);
+//   snap_settlements(s, g);
+//   AccessResult r = compute_access(study, g, s, opt, progress);
+//   r.towns[i].county_seat_min ... (row i is s.towns[i])
 //
 // Times are minutes, distances km along the fastest route, populations persons. Unreachable
 // values are NaN (written as empty fields), never a made-up number.
 #pragma once
 
+#include "analysis/settlements.h"
 #include "geo/options.h"
 #include "geo/progress.h"
 #include "geo/road_graph.h"
@@ -58,8 +61,8 @@ struct Seat {
     Snap snap;
 };
 
+// One per row of Settlements::towns.
 struct TownAccess {
-    Snap snap;
     double county_seat_min = NAN, county_seat_km = NAN;
     double prefecture_seat_min = NAN, prefecture_seat_km = NAN;
     double nearest_prefecture_seat_min = NAN, nearest_prefecture_seat_km = NAN;
@@ -71,8 +74,8 @@ struct TownAccess {
     bool no_route_to_seat = false;
 };
 
+// One per row of Settlements::villages.
 struct VillageAccess {
-    Snap snap;
     double nearest_town_min = NAN;
     std::string nearest_town;
     double own_town_min = NAN;
@@ -110,9 +113,8 @@ struct FacilityKindSummary {
 };
 
 struct AccessResult {
-    std::vector<const Layer*> town_layers, village_layers;   // what the rows below refer to, in order
-    std::vector<TownAccess> towns;
-    std::vector<VillageAccess> villages;
+    std::vector<TownAccess> towns;          // row i: Settlements::towns[i]
+    std::vector<VillageAccess> villages;    // row i: Settlements::villages[i]
     std::vector<Seat> county_seats, prefecture_seats;
     std::vector<std::string> facility_kinds;                 // sorted
     std::vector<FacilityKindSummary> facility_summary;
@@ -125,7 +127,8 @@ struct AccessResult {
     std::vector<std::string> notes;   // plain-words warnings for the report
 };
 
-AccessResult compute_access(const Study& study, const RoadGraph& graph, const AccessOptions& options,
+// The settlements must be snapped onto `graph`.
+AccessResult compute_access(const Study& study, const RoadGraph& graph, const Settlements& settlements, const AccessOptions& options,
                             const Progress& progress = {});
 
 // Seats of the admin units: seat_lon/seat_lat when the layer has them, else a point inside.

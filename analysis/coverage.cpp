@@ -339,96 +339,68 @@ bool steiner_extension(const RoadGraph& g, Router& router, const std::vector<Ter
 
 }  // namespace
 
-CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const CoverageOptions& opt, const Progress& progress) {
+CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Settlements& settlements, const CoverageOptions& opt,
+                                const Progress& progress) {
     CoverageResult res;
     const GeosContext& geos = *study.geos;
     GEOSContextHandle_t ctx = geos.get();
     const Measure measure(study.crs, geos);
 
-    // ---- towns: their areas, populations, snaps
+    // ---- towns: their areas (built-up polygons, their own polygon, or a circle from population)
     struct TownArea {
-        std::string id;
-        double x = 0, y = 0, population = NAN;
         GeomPtr area;
         PreparedPtr prepared;
-        Snap snap;
     };
     // Built-up polygons by town, when the study has a builtup layer.
     std::map<std::string, std::vector<const GEOSGeometry*>> builtup;
     for (const Layer* l : study.role("builtup"))
         for (const Feature& f : l->features) builtup[l->text(f, "town")].push_back(f.geom.get());
-    std::vector<TownArea> towns;
-    for (const Layer* l : study.role("towns")) {
-        res.town_layers.push_back(l);
-        for (const Feature& f : l->features) {
-            TownArea t;
-            t.id = f.id;
-            geos.representative_point(f.geom.get(), t.x, t.y);
-            t.population = l->number(f, "population").value_or(NAN);
-            TownCoverage tc;
-            if (const auto b = builtup.find(f.id); b != builtup.end()) {
-                std::vector<GeomPtr> parts;
-                for (const GEOSGeometry* part : b->second) parts.push_back(geos.own(GEOSGeom_clone_r(ctx, part)));
-                GeomPtr all = collect(geos, parts);
-                t.area = geos.own(GEOSUnaryUnion_r(ctx, all.get()));
-                tc.area_source = "built-up layer";
-            } else if (GEOSGeom_getDimensions_r(ctx, f.geom.get()) == 2) {
-                t.area = geos.own(GEOSGeom_clone_r(ctx, f.geom.get()));
-                tc.area_source = "polygon";
-            } else {
-                tc.area_source = "circle from population";
-                const double pop = std::isfinite(t.population) && t.population > 0 ? t.population : 0;   // never a NaN radius
-                if (!std::isfinite(t.population)) ++res.towns_without_area;
-                const double r = std::clamp(std::sqrt(pop / opt.builtup_people_per_km2 / std::numbers::pi) * 1000, opt.min_radius_m,
-                                            opt.max_radius_m);
-                GeomPtr p = point(geos, t.x, t.y);
-                t.area = geos.own(GEOSBuffer_r(ctx, p.get(), r * measure.scale(t.x, t.y), 32));
-            }
-            t.prepared = geos.prepare(t.area.get());
-            tc.area_km2 = measure.area_m2(t.area.get()) / 1e6;
-            t.snap = g.snap(t.x, t.y);
-            towns.push_back(std::move(t));
-            res.towns.push_back(std::move(tc));
+    const std::vector<Settlement>& towns = settlements.towns;
+    const std::vector<Settlement>& villages = settlements.villages;
+    std::vector<TownArea> areas;
+    for (const Settlement& s : towns) {
+        TownArea t;
+        TownCoverage tc;
+        if (const auto b = builtup.find(s.id); b != builtup.end()) {
+            std::vector<GeomPtr> parts;
+            for (const GEOSGeometry* part : b->second) parts.push_back(geos.own(GEOSGeom_clone_r(ctx, part)));
+            GeomPtr all = collect(geos, parts);
+            t.area = geos.own(GEOSUnaryUnion_r(ctx, all.get()));
+            tc.area_source = "built-up layer";
+        } else if (s.feature && GEOSGeom_getDimensions_r(ctx, s.feature->geom.get()) == 2) {
+            t.area = geos.own(GEOSGeom_clone_r(ctx, s.feature->geom.get()));
+            tc.area_source = "polygon";
+        } else {
+            tc.area_source = "circle from population";
+            const double pop = std::isfinite(s.population) && s.population > 0 ? s.population : 0;   // never a NaN radius
+            if (!std::isfinite(s.population)) ++res.towns_without_area;
+            const double r = std::clamp(std::sqrt(pop / opt.builtup_people_per_km2 / std::numbers::pi) * 1000, opt.min_radius_m,
+                                        opt.max_radius_m);
+            GeomPtr p = point(geos, s.x, s.y);
+            t.area = geos.own(GEOSBuffer_r(ctx, p.get(), r * measure.scale(s.x, s.y), 32));
         }
+        t.prepared = geos.prepare(t.area.get());
+        tc.area_km2 = measure.area_m2(t.area.get()) / 1e6;
+        areas.push_back(std::move(t));
+        res.towns.push_back(std::move(tc));
     }
     if (res.towns_without_area)
         res.notes.push_back(std::to_string(res.towns_without_area) + " towns have no population: their area is a circle of min_radius_m");
 
     // ---- population points (villages), indexed
-    struct Village {
-        std::string id, town;
-        double x = 0, y = 0, population = 0;
-        Snap snap;
-    };
-    std::vector<Village> villages;
-    for (const Layer* l : study.role("villages")) {
-        res.village_layers.push_back(l);
-        for (const Feature& f : l->features) {
-            Village v;
-            v.id = f.id;
-            v.town = l->text(f, "town");
-            geos.representative_point(f.geom.get(), v.x, v.y);
-            v.population = l->number(f, "population").value_or(0);
-            v.snap = g.snap(v.x, v.y);
-            villages.push_back(std::move(v));
-        }
-    }
     res.villages.resize(villages.size());
     std::vector<std::pair<P, std::uint32_t>> vpts;
     for (std::uint32_t i = 0; i < villages.size(); ++i) vpts.emplace_back(P(villages[i].x, villages[i].y), i);
     const bgi::rtree<std::pair<P, std::uint32_t>, bgi::rstar<16>> village_tree(vpts.begin(), vpts.end());
 
     // ---- villages near their town, by road (shortest length)
-    progress(0.05, "coverage: villages");
-    std::map<std::string, std::size_t> town_index;
-    for (std::size_t i = 0; i < towns.size(); ++i) town_index.emplace(towns[i].id, i);
-    std::map<std::string, std::vector<std::uint32_t>> villages_of;
-    for (std::uint32_t i = 0; i < villages.size(); ++i) villages_of[villages[i].town].push_back(i);
+    progress.advance(0.05, "coverage: villages");
+    const auto villages_of = settlements.villages_by_town();
     Router length_router(g, Router::Metric::Length);
     for (const auto& [town_id, members] : villages_of) {
-        const auto it = town_index.find(town_id);
-        if (it == town_index.end() || !towns[it->second].snap.ok) continue;
-        length_router.run_from(towns[it->second].snap, Router::Bound::metres(opt.village_road_km * 1000));
+        const auto row = settlements.town_row(town_id);
+        if (!row || !towns[*row].snap.ok) continue;
+        length_router.run_from(towns[*row].snap, Router::Bound::metres(opt.village_road_km * 1000));
         for (std::uint32_t v : members) {
             const double m = length_router.to(villages[v].snap).metres;
             res.villages[v].road_km_to_town = std::isfinite(m) ? m / 1000 : NAN;
@@ -473,10 +445,11 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Co
             for (std::uint32_t n = 0; n < g.node_count(); ++n) served_node[n] = net.serves(geos, g.nodes[n].x, g.nodes[n].y);
 
         for (std::size_t i = 0; i < towns.size(); ++i) {
-            if ((i & 63) == 0) step(double(i) / towns.size(), ("coverage: " + name).c_str());
-            TownArea& t = towns[i];
+            if ((i & 63) == 0) step.advance(double(i) / towns.size(), ("coverage: " + name).c_str());
+            const Settlement& town = towns[i];
+            const TownArea& t = areas[i];
             UtilityCoverage c;
-            c.seat_to_network_m = network_distance(net, measure, t.x, t.y);
+            c.seat_to_network_m = network_distance(net, measure, town.x, town.y);
             GeomPtr served = net.served_near(geos, envelope(geos, t.area.get()));
             GeomPtr served_in = served ? geos.own(GEOSIntersection_r(ctx, served.get(), t.area.get())) : nullptr;
             const double area_m2 = res.towns[i].area_km2 * 1e6;
@@ -491,8 +464,8 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Co
             for (const auto& [pt, v] : inside) {
                 GeomPtr p = point(geos, villages[v].x, villages[v].y);
                 if (GEOSPreparedContains_r(ctx, t.prepared.get(), p.get()) != 1) continue;
-                pop_in += villages[v].population;
-                if (served_prep && GEOSPreparedContains_r(ctx, served_prep.get(), p.get()) == 1) pop_served += villages[v].population;
+                pop_in += villages[v].population_or(0);
+                if (served_prep && GEOSPreparedContains_r(ctx, served_prep.get(), p.get()) == 1) pop_served += villages[v].population_or(0);
             }
             if (pop_in > 0) c.share_population = pop_served / pop_in;
             // The gap: the town area the network does not serve.
@@ -507,7 +480,7 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Co
                     // People in the gap: the population points in it, else the town's population
                     // spread evenly over its area (an estimate, said so in the report).
                     gp.population = pop_in > 0 ? pop_in - pop_served
-                                               : (std::isfinite(t.population) ? t.population * (1 - c.share_area) : NAN);
+                                               : (std::isfinite(town.population) ? town.population * (1 - c.share_area) : NAN);
                     c.gap_km2 = gp.area_km2;
                     c.gap_population = gp.population;
                     gp.polygon = std::move(gap);
@@ -528,10 +501,10 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Co
                 tm.population = std::isfinite(res.gaps.back().population) ? res.gaps.back().population : 0;
                 if (tm.snap.ok) terms.push_back(tm);
             }
-            if (const auto vit = villages_of.find(t.id); vit != villages_of.end())
+            if (const auto vit = villages_of.find(town.id); vit != villages_of.end())
                 for (std::uint32_t v : vit->second)
                     if (res.villages[v].near_town && !res.villages[v].reached[name] && villages[v].snap.ok)
-                        terms.push_back({villages[v].snap, villages[v].x, villages[v].y, villages[v].id, villages[v].population});
+                        terms.push_back({villages[v].snap, villages[v].x, villages[v].y, villages[v].id, villages[v].population_or(0)});
             if (!terms.empty() && opt.extensions) {
                 Extension ext;
                 ext.town = i;
@@ -556,7 +529,7 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Co
     if (res.extensions_too_long)
         res.notes.push_back(std::to_string(res.extensions_too_long) + " town-utility gaps have no road connection to the network within " +
                             std::to_string(int(opt.max_extension_km)) + " km: no extension is proposed for them");
-    progress(1.0, "coverage");
+    progress.advance(1.0, "coverage");
     return res;
 }
 

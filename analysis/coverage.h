@@ -2,8 +2,8 @@
 // networks reach, and the pipe it would take to close the gaps along the roads.
 //
 //   CoverageOptions opt = coverage_options(study.config);
-//   CoverageResult r = compute_coverage(study, graph, opt, progress);
-//   r.towns[i].utilities.at("water").share_area ...
+//   CoverageResult r = compute_coverage(study, graph, settlements, opt, progress);
+//   r.towns[i].utilities.at("water").share_area ...   (row i is settlements.towns[i])
 //
 // A utility serves what lies within `line_service_m` of its network lines (a plant joined to a line
 // counts as a point of the network) and within the radius of a stand-alone plant or station (field
@@ -15,6 +15,7 @@
 // Areas are geodesic (km2), distances geodesic (m), extension lengths along the roads (km).
 #pragma once
 
+#include "analysis/settlements.h"
 #include "geo/progress.h"
 #include "geo/road_graph.h"
 #include "geo/study.h"
@@ -101,9 +102,8 @@ struct UtilitySummary {
 };
 
 struct CoverageResult {
-    std::vector<const Layer*> town_layers, village_layers;
-    std::vector<TownCoverage> towns;
-    std::vector<VillageCoverage> villages;
+    std::vector<TownCoverage> towns;          // row i: Settlements::towns[i]
+    std::vector<VillageCoverage> villages;    // row i: Settlements::villages[i]
     std::vector<Gap> gaps;
     std::vector<Extension> extensions;
     std::vector<UtilitySummary> summary;
@@ -111,7 +111,8 @@ struct CoverageResult {
     std::size_t towns_without_area = 0, extensions_too_long = 0;
 };
 
-CoverageResult compute_coverage(const Study& study, const RoadGraph& graph, const CoverageOptions& options,
+// The settlements must be snapped onto `graph`.
+CoverageResult compute_coverage(const Study& study, const RoadGraph& graph, const Settlements& settlements, const CoverageOptions& options,
                                 const Progress& progress = {});
 
 // The utilities coverage knows, in output order.

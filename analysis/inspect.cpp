@@ -34,7 +34,7 @@ InspectReport inspect_study(const Study& study, const Progress& progress) {
 
     const std::vector<std::string> roles = {"towns", "villages", "facilities"};
     for (size_t r = 0; r < roles.size(); ++r) {
-        progress(double(r) / roles.size(), "distance to roads");
+        progress.advance(double(r) / roles.size(), "distance to roads");
         std::vector<double> distances;
         for (const Layer* l : study.role(roles[r]))
             for (const Feature& f : l->features) {
@@ -55,7 +55,7 @@ InspectReport inspect_study(const Study& study, const Progress& progress) {
         c.shifted = c.median_m > kShiftSuspectMedian_m;
         report.road_checks.push_back(c);
     }
-    progress(1.0, "distance to roads");
+    progress.advance(1.0, "distance to roads");
     return report;
 }
 

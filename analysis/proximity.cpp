@@ -3,6 +3,7 @@
 #include "geo/error.h"
 
 #include <map>
+#include <tuple>
 
 namespace townsite {
 
@@ -31,21 +32,16 @@ GeomPtr role_union(const Study& study, const std::string& role) {
     return geos.own(GEOSUnaryUnion_r(geos.get(), collection.get()));
 }
 
-struct Unit {
-    std::string name, prefecture;
-    bool border = false, key_assistance = false;
-};
-
 }  // namespace
 
-std::vector<TownProximity> compute_proximity(const Study& study, const AccessResult& access, const ProximityOptions& opt) {
+std::vector<TownProximity> compute_proximity(const Study& study, const Settlements& settlements, const AccessResult& access,
+                                             const ProximityOptions& opt) {
     const GeosContext& geos = *study.geos;
     const Measure measure(study.crs, geos);  // distances on the ellipsoid, whatever the working CRS's scale error
-    std::map<std::string, Unit> counties;
+    std::map<std::string, std::pair<bool, bool>> county_flags;   // code -> (border, key assistance)
     std::map<std::string, std::string> prefecture_names;
     for (const Layer* l : study.role("counties"))
-        for (const Feature& f : l->features)
-            counties[f.id] = {l->text(f, "name"), l->text(f, "prefecture"), l->flag(f, "border"), l->flag(f, "key_assistance")};
+        for (const Feature& f : l->features) county_flags.emplace(f.id, std::pair{l->flag(f, "border"), l->flag(f, "key_assistance")});
     for (const Layer* l : study.role("prefectures"))
         for (const Feature& f : l->features) prefecture_names[f.id] = l->text(f, "name");
 
@@ -61,38 +57,30 @@ std::vector<TownProximity> compute_proximity(const Study& study, const AccessRes
     const double heritage_m = opt.heritage_radius_km * 1000;
 
     std::vector<TownProximity> out;
-    std::size_t i = 0;
-    for (const Layer* l : access.town_layers)
-        for (const Feature& f : l->features) {
-            const TownAccess& a = access.towns[i++];
-            TownProximity p;
-            geos.representative_point(f.geom.get(), p.x, p.y);
-            GeomPtr seat = geos.own(GEOSGeom_createPointFromXY_r(geos.get(), p.x, p.y));
-            p.county = l->text(f, "county");
-            if (auto it = counties.find(p.county); it != counties.end()) {
-                p.county_name = it->second.name;
-                p.prefecture = it->second.prefecture;
-                p.border_county = it->second.border;
-                p.key_assistance_county = it->second.key_assistance;
-                if (auto pn = prefecture_names.find(p.prefecture); pn != prefecture_names.end()) p.prefecture_name = pn->second;
-            }
-            p.node_town = l->flag(f, "node_town");
-            if (metro) {
-                p.in_metro = GEOSPreparedIntersects_r(geos.get(), metro_prepared.get(), seat.get()) == 1;
-                p.metro_km = p.in_metro ? 0.0 : measure.nearest_m(metro.get(), seat.get()) / 1000;
-            }
-            p.metro_core_min = a.metro_core_min;
-            p.nearest_city_min = a.nearest_prefecture_seat_min;
-            if (auto pn = prefecture_names.find(a.nearest_prefecture); pn != prefecture_names.end()) p.nearest_city = pn->second;
-            p.city_surroundings = std::isfinite(a.nearest_prefecture_seat_min) && a.nearest_prefecture_seat_min <= opt.city_surroundings_min;
-            if (border) p.border_km = measure.nearest_m(border.get(), seat.get()) / 1000;
-            // Planar first, with room for the CRS's scale error; then on the ellipsoid.
-            const double near_m = heritage_m * (1.01 + 2 * study.crs.max_scale_error);
-            for (const auto& [sx, sy] : sites)
-                p.heritage_sites += (sx - p.x) * (sx - p.x) + (sy - p.y) * (sy - p.y) <= near_m * near_m &&
-                                    measure.distance_m(p.x, p.y, sx, sy) <= heritage_m;
-            out.push_back(std::move(p));
+    for (std::size_t i = 0; i < settlements.towns.size(); ++i) {
+        const Settlement& town = settlements.towns[i];
+        const TownAccess& a = access.towns[i];
+        TownProximity p;
+        GeomPtr seat = geos.own(GEOSGeom_createPointFromXY_r(geos.get(), town.x, town.y));
+        if (auto it = county_flags.find(town.county); it != county_flags.end())
+            std::tie(p.border_county, p.key_assistance_county) = it->second;
+        p.node_town = town.layer && town.layer->flag(*town.feature, "node_town");
+        if (metro) {
+            p.in_metro = GEOSPreparedIntersects_r(geos.get(), metro_prepared.get(), seat.get()) == 1;
+            p.metro_km = p.in_metro ? 0.0 : measure.nearest_m(metro.get(), seat.get()) / 1000;
         }
+        p.metro_core_min = a.metro_core_min;
+        p.nearest_city_min = a.nearest_prefecture_seat_min;
+        if (auto pn = prefecture_names.find(a.nearest_prefecture); pn != prefecture_names.end()) p.nearest_city = pn->second;
+        p.city_surroundings = std::isfinite(a.nearest_prefecture_seat_min) && a.nearest_prefecture_seat_min <= opt.city_surroundings_min;
+        if (border) p.border_km = measure.nearest_m(border.get(), seat.get()) / 1000;
+        // Planar first, with room for the CRS's scale error; then on the ellipsoid.
+        const double near_m = heritage_m * (1.01 + 2 * study.crs.max_scale_error);
+        for (const auto& [sx, sy] : sites)
+            p.heritage_sites += (sx - town.x) * (sx - town.x) + (sy - town.y) * (sy - town.y) <= near_m * near_m &&
+                                measure.distance_m(town.x, town.y, sx, sy) <= heritage_m;
+        out.push_back(std::move(p));
+    }
     return out;
 }
 

@@ -4,7 +4,7 @@
 // flag of the territorial plan and the protected sites near it (for culture and tourism towns).
 //
 //   ProximityOptions opt = proximity_options(study.config);
-//   std::vector<TownProximity> p = compute_proximity(study, access, opt);
+//   std::vector<TownProximity> p = compute_proximity(study, settlements, access, opt);
 //   p[i].in_metro, p[i].metro_km, p[i].border_km ...
 //
 // Towns are taken at their seat point (a point inside polygons). Straight-line distances are
@@ -29,9 +29,8 @@ struct ProximityOptions {
 const Options<ProximityOptions>& proximity_option_table();
 ProximityOptions proximity_options(const StudyConfig& config);
 
+// One per row of Settlements::towns.
 struct TownProximity {
-    double x = 0, y = 0;                 // the seat, working CRS
-    std::string county, county_name, prefecture, prefecture_name;   // codes and names of its units
     bool in_metro = false;               // inside a metropolitan area polygon
     double metro_km = NAN;               // to the nearest metropolitan area (0 inside); NaN without the layer
     double metro_core_min = NAN;         // drive to the metropolitan core (access)
@@ -43,7 +42,8 @@ struct TownProximity {
     int heritage_sites = 0;              // protected sites within heritage_radius_km
 };
 
-// One entry per town, in the order of AccessResult::towns (the towns layers in config order).
-std::vector<TownProximity> compute_proximity(const Study& study, const AccessResult& access, const ProximityOptions& options);
+// One entry per town of `settlements`; `access` is their access result.
+std::vector<TownProximity> compute_proximity(const Study& study, const Settlements& settlements, const AccessResult& access,
+                                             const ProximityOptions& options);
 
 }  // namespace townsite

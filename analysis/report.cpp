@@ -334,14 +334,14 @@ std::string html_report(const ReportInput& in) {
         {
             SvgMap map(geos, study.province.get(), 760);
             draw_admin(map, study);
-            for (std::size_t i = 0; i < n; ++i) map.circle(t.proximity[i].x, t.proximity[i].y, 0.9, "fill=\"#bbb\"");
+            for (std::size_t i = 0; i < n; ++i) map.circle(t.towns[i].x, t.towns[i].y, 0.9, "fill=\"#bbb\"");
             for (std::size_t k = so.tiers.size(); k-- > 0;)
                 for (std::size_t i = 0; i < n; ++i)
                     if (sel.tier_of[i] == int(k))
-                        map.circle(t.proximity[i].x, t.proximity[i].y, k == 0 ? 5 : 3.5, std::string("fill=\"") + kTierColour[std::min<std::size_t>(k, 3)] +
+                        map.circle(t.towns[i].x, t.towns[i].y, k == 0 ? 5 : 3.5, std::string("fill=\"") + kTierColour[std::min<std::size_t>(k, 3)] +
                                                                                                 "\" stroke=\"#222\" stroke-width=\"0.5\"");
             for (std::size_t i = 0; i < n; ++i)
-                if (sel.tier_of[i] == 0) map.text(t.proximity[i].x, t.proximity[i].y, t.name[i], "font-size=\"9\" fill=\"#222\"");
+                if (sel.tier_of[i] == 0) map.text(t.towns[i].x, t.towns[i].y, t.towns[i].name, "font-size=\"9\" fill=\"#222\"");
             std::vector<std::pair<std::string, std::string>> legend;
             for (std::size_t k = 0; k < so.tiers.size(); ++k)
                 legend.push_back({kTierColour[std::min<std::size_t>(k, 3)], so.tiers[k].name_zh + "示范镇 " + so.tiers[k].name_en + " (" +
@@ -393,7 +393,7 @@ std::string html_report(const ReportInput& in) {
             for (const auto& u : utility_names()) head.push_back(utility_label(u) + " 缺口镇 towns with gaps");
         if (in.coverage) head.push_back("管网延伸 extensions km");
         std::vector<std::vector<std::string>> rows;
-        for (const auto& [name, unit] : summarise_units(t.prefecture_name, sel, so.tiers.size(), in.coverage)) {
+        for (const auto& [name, unit] : summarise_units(each(t.towns, &Settlement::prefecture_name), sel, so.tiers.size(), in.coverage)) {
             std::vector<std::string> row = {html_escape(name.empty() ? std::string("–") : name), num(unit.towns), num(unit.eligible)};
             for (std::size_t c : unit.per_tier) row.push_back(num(c));
             if (in.coverage) {
@@ -420,11 +420,11 @@ std::string html_report(const ReportInput& in) {
         for (std::size_t i = 0; i < n; ++i)
             if (sel.tier_of[i] == int(k)) towns.push_back(i);
         std::stable_sort(towns.begin(), towns.end(), [&](auto a, auto c) {
-            return t.prefecture_name[a] < t.prefecture_name[c] || (t.prefecture_name[a] == t.prefecture_name[c] && sc.score[a] > sc.score[c]);
+            return t.towns[a].prefecture_name < t.towns[c].prefecture_name || (t.towns[a].prefecture_name == t.towns[c].prefecture_name && sc.score[a] > sc.score[c]);
         });
         std::vector<std::vector<std::string>> rows;
         for (std::size_t i : towns) {
-            std::vector<std::string> row = {html_escape(t.prefecture_name[i]), html_escape(t.county_name[i]), html_escape(t.name[i]),
+            std::vector<std::string> row = {html_escape(t.towns[i].prefecture_name), html_escape(t.towns[i].county_name), html_escape(t.towns[i].name),
                                             html_escape((*in.types)[i].name_zh), fmt(sc.score[i]), std::to_string(sc.rank_province[i]),
                                             html_escape(sel.reason_zh[i]) + "<br><span class=\"note\">" + html_escape(sel.reason_en[i]) + "</span>"};
             if (in.sensitivity) row.push_back(html_escape(in.sensitivity->stability[i]) + " " + fmt(in.sensitivity->same_share[i] * 100, 0) + " %");
@@ -477,7 +477,7 @@ std::string html_report(const ReportInput& in) {
             std::vector<std::pair<double, std::string>> seg;
             for (std::size_t j = 0; j < in.scoring->indicators.size(); ++j) seg.push_back({sc.contribution[j][i], kIndicatorColour[j % std::size(kIndicatorColour)]});
             seg.push_back({sc.bonus[i], "#999999"});
-            rows.push_back({t.name[i], seg});
+            rows.push_back({t.towns[i].name, seg});
             max_score = std::max(max_score, sc.score[i]);
         }
         std::vector<std::pair<std::string, std::string>> legend;
@@ -516,7 +516,7 @@ std::string html_report(const ReportInput& in) {
         std::vector<std::size_t> changes(in.scenario_names.size(), 0);
         for (std::size_t i = 0; i < n; ++i) {
             bool changed = false;
-            std::vector<std::string> row = {html_escape(t.prefecture_name[i]), html_escape(t.name[i]), tier_name(sel.tier_of[i])};
+            std::vector<std::string> row = {html_escape(t.towns[i].prefecture_name), html_escape(t.towns[i].name), tier_name(sel.tier_of[i])};
             for (std::size_t s = 0; s < in.scenario_names.size(); ++s) {
                 const int k = in.scenario_tiers[s][i];
                 if (k != sel.tier_of[i]) changed = true, ++changes[s];

@@ -264,8 +264,8 @@ void rank_towns(const TownTable& table, Scores& s) {
     for (std::size_t k = 0; k < n; ++k) {
         const std::size_t i = order[k];
         s.rank_province[i] = int(k) + 1;
-        s.rank_prefecture[i] = ++in_prefecture[table.prefecture[i]];
-        s.rank_county[i] = ++in_county[table.county[i]];
+        s.rank_prefecture[i] = ++in_prefecture[table.towns[i].prefecture];
+        s.rank_county[i] = ++in_county[table.towns[i].county];
     }
 }
 

@@ -438,24 +438,14 @@ std::vector<std::vector<NamedLimit>> fit_quotas(const QuotaTowns& towns, const S
 
 }  // namespace
 
-QuotaTowns quota_towns(const Study& study) {
-    QuotaTowns towns;
-    std::map<std::string, std::pair<std::string, std::string>> county_of;  // code -> (name, prefecture)
-    std::map<std::string, std::string> prefecture_names;
-    for (const Layer* l : study.role("counties"))
-        for (const Feature& f : l->features) county_of[f.id] = {l->text(f, "name"), l->text(f, "prefecture")};
-    for (const Layer* l : study.role("prefectures"))
-        for (const Feature& f : l->features) prefecture_names[f.id] = l->text(f, "name");
-    for (const Layer* l : study.role("towns"))
-        for (const Feature& f : l->features) {
-            const std::string county = l->text(f, "county");
-            const auto c = county_of.find(county);
-            const std::string prefecture = c == county_of.end() ? "" : c->second.second;
-            towns.kind.push_back(l->text(f, "kind"));
-            towns.county.push_back(county), towns.county_name.push_back(c == county_of.end() ? "" : c->second.first);
-            towns.prefecture.push_back(prefecture), towns.prefecture_name.push_back(prefecture_names[prefecture]);
-        }
-    return towns;
+QuotaTowns quota_towns(const std::vector<Settlement>& towns) {
+    QuotaTowns q;
+    for (const Settlement& t : towns) {
+        q.kind.push_back(t.kind);
+        q.county.push_back(t.county), q.county_name.push_back(t.county_name);
+        q.prefecture.push_back(t.prefecture), q.prefecture_name.push_back(t.prefecture_name);
+    }
+    return q;
 }
 
 void check_quotas(const QuotaTowns& towns, const SelectionOptions& options) {
@@ -469,15 +459,10 @@ Selection select_towns(const TownTable& table, const Scores& scores, const std::
     Selection sel;
     SelectionProblem& p = sel.problem;
     p.score = scores.score;
-    for (const auto& prox : table.proximity) p.x.push_back(prox.x), p.y.push_back(prox.y);
+    for (const Settlement& t : table.towns) p.x.push_back(t.x), p.y.push_back(t.y);
 
-    QuotaTowns towns;
-    for (std::size_t i = 0; i < n; ++i) {
-        towns.kind.push_back(table.kind[i]);
-        towns.prefecture.push_back(table.prefecture[i]), towns.prefecture_name.push_back(table.prefecture_name[i]);
-        towns.county.push_back(table.county[i]), towns.county_name.push_back(table.county_name[i]);
-        towns.type.push_back(types[i].key), towns.type_name.push_back(types[i].name_zh);
-    }
+    QuotaTowns towns = quota_towns(table.towns);
+    for (std::size_t i = 0; i < n; ++i) towns.type.push_back(types[i].key), towns.type_name.push_back(types[i].name_zh);
     const std::vector<std::vector<NamedLimit>> names = fit_quotas(towns, opt, sel);
 
     const Solution sol = solve_selection(p, opt.time_limit_s);
@@ -515,8 +500,8 @@ Selection select_towns(const TownTable& table, const Scores& scores, const std::
             for (std::size_t j = 0; j < n; ++j) {
                 const double d = std::hypot(p.x[i] - p.x[j], p.y[i] - p.y[j]);
                 if (sel.tier_of[j] != int(t) || j == i || d >= tier.spacing_m) continue;
-                zh = "未入选：距已入选" + rule.name_zh + "示范镇" + table.name[j] + fmt(d / 1000) + "公里，小于最小间距" + fmt(rule.min_spacing_km) + "公里";
-                en = "not selected: " + fmt(d / 1000) + " km from " + table.name[j] + ", already a " + rule.name_en + " town (minimum spacing " +
+                zh = "未入选：距已入选" + rule.name_zh + "示范镇" + table.towns[j].name + fmt(d / 1000) + "公里，小于最小间距" + fmt(rule.min_spacing_km) + "公里";
+                en = "not selected: " + fmt(d / 1000) + " km from " + table.towns[j].name + ", already a " + rule.name_en + " town (minimum spacing " +
                      fmt(rule.min_spacing_km) + " km)";
                 return true;
             }
@@ -560,9 +545,9 @@ Selection select_towns(const TownTable& table, const Scores& scores, const std::
     sel.reason_en.assign(n, "");
     for (std::size_t i = 0; i < n; ++i) {
         const std::string town_zh = "得分" + fmt(p.score[i]) + "，全省第" + str(scores.rank_province[i]) + "名、" +
-                                    label(table.prefecture_name[i], table.prefecture[i]) + "第" + str(scores.rank_prefecture[i]) + "名";
+                                    label(table.towns[i].prefecture_name, table.towns[i].prefecture) + "第" + str(scores.rank_prefecture[i]) + "名";
         const std::string town_en = "score " + fmt(p.score[i]) + ", rank " + str(scores.rank_province[i]) + " in the province and " +
-                                    str(scores.rank_prefecture[i]) + " in " + label(table.prefecture_name[i], table.prefecture[i]);
+                                    str(scores.rank_prefecture[i]) + " in " + label(table.towns[i].prefecture_name, table.towns[i].prefecture);
         const int t = sel.tier_of[i];
         if (t >= 0) {
             const TierRule& rule = opt.tiers[std::size_t(t)];
@@ -618,8 +603,8 @@ Selection select_towns(const TownTable& table, const Scores& scores, const std::
         if (!sel.eligible[i]) {
             std::string kinds;
             for (const auto& k : opt.eligible_kinds) kinds += (kinds.empty() ? "" : "、") + k;
-            sel.reason_zh[i] = "不参评：类型为" + (table.kind[i].empty() ? std::string("空") : table.kind[i]) + "（参评类型：" + kinds + "）";
-            sel.reason_en[i] = "not eligible: kind " + (table.kind[i].empty() ? std::string("(none)") : table.kind[i]) + " (eligible: " + kinds + ")";
+            sel.reason_zh[i] = "不参评：类型为" + (table.towns[i].kind.empty() ? std::string("空") : table.towns[i].kind) + "（参评类型：" + kinds + "）";
+            sel.reason_en[i] = "not eligible: kind " + (table.towns[i].kind.empty() ? std::string("(none)") : table.towns[i].kind) + " (eligible: " + kinds + ")";
             continue;
         }
         // Not selected: explained against the last tier it could have entered.
@@ -709,7 +694,7 @@ Sensitivity run_sensitivity(const Scores& scores, const Selection& base, const S
             if (sol.tier_of[i] >= 0) ++s.selected[i][std::size_t(sol.tier_of[i])];
             same[i] += sol.tier_of[i] == base.tier_of[i];
         }
-        progress(double(r + 1) / opt.runs, "sensitivity");
+        progress.advance(double(r + 1) / opt.runs, "sensitivity");
     }
     for (std::size_t i = 0; i < n; ++i) {
         const double share = opt.runs > 0 ? double(same[i]) / opt.runs : 1.0;

@@ -122,12 +122,12 @@ struct Selection {
 };
 
 // The towns as the quotas see them: per town its kind, prefecture and county (codes and names) and
-// its type (key and name). select_towns takes them from the town table; quota_towns from the study's
-// layers, before any analysis, without types (whose minimums are then not checked).
+// its type (key and name). select_towns takes them from the town table; inspect from the study's
+// settlements, before any analysis, without types (whose minimums are then not checked).
 struct QuotaTowns {
     std::vector<std::string> kind, prefecture, prefecture_name, county, county_name, type, type_name;
 };
-QuotaTowns quota_towns(const Study& study);
+QuotaTowns quota_towns(const std::vector<Settlement>& towns);
 // Throws the Error select_towns would throw for these towns' quotas (inspect calls it, so that it
 // refuses what select would refuse, with the same message).
 void check_quotas(const QuotaTowns& towns, const SelectionOptions& options);

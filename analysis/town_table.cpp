@@ -55,33 +55,23 @@ void TownTable::add_text(const Column& c, std::vector<std::string> v) {
     texts[c.name] = std::move(v);
 }
 
-TownTable build_town_table(const AccessResult& access, const AccessOptions& aopt,
+TownTable build_town_table(const Settlements& settlements, const AccessResult& access, const AccessOptions& aopt,
                            const CoverageResult* coverage, const std::vector<TownProximity>& proximity) {
     TownTable t;
+    t.towns = settlements.towns;
     t.proximity = proximity;
-    const std::size_t n = access.towns.size();
+    const std::size_t n = settlements.towns.size();
     // The towns layers' own numbers: the role's numeric fields that are bound, and the extra ones.
     std::vector<std::string> source_columns;
-    for (const Layer* l : access.town_layers)
+    for (const Layer* l : settlements.town_layers)
         for (const FieldBinding& b : l->info.fields)
             if ((b.type == FieldType::Real || b.type == FieldType::Integer) && !b.source_field.empty() &&
                 std::find(source_columns.begin(), source_columns.end(), b.name) == source_columns.end())
                 source_columns.push_back(b.name);
     std::map<std::string, std::vector<double>> source_values;
     for (const auto& c : source_columns) source_values[c].reserve(n);
-    for (const Layer* l : access.town_layers)
-        for (const Feature& f : l->features) {
-            t.id.push_back(f.id);
-            t.name.push_back(l->text(f, "name"));
-            t.kind.push_back(l->text(f, "kind"));
-            for (const auto& c : source_columns) source_values[c].push_back(l->number(f, c).value_or(NAN));
-        }
-    for (const auto& p : proximity) {
-        t.county.push_back(p.county);
-        t.county_name.push_back(p.county_name);
-        t.prefecture.push_back(p.prefecture);
-        t.prefecture_name.push_back(p.prefecture_name);
-    }
+    for (const Settlement& s : settlements.towns)
+        for (const auto& c : source_columns) source_values[c].push_back(s.layer->number(*s.feature, c).value_or(NAN));
     for (const auto& c : source_columns) {
         // The towns layer's named numbers are registered; a column of [layers.towns.extra_fields] keeps its own name.
         const bool named = c == "population" || c == "industry_output" || c == "dev_land" || c == "node_town";
@@ -109,14 +99,19 @@ TownTable build_town_table(const AccessResult& access, const AccessOptions& aopt
         for (const auto& a : access.towns) v.push_back(get(a));
         t.add(c, std::move(v));
     };
+    auto from_snap = [&](std::string_view c, auto get) {
+        std::vector<double> v;
+        for (const auto& s : settlements.towns) v.push_back(get(s.snap));
+        t.add(column("towns", c), std::move(v));
+    };
     from_access(column("towns", "county_seat_min"), [](const TownAccess& a) { return a.county_seat_min; });
     from_access(column("towns", "county_seat_km"), [](const TownAccess& a) { return a.county_seat_km; });
     from_access(column("towns", "prefecture_seat_min"), [](const TownAccess& a) { return a.prefecture_seat_min; });
     from_access(column("towns", "metro_core_km"), [](const TownAccess& a) { return a.metro_core_km; });
     from_access(column("towns", "prefecture_seat_km"), [](const TownAccess& a) { return a.prefecture_seat_km; });
     from_access(column("towns", "nearest_city_km"), [](const TownAccess& a) { return a.nearest_prefecture_seat_km; });
-    from_access(column("towns", "snap_m"), [](const TownAccess& a) { return a.snap.snap_m; });
-    from_access(column("towns", "reachable"), [](const TownAccess& a) { return flag(a.snap.ok); });
+    from_snap("snap_m", [](const Snap& s) { return s.snap_m; });
+    from_snap("reachable", [](const Snap& s) { return flag(s.ok); });
     from_access(column("towns", "no_route_to_seat"), [](const TownAccess& a) { return flag(a.no_route_to_seat); });
     for (const auto& k : access.facility_kinds) {
         from_access(column("towns", "{kind}_min", fill_of("{kind}", k)),

@@ -5,8 +5,9 @@
 // (water_share_pct, gas_gap_km2, ...) and proximity (in_metro, metro_km, border_km, ...). Yes/no
 // values are 1/0; missing ones NaN.
 //
-//   TownTable t = build_town_table(access, access_opt, &coverage, proximity);
+//   TownTable t = build_town_table(settlements, access, access_opt, &coverage, proximity);
 //   const std::vector<double>& pop = t.column("population");   // throws Error naming the choices
+//   t.towns[i].name, t.towns[i].county_name ...                // the settlement row of town i
 #pragma once
 
 #include "analysis/access.h"
@@ -21,14 +22,14 @@
 namespace townsite {
 
 struct TownTable {
-    std::vector<std::string> id, name, kind, county, county_name, prefecture, prefecture_name;
+    std::vector<Settlement> towns;                         // the spine: row i of every column is towns[i]
     std::vector<TownProximity> proximity;
     std::vector<Column> columns;                           // numeric columns (registered in analysis/columns), in output order
     std::map<std::string, std::vector<double>> values;     // column -> one value per town
     std::vector<Column> text_columns;                      // text columns (coverage status per utility), in output order
     std::map<std::string, std::vector<std::string>> texts;
 
-    std::size_t size() const { return id.size(); }
+    std::size_t size() const { return towns.size(); }
     bool has(const std::string& column) const { return values.count(column) > 0; }
     // Throws Error (with the closest column name and the list of columns) when there is no such column.
     const std::vector<double>& column(const std::string& column, const std::string& asked_in = "") const;
@@ -38,7 +39,7 @@ struct TownTable {
 };
 
 // coverage may be null: then the coverage columns are absent.
-TownTable build_town_table(const AccessResult& access, const AccessOptions& access_options,
+TownTable build_town_table(const Settlements& settlements, const AccessResult& access, const AccessOptions& access_options,
                            const CoverageResult* coverage, const std::vector<TownProximity>& proximity);
 
 // True when one of these column names is one the coverage step produces (water_share_pct, ...).

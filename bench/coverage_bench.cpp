@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
     const Measure measure(study.crs, geos);
 
     double t0 = now_s();
-    const CoverageResult ours = compute_coverage(study, g, opt);
+    const CoverageResult ours = compute_coverage(study, g, read_settlements(study, g), opt);
     const double ours_s = now_s() - t0;
 
     // Naive: every buffer, one union per utility, then one intersection per town.

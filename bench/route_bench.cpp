@@ -4,7 +4,7 @@
 //   build/bench/route_bench sample_data/jilin.toml          # x1
 //   bench/run.sh                                            # x1 and x10 (generates x10 in /tmp)
 #include "analysis/access.h"
-#include "bench/bgl_baseline.h"
+#include "tests/bgl_baseline.h"
 
 #include "bench/common.h"
 
@@ -57,9 +57,9 @@ int main(int argc, char** argv) {
     const double ours_one = best_of(3, [&] {
         for (std::uint32_t v : sources) router.run_from_nodes({{v, 0.0}}, false);
     }) / sources.size();
-    bench::BglGraph forward = bench::to_bgl(g, false);
+    bgl::BglGraph forward = bgl::to_bgl(g, false);
     const double bgl_one = best_of(3, [&] {
-        for (std::uint32_t v : sources) bench::bgl_seconds(forward, {{v, 0.0}});
+        for (std::uint32_t v : sources) bgl::bgl_seconds(forward, {{v, 0.0}});
     }) / sources.size();
 
     // The full matrix: every town to every county seat.
@@ -70,12 +70,12 @@ int main(int argc, char** argv) {
             for (std::size_t t = 0; t < town_snaps.size(); ++t) ours_matrix[t * seat_snaps.size() + s] = router.seconds_from(town_snaps[t]);
         }
     });
-    bench::BglGraph reversed = bench::to_bgl(g, true);
+    bgl::BglGraph reversed = bgl::to_bgl(g, true);
     const double bgl_mat = best_of(3, [&] {
         for (std::size_t s = 0; s < seat_snaps.size(); ++s) {
             std::vector<std::pair<std::uint32_t, double>> seeds;
             for (const auto& leg : seat_snaps[s].legs(g, false)) seeds.emplace_back(leg.node, leg.seconds);
-            const std::vector<double> d = bench::bgl_seconds(reversed, seeds);
+            const std::vector<double> d = bgl::bgl_seconds(reversed, seeds);
             for (std::size_t t = 0; t < town_snaps.size(); ++t) {
                 double best = std::numeric_limits<double>::infinity();
                 for (const auto& leg : town_snaps[t].legs(g, true))

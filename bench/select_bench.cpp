@@ -26,8 +26,10 @@ int main(int argc, char** argv) {
     const Study study = load_study(load_config(argv[1]));
     const RoadGraph g = build_road_graph(study, network_options(study.config));
     const AccessOptions aopt = access_options(study.config);
-    const AccessResult access = compute_access(study, g, aopt);
-    const TownTable table = build_town_table(access, aopt, nullptr, compute_proximity(study, access, proximity_options(study.config)));
+    const Settlements settlements = read_settlements(study, g);
+    const AccessResult access = compute_access(study, g, settlements, aopt);
+    const TownTable table =
+        build_town_table(settlements, access, aopt, nullptr, compute_proximity(study, settlements, access, proximity_options(study.config)));
     const ScoringOptions sopt = scoring_options(study.config);
     const Scores scores = score_towns(table, sopt);
     SelectionOptions opt = selection_options(study.config);

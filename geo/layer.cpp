@@ -580,7 +580,7 @@ Layer read_layer(const LayerSource& src, const GeosContext& geos, const Progress
     std::vector<unsigned char> wkb;
     for (auto& feat : *layer) {
         ++info.features_read;
-        if ((info.features_read & 1023) == 0 && total > 0) progress(double(info.features_read) / double(total), step.c_str());
+        if ((info.features_read & 1023) == 0 && total > 0) progress.advance(double(info.features_read) / double(total), step.c_str());
 
         Feature f;
         f.fid = feat->GetFID();
@@ -660,7 +660,7 @@ Layer read_layer(const LayerSource& src, const GeosContext& geos, const Progress
         out.features.push_back(std::move(f));
     }
     info.features_kept = out.features.size();
-    progress(1.0, step.c_str());
+    progress.advance(1.0, step.c_str());
     return out;
 }
 

@@ -380,9 +380,9 @@ RoadGraph build_road_graph(const Study& study, const NetworkOptions& options, co
         }
     }
     rep.lines = lines.size();
-    progress(0.2, "road graph: lines");
+    progress.advance(0.2, "road graph: lines");
     if (options.node_crossings) rep.crossings_noded = node_crossings(lines);
-    progress(0.4, "road graph: nodes");
+    progress.advance(0.4, "road graph: nodes");
 
     // 2. Vertices to clusters; a cluster is a node when a line ends there or it is used twice.
     VertexClusters clusters(options.snap_tolerance_m);
@@ -477,7 +477,7 @@ RoadGraph build_road_graph(const Study& study, const NetworkOptions& options, co
             start = k;
         }
     }
-    progress(0.7, "road graph: arcs");
+    progress.advance(0.7, "road graph: arcs");
 
     // 4. CSR both ways, and the segment index for snapping.
     build_csr(g.nodes.size(), g.pieces, false, g.first_out, g.out_arcs);
@@ -499,7 +499,7 @@ RoadGraph build_road_graph(const Study& study, const NetworkOptions& options, co
     rep.nodes = g.nodes.size();
     rep.pieces = g.pieces.size();
     rep.arcs = g.out_arcs.size();
-    progress(1.0, "road graph");
+    progress.advance(1.0, "road graph");
     return g;
 }
 

@@ -241,7 +241,7 @@ Study load_study(const StudyConfig& config, const Progress& progress) {
     flag_scale_error(study);
     const Transformer to_working(study.crs);
     for (size_t i = 0; i < study.layers.size(); ++i) {
-        progress(0.8 + 0.15 * i / study.layers.size(), "projecting");
+        progress.advance(0.8 + 0.15 * i / study.layers.size(), "projecting");
         project_layer(study.layers[i], to_working, *study.geos);
     }
     study.province = province_of(study);
@@ -250,7 +250,7 @@ Study load_study(const StudyConfig& config, const Progress& progress) {
     for (Layer& l : study.layers)
         if (l.info.role == "roads") flag_road_values(l);
     flag_admin_consistency(study);
-    progress(1.0, "loaded");
+    progress.advance(1.0, "loaded");
     return study;
 }
 

@@ -15,20 +15,10 @@
 
 namespace townsite::tools {
 
-namespace {
-
-struct AccessArgs {
-    std::string config;
-    OutputArgs out;
-};
-
-}  // namespace
-
 void add_access(CLI::App& app, const Globals& globals, Runner& run) {
-    auto args = std::make_shared<AccessArgs>();
+    auto args = std::make_shared<StudyArgs>();
     CLI::App* cmd = app.add_subcommand("access", "Travel times, catchments, service access, isochrones and road problems");
-    cmd->add_option("CONFIG", args->config, "Study config (TOML); default: the bundled sample");
-    add_output_options(cmd, args->out, "townsite_access.gpkg");
+    add_study_args(cmd, *args, Writes::Layers, "townsite_access.gpkg");
     cmd->footer("Writes the layers towns, villages, isochrones, road_dead_ends, road_components and\n"
                 "towns_without_seat_route. Options in the config: [network] (speeds, snapping) and [access].\n"
                 "Examples:\n"
@@ -38,13 +28,14 @@ void add_access(CLI::App& app, const Globals& globals, Runner& run) {
         run = [args, &globals] {
             StepTimer timer(globals);
             const Progress progress = globals.make_progress();
-            const StudyConfig config = load_checked_config(config_or_sample(args->config));
+            const StudyConfig config = args->load();
             const AccessOptions opt = access_options(config);
-            const RoutedStudy routed = load_routed_study(config, progress.slice(0, 0.3));
+            const RoutedStudy routed = load_routed_study(config, network_options(config), progress.slice(0, 0.3));
             const Study& study = routed.study;
             const RoadGraph& graph = routed.graph;
             timer.done("load and build the graph");
-            const AccessResult res = compute_access(study, graph, opt, progress.slice(0.3, 0.9));
+            const Settlements settlements = read_settlements(study, graph);
+            const AccessResult res = compute_access(study, graph, settlements, opt, progress.slice(0.3, 0.9));
             timer.done("compute access");
 
             OutputDataset out(args->out.path, study, output_options(args->out));
@@ -59,27 +50,24 @@ void add_access(CLI::App& app, const Globals& globals, Runner& run) {
             OutputLayer& towns = out.layer("towns", wkbPoint, tf);
             OutputLayer& no_route =
                 out.layer("towns_without_seat_route", wkbPoint, Fields("towns_without_seat_route").add({"id", "name", "county", "reason"}));
-            std::size_t i = 0;
-            for (const Layer* l : res.town_layers)
-                for (const Feature& f : l->features) {
-                    const TownAccess& t = res.towns[i++];
-                    std::vector<FieldValue> v = {f.id, l->text(f, "name"), l->text(f, "kind"), l->text(f, "county"),
-                                                 l->number(f, "population").value_or(NAN), t.snap.snap_m,
-                                                 std::int64_t(t.snap.ok), t.county_seat_min, t.county_seat_km,
-                                                 t.prefecture_seat_min, t.prefecture_seat_km, t.nearest_prefecture,
-                                                 t.nearest_prefecture_seat_min, t.nearest_prefecture_seat_km, t.metro_core_min,
-                                                 t.metro_core_km, std::int64_t(t.no_route_to_seat)};
-                    for (const auto& k : res.facility_kinds) v.push_back(t.facility_min.count(k) ? t.facility_min.at(k) : NAN);
-                    for (const auto& k : res.facility_kinds) v.push_back(t.e2sfca.count(k) ? t.e2sfca.at(k) : NAN);
-                    for (std::size_t th = 0; th < opt.thresholds_min.size(); ++th) v.push_back(t.catchment_pop[th]);
-                    towns.add(v, f.geom.get());
-                    if (t.no_route_to_seat || !t.snap.ok)
-                        no_route.add({f.id, l->text(f, "name"), l->text(f, "county"),
-                                      std::string(t.snap.ok ? "no road route to the county seat"
-                                                            : "farther than max_snap_m from every road")},
-                                     f.geom.get());
-                }
-            write_villages(out, &res, nullptr);
+            for (std::size_t i = 0; i < settlements.towns.size(); ++i) {
+                const Settlement& s = settlements.towns[i];
+                const TownAccess& t = res.towns[i];
+                std::vector<FieldValue> v = {s.id, s.name, s.kind, s.county, s.population, s.snap.snap_m, std::int64_t(s.snap.ok),
+                                             t.county_seat_min, t.county_seat_km, t.prefecture_seat_min, t.prefecture_seat_km,
+                                             t.nearest_prefecture, t.nearest_prefecture_seat_min, t.nearest_prefecture_seat_km,
+                                             t.metro_core_min, t.metro_core_km, std::int64_t(t.no_route_to_seat)};
+                for (const auto& k : res.facility_kinds) v.push_back(t.facility_min.count(k) ? t.facility_min.at(k) : NAN);
+                for (const auto& k : res.facility_kinds) v.push_back(t.e2sfca.count(k) ? t.e2sfca.at(k) : NAN);
+                for (std::size_t th = 0; th < opt.thresholds_min.size(); ++th) v.push_back(t.catchment_pop[th]);
+                const GEOSGeometry* geom = s.feature->geom.get();
+                towns.add(v, geom);
+                if (t.no_route_to_seat || !s.snap.ok)
+                    no_route.add({s.id, s.name, s.county,
+                                  std::string(s.snap.ok ? "no road route to the county seat" : "farther than max_snap_m from every road")},
+                                 geom);
+            }
+            write_villages(out, settlements, &res, nullptr);
             write_isochrones(out, res);
             write_dead_ends(out, study, res);
             write_components(out, study, graph, res);

@@ -15,20 +15,14 @@ namespace townsite::tools {
 
 namespace {
 
-struct CoverageArgs {
-    std::string config;
-    OutputArgs out;
-};
-
 double percent(double share) { return std::isfinite(share) ? share * 100 : NAN; }
 
 }  // namespace
 
 void add_coverage(CLI::App& app, const Globals& globals, Runner& run) {
-    auto args = std::make_shared<CoverageArgs>();
+    auto args = std::make_shared<StudyArgs>();
     CLI::App* cmd = app.add_subcommand("coverage", "Utility coverage of towns and villages, gaps and network extensions");
-    cmd->add_option("CONFIG", args->config, "Study config (TOML); default: the bundled sample");
-    add_output_options(cmd, args->out, "townsite_coverage.gpkg");
+    add_study_args(cmd, *args, Writes::Layers, "townsite_coverage.gpkg");
     cmd->footer("Writes the layers towns, villages, coverage_gaps and network_extensions for water, gas,\n"
                 "heating, sewage and garbage. Options in the config: [coverage] (service distances, town areas).\n"
                 "Examples:\n"
@@ -38,13 +32,14 @@ void add_coverage(CLI::App& app, const Globals& globals, Runner& run) {
         run = [args, &globals] {
             StepTimer timer(globals);
             const Progress progress = globals.make_progress();
-            const StudyConfig config = load_checked_config(config_or_sample(args->config));
+            const StudyConfig config = args->load();
             const CoverageOptions opt = coverage_options(config);
-            const RoutedStudy routed = load_routed_study(config, progress.slice(0, 0.2));
+            const RoutedStudy routed = load_routed_study(config, network_options(config), progress.slice(0, 0.2));
             const Study& study = routed.study;
             const RoadGraph& graph = routed.graph;
             timer.done("load and build the graph");
-            const CoverageResult res = compute_coverage(study, graph, opt, progress.slice(0.2, 0.95));
+            const Settlements settlements = read_settlements(study, graph);
+            const CoverageResult res = compute_coverage(study, graph, settlements, opt, progress.slice(0.2, 0.95));
             timer.done("compute coverage");
 
             OutputDataset out(args->out.path, study, output_options(args->out));
@@ -53,28 +48,19 @@ void add_coverage(CLI::App& app, const Globals& globals, Runner& run) {
             tf.add({"id", "name", "kind", "county", "population", "area_km2", "area_source"})
                 .per_utility({"{utility}_status", "{utility}_share_pct", "{utility}_pop_share_pct", "{utility}_seat_m", "{utility}_gap_km2"});
             OutputLayer& towns = out.layer("towns", wkbPoint, tf);
-            std::size_t i = 0;
-            std::vector<std::string> town_ids, town_names;
-            for (const Layer* l : res.town_layers)
-                for (const Feature& f : l->features) {
-                    const TownCoverage& t = res.towns[i++];
-                    town_ids.push_back(f.id);
-                    town_names.push_back(l->text(f, "name"));
-                    std::vector<FieldValue> v = {f.id, l->text(f, "name"), l->text(f, "kind"), l->text(f, "county"),
-                                                 l->number(f, "population").value_or(NAN), t.area_km2,
-                                                 t.area_source};
-                    for (const auto& u : names) {
-                        const UtilityCoverage& c = t.utilities.at(u);
-                        v.insert(v.end(), {c.status, percent(c.share_area), percent(c.share_population), c.seat_to_network_m, c.gap_km2});
-                    }
-                    double x = 0, y = 0;
-                    study.geos->representative_point(f.geom.get(), x, y);
-                    GeomPtr anchor = study.geos->own(GEOSGeom_createPointFromXY_r(study.geos->get(), x, y));
-                    towns.add(v, anchor.get());
+            for (std::size_t i = 0; i < settlements.towns.size(); ++i) {
+                const Settlement& s = settlements.towns[i];
+                const TownCoverage& t = res.towns[i];
+                std::vector<FieldValue> v = {s.id, s.name, s.kind, s.county, s.population, t.area_km2, t.area_source};
+                for (const auto& u : names) {
+                    const UtilityCoverage& c = t.utilities.at(u);
+                    v.insert(v.end(), {c.status, percent(c.share_area), percent(c.share_population), c.seat_to_network_m, c.gap_km2});
                 }
-            write_villages(out, nullptr, &res);
-            write_gaps(out, res, town_ids, town_names);
-            write_extensions(out, res, town_ids, town_names);
+                towns.add(v, seat_point(*study.geos, s).get());
+            }
+            write_villages(out, settlements, nullptr, &res);
+            write_gaps(out, res, settlements.towns);
+            write_extensions(out, res, settlements.towns);
             style_layers(out, {});
             out.commit();
             timer.done("write " + args->out.path);

@@ -18,7 +18,7 @@ namespace {
 using nlohmann::ordered_json;
 
 struct InspectOptions {
-    std::string config;
+    StudyArgs study;
     bool json = false;
 };
 
@@ -194,7 +194,7 @@ void print_text(const ordered_json& j, std::ostream& os) {
 void add_inspect(CLI::App& app, const Globals& globals, Runner& run) {
     auto opts = std::make_shared<InspectOptions>();
     CLI::App* cmd = app.add_subcommand("inspect", "Read every layer of a study, check it and report what is wrong");
-    cmd->add_option("CONFIG", opts->config, "Study config (TOML); default: the bundled sample");
+    add_study_args(cmd, opts->study);
     cmd->add_flag("--json", opts->json, "Write the report as JSON on stdout");
     cmd->footer("Examples:\n"
                 "  townsite inspect                              # the bundled sample province\n"
@@ -202,7 +202,7 @@ void add_inspect(CLI::App& app, const Globals& globals, Runner& run) {
                 "Exit code 0 when the study is usable, 1 when a layer has errors (they are listed).");
     cmd->callback([opts, &globals, &run] {
         run = [opts, &globals] {
-            const StudyConfig config = load_checked_config(config_or_sample(opts->config));
+            const StudyConfig config = opts->study.load();
             const Progress progress = globals.make_progress();
             StepTimer timer(globals);
             const Study study = load_study(config, progress.slice(0, 0.9));
@@ -216,7 +216,7 @@ void add_inspect(CLI::App& app, const Globals& globals, Runner& run) {
                 print_text(j, std::cout);
             // Quotas that the towns as loaded cannot meet: select would stop on them, so inspect does
             // (with select's message). Type minimums need the analysis and are checked by select.
-            if (report.usable) check_quotas(quota_towns(study), selection_options(config));
+            if (report.usable) check_quotas(quota_towns(read_settlements(study).towns), selection_options(config));
             return report.usable ? kOk : kBadInput;
         };
     });

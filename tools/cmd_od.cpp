@@ -2,25 +2,24 @@
 // of travel times (minutes) and route lengths (km) on the road network.
 #include "analysis/access.h"
 #include "geo/error.h"
+#include "geo/parallel.h"
 #include "geo/writer.h"
 #include "tools/command.h"
 #include "tools/layers_out.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <iostream>
 #include <map>
-#include <thread>
 
 namespace townsite::tools {
 
 namespace {
 
 struct OdArgs {
-    std::string config, from, to;
+    StudyArgs study;
+    std::string from, to;
     std::size_t nearest = 0;
-    OutputArgs out;
 };
 
 struct Place {
@@ -30,8 +29,14 @@ struct Place {
 
 const std::vector<std::string> kRoles = {"towns", "villages", "city_cores", "facilities", "county_seats", "prefecture_seats"};
 
-std::vector<Place> places(const Study& study, const RoadGraph& g, const std::string& role) {
+// Towns and villages from the settlements table (snapped once), seats from the admin units, other
+// roles at a point of each feature.
+std::vector<Place> places(const Study& study, const RoadGraph& g, const Settlements& settlements, const std::string& role) {
     std::vector<Place> out;
+    if (role == "towns" || role == "villages") {
+        for (const Settlement& s : role == "towns" ? settlements.towns : settlements.villages) out.push_back({s.id, s.snap});
+        return out;
+    }
     if (role == "county_seats" || role == "prefecture_seats") {
         for (const Seat& s : admin_seats(study, role == "county_seats" ? "counties" : "prefectures")) out.push_back({s.id, g.snap(s.x, s.y)});
         return out;
@@ -64,11 +69,10 @@ std::string unreachable_reason(const RoadGraph& g, const Snap& from, const Snap&
 void add_od(CLI::App& app, const Globals& globals, Runner& run) {
     auto args = std::make_shared<OdArgs>();
     CLI::App* cmd = app.add_subcommand("od", "Origin-destination matrix of travel times on the road network");
-    cmd->add_option("CONFIG", args->config, "Study config (TOML); default: the bundled sample");
+    add_study_args(cmd, args->study, Writes::Layers, "townsite_od.csv");
     cmd->add_option("--from", args->from, "Origins: a point role")->required()->check(CLI::IsMember(kRoles));
     cmd->add_option("--to", args->to, "Destinations: a point role")->required()->check(CLI::IsMember(kRoles));
     cmd->add_option("--nearest", args->nearest, "Keep only each origin's K fastest destinations");
-    add_output_options(cmd, args->out, "townsite_od.csv");
     cmd->footer("Rows: from_id, to_id, minutes, km, and for each end its distance to the road (m) and network piece\n"
                 "(1 = the largest); unreachable pairs are kept with empty minutes and km and say why: origin_off_road,\n"
                 "destination_off_road (farther than [network] max_snap_m), not_connected (different pieces), one_way.\n"
@@ -80,43 +84,34 @@ void add_od(CLI::App& app, const Globals& globals, Runner& run) {
         run = [args, &globals] {
             StepTimer timer(globals);
             const Progress progress = globals.make_progress();
-            const StudyConfig config = load_checked_config(config_or_sample(args->config));
-            const RoutedStudy routed = load_routed_study(config, progress.slice(0, 0.2));
+            const StudyConfig config = args->study.load();
+            const RoutedStudy routed = load_routed_study(config, network_options(config), progress.slice(0, 0.2));
             const Study& study = routed.study;
             const RoadGraph& graph = routed.graph;
-            const std::vector<Place> from = places(study, graph, args->from), to = places(study, graph, args->to);
+            const Settlements settlements = read_settlements(study, graph);
+            const std::vector<Place> from = places(study, graph, settlements, args->from), to = places(study, graph, settlements, args->to);
             timer.done("load and build the graph");
             if (!globals.quiet) print_graph_report(graph.report, std::cout);
 
             std::vector<Snap> to_snaps;
             for (const auto& p : to) to_snaps.push_back(p.snap);
             std::vector<std::vector<Cell>> rows(from.size());
-            std::atomic<std::size_t> next{0};
-            auto work = [&](bool report) {
-                Router router(graph);
-                for (std::size_t i = next++; i < from.size(); i = next++) {
-                    if (report && (i & 15) == 0) progress.slice(0.2, 0.9)(double(i) / from.size(), "od matrix");
-                    auto& row = rows[i];
-                    row.reserve(to.size());
-                    if (from[i].snap.ok) router.run_from(from[i].snap);
-                    for (std::uint32_t j = 0; j < to.size(); ++j) {
-                        const Router::Reach r = from[i].snap.ok ? router.to(to_snaps[j]) : Router::Reach{};
-                        row.push_back({j, r.seconds, r.metres});
-                    }
-                    if (args->nearest > 0 && row.size() > args->nearest) {
-                        std::stable_sort(row.begin(), row.end(), [](const Cell& a, const Cell& b) { return a.seconds < b.seconds; });
-                        row.resize(args->nearest);
-                    }
+            parallel_routes(graph, from.size(), progress.slice(0.2, 0.9), "od matrix", [&](Router& router, std::size_t i) {
+                auto& row = rows[i];
+                row.reserve(to.size());
+                if (from[i].snap.ok) router.run_from(from[i].snap);
+                for (std::uint32_t j = 0; j < to.size(); ++j) {
+                    const Router::Reach r = from[i].snap.ok ? router.to(to_snaps[j]) : Router::Reach{};
+                    row.push_back({j, r.seconds, r.metres});
                 }
-            };
-            const unsigned threads = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
-            std::vector<std::thread> pool;
-            for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, false);
-            work(true);
-            for (auto& t : pool) t.join();
+                if (args->nearest > 0 && row.size() > args->nearest) {
+                    std::stable_sort(row.begin(), row.end(), [](const Cell& a, const Cell& b) { return a.seconds < b.seconds; });
+                    row.resize(args->nearest);
+                }
+            }, 4);
             timer.done("route");
 
-            OutputDataset out(args->out.path, study, {args->out.format, "", args->out.overwrite, {}});
+            OutputDataset out(args->study.out.path, study, {args->study.out.format, "", args->study.out.overwrite, {}});
             OutputLayer& table = out.layer("od", wkbNone,
                                            Fields("od").add({"from_id", "to_id", "minutes", "km", "unreachable", "from_snap_m", "to_snap_m",
                                                              "from_component", "to_component"}));
@@ -134,7 +129,7 @@ void add_od(CLI::App& app, const Globals& globals, Runner& run) {
                               nullptr);
                 }
             out.commit();
-            timer.done("write " + args->out.path);
+            timer.done("write " + args->study.out.path);
             if (!globals.quiet) {
                 std::size_t total = 0;
                 std::string why;

@@ -32,29 +32,25 @@ namespace {
 namespace fs = std::filesystem;
 
 struct RunArgs {
-    std::string config;
-    std::string outdir;
-    std::string format = "GPKG";
-    std::string t_srs = "EPSG:4326";
+    StudyArgs study;
     std::string database;  // --db: the layers into PostGIS
-    bool overwrite = false;
     SensitivityArgs sensitivity;
 };
 
 // Everything the steps produce, computed once.
 struct Results {
     StudyConfig config;
-    SelectionOptions selection_options;
+    SensitivityOptions sensitivity;
     std::unique_ptr<Decision> decision;
     DecisionRun run;
 };
 
-Results compute_all(StudyConfig config, SensitivityArgs& sensitivity, const Progress& progress, StepTimer& timer) {
+Results compute_all(StudyConfig config, const SensitivityArgs& sensitivity, const Progress& progress, StepTimer& timer) {
     Results r;
     r.config = std::move(config);
-    r.selection_options = selection_options(r.config);
-    r.decision = compute_decision(r.config, progress.slice(0, 0.6), timer, true);
-    r.run = run_selection(*r.decision, r.config, r.selection_options, sensitivity, progress.slice(0.6, 0.85), timer);
+    r.sensitivity = sensitivity.resolved();
+    r.decision = compute_decision(r.config, read_study_options(r.config), progress.slice(0, 0.6), timer.callback(), true);
+    r.run = run_selection(*r.decision, r.sensitivity, progress.slice(0.6, 0.85), timer.callback());
     return r;
 }
 
@@ -64,16 +60,16 @@ ReportInput report_input(const Results& r) {
     in.study = &d.routed.study;
     in.graph = &d.routed.graph;
     in.access = &d.access;
-    in.coverage_options = &d.coverage_options;
+    in.coverage_options = &d.options.coverage;
     in.coverage = d.coverage ? &*d.coverage : nullptr;
     in.table = &d.table;
-    in.scoring = &d.scoring;
+    in.scoring = &d.options.scoring;
     in.scores = &d.scores;
     in.types = &d.types;
-    in.selection_options = &r.selection_options;
+    in.selection_options = &d.options.selection;
     in.selection = &r.run.selection;
     in.sensitivity = r.run.sensitivity ? &*r.run.sensitivity : nullptr;
-    for (const Scenario& s : r.run.scenarios) in.scenario_names.push_back(s.name);
+    for (const Scenario& s : d.options.scenarios) in.scenario_names.push_back(s.name);
     in.scenario_tiers = r.run.scenario_tiers;
     in.version = TOWNSITE_VERSION_TEXT;
     return in;
@@ -84,7 +80,7 @@ void write_units(OutputDataset& out, const Results& r, const std::string& role) 
     const Decision& d = *r.decision;
     const TownTable& t = d.table;
     const Selection& sel = r.run.selection;
-    const auto& tiers = r.selection_options.tiers;
+    const auto& tiers = d.options.selection.tiers;
     Fields fields(role);
     fields.add({"id", "name"});
     if (role == "counties") fields.add({"prefecture"});
@@ -98,7 +94,7 @@ void write_units(OutputDataset& out, const Results& r, const std::string& role) 
     std::vector<std::string> ids;
     for (const Layer* l : d.routed.study.role(role))
         for (const Feature& f : l->features) ids.push_back(f.id);
-    const auto units = summarise_units(county ? t.county : t.prefecture, sel, tiers.size(), &*d.coverage, ids);
+    const auto units = summarise_units(each(t.towns, county ? &Settlement::county : &Settlement::prefecture), sel, tiers.size(), &*d.coverage, ids);
     for (const Layer* l : d.routed.study.role(role))
         for (const Feature& f : l->features) {
             const UnitSummary& unit = units.at(f.id);
@@ -124,19 +120,17 @@ struct LayerPlan {
 
 std::vector<LayerPlan> plan_layers(const Results& r) {
     const Decision& d = *r.decision;
-    const SelectionOptions& so = r.selection_options;
-    const Sensitivity* sens = r.run.sensitivity ? &*r.run.sensitivity : nullptr;
     const Study& study = d.routed.study;
     std::vector<LayerPlan> p = {
-        {"demo_towns", "示范镇 demonstration towns", "决策 decision", [&](OutputDataset& o) { write_demo_towns(o, d, so, r.run); }},
-        {"towns", "乡镇（得分）towns by score", "决策 decision", [&, sens](OutputDataset& o) { write_towns(o, d, &so, &r.run.selection, sens); }}};
-    if (!r.run.scenarios.empty())
-        p.push_back({"scenario_tiers", "情景比较 scenarios", "决策 decision", [&](OutputDataset& o) { write_scenario_tiers(o, d, so, r.run); }});
+        {"demo_towns", "示范镇 demonstration towns", "决策 decision", [&](OutputDataset& o) { write_demo_towns(o, d, r.run); }},
+        {"towns", "乡镇（得分）towns by score", "决策 decision", [&](OutputDataset& o) { write_towns(o, d, &r.run); }}};
+    if (!d.options.scenarios.empty())
+        p.push_back({"scenario_tiers", "情景比较 scenarios", "决策 decision", [&](OutputDataset& o) { write_scenario_tiers(o, d, r.run); }});
     p.push_back({"coverage_gaps", "基础设施缺口 coverage gaps", "基础设施缺口 infrastructure gaps",
-                 [&](OutputDataset& o) { write_gaps(o, *d.coverage, d.table.id, d.table.name); }});
+                 [&](OutputDataset& o) { write_gaps(o, *d.coverage, d.table.towns); }});
     p.push_back({"network_extensions", "管网延伸 network extensions", "基础设施缺口 infrastructure gaps",
-                 [&](OutputDataset& o) { write_extensions(o, *d.coverage, d.table.id, d.table.name); }});
-    p.push_back({"villages", "行政村 villages", "基础设施缺口 infrastructure gaps", [&](OutputDataset& o) { write_villages(o, &d.access, &*d.coverage); }});
+                 [&](OutputDataset& o) { write_extensions(o, *d.coverage, d.table.towns); }});
+    p.push_back({"villages", "行政村 villages", "基础设施缺口 infrastructure gaps", [&](OutputDataset& o) { write_villages(o, d.settlements, &d.access, &*d.coverage); }});
     p.push_back({"isochrones", "等时圈 isochrones", "可达性 accessibility", [&](OutputDataset& o) { write_isochrones(o, d.access); }});
     p.push_back({"road_dead_ends", "断头路 dead ends", "道路问题 road problems", [&](OutputDataset& o) { write_dead_ends(o, study, d.access); }});
     p.push_back({"road_components", "路网连通分量 road network pieces", "道路问题 road problems",
@@ -171,12 +165,12 @@ nlohmann::json manifest(const Results& r, const StepTimer& timer, const OutputFo
     // Every declared option with the value the run used, defaults included: a config that gives the same run.
     toml::table options;
     options.insert_or_assign("network", network_option_table().as_toml(d.routed.graph.options));
-    options.insert_or_assign("access", access_option_table().as_toml(d.access_options));
-    options.insert_or_assign("coverage", coverage_option_table().as_toml(d.coverage_options));
-    options.insert_or_assign("proximity", proximity_option_table().as_toml(d.proximity_options));
-    options.insert_or_assign("scoring", scoring_option_table().as_toml(d.scoring));
-    options.insert_or_assign("selection", selection_option_table().as_toml(r.selection_options));
-    TownTypeOptions types = d.type_options;   // the fallback is the last entry, as a config writes it
+    options.insert_or_assign("access", access_option_table().as_toml(d.options.access));
+    options.insert_or_assign("coverage", coverage_option_table().as_toml(d.options.coverage));
+    options.insert_or_assign("proximity", proximity_option_table().as_toml(d.options.proximity));
+    options.insert_or_assign("scoring", scoring_option_table().as_toml(d.options.scoring));
+    options.insert_or_assign("selection", selection_option_table().as_toml(d.options.selection));
+    TownTypeOptions types = d.options.types;   // the fallback is the last entry, as a config writes it
     types.rules.push_back(types.fallback);
     options.insert_or_assign("town_types", *town_type_option_table().as_toml(types).get("town_types"));
     std::stringstream options_text;
@@ -244,16 +238,9 @@ nlohmann::json manifest(const Results& r, const StepTimer& timer, const OutputFo
 void add_run(CLI::App& app, const Globals& globals, Runner& run) {
     auto a = std::make_shared<RunArgs>();
     CLI::App* cmd = app.add_subcommand("run", "Every step, and the deliverables: styled GeoPackage, QGIS project, report, tables, manifest");
-    cmd->add_option("CONFIG", a->config, "Study config (TOML); default: the bundled sample");
-    cmd->add_option("-o,--output", a->outdir, "Output folder")->capture_default_str();
-    a->outdir = "townsite_out";
-    cmd->add_option("-f,--format", a->format, "GDAL vector driver of the layers: GPKG (one styled file), or GeoJSON, FlatGeobuf, "
-                                              "ESRI Shapefile, ... (one file per layer, each with its .qml style)")
-        ->capture_default_str();
-    cmd->add_option("--t_srs", a->t_srs, "CRS of the written geometries (GDAL's -t_srs), or \"working\" for the study's")->capture_default_str();
+    add_study_args(cmd, a->study, Writes::Folder, "townsite_out");
     cmd->add_option("--db", a->database, "Write the layers into this PostGIS database (\"PG:dbname=... host=...\"), with their styles in its "
                                          "layer_styles table; the folder gets the project, report, tables and manifest");
-    cmd->add_flag("--overwrite", a->overwrite, "Replace the output folder (and with --db the tables) if they exist, only once the new outputs are complete");
     add_sensitivity_options(cmd, a->sensitivity, 50);
     cmd->footer("Writes into OUTDIR: townsite.gpkg (towns, demo_towns, villages, coverage_gaps, network_extensions,\n"
                 "isochrones, road_dead_ends, road_components, counties, prefectures, scenario_tiers; styled for QGIS),\n"
@@ -267,21 +254,21 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
         run = [a, &globals] {
             StepTimer timer(globals);
             const Progress progress = globals.make_progress();
-            StudyConfig config = load_checked_config(config_or_sample(a->config));
-            OutputFolder folder(a->outdir, InputFiles::of(config), a->overwrite);   // refuses before any work
-            if (a->format == "PostgreSQL" && a->database.empty())
+            StudyConfig config = a->study.load();
+            OutputFolder folder(a->study.out.path, InputFiles::of(config), a->study.out.overwrite);   // refuses before any work
+            if (a->study.out.format == "PostgreSQL" && a->database.empty())
                 throw Error("-f PostgreSQL needs the database: --db \"PG:dbname=... host=...\"").with_hint("give --db; -o stays the folder for the project and report.");
             if (!a->database.empty()) {
-                a->format = "PostgreSQL";
+                a->study.out.format = "PostgreSQL";
                 check_output_database(a->database);  // before any work
             }
             for (const std::string& n : folder.notes()) globals.note(n);
-            if (!GDALGetDriverByName(a->format.c_str()))
-                throw Error("GDAL has no driver \"" + a->format + "\"").with_hint("use -f with a vector driver `ogrinfo --formats` lists, e.g. GPKG.");
+            if (!GDALGetDriverByName(a->study.out.format.c_str()))
+                throw Error("GDAL has no driver \"" + a->study.out.format + "\"").with_hint("use -f with a vector driver `ogrinfo --formats` lists, e.g. GPKG.");
             const Results r = compute_all(std::move(config), a->sensitivity, progress.slice(0, 0.8), timer);
             const Decision& d = *r.decision;
             const Study& study = d.routed.study;
-            const StyleHints hints = style_hints(d, &r.selection_options);
+            const StyleHints hints = style_hints(d, true);
             // GeoPackage timestamps fixed, so that the same inputs give the same bytes (GDAL's documented way).
             struct FixedDate {
                 FixedDate() { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00Z"); }
@@ -291,8 +278,8 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
             std::vector<std::string> written;
             std::vector<ProjectLayer> project;
             const std::vector<LayerPlan> plan = plan_layers(r);
-            const bool one_file = a->format == "GPKG" || a->format == "SQLite";
-            const std::string ext = extension_for_driver(a->format);
+            const bool one_file = a->study.out.format == "GPKG" || a->study.out.format == "SQLite";
+            const std::string ext = extension_for_driver(a->study.out.format);
             // Every layer into one dataset (a GeoPackage, or the database's tables), styled, and the
             // project's layers pointing into it.
             auto write_together = [&](OutputDataset& out, const std::string& source) {
@@ -305,20 +292,20 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
             };
             if (!a->database.empty()) {
                 // One transaction for every table and style: a failed run leaves the database as it was.
-                OutputDataset out(a->database, study, {"PostgreSQL", a->t_srs, a->overwrite, {}});
+                OutputDataset out(a->database, study, {"PostgreSQL", a->study.out.t_srs, a->study.out.overwrite, {}});
                 write_together(out, a->database);
             } else if (one_file) {
                 const std::string name = "townsite." + ext;
-                OutputDataset out(folder.file(name), study, {a->format, a->t_srs, false, {}});
+                OutputDataset out(folder.file(name), study, {a->study.out.format, a->study.out.t_srs, false, {}});
                 write_together(out, "./" + name);
                 written.push_back(name);
             } else {
                 // CSV keeps the geometry as WKT (QGIS reads it back), with a BOM for Excel.
                 const std::vector<std::string> options =
-                    a->format == "CSV" ? std::vector<std::string>{"GEOMETRY=AS_WKT", "WRITE_BOM=YES"} : std::vector<std::string>{};
+                    a->study.out.format == "CSV" ? std::vector<std::string>{"GEOMETRY=AS_WKT", "WRITE_BOM=YES"} : std::vector<std::string>{};
                 for (const LayerPlan& l : plan) {
                     const std::string name = l.name + "." + ext;
-                    OutputDataset out(folder.file(name), study, {a->format, a->t_srs, false, options});
+                    OutputDataset out(folder.file(name), study, {a->study.out.format, a->study.out.t_srs, false, options});
                     l.write(out);
                     const LayerStyle style = layer_style(*out.layers().front(), hints);
                     project.push_back({l.name, l.title, "./" + name, l.group, out.layers().front()->geometry_type(), style});
@@ -331,20 +318,20 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
                     written.push_back(l.name + ".qml");
                 }
             }
-            progress(0.85, "layers");
+            progress.advance(0.85, "layers");
             timer.done("write the layers");
             // The towns as tables (unless -f made the layers CSV or XLSX files already).
             for (const auto& [driver, options] : std::vector<std::pair<std::string, std::vector<std::string>>>{{"CSV", {"WRITE_BOM=YES"}}, {"XLSX", {}}}) {
                 const std::string name = "towns." + extension_for_driver(driver);
                 if (std::find(written.begin(), written.end(), name) != written.end()) continue;
-                OutputDataset table(folder.file(name), study, {driver, a->t_srs, false, options});
-                write_towns(table, d, &r.selection_options, &r.run.selection, r.run.sensitivity ? &*r.run.sensitivity : nullptr);
+                OutputDataset table(folder.file(name), study, {driver, a->study.out.t_srs, false, options});
+                write_towns(table, d, &r.run);
                 table.commit();
                 written.push_back(name);
             }
             {
                 OGRSpatialReference srs;
-                srs.SetFromUserInput(a->t_srs == "working" ? study.crs.definition.c_str() : a->t_srs.c_str());
+                srs.SetFromUserInput(a->study.out.t_srs == "working" ? study.crs.definition.c_str() : a->study.out.t_srs.c_str());
                 char* wkt = nullptr;
                 srs.exportToWkt(&wkt);
                 std::string authid = srs.GetAuthorityName(nullptr) ? std::string(srs.GetAuthorityName(nullptr)) + ":" + srs.GetAuthorityCode(nullptr) : "";
@@ -354,7 +341,7 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
             }
             write_text_file(folder.file("report.html"), html_report(report_input(r)));
             written.push_back("report.html");
-            progress(0.95, "report");
+            progress.advance(0.95, "report");
             timer.done("write the project, tables and report");
             write_text_file(folder.file("manifest.json"), manifest(r, timer, folder, written).dump(2) + "\n");
             folder.commit();
@@ -368,7 +355,7 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
                                  "; listed in report.html and manifest.json");
                 }
             if (!globals.quiet) {
-                print_selection(d, r.selection_options, r.run, a->sensitivity, std::cout);
+                print_selection(d, r.run, r.sensitivity, std::cout);
                 std::cout << "Wrote " << folder.path() << "/: ";
                 for (std::size_t k = 0; k < written.size(); ++k) std::cout << (k ? ", " : "") << written[k];
                 std::cout << ", manifest.json\nOpen " << folder.path() << "/townsite.qgs in QGIS, " << folder.path() << "/report.html in a browser.\n";
@@ -381,10 +368,7 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
 void add_report(CLI::App& app, const Globals& globals, Runner& run) {
     auto a = std::make_shared<RunArgs>();
     CLI::App* cmd = app.add_subcommand("report", "The HTML report alone (every step is run)");
-    cmd->add_option("CONFIG", a->config, "Study config (TOML); default: the bundled sample");
-    a->outdir = "townsite_report.html";
-    cmd->add_option("-o,--output", a->outdir, "Report file")->capture_default_str();
-    cmd->add_flag("--overwrite", a->overwrite, "Replace the report if it exists");
+    add_study_args(cmd, a->study, Writes::File, "townsite_report.html");
     add_sensitivity_options(cmd, a->sensitivity, 50);
     cmd->footer("Examples:\n"
                 "  townsite report -o out/report.html --overwrite     # the bundled sample\n"
@@ -393,12 +377,12 @@ void add_report(CLI::App& app, const Globals& globals, Runner& run) {
         run = [a, &globals] {
             StepTimer timer(globals);
             const Progress progress = globals.make_progress();
-            if (fs::exists(a->outdir) && !a->overwrite)
-                throw Error("the output " + a->outdir + " exists already").with_hint("add --overwrite to replace it, or choose another name with -o.");
-            const Results r = compute_all(load_checked_config(config_or_sample(a->config)), a->sensitivity, progress.slice(0, 0.9), timer);
-            replace_text_file(a->outdir, html_report(report_input(r)), a->overwrite, r.decision->routed.study.inputs);
+            if (fs::exists(a->study.out.path) && !a->study.out.overwrite)
+                throw Error("the output " + a->study.out.path + " exists already").with_hint("add --overwrite to replace it, or choose another name with -o.");
+            const Results r = compute_all(a->study.load(), a->sensitivity, progress.slice(0, 0.9), timer);
+            replace_text_file(a->study.out.path, html_report(report_input(r)), a->study.out.overwrite, r.decision->routed.study.inputs);
             progress(1.0, "done");
-            if (!globals.quiet) std::cout << "Wrote " << a->outdir << "\n";
+            if (!globals.quiet) std::cout << "Wrote " << a->study.out.path << "\n";
             return kOk;
         };
     });

@@ -6,12 +6,10 @@
 namespace townsite::tools {
 
 void add_score(CLI::App& app, const Globals& globals, Runner& run) {
-    auto args = std::make_shared<OutputArgs>();
-    auto config = std::make_shared<std::string>();
+    auto args = std::make_shared<StudyArgs>();
     auto top = std::make_shared<int>(10);
     CLI::App* cmd = app.add_subcommand("score", "Proximity to the priority areas, indicators, weights (direct, AHP, entropy), scores and ranks");
-    cmd->add_option("CONFIG", *config, "Study config (TOML); default: the bundled sample");
-    add_output_options(cmd, *args, "townsite_score.gpkg");
+    add_study_args(cmd, *args, Writes::Layers, "townsite_score.gpkg");
     cmd->add_option("--top", *top, "How many of the best towns to list")->capture_default_str()->check(CLI::Range(0, 100000));
     cmd->footer("Writes the layer towns: proximity (in_metro, metro_km, border_km, ...), every indicator, its normalised\n"
                 "value and points, bonus, score, ranks in the province, prefecture and county, and the development type.\n"
@@ -19,18 +17,18 @@ void add_score(CLI::App& app, const Globals& globals, Runner& run) {
                 "Examples:\n"
                 "  townsite score -o out/score.gpkg --overwrite            # the bundled sample\n"
                 "  townsite score my.toml -o score.csv --top 30");
-    cmd->callback([args, config, top, &globals, &run] {
-        run = [args, config, top, &globals] {
+    cmd->callback([args, top, &globals, &run] {
+        run = [args, top, &globals] {
             StepTimer timer(globals);
             const Progress progress = globals.make_progress();
-            const StudyConfig cfg = load_checked_config(config_or_sample(*config));
-            const auto d = compute_decision(cfg, progress.slice(0, 0.95), timer);
-            OutputDataset out(args->path, d->routed.study, output_options(*args));
+            const StudyConfig cfg = args->load();
+            const auto d = compute_decision(cfg, read_study_options(cfg), progress.slice(0, 0.95), timer.callback());
+            OutputDataset out(args->out.path, d->routed.study, output_options(args->out));
             write_towns(out, *d);
-            style_layers(out, style_hints(*d, nullptr));
+            style_layers(out, style_hints(*d, false));
             out.commit();
             progress(1.0, "done");
-            timer.done("write " + args->path);
+            timer.done("write " + args->out.path);
             if (!globals.quiet) {
                 print_scores(*d, std::cout, *top);
                 std::cout << "Wrote " << written_text(out) << "\n";

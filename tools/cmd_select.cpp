@@ -8,15 +8,13 @@ namespace townsite::tools {
 
 void add_select(CLI::App& app, const Globals& globals, Runner& run) {
     struct Args {
-        std::string config;
-        OutputArgs out;
+        StudyArgs study;
         int top = 10;
         SensitivityArgs sensitivity;
     };
     auto a = std::make_shared<Args>();
     CLI::App* cmd = app.add_subcommand("select", "Demonstration towns per tier under the quotas, with reasons, sensitivity and scenarios");
-    cmd->add_option("CONFIG", a->config, "Study config (TOML); default: the bundled sample");
-    add_output_options(cmd, a->out, "townsite_select.gpkg");
+    add_study_args(cmd, a->study, Writes::Layers, "townsite_select.gpkg");
     add_sensitivity_options(cmd, a->sensitivity, 0);
     cmd->add_option("--top", a->top, "How many of the best towns to list")->capture_default_str()->check(CLI::Range(0, 100000));
     cmd->footer("Writes the layers towns (every field of `score` plus eligible, tier, reason_zh, reason_en and, with\n"
@@ -30,23 +28,23 @@ void add_select(CLI::App& app, const Globals& globals, Runner& run) {
         run = [a, &globals] {
             StepTimer timer(globals);
             const Progress progress = globals.make_progress();
-            const StudyConfig cfg = load_checked_config(config_or_sample(a->config));
-            const SelectionOptions so = selection_options(cfg);
-            const auto d = compute_decision(cfg, progress.slice(0, 0.6), timer);
-            const DecisionRun r = run_selection(*d, cfg, so, a->sensitivity, progress.slice(0.6, 0.9), timer);
+            const StudyConfig cfg = a->study.load();
+            const auto d = compute_decision(cfg, read_study_options(cfg), progress.slice(0, 0.6), timer.callback());
+            const SensitivityOptions sensitivity = a->sensitivity.resolved();
+            const DecisionRun r = run_selection(*d, sensitivity, progress.slice(0.6, 0.9), timer.callback());
 
-            OutputDataset out(a->out.path, d->routed.study, output_options(a->out));
-            write_towns(out, *d, &so, &r.selection, r.sensitivity ? &*r.sensitivity : nullptr);
-            write_demo_towns(out, *d, so, r);
-            write_scenario_tiers(out, *d, so, r);
-            style_layers(out, style_hints(*d, &so));
+            OutputDataset out(a->study.out.path, d->routed.study, output_options(a->study.out));
+            write_towns(out, *d, &r);
+            write_demo_towns(out, *d, r);
+            write_scenario_tiers(out, *d, r);
+            style_layers(out, style_hints(*d, true));
             out.commit();
             progress(1.0, "done");
-            timer.done("write " + a->out.path);
+            timer.done("write " + a->study.out.path);
 
             if (!globals.quiet) {
                 print_scores(*d, std::cout, a->top);
-                print_selection(*d, so, r, a->sensitivity, std::cout);
+                print_selection(*d, r, sensitivity, std::cout);
                 std::cout << "Wrote " << written_text(out) << "\n";
             }
             return kOk;

@@ -3,6 +3,7 @@
 // Only tools/ parses arguments, prints, or picks exit codes.
 #pragma once
 
+#include "analysis/pipeline.h"
 #include "geo/progress.h"
 #include "geo/road_graph.h"
 #include "geo/study.h"
@@ -24,6 +25,7 @@ enum Exit : int {
     kBadInput = 1,    // bad input data or config (the message says what and how to fix it)
     kUsage = 2,       // bad command line
     kInternal = 3,    // a bug: please report it with the message
+    kCancelled = 130, // Ctrl-C or SIGTERM: the step stopped, nothing was written (128 + SIGINT, as shells report it)
 };
 
 struct Globals {
@@ -42,6 +44,7 @@ class StepTimer {
 public:
     explicit StepTimer(const Globals& globals);
     void done(const std::string& step);
+    StepDone callback() { return [this](const std::string& step) { done(step); }; }   // for the pipeline's steps
     const std::vector<std::pair<std::string, double>>& steps() const { return m_steps; }   // step, seconds
 
 private:
@@ -50,16 +53,6 @@ private:
     std::vector<std::pair<std::string, double>> m_steps;
 };
 
-// Loads the study and refuses one with Error-severity problems (inspect lists them).
-Study load_usable_study(const StudyConfig& config, const Progress& progress);
-
-// The study and its road graph, for the commands that route. The study is refused when it has
-// errors; the options of [network] are read first, so that config mistakes show before any work.
-struct RoutedStudy {
-    Study study;
-    RoadGraph graph;
-};
-RoutedStudy load_routed_study(const StudyConfig& config, const Progress& progress);
 // "PATH (DRIVER)", or for Shapefiles every layer's .shp (each with its side-car files).
 std::string written_text(const OutputDataset& out);
 // What building the graph found and did (every command that routes prints it).
@@ -81,9 +74,22 @@ struct OutputArgs {
     std::string t_srs = "EPSG:4326";
     bool overwrite = false;
 };
-void add_output_options(CLI::App* cmd, OutputArgs& out, const std::string& default_path);
 // What OutputDataset takes from them.
 inline OutputOptions output_options(const OutputArgs& out) { return {out.format, out.t_srs, out.overwrite, {}}; }
+
+// What a command writes: nothing (inspect), layers into one file or a PostGIS database, the run's
+// folder of deliverables, or one file (the report).
+enum class Writes { Nothing, Layers, Folder, File };
+
+// The arguments every command that reads a study shares, declared once: CONFIG (default: the
+// bundled sample) and, for what it writes, -o and --overwrite, with -f and -t_srs for layers.
+struct StudyArgs {
+    std::string config;
+    OutputArgs out;
+    // The config, read and checked in every section (all problems in one Error) before any work.
+    StudyConfig load() const { return load_checked_config(config_or_sample(config)); }
+};
+void add_study_args(CLI::App* cmd, StudyArgs& args, Writes writes = Writes::Nothing, const std::string& default_output = "");
 
 // Throws Error when `given` is not among `choices`: "<what> "x"; did you mean "y"?", with the list.
 void require_one_of(const std::string& what, const std::string& given, const std::vector<std::string>& choices);

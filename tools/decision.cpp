@@ -17,71 +17,32 @@ namespace townsite::tools {
 StudyConfig load_checked_config(const std::string& path) {
     StudyConfig config = load_config(path);
     // Every section of the config, whichever command runs: a mistake anywhere is reported before any
-    // work, and inspect refuses exactly what run would (each reader reports all problems of its section).
-    Errors errors;
-    auto check = [&](auto&& read) {
-        try {
-            read();
-        } catch (const Error& e) {
-            errors.add(e);
-        }
-    };
-    check([&] { network_options(config); });
-    check([&] { access_options(config); });
-    check([&] { coverage_options(config); });
-    check([&] { proximity_options(config); });
-    check([&] { town_type_options(config); });
-    std::optional<ScoringOptions> scoring;
-    std::optional<SelectionOptions> selection;
-    check([&] { scoring = scoring_options(config); });
-    check([&] { selection = selection_options(config); });
-    if (scoring && selection) check([&] { scenario_options(config, *scoring, *selection); });
-    errors.throw_if_any();
+    // work, and inspect refuses exactly what run would.
+    read_study_options(config);
     return config;
 }
 
-std::unique_ptr<Decision> compute_decision(const StudyConfig& config, const Progress& progress, StepTimer& timer, bool with_coverage) {
-    auto d = std::make_unique<Decision>();
-    d->access_options = access_options(config);
-    d->proximity_options = proximity_options(config);
-    d->scoring = scoring_options(config);
-    d->type_options = town_type_options(config);
-    // Coverage only when a scoring or type rule reads one of its fields (it is the slowest step).
-    bool needs_coverage = with_coverage;
-    for (const auto& ind : d->scoring.indicators) needs_coverage |= is_coverage_column(ind.field);
-    for (const auto& rule : d->type_options.rules)
-        for (const auto& c : rule.all) needs_coverage |= is_coverage_column(c.field);
-    d->coverage_options = coverage_options(config);
-
-    d->routed = load_routed_study(config, progress.slice(0, 0.3));
-    timer.done("load and build the graph");
-    d->access = compute_access(d->routed.study, d->routed.graph, d->access_options, progress.slice(0.3, needs_coverage ? 0.6 : 0.9));
-    timer.done("compute access");
-    if (needs_coverage) {
-        d->coverage = compute_coverage(d->routed.study, d->routed.graph, d->coverage_options, progress.slice(0.6, 0.9));
-        timer.done("compute coverage");
-    }
-    d->proximity = compute_proximity(d->routed.study, d->access, d->proximity_options);
-    d->table = build_town_table(d->access, d->access_options, d->coverage ? &*d->coverage : nullptr, d->proximity);
-    d->scores = score_towns(d->table, d->scoring);
-    d->types = classify_towns(d->table, d->type_options);
-    progress(0.92, "scored");
-    timer.done("proximity, scores and types");
-    return d;
+SensitivityOptions SensitivityArgs::resolved() const {
+    SensitivityOptions o = options;
+    o.dirichlet = scheme == "dirichlet";
+    o.spread = spread_pct / 100;
+    return o;
 }
 
-GeomPtr town_point(const Decision& d, std::size_t i) {
-    const GeosContext& geos = *d.routed.study.geos;
-    return geos.own(GEOSGeom_createPointFromXY_r(geos.get(), d.table.proximity[i].x, d.table.proximity[i].y));
-}
+namespace {
+GeomPtr town_point(const Decision& d, std::size_t i) { return seat_point(*d.routed.study.geos, d.table.towns[i]); }
+}  // namespace
 
-void write_towns(OutputDataset& out, const Decision& d, const SelectionOptions* so, const Selection* sel, const Sensitivity* sens) {
+void write_towns(OutputDataset& out, const Decision& d, const DecisionRun* run) {
     const TownTable& t = d.table;
+    const SelectionOptions* so = run ? &d.options.selection : nullptr;
+    const Selection* sel = run ? &run->selection : nullptr;
+    const Sensitivity* sens = run && run->sensitivity ? &*run->sensitivity : nullptr;
     Fields fields("towns");
     fields.add({"id", "name", "kind", "county", "county_name", "prefecture", "prefecture_name", "nearest_city"});
     for (const Column& c : t.text_columns) fields.add(c);
     for (const Column& c : t.columns) fields.add(c);
-    for (const auto& ind : d.scoring.indicators) {
+    for (const auto& ind : d.options.scoring.indicators) {
         const Fill fill{ind.name, ind.label_zh, ind.label_en};
         fields.add("norm_{indicator}", fill).add("contrib_{indicator}", fill);
     }
@@ -93,7 +54,8 @@ void write_towns(OutputDataset& out, const Decision& d, const SelectionOptions* 
     }
     OutputLayer& layer = out.layer("towns", wkbPoint, fields);
     for (std::size_t i = 0; i < t.size(); ++i) {
-        std::vector<FieldValue> v = {t.id[i], t.name[i], t.kind[i], t.county[i], t.county_name[i], t.prefecture[i], t.prefecture_name[i],
+        const Settlement& town = t.towns[i];
+        std::vector<FieldValue> v = {town.id, town.name, town.kind, town.county, town.county_name, town.prefecture, town.prefecture_name,
                                      t.proximity[i].nearest_city};
         for (const Column& c : t.text_columns) v.push_back(t.texts.at(c.name)[i]);
         for (const Column& c : t.columns) {
@@ -101,7 +63,7 @@ void write_towns(OutputDataset& out, const Decision& d, const SelectionOptions* 
             if (c.type == ColumnType::Flag) v.push_back(std::isfinite(x) ? FieldValue(std::int64_t(x)) : FieldValue());
             else v.push_back(x);
         }
-        for (std::size_t j = 0; j < d.scoring.indicators.size(); ++j) {
+        for (std::size_t j = 0; j < d.options.scoring.indicators.size(); ++j) {
             v.push_back(d.scores.normalised[j][i]);
             v.push_back(d.scores.contribution[j][i]);
         }
@@ -124,38 +86,38 @@ void write_towns(OutputDataset& out, const Decision& d, const SelectionOptions* 
     }
 }
 
-StyleHints style_hints(const Decision& d, const SelectionOptions* so) {
+StyleHints style_hints(const Decision& d, bool with_tiers) {
     StyleHints h;
     h.score_max = 0;
     for (double s : d.scores.score) h.score_max = std::max(h.score_max, std::ceil(s / 5) * 5);
-    if (so)
-        for (const auto& t : so->tiers) h.tiers.push_back({t.key, t.name_zh + " " + t.name_en});
+    if (with_tiers)
+        for (const auto& t : d.options.selection.tiers) h.tiers.push_back({t.key, t.name_zh + " " + t.name_en});
     return h;
 }
 
 void print_scores(const Decision& d, std::ostream& os, int top) {
-    const char* method = d.scoring.method == WeightMethod::Ahp ? "AHP" : d.scoring.method == WeightMethod::Entropy ? "entropy" : "direct";
+    const char* method = d.options.scoring.method == WeightMethod::Ahp ? "AHP" : d.options.scoring.method == WeightMethod::Entropy ? "entropy" : "direct";
     os << "Weights (" << method << "):";
-    for (std::size_t j = 0; j < d.scoring.indicators.size(); ++j)
-        os << (j ? ", " : " ") << d.scoring.indicators[j].name << " " << fmt(d.scores.weights[j], 3);
+    for (std::size_t j = 0; j < d.options.scoring.indicators.size(); ++j)
+        os << (j ? ", " : " ") << d.options.scoring.indicators[j].name << " " << fmt(d.scores.weights[j], 3);
     os << "\n";
     if (d.scores.ahp)
         os << "  AHP: lambda_max " << fmt(d.scores.ahp->lambda_max, 3) << ", CI " << fmt(d.scores.ahp->consistency_index, 4) << ", RI "
            << fmt(d.scores.ahp->random_index, 2) << ", CR " << fmt(d.scores.ahp->consistency_ratio, 3)
-           << (d.scores.ahp->consistency_ratio <= d.scoring.max_consistency_ratio ? " (consistent enough: <= " + fmt(d.scoring.max_consistency_ratio, 2) + ")"
+           << (d.scores.ahp->consistency_ratio <= d.options.scoring.max_consistency_ratio ? " (consistent enough: <= " + fmt(d.options.scoring.max_consistency_ratio, 2) + ")"
                                                                                  : " (too high: used because allow_inconsistent = true)") << "\n";
-    for (std::size_t j = 0; j < d.scoring.indicators.size(); ++j)
+    for (std::size_t j = 0; j < d.options.scoring.indicators.size(); ++j)
         if (d.scores.missing[j])
-            os << "  note: " << d.scores.missing[j] << " towns have no " << d.scoring.indicators[j].field << "; they get the "
-               << (d.scoring.missing_mean ? "mean" : "worst") << " normalised value\n";
+            os << "  note: " << d.scores.missing[j] << " towns have no " << d.options.scoring.indicators[j].field << "; they get the "
+               << (d.options.scoring.missing_mean ? "mean" : "worst") << " normalised value\n";
     std::vector<std::size_t> order(d.table.size());
     std::iota(order.begin(), order.end(), 0);
     std::sort(order.begin(), order.end(), [&](auto a, auto b) { return d.scores.rank_province[a] < d.scores.rank_province[b]; });
     os << "Best " << top << " of " << d.table.size() << " towns:\n";
     for (int k = 0; k < top && k < int(order.size()); ++k) {
         const std::size_t i = order[std::size_t(k)];
-        os << "  " << (k + 1 < 10 ? " " : "") << (k + 1) << ". " << d.table.name[i] << " (" << d.table.county_name[i] << ", "
-           << d.table.prefecture_name[i] << ") " << fmt(d.scores.score[i]) << "  " << d.types[i].name_zh << "\n";
+        os << "  " << (k + 1 < 10 ? " " : "") << (k + 1) << ". " << d.table.towns[i].name << " (" << d.table.towns[i].county_name << ", "
+           << d.table.towns[i].prefecture_name << ") " << fmt(d.scores.score[i]) << "  " << d.types[i].name_zh << "\n";
     }
 }
 
@@ -174,34 +136,8 @@ void add_sensitivity_options(CLI::App* cmd, SensitivityArgs& a, int default_runs
         ->check(CLI::PositiveNumber);
 }
 
-DecisionRun run_selection(const Decision& d, const StudyConfig& config, const SelectionOptions& so, SensitivityArgs& sa, const Progress& progress,
-                          StepTimer& timer) {
-    sa.options.dirichlet = sa.scheme == "dirichlet";
-    sa.options.spread = sa.spread_pct / 100;
-    DecisionRun r;
-    r.scenarios = scenario_options(config, d.scoring, so);
-    r.selection = select_towns(d.table, d.scores, d.types, d.scoring, so);
-    progress(0.1, "selected");
-    timer.done("select (" + r.selection.method + ")");
-    if (sa.options.runs > 0) {
-        r.sensitivity = run_sensitivity(d.scores, r.selection, sa.options, so.time_limit_s, progress.slice(0.1, 0.8));
-        timer.done("sensitivity, " + std::to_string(sa.options.runs) + " runs");
-    }
-    progress(0.8, "sensitivity");
-    for (const Scenario& s : r.scenarios) {
-        const ScoringOptions sc = with_scenario(d.scoring, d.scores.weights, s);
-        const Scores scores = score_towns(d.table, sc);
-        r.scenario_tiers.push_back(select_towns(d.table, scores, d.types, sc, with_scenario(so, s)).tier_of);
-        std::size_t changes = 0;
-        for (std::size_t i = 0; i < d.table.size(); ++i) changes += r.scenario_tiers.back()[i] != r.selection.tier_of[i];
-        r.scenario_changes.push_back(changes);
-    }
-    if (!r.scenarios.empty()) timer.done("scenarios");
-    progress(1.0, "scenarios");
-    return r;
-}
-
-void write_demo_towns(OutputDataset& out, const Decision& d, const SelectionOptions& so, const DecisionRun& r) {
+void write_demo_towns(OutputDataset& out, const Decision& d, const DecisionRun& r) {
+    const SelectionOptions& so = d.options.selection;
     const Selection& sel = r.selection;
     Fields df("demo_towns");
     df.add({"id", "name", "county_name", "prefecture_name", "tier", "tier_zh", "tier_en", "town_type_zh", "town_type_en", "score", "rank_province",
@@ -212,7 +148,7 @@ void write_demo_towns(OutputDataset& out, const Decision& d, const SelectionOpti
     for (std::size_t k = 0; k < so.tiers.size(); ++k)
         for (std::size_t i = 0; i < t.size(); ++i) {
             if (sel.tier_of[i] != int(k)) continue;
-            std::vector<FieldValue> v = {t.id[i], t.name[i], t.county_name[i], t.prefecture_name[i], so.tiers[k].key, so.tiers[k].name_zh,
+            std::vector<FieldValue> v = {t.towns[i].id, t.towns[i].name, t.towns[i].county_name, t.towns[i].prefecture_name, so.tiers[k].key, so.tiers[k].name_zh,
                                          so.tiers[k].name_en, d.types[i].name_zh, d.types[i].name_en, d.scores.score[i],
                                          std::int64_t(d.scores.rank_province[i]), std::int64_t(d.scores.rank_prefecture[i]), sel.reason_zh[i],
                                          sel.reason_en[i]};
@@ -225,18 +161,20 @@ namespace {
 std::string tier_key(const SelectionOptions& so, int tier) { return tier >= 0 ? so.tiers[std::size_t(tier)].key : std::string(); }
 }  // namespace
 
-void write_scenario_tiers(OutputDataset& out, const Decision& d, const SelectionOptions& so, const DecisionRun& r) {
-    if (r.scenarios.empty()) return;
+void write_scenario_tiers(OutputDataset& out, const Decision& d, const DecisionRun& r) {
+    const SelectionOptions& so = d.options.selection;
+    const std::vector<Scenario>& scenarios = d.options.scenarios;
+    if (scenarios.empty()) return;
     const TownTable& t = d.table;
     Fields sf("scenario_tiers");
     sf.add({"id", "name", "prefecture_name", "tier"});
-    for (const auto& s : r.scenarios) sf.add("tier_{scenario}", {s.name, s.name, s.name});
+    for (const auto& s : scenarios) sf.add("tier_{scenario}", {s.name, s.name, s.name});
     sf.add({"changed"});
     OutputLayer& sl = out.layer("scenario_tiers", wkbPoint, sf);
     for (std::size_t i = 0; i < t.size(); ++i) {
         bool changed = false;
-        std::vector<FieldValue> v = {t.id[i], t.name[i], t.prefecture_name[i], tier_key(so, r.selection.tier_of[i])};
-        for (std::size_t s = 0; s < r.scenarios.size(); ++s) {
+        std::vector<FieldValue> v = {t.towns[i].id, t.towns[i].name, t.towns[i].prefecture_name, tier_key(so, r.selection.tier_of[i])};
+        for (std::size_t s = 0; s < scenarios.size(); ++s) {
             v.push_back(tier_key(so, r.scenario_tiers[s][i]));
             changed = changed || r.scenario_tiers[s][i] != r.selection.tier_of[i];
         }
@@ -245,7 +183,8 @@ void write_scenario_tiers(OutputDataset& out, const Decision& d, const Selection
     }
 }
 
-void print_selection(const Decision& d, const SelectionOptions& so, const DecisionRun& r, const SensitivityArgs& sa, std::ostream& os) {
+void print_selection(const Decision& d, const DecisionRun& r, const SensitivityOptions& sensitivity, std::ostream& os) {
+    const SelectionOptions& so = d.options.selection;
     const Selection& sel = r.selection;
     os << "Selection (" << sel.method << (sel.optimal ? ", optimal" : ", time limit reached: best found, not proven optimal") << "):\n";
     for (const TierSummary& ts : sel.tiers)
@@ -253,7 +192,7 @@ void print_selection(const Decision& d, const SelectionOptions& so, const Decisi
            << fmt(ts.lowest_selected) << (ts.for_minimums ? ", " + std::to_string(ts.for_minimums) + " selected for unit minimums" : "") << "\n";
     std::map<std::string, std::vector<int>> per_prefecture;
     for (std::size_t i = 0; i < d.table.size(); ++i) {
-        auto& row = per_prefecture[d.table.prefecture_name[i]];
+        auto& row = per_prefecture[d.table.towns[i].prefecture_name];
         row.resize(so.tiers.size());
         if (sel.tier_of[i] >= 0) ++row[std::size_t(sel.tier_of[i])];
     }
@@ -276,12 +215,13 @@ void print_selection(const Decision& d, const SelectionOptions& so, const Decisi
             else if (r.sensitivity->same_share[i] < 0.9) ++left_out_moving;
         }
         os << "Sensitivity (" << r.sensitivity->runs << " runs, "
-           << (sa.options.dirichlet ? "Dirichlet, concentration " + fmt(sa.options.concentration, 0) : "uniform +-" + fmt(sa.spread_pct, 0) + " %")
-           << ", seed " << sa.options.seed << "): selected towns stable " << selected["stable"] << ", borderline " << selected["borderline"]
+           << (sensitivity.dirichlet ? "Dirichlet, concentration " + fmt(sensitivity.concentration, 0)
+                                     : "uniform +-" + fmt(sensitivity.spread * 100, 0) + " %")
+           << ", seed " << sensitivity.seed << "): selected towns stable " << selected["stable"] << ", borderline " << selected["borderline"]
            << ", unstable " << selected["unstable"] << "; towns left out that some runs select: " << left_out_moving << "\n";
     }
-    for (std::size_t s = 0; s < r.scenarios.size(); ++s)
-        os << "Scenario " << r.scenarios[s].name << ": " << r.scenario_changes[s] << " towns change tier\n";
+    for (std::size_t s = 0; s < d.options.scenarios.size(); ++s)
+        os << "Scenario " << d.options.scenarios[s].name << ": " << r.scenario_changes[s] << " towns change tier\n";
 }
 
 }  // namespace townsite::tools

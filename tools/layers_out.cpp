@@ -43,7 +43,7 @@ Fields& Fields::per_utility(std::initializer_list<std::string_view> families) {
     return *this;
 }
 
-void write_villages(OutputDataset& out, const AccessResult* a, const CoverageResult* c) {
+void write_villages(OutputDataset& out, const Settlements& settlements, const AccessResult* a, const CoverageResult* c) {
     Fields vf("villages");
     vf.add({"id", "name", "town", "population"});
     if (a) {
@@ -53,29 +53,27 @@ void write_villages(OutputDataset& out, const AccessResult* a, const CoverageRes
     }
     if (c) vf.add({"road_km_to_town", "near_town"}).per_utility({"{utility}_reached", "{utility}_network_m"});
     OutputLayer& villages = out.layer("villages", wkbPoint, vf);
-    std::size_t i = 0;
-    for (const Layer* l : a ? a->village_layers : c->village_layers)
-        for (const Feature& f : l->features) {
-            std::vector<FieldValue> v = {f.id, l->text(f, "name"), l->text(f, "town"), l->number(f, "population").value_or(NAN)};
-            if (a) {
-                const VillageAccess& va = a->villages[i];
-                v.insert(v.end(), {va.snap.snap_m, std::int64_t(va.snap.ok), va.nearest_town, va.nearest_town_min, va.own_town_min});
-                for (const auto& k : a->facility_kinds) v.push_back(va.facility_min.count(k) ? va.facility_min.at(k) : NAN);
-                for (const auto& k : a->facility_kinds) v.push_back(va.e2sfca.count(k) ? va.e2sfca.at(k) : NAN);
-            }
-            if (c) {
-                const VillageCoverage& vc = c->villages[i];
-                v.push_back(vc.road_km_to_town);
-                v.push_back(std::int64_t(vc.near_town));
-                for (const auto& u : utility_names()) {
-                    const bool known = vc.reached.count(u) > 0;
-                    v.push_back(known ? FieldValue(std::int64_t(vc.reached.at(u))) : FieldValue());
-                    v.push_back(known ? vc.network_m.at(u) : NAN);
-                }
-            }
-            villages.add(v, f.geom.get());
-            ++i;
+    for (std::size_t i = 0; i < settlements.villages.size(); ++i) {
+        const Settlement& s = settlements.villages[i];
+        std::vector<FieldValue> v = {s.id, s.name, s.town, s.population};
+        if (a) {
+            const VillageAccess& va = a->villages[i];
+            v.insert(v.end(), {s.snap.snap_m, std::int64_t(s.snap.ok), va.nearest_town, va.nearest_town_min, va.own_town_min});
+            for (const auto& k : a->facility_kinds) v.push_back(va.facility_min.count(k) ? va.facility_min.at(k) : NAN);
+            for (const auto& k : a->facility_kinds) v.push_back(va.e2sfca.count(k) ? va.e2sfca.at(k) : NAN);
         }
+        if (c) {
+            const VillageCoverage& vc = c->villages[i];
+            v.push_back(vc.road_km_to_town);
+            v.push_back(std::int64_t(vc.near_town));
+            for (const auto& u : utility_names()) {
+                const bool known = vc.reached.count(u) > 0;
+                v.push_back(known ? FieldValue(std::int64_t(vc.reached.at(u))) : FieldValue());
+                v.push_back(known ? vc.network_m.at(u) : NAN);
+            }
+        }
+        villages.add(v, s.feature->geom.get());
+    }
 }
 
 void write_isochrones(OutputDataset& out, const AccessResult& res) {
@@ -113,23 +111,21 @@ void write_components(OutputDataset& out, const Study& study, const RoadGraph& g
     }
 }
 
-void write_gaps(OutputDataset& out, const CoverageResult& res, const std::vector<std::string>& town_ids,
-                const std::vector<std::string>& town_names) {
+void write_gaps(OutputDataset& out, const CoverageResult& res, const std::vector<Settlement>& towns) {
     OutputLayer& gaps = out.layer("coverage_gaps", wkbMultiPolygon,
                                   Fields("coverage_gaps").add({"town_id", "town_name", "utility", "utility_zh", "area_km2", "population"}));
     for (const Gap& gp : res.gaps)
-        gaps.add({town_ids[gp.town], town_names[gp.town], gp.utility, std::string(utility_zh(gp.utility)), gp.area_km2, gp.population},
+        gaps.add({towns[gp.town].id, towns[gp.town].name, gp.utility, std::string(utility_zh(gp.utility)), gp.area_km2, gp.population},
                  gp.polygon.get());
 }
 
-void write_extensions(OutputDataset& out, const CoverageResult& res, const std::vector<std::string>& town_ids,
-                      const std::vector<std::string>& town_names) {
+void write_extensions(OutputDataset& out, const CoverageResult& res, const std::vector<Settlement>& towns) {
     OutputLayer& ext = out.layer("network_extensions", wkbMultiLineString,
                                  Fields("network_extensions")
                                      .add({"town_id", "town_name", "utility", "length_km", "villages", "village_count", "connects_gap", "population",
                                            "protected_sites", "protected_flag"}));
     for (const Extension& e : res.extensions)
-        ext.add({town_ids[e.town], town_names[e.town], e.utility, e.length_km, join(e.villages), std::int64_t(e.villages.size()),
+        ext.add({towns[e.town].id, towns[e.town].name, e.utility, e.length_km, join(e.villages), std::int64_t(e.villages.size()),
                  std::int64_t(e.connects_gap), e.population, join(e.protected_sites), std::int64_t(!e.protected_sites.empty())},
                 e.lines.get());
 }

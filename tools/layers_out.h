@@ -29,15 +29,13 @@ private:
     std::vector<OutField> m_fields;
 };
 
-// Either result may be null; the rows follow the villages layers of the one given.
-void write_villages(OutputDataset& out, const AccessResult* access, const CoverageResult* coverage);
+// The villages of `settlements`, with the access and coverage results (either may be null) of their rows.
+void write_villages(OutputDataset& out, const Settlements& settlements, const AccessResult* access, const CoverageResult* coverage);
 void write_isochrones(OutputDataset& out, const AccessResult& access);
 void write_dead_ends(OutputDataset& out, const Study& study, const AccessResult& access);
 void write_components(OutputDataset& out, const Study& study, const RoadGraph& graph, const AccessResult& access);
-// town_ids / town_names in the order of the coverage towns.
-void write_gaps(OutputDataset& out, const CoverageResult& coverage, const std::vector<std::string>& town_ids,
-                const std::vector<std::string>& town_names);
-void write_extensions(OutputDataset& out, const CoverageResult& coverage, const std::vector<std::string>& town_ids,
-                      const std::vector<std::string>& town_names);
+// `towns`: the settlement rows the coverage result was computed for.
+void write_gaps(OutputDataset& out, const CoverageResult& coverage, const std::vector<Settlement>& towns);
+void write_extensions(OutputDataset& out, const CoverageResult& coverage, const std::vector<Settlement>& towns);
 
 }  // namespace townsite::tools

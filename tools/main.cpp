@@ -9,7 +9,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <ostream>
@@ -18,10 +20,37 @@
 
 namespace townsite::tools {
 
+namespace {
+
+// Ctrl-C (SIGINT) and SIGTERM ask the running step to stop: the next progress report says so, the
+// step throws Cancelled, and the writers' destructors remove their temporary files. A second signal
+// ends the process at once.
+std::atomic<bool> g_interrupted{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+extern "C" void on_signal(int signal) {
+    g_interrupted = true;
+    std::signal(signal, SIG_DFL);
+}
+
+void catch_interrupts() {
+    // A background job of a non-interactive shell has SIGINT ignored: it stays ignored.
+    if (std::signal(SIGINT, on_signal) == SIG_IGN) std::signal(SIGINT, SIG_IGN);
+    std::signal(SIGTERM, on_signal);
+}
+
+int show_bar = 1;
+int report_progress(double fraction, const char* message, void* data) {
+    if (data) GDALTermProgress(fraction, message, nullptr);
+    return g_interrupted ? FALSE : TRUE;
+}
+
+}  // namespace
+
 Progress Globals::make_progress() const {
-    if (quiet) return {};
-    if (progress || isatty(STDERR_FILENO)) return {GDALTermProgress, nullptr};
-    return {};
+    // The callback always runs (it carries the cancellation); the bar only on a terminal or with --progress.
+    const bool bar = !quiet && (progress || isatty(STDERR_FILENO));
+    return {report_progress, bar ? &show_bar : nullptr};
 }
 
 void Globals::note(const std::string& text) const {
@@ -43,43 +72,32 @@ void StepTimer::done(const std::string& step) {
     m_start = t;
 }
 
-void add_output_options(CLI::App* cmd, OutputArgs& out, const std::string& default_path) {
-    out.path = default_path;
-    cmd->add_option("-o,--output", out.path, "Output file, or a PostGIS database (\"PG:dbname=... host=...\")")->capture_default_str();
-    cmd->add_option("-f,--format", out.format, "GDAL driver (GPKG, GeoJSON, FlatGeobuf, ESRI Shapefile, CSV, XLSX, PostgreSQL, ...); default: from the name");
-    cmd->add_option("--t_srs", out.t_srs, "CRS of the written geometries (GDAL's -t_srs), or \"working\" for the study's")
+void add_study_args(CLI::App* cmd, StudyArgs& args, Writes writes, const std::string& default_output) {
+    cmd->add_option("CONFIG", args.config, "Study config (TOML); default: the bundled sample");
+    if (writes == Writes::Nothing) return;
+    OutputArgs& out = args.out;
+    out.path = default_output;
+    cmd->add_option("-o,--output", out.path,
+                    writes == Writes::Layers   ? "Output file, or a PostGIS database (\"PG:dbname=... host=...\")"
+                    : writes == Writes::Folder ? "Output folder"
+                                               : "Output file")
         ->capture_default_str();
-    cmd->add_flag("--overwrite", out.overwrite, "Replace the output if it exists");
-}
-
-Study load_usable_study(const StudyConfig& config, const Progress& progress) {
-    Study study = load_study(config, progress);
-    if (study.usable()) return study;
-    // The problems themselves, each with its layer, first features and fix (inspect lists the warnings too).
-    Errors errors;
-    for (const Layer& l : study.layers)
-        for (const Problem& p : l.info.problems) {
-            if (p.severity != Severity::Error) continue;
-            std::string ids;
-            for (const std::string& id : p.ids) ids += (ids.empty() ? "" : ", ") + id;
-            Error e(p.count > 1 ? p.message + " (" + std::to_string(p.count) + " features, e.g. " + ids + ")" : p.message);
-            if (p.kind != "unreadable")   // its message names the file and layer already
-                e.with_file(l.info.source).with_layer(l.info.layer_name.empty() ? l.info.role : l.info.layer_name);
-            if (p.count == 1 && p.ids.size() == 1) e.with_feature(p.ids.front());
-            if (!p.hint.empty()) e.with_hint(p.hint);
-            errors.add(e);
-        }
-    errors.add(Error("the study " + config.path + " cannot be used as it is")
-                   .with_hint("fix the problems above; `townsite inspect " + config.path + "` lists every problem, warnings too."));
-    errors.throw_if_any();
-    return study;   // not reached: the study has at least this error
-}
-
-RoutedStudy load_routed_study(const StudyConfig& config, const Progress& progress) {
-    const NetworkOptions net = network_options(config);
-    RoutedStudy out{load_usable_study(config, progress.slice(0, 0.8)), {}};
-    out.graph = build_road_graph(out.study, net, progress.slice(0.8, 1));
-    return out;
+    if (writes == Writes::Layers)
+        cmd->add_option("-f,--format", out.format,
+                        "GDAL driver (GPKG, GeoJSON, FlatGeobuf, ESRI Shapefile, CSV, XLSX, PostgreSQL, ...); default: from the name");
+    if (writes == Writes::Folder) {
+        out.format = "GPKG";
+        cmd->add_option("-f,--format", out.format,
+                        "GDAL vector driver of the layers: GPKG (one styled file), or GeoJSON, FlatGeobuf, ESRI Shapefile, ... (one file "
+                        "per layer, each with its .qml style)")
+            ->capture_default_str();
+    }
+    if (writes == Writes::Layers || writes == Writes::Folder)
+        cmd->add_option("--t_srs", out.t_srs, "CRS of the written geometries (GDAL's -t_srs), or \"working\" for the study's")
+            ->capture_default_str();
+    cmd->add_flag("--overwrite", out.overwrite,
+                  writes == Writes::Folder ? "Replace the output folder (and with --db the tables) if they exist, only once the new outputs are complete"
+                                           : "Replace the output if it exists");
 }
 
 std::string written_text(const OutputDataset& out) {
@@ -143,7 +161,7 @@ int main(int argc, char** argv) {
     app.add_flag("-v,--verbose", globals.verbose, "More detail (timings per step)");
     app.add_flag("--progress", globals.progress, "Show the progress bar even when stderr is not a terminal");
     app.add_flag("--debug", globals.debug, "Show GDAL's own messages and where errors were raised");
-    app.footer("Exit codes: 0 success, 1 bad input or config, 2 usage error, 3 internal error.\n"
+    app.footer("Exit codes: 0 success, 1 bad input or config, 2 usage error, 3 internal error, 130 cancelled (Ctrl-C or SIGTERM).\n"
                "Run 'townsite COMMAND --help' for a command's options and examples.");
 
     Runner run;
@@ -171,9 +189,13 @@ int main(int argc, char** argv) {
         return code == 0 ? kOk : kUsage;
     }
     if (!globals.debug) CPLSetErrorHandler(CPLQuietErrorHandler);
+    catch_interrupts();
 
     try {
         return run ? run() : kUsage;
+    } catch (const townsite::Cancelled&) {
+        std::cerr << "townsite: cancelled: nothing was written, and outputs that were there are as they were\n";
+        return kCancelled;
     } catch (const townsite::Error& e) {
         std::cerr << "townsite: " << e.what() << "\n";
         return kBadInput;

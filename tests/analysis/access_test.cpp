@@ -23,6 +23,7 @@ struct LineStudy {
     Study study;
     RoadGraph graph;
     AccessOptions opt;
+    Settlements settlements;
     AccessResult res;
     LineStudy() {
         const std::string admin = write_admin(dir, 4551, box_wkt(X0 - 5000, Y0 - 5000, X0 + 25000, Y0 + 5000));
@@ -57,7 +58,8 @@ weights = [[10, 1.0], [20, 0.68], [30, 0.22]]
 )"));
         graph = build_road_graph(study, network_options(study.config));
         opt = access_options(study.config);
-        res = compute_access(study, graph, opt);
+        settlements = read_settlements(study, graph);
+        res = compute_access(study, graph, settlements, opt);
     }
 };
 
@@ -125,7 +127,7 @@ TEST_CASE("an isochrone is the reached road buffered, partial edges included", "
 TEST_CASE("road problems on the sample: one piece apart, its town cut off, the drawn dead ends", "[access][slow]") {
     const Study study = load_study(load_config(std::string(TOWNSITE_SAMPLE_DIR) + "/jilin.toml"));
     const RoadGraph g = build_road_graph(study, network_options(study.config));
-    const AccessResult res = compute_access(study, g, access_options(study.config));
+    const AccessResult res = compute_access(study, g, read_settlements(study, g), access_options(study.config));
     // The sample draws one disconnected piece (the roads of the last 林场 in the township list) and
     // 12 village roads that stop in the fields (sample_data/README.md).
     REQUIRE(res.components.size() == 2);
@@ -158,7 +160,8 @@ TEST_CASE("access gives the same numbers and shapes on every run, threads or not
     const Study study = load_study(load_config(std::string(TOWNSITE_SAMPLE_DIR) + "/jilin.toml"));
     const RoadGraph g = build_road_graph(study, network_options(study.config));
     const AccessOptions opt = access_options(study.config);
-    const AccessResult a = compute_access(study, g, opt), b = compute_access(study, g, opt);
+    const Settlements s = read_settlements(study, g);
+    const AccessResult a = compute_access(study, g, s, opt), b = compute_access(study, g, s, opt);
     REQUIRE(a.towns.size() == b.towns.size());
     for (std::size_t i = 0; i < a.towns.size(); ++i) {
         CHECK(a.towns[i].catchment_pop == b.towns[i].catchment_pop);
@@ -169,4 +172,26 @@ TEST_CASE("access gives the same numbers and shapes on every run, threads or not
     REQUIRE(a.isochrones.size() == b.isochrones.size());
     for (std::size_t i = 0; i < a.isochrones.size(); ++i)
         CHECK(GEOSEqualsExact_r(study.geos->get(), a.isochrones[i].polygon.get(), b.isochrones[i].polygon.get(), 0) == 1);
+}
+
+TEST_CASE("access stops at the next report when the progress callback says the user cancelled", "[access][cancel]") {
+    LineStudy s;
+    for (int stop_at : {1, 3, 6}) {
+        struct Count {
+            int calls = 0, stop_at = 0;
+        } count{0, stop_at};
+        const Progress p{[](double, const char*, void* data) -> int {
+                             auto* c = static_cast<Count*>(data);
+                             return ++c->calls < c->stop_at;
+                         },
+                         &count};
+        INFO("cancelled at report " << stop_at);
+        CHECK_THROWS_AS(compute_access(s.study, s.graph, s.settlements, s.opt, p), Cancelled);
+        CHECK(count.calls == stop_at);   // not one report more: the step stopped there
+    }
+    // Not cancelled: the same call runs to the end.
+    int calls = 0;
+    const Progress counting{[](double, const char*, void* data) -> int { return ++*static_cast<int*>(data) > 0; }, &calls};
+    CHECK_NOTHROW(compute_access(s.study, s.graph, s.settlements, s.opt, counting));
+    CHECK(calls > 6);
 }

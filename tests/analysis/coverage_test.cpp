@@ -44,6 +44,7 @@ struct Fixture {
     Study study;
     RoadGraph graph;
     CoverageOptions opt;
+    Settlements settlements;
     CoverageResult res;
     Fixture() {
         const std::string admin = write_admin(dir, 4551, sq(-3000, -3000, 8000, 4000));
@@ -94,7 +95,8 @@ plant_radius_m = 1000
 )"));
         graph = build_road_graph(study, network_options(study.config));
         opt = coverage_options(study.config);
-        res = compute_coverage(study, graph, opt);
+        settlements = read_settlements(study, graph);
+        res = compute_coverage(study, graph, settlements, opt);
     }
 };
 
@@ -173,7 +175,7 @@ line_service_m = 500
     const RoadGraph g;  // no roads: coverage needs none for shares
     CoverageOptions opt = coverage_options(study.config);
     opt.extensions = false;
-    const CoverageResult res = compute_coverage(study, g, opt);
+    const CoverageResult res = compute_coverage(study, g, read_settlements(study, g), opt);
     REQUIRE(res.towns.size() == 3);
     CHECK(res.towns[0].area_km2 == Approx(0.5).epsilon(1e-4));   // two triangles of 0.25 km2
     CHECK(res.towns[1].area_km2 == Approx(2.0).epsilon(1e-4));

@@ -60,9 +60,10 @@ heritage_radius_km = 5
 )"));
     const RoadGraph graph = build_road_graph(study, network_options(study.config));
     const AccessOptions aopt = access_options(study.config);
-    const AccessResult access = compute_access(study, graph, aopt);
+    const Settlements settlements = read_settlements(study, graph);
+    const AccessResult access = compute_access(study, graph, settlements, aopt);
     const ProximityOptions opt = proximity_options(study.config);
-    const auto p = compute_proximity(study, access, opt);
+    const auto p = compute_proximity(study, settlements, access, opt);
     REQUIRE(p.size() == 2);
     CHECK(p[0].in_metro);
     CHECK(p[0].metro_km == 0);
@@ -92,11 +93,11 @@ heritage_radius_km = 5
     CHECK_FALSE(p[0].node_town);
     CHECK(p[0].heritage_sites == 0);
     CHECK(p[1].heritage_sites == 1);
-    CHECK(p[0].prefecture_name == "甲市");
-    CHECK(p[0].county_name == "乙县");
+    CHECK(settlements.towns[0].prefecture_name == "甲市");
+    CHECK(settlements.towns[0].county_name == "乙县");
     for (const auto& town : p) CHECK(town.city_surroundings == (town.nearest_city_min <= opt.city_surroundings_min));
     SECTION("the town table carries them as fields, yes/no as 1/0") {
-        const TownTable t = build_town_table(access, aopt, nullptr, p);
+        const TownTable t = build_town_table(settlements, access, aopt, nullptr, p);
         CHECK(t.column("in_metro") == std::vector<double>{1, 0});
         CHECK(t.column("border_km")[1] == Approx(20));
         CHECK(t.column("node_town") == std::vector<double>{0, 1});

@@ -20,13 +20,19 @@ Column extra(const std::string& name) { return column("towns", "{extra_field}", 
 // Four towns: 甲市 holds the first three (甲县: 0, 1; 乙县: 2), 乙市 the fourth.
 TownTable four_towns() {
     TownTable t;
-    t.id = {"a", "b", "c", "d"};
-    t.name = {"A镇", "B镇", "C镇", "D镇"};
-    t.kind = {"镇", "镇", "镇", "镇"};
-    t.county = {"1", "1", "2", "3"};
-    t.county_name = {"甲县", "甲县", "乙县", "丙县"};
-    t.prefecture = {"10", "10", "10", "20"};
-    t.prefecture_name = {"甲市", "甲市", "甲市", "乙市"};
+    const char* county[] = {"1", "1", "2", "3"};
+    const char* county_name[] = {"甲县", "甲县", "乙县", "丙县"};
+    const char* prefecture[] = {"10", "10", "10", "20"};
+    const char* prefecture_name[] = {"甲市", "甲市", "甲市", "乙市"};
+    for (int i = 0; i < 4; ++i) {
+        Settlement s;
+        s.id = std::string(1, char('a' + i));
+        s.name = std::string(1, char('A' + i)) + "镇";
+        s.kind = "镇";
+        s.county = county[i], s.county_name = county_name[i];
+        s.prefecture = prefecture[i], s.prefecture_name = prefecture_name[i];
+        t.towns.push_back(s);
+    }
     t.proximity.resize(4);
     t.add(extra("v"), {10, 20, NAN, 40});
     t.add(extra("z"), {1, 2, 3, 4});
@@ -162,7 +168,7 @@ direction = "lower"
 
 TEST_CASE("town types: the first rule that holds, with percentiles as numpy computes them", "[scoring][types]") {
     TownTable t;
-    t.id = {"1", "2", "3", "4", "5"};
+    t.towns.resize(5);
     t.add(extra("x"), {1, 2, 3, 4, 5});
     t.add(extra("y"), {0, 1, NAN, 1, 0});
     TownTypeOptions o;

@@ -225,16 +225,15 @@ struct Fixture {
         scores.contribution.resize(1);
         for (std::size_t i = 0; i < rows.size(); ++i) {
             const TownRow& r = rows[i];
-            table.id.push_back("T" + std::to_string(i));
-            table.name.push_back(r.name);
-            table.kind.push_back(r.kind);
-            table.county.push_back(r.county);
-            table.county_name.push_back(r.county);
-            table.prefecture.push_back(r.prefecture);
-            table.prefecture_name.push_back(r.prefecture);
-            TownProximity p;
-            p.x = r.x_km * 1000;
-            table.proximity.push_back(p);
+            Settlement town;
+            town.id = "T" + std::to_string(i);
+            town.name = r.name;
+            town.kind = r.kind;
+            town.county = town.county_name = r.county;
+            town.prefecture = town.prefecture_name = r.prefecture;
+            town.x = r.x_km * 1000;
+            table.towns.push_back(town);
+            table.proximity.emplace_back();
             scores.score.push_back(r.score);
             scores.bonus.push_back(0);
             scores.normalised[0].push_back(r.score / 100);

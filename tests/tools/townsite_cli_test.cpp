@@ -4,7 +4,7 @@
 #include "analysis/coverage.h"
 #include "analysis/proximity.h"
 #include "analysis/selection.h"
-#include "bench/bgl_baseline.h"
+#include "tests/bgl_baseline.h"
 #include "tests/support.h"
 
 #include <gdal_priv.h>
@@ -177,14 +177,14 @@ TEST_CASE("townsite od writes the towns x county seats matrix that Boost.Graph c
     // Independently: Boost.Graph's Dijkstra from every seat over the reversed arcs.
     const Study study = load_study(load_config(std::string(TOWNSITE_SAMPLE_DIR) + "/jilin.toml"));
     const RoadGraph g = build_road_graph(study, network_options(study.config));
-    bench::BglGraph reversed = bench::to_bgl(g, true);
+    bgl::BglGraph reversed = bgl::to_bgl(g, true);
     std::map<std::string, std::vector<double>> to_seat;
     std::map<std::string, Snap> seat_snap, town_snap;
     for (const Seat& s : admin_seats(study, "counties")) {
         seat_snap[s.id] = g.snap(s.x, s.y);
         std::vector<std::pair<std::uint32_t, double>> seeds;
         for (const auto& leg : seat_snap[s.id].legs(g, false)) seeds.emplace_back(leg.node, leg.seconds);
-        to_seat[s.id] = bench::bgl_seconds(reversed, seeds);
+        to_seat[s.id] = bgl::bgl_seconds(reversed, seeds);
     }
     for (const Feature& f : study.role("towns").front()->features) {
         double x = 0, y = 0;
@@ -518,6 +518,20 @@ TEST_CASE("townsite run writes the styled GeoPackage, the QGIS project, the repo
             leftover = leftover || e.path().filename().string().rfind(".out.", 0) == 0;
         CHECK_FALSE(leftover);   // ... until the next run
         CHECK(slurp(outdir + "/report.html") == html);
+    }
+    SECTION("a run cancelled half-way (SIGTERM, as Ctrl-C) stops with 130, tidies up and leaves the previous outputs") {
+        // SIGINT stays ignored in a background job of a non-interactive shell, so the test sends
+        // SIGTERM, which townsite handles the same way.
+        const std::string cmd = std::string(TOWNSITE_BIN) + " run --overwrite -o " + outdir + " --sensitivity 10 > /dev/null 2> " +
+                                dir.path("cancel.err") + " & pid=$!; sleep 1.5; kill -TERM $pid; wait $pid; echo $? > " + dir.path("cancel.rc");
+        REQUIRE(std::system(cmd.c_str()) == 0);
+        CHECK(slurp(dir.path("cancel.rc")) == "130\n");
+        CHECK_THAT(slurp(dir.path("cancel.err")), Contains("townsite: cancelled: nothing was written"));
+        CHECK(slurp(outdir + "/report.html") == html);
+        bool leftover = false;
+        for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+            leftover = leftover || e.path().filename().string().rfind(".out.", 0) == 0;
+        CHECK_FALSE(leftover);   // the temporary folder and the lock are gone
     }
     SECTION("an existing folder is kept unless --overwrite; an input folder is refused") {
         const Run again = run("-q run -o " + outdir);

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-namespace townsite::bench {
+namespace townsite::bgl {
 
 using BglGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, boost::no_property,
                                        boost::property<boost::edge_weight_t, double>>;
@@ -37,4 +37,4 @@ inline std::vector<double> bgl_seconds(BglGraph& b, const std::vector<std::pair<
     return dist;
 }
 
-}  // namespace townsite::bench
+}  // namespace townsite::bgl
