@@ -135,10 +135,10 @@ void isochrone(const RoadGraph& g, const Router& r, const Snap& source, double m
     }
     out.road_km = road_m / 1000;
     if (parts.empty()) {
-        GeomPtr point = geos.own(GEOSGeom_createPointFromXY_r(geos.get(), source.x, source.y));
+        GeomPtr point = geos.point(source.x, source.y);
         out.polygon = geos.own(GEOSBuffer_r(geos.get(), point.get(), buffer_m * measure.scale(source.x, source.y), 8));
     } else {
-        GeomPtr lines = geos.own(GEOSGeom_createCollection_r(geos.get(), GEOS_MULTILINESTRING, parts.data(), unsigned(parts.size())));
+        GeomPtr lines = geos.collect(std::move(parts), GEOS_MULTILINESTRING);
         out.polygon = geos.own(GEOSBuffer_r(geos.get(), lines.get(), buffer_m * measure.scale(source.x, source.y), 4));
     }
     out.area_km2 = measure.area_m2(out.polygon.get()) / 1e6;
@@ -168,18 +168,39 @@ std::vector<Seat> admin_seats(const Study& study, const std::string& role) {
     return seats;
 }
 
-AccessResult compute_access(const Study& study, const RoadGraph& g, const Settlements& settlements, const AccessOptions& opt,
-                            const Progress& progress) {
-    AccessResult res;
-    const GeosContext& geos = *study.geos;
-    const Measure measure(study.crs, geos);
+namespace {
 
-    // ---- the points: the settlements (towns first, then villages), seats, cores, facilities
+// compute_access's steps, in order. Each reads the settlements and the points and writes its part
+// of `res`; rows of res.towns and res.villages are those of the settlements.
+struct AccessSteps {
+    const Study& study;
+    const RoadGraph& g;
+    const Settlements& settlements;
+    const AccessOptions& opt;
+    const Progress& progress;
+    AccessResult& res;
+    const GeosContext& geos = *study.geos;
+    const Measure measure{study.crs, geos};
     const std::vector<Settlement>& towns = settlements.towns;
     const std::size_t n_towns = towns.size();
+    PointSet points{};                // every settlement, towns first, indexed by node
+    std::vector<Snap> town_snaps{};
+    Router router{g};
+
+    void read_points();
+    void time_to_seats();
+    void time_to_metro_core();
+    void reach_facilities();
+    void count_catchments();
+    void time_villages();
+    void draw_isochrones();
+    void find_road_problems();
+};
+
+// The settlements (towns first, then villages) as points on the network, the seats snapped.
+void AccessSteps::read_points() {
     res.towns.resize(n_towns);
     res.villages.resize(settlements.villages.size());
-    PointSet points;
     for (const auto* rows : {&settlements.towns, &settlements.villages})
         for (const Settlement& s : *rows) {
             points.snaps.push_back(s.snap);
@@ -190,17 +211,16 @@ AccessResult compute_access(const Study& study, const RoadGraph& g, const Settle
     for (const Settlement& v : settlements.villages)
         if (!v.snap.ok) ++res.unreachable_villages, note_unreachable(res, "village " + v.id, v.snap);
     points.index(g);
-    std::vector<Snap> town_snaps(points.snaps.begin(), points.snaps.begin() + long(n_towns));
 
     res.county_seats = admin_seats(study, "counties");
     res.prefecture_seats = admin_seats(study, "prefectures");
     for (auto& s : res.county_seats) s.snap = g.snap(s.x, s.y);
     for (auto& s : res.prefecture_seats) s.snap = g.snap(s.x, s.y);
+    town_snaps.assign(points.snaps.begin(), points.snaps.begin() + long(n_towns));
+}
 
-    Router router(g);
-    std::vector<std::pair<std::uint32_t, double>> hits;
-
-    // ---- county seats (only the towns of that county), prefecture seats (every town)
+// County seats (only the towns of that county), prefecture seats (every town).
+void AccessSteps::time_to_seats() {
     progress.advance(0.05, "access: seats");
     const auto towns_of_county = settlements.towns_by_county();
     for (const Seat& seat : res.county_seats)
@@ -236,8 +256,10 @@ AccessResult compute_access(const Study& study, const RoadGraph& g, const Settle
             }
         }
     }
+}
 
-    // ---- the metropolitan core
+// The metropolitan core.
+void AccessSteps::time_to_metro_core() {
     const Snap* core = nullptr;
     Snap core_snap;
     for (const Layer* l : study.role("city_cores"))
@@ -263,8 +285,10 @@ AccessResult compute_access(const Study& study, const RoadGraph& g, const Settle
     } else {
         res.notes.push_back("no metropolitan core found (set [access] metro_core to a city_cores id): metro_core_min is empty");
     }
+}
 
-    // ---- facilities: nearest of each kind, and E2SFCA where capacities are known
+// Facilities: nearest of each kind, and E2SFCA where capacities are known.
+void AccessSteps::reach_facilities() {
     progress.advance(0.15, "access: facilities");
     struct Facility {
         Snap snap;
@@ -342,8 +366,10 @@ AccessResult compute_access(const Study& study, const RoadGraph& g, const Settle
         }
         res.facility_summary.push_back(sum);
     }
+}
 
-    // ---- catchments: population within each threshold of every town
+// Catchments: population within each threshold of every town.
+void AccessSteps::count_catchments() {
     progress.advance(0.3, "access: catchments");
     const double max_threshold_s = opt.thresholds_min.back() * 60;
     parallel_routes(g, n_towns, progress.slice(0.3, 0.6), "access: catchments", [&](Router& r, std::size_t i) {
@@ -358,8 +384,10 @@ AccessResult compute_access(const Study& study, const RoadGraph& g, const Settle
             for (std::size_t th = 0; th < opt.thresholds_min.size(); ++th)
                 if (s <= opt.thresholds_min[th] * 60) t.catchment_pop[th] += points.population[k];
     });
+}
 
-    // ---- villages: nearest town (over all towns at once) and their own town
+// Villages: nearest town (over all towns at once) and their own town.
+void AccessSteps::time_villages() {
     progress.advance(0.6, "access: villages");
     if (!res.villages.empty() && n_towns > 0) {
         router.run_from_many(town_snaps, true);
@@ -376,8 +404,11 @@ AccessResult compute_access(const Study& study, const RoadGraph& g, const Settle
             for (std::uint32_t k : members) res.villages[k].own_town_min = minutes(router.seconds_from(settlements.villages[k].snap));
         }
     }
+}
 
-    // ---- isochrones: the city cores and the chosen towns
+// Isochrones: the city cores and the chosen towns.
+void AccessSteps::draw_isochrones() {
+    const double max_threshold_s = opt.thresholds_min.back() * 60;
     progress.advance(0.7, "access: isochrones");
     struct Origin {
         std::string role, id, name;
@@ -421,8 +452,10 @@ AccessResult compute_access(const Study& study, const RoadGraph& g, const Settle
     });
     for (auto& iso : isochrones)
         if (iso.polygon) res.isochrones.push_back(std::move(iso));
+}
 
-    // ---- road problems: components, dead ends
+// Road problems: components, dead ends.
+void AccessSteps::find_road_problems() {
     progress.advance(0.85, "access: road problems");
     res.components.resize(g.component_km.size());
     for (std::size_t i = 0; i < res.components.size(); ++i) res.components[i].rank = int(i + 1), res.components[i].length_km = g.component_km[i];
@@ -456,12 +489,28 @@ AccessResult compute_access(const Study& study, const RoadGraph& g, const Settle
         if (!found.empty()) nearest = measure.distance_m(p.x, p.y, found[0].first.x(), found[0].first.y());
         if (nearest <= opt.dead_end_settlement_m) continue;
         if (prepared_boundary) {
-            GeomPtr point = geos.own(GEOSGeom_createPointFromXY_r(geos.get(), p.x, p.y));
+            GeomPtr point = geos.point(p.x, p.y);
             if (GEOSPreparedDistanceWithin_r(geos.get(), prepared_boundary.get(), point.get(), opt.dead_end_boundary_m) == 1) continue;
         }
         const RoadPiece& piece = g.pieces[piece_at[v]];
         res.dead_ends.push_back({v, p.x, p.y, g.layer_ids[piece.feature], nearest});
     }
+}
+
+}  // namespace
+
+AccessResult compute_access(const Study& study, const RoadGraph& g, const Settlements& settlements, const AccessOptions& opt,
+                            const Progress& progress) {
+    AccessResult res;
+    AccessSteps steps{study, g, settlements, opt, progress, res};
+    steps.read_points();
+    steps.time_to_seats();
+    steps.time_to_metro_core();
+    steps.reach_facilities();
+    steps.count_catchments();
+    steps.time_villages();
+    steps.draw_isochrones();
+    steps.find_road_problems();
     progress.advance(1.0, "access");
     return res;
 }

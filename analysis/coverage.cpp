@@ -63,21 +63,8 @@ using Box = bg::model::box<P>;
 using Tree = bgi::rtree<std::pair<Box, std::uint32_t>, bgi::rstar<16>>;
 
 Box envelope(const GeosContext& geos, const GEOSGeometry* g, double grow = 0) {
-    double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
-    GEOSGeom_getXMin_r(geos.get(), g, &x0);
-    GEOSGeom_getYMin_r(geos.get(), g, &y0);
-    GEOSGeom_getXMax_r(geos.get(), g, &x1);
-    GEOSGeom_getYMax_r(geos.get(), g, &y1);
-    return Box(P(x0 - grow, y0 - grow), P(x1 + grow, y1 + grow));
-}
-
-GeomPtr point(const GeosContext& geos, double x, double y) { return geos.own(GEOSGeom_createPointFromXY_r(geos.get(), x, y)); }
-
-
-GeomPtr collect(const GeosContext& geos, std::vector<GeomPtr>& parts, int type = GEOS_GEOMETRYCOLLECTION) {
-    std::vector<GEOSGeometry*> raw;
-    for (auto& p : parts) raw.push_back(p.release());
-    return geos.own(GEOSGeom_createCollection_r(geos.get(), type, raw.data(), unsigned(raw.size())));
+    const GeosContext::Extent e = geos.extent(g);
+    return Box(P(e.x0 - grow, e.y0 - grow), P(e.x1 + grow, e.y1 + grow));
 }
 
 // One utility's features, indexed by their served extent.
@@ -95,7 +82,7 @@ struct Network {
     bool serves(const GeosContext& geos, double x, double y) const {
         std::vector<std::pair<Box, std::uint32_t>> found;
         tree.query(bgi::intersects(P(x, y)), std::back_inserter(found));
-        GeomPtr p = point(geos, x, y);
+        GeomPtr p = geos.point(x, y);
         for (const auto& f : found) {
             double d = 1e300;
             GEOSDistance_r(geos.get(), items[f.second].geom, p.get(), &d);
@@ -119,9 +106,7 @@ struct Network {
             if (!part || GEOSisEmpty_r(geos.get(), part.get())) continue;
             buffers.push_back(it.reach > 0 ? geos.own(GEOSBuffer_r(geos.get(), part.get(), it.reach, 8)) : std::move(part));
         }
-        if (buffers.empty()) return nullptr;
-        GeomPtr all = collect(geos, buffers);
-        return geos.own(GEOSUnaryUnion_r(geos.get(), all.get()));
+        return geos.union_of(std::move(buffers));
     }
 };
 
@@ -328,7 +313,7 @@ bool steiner_extension(const RoadGraph& g, Router& router, const std::vector<Ter
             lines.push_back(line_geometry(geos, {{t.px, t.py}, {t.snap.x, t.snap.y}}));
         }
     ext.length_km = metres / 1000;
-    ext.lines = collect(geos, lines, GEOS_MULTILINESTRING);
+    ext.lines = geos.collect(std::move(lines), GEOS_MULTILINESTRING);
     for (const Terminal& t : terms) {
         ext.population += t.population;
         if (t.village.empty()) ext.connects_gap = true;
@@ -364,8 +349,7 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Se
         if (const auto b = builtup.find(s.id); b != builtup.end()) {
             std::vector<GeomPtr> parts;
             for (const GEOSGeometry* part : b->second) parts.push_back(geos.own(GEOSGeom_clone_r(ctx, part)));
-            GeomPtr all = collect(geos, parts);
-            t.area = geos.own(GEOSUnaryUnion_r(ctx, all.get()));
+            t.area = geos.union_of(std::move(parts));
             tc.area_source = "built-up layer";
         } else if (s.feature && GEOSGeom_getDimensions_r(ctx, s.feature->geom.get()) == 2) {
             t.area = geos.own(GEOSGeom_clone_r(ctx, s.feature->geom.get()));
@@ -376,7 +360,7 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Se
             if (!std::isfinite(s.population)) ++res.towns_without_area;
             const double r = std::clamp(std::sqrt(pop / opt.builtup_people_per_km2 / std::numbers::pi) * 1000, opt.min_radius_m,
                                         opt.max_radius_m);
-            GeomPtr p = point(geos, s.x, s.y);
+            GeomPtr p = geos.point(s.x, s.y);
             t.area = geos.own(GEOSBuffer_r(ctx, p.get(), r * measure.scale(s.x, s.y), 32));
         }
         t.prepared = geos.prepare(t.area.get());
@@ -462,7 +446,7 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Se
             double pop_in = 0, pop_served = 0;
             PreparedPtr served_prep = served_in ? geos.prepare(served_in.get()) : nullptr;
             for (const auto& [pt, v] : inside) {
-                GeomPtr p = point(geos, villages[v].x, villages[v].y);
+                GeomPtr p = geos.point(villages[v].x, villages[v].y);
                 if (GEOSPreparedContains_r(ctx, t.prepared.get(), p.get()) != 1) continue;
                 pop_in += villages[v].population_or(0);
                 if (served_prep && GEOSPreparedContains_r(ctx, served_prep.get(), p.get()) == 1) pop_served += villages[v].population_or(0);

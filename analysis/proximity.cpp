@@ -18,21 +18,6 @@ const Options<ProximityOptions>& proximity_option_table() {
 
 ProximityOptions proximity_options(const StudyConfig& config) { return proximity_option_table().read(config); }
 
-namespace {
-
-// The union of every geometry of a role (working CRS), or null when the study has none.
-GeomPtr role_union(const Study& study, const std::string& role) {
-    const GeosContext& geos = *study.geos;
-    std::vector<GEOSGeometry*> parts;
-    for (const Layer* l : study.role(role))
-        for (const Feature& f : l->features) parts.push_back(GEOSGeom_clone_r(geos.get(), f.geom.get()));
-    if (parts.empty()) return nullptr;
-    GeomPtr collection = geos.own(GEOSGeom_createCollection_r(geos.get(), GEOS_GEOMETRYCOLLECTION, parts.data(),
-                                                              static_cast<unsigned>(parts.size())));
-    return geos.own(GEOSUnaryUnion_r(geos.get(), collection.get()));
-}
-
-}  // namespace
 
 std::vector<TownProximity> compute_proximity(const Study& study, const Settlements& settlements, const AccessResult& access,
                                              const ProximityOptions& opt) {
@@ -45,9 +30,9 @@ std::vector<TownProximity> compute_proximity(const Study& study, const Settlemen
     for (const Layer* l : study.role("prefectures"))
         for (const Feature& f : l->features) prefecture_names[f.id] = l->text(f, "name");
 
-    const GeomPtr metro = role_union(study, "metro_areas");
+    const GeomPtr metro = study.union_of("metro_areas");
     const PreparedPtr metro_prepared = metro ? geos.prepare(metro.get()) : PreparedPtr();
-    const GeomPtr border = role_union(study, "border");
+    const GeomPtr border = study.union_of("border");
     std::vector<std::pair<double, double>> sites;
     for (const Layer* l : study.role("protected"))
         for (const Feature& f : l->features) {
@@ -61,7 +46,7 @@ std::vector<TownProximity> compute_proximity(const Study& study, const Settlemen
         const Settlement& town = settlements.towns[i];
         const TownAccess& a = access.towns[i];
         TownProximity p;
-        GeomPtr seat = geos.own(GEOSGeom_createPointFromXY_r(geos.get(), town.x, town.y));
+        GeomPtr seat = geos.point(town.x, town.y);
         if (auto it = county_flags.find(town.county); it != county_flags.end())
             std::tie(p.border_county, p.key_assistance_county) = it->second;
         p.node_town = town.layer && town.layer->flag(*town.feature, "node_town");

@@ -22,13 +22,10 @@ const char* kTierColour[] = {"#d7191c", "#fdae61", "#2c7bb6", "#777777"};
 class SvgMap {
 public:
     SvgMap(const GeosContext& geos, const GEOSGeometry* frame, double width_px) : m_geos(geos), m_width(width_px) {
-        double x1 = 1, y0 = 0;
-        GEOSGeom_getXMin_r(geos.get(), frame, &m_x0);
-        GEOSGeom_getXMax_r(geos.get(), frame, &x1);
-        GEOSGeom_getYMin_r(geos.get(), frame, &y0);
-        GEOSGeom_getYMax_r(geos.get(), frame, &m_y1);
-        m_scale = (m_width - 20) / std::max(1.0, x1 - m_x0);
-        m_height = (m_y1 - y0) * m_scale + 20;
+        const GeosContext::Extent e = geos.extent(frame);
+        m_x0 = e.x0, m_y1 = e.y1;
+        m_scale = (m_width - 20) / std::max(1.0, e.x1 - e.x0);
+        m_height = (e.y1 - e.y0) * m_scale + 20;
     }
     double metres_per_px() const { return 1 / m_scale; }
 
@@ -188,18 +185,30 @@ std::string html_page(const std::string& title, const std::string& body) {
 }
 
 
-std::string html_report(const ReportInput& in) {
+namespace {
+
+// html_report's sections, in order; each appends to `b`.
+struct ReportSections {
+    const ReportInput& in;
     const Study& study = *in.study;
     const TownTable& t = *in.table;
     const Scores& sc = *in.scores;
     const Selection& sel = *in.selection;
     const SelectionOptions& so = *in.selection_options;
     const std::size_t n = t.size();
-    std::string b;
-    b += "<h1>示范镇遴选与基础设施短板报告<br>Demonstration towns and infrastructure gaps</h1>\n";
-    b += "<p>" + html_escape(study.config.name) + " · townsite " + html_escape(in.version) + "</p>\n";
+    std::string b{};
 
-    // ---- study and parameters
+    void study_and_parameters();
+    void data_quality();
+    void maps();
+    void by_prefecture();
+    void demonstration_towns();
+    void charts();
+    void scenarios();
+};
+
+// 1 Study and parameters: the config, CRS, counts, speeds, service distances, weights, quotas.
+void ReportSections::study_and_parameters() {
     b += "<h2>1 研究与参数 Study and parameters</h2>\n";
     std::size_t villages = in.access ? in.access->villages.size() : 0;
     b += table({"项目 item", "值 value"},
@@ -257,8 +266,10 @@ std::string html_report(const ReportInput& in) {
         b += "<p class=\"note\">求解 Solved by " + html_escape(sel.method) + (sel.optimal ? " (optimal)" : " (time limit: not proven optimal)") +
              "; tiers filled in this order, each the best total score that leaves the later tiers able to meet their quotas.</p>\n";
     }
+}
 
-    // ---- data quality
+// 2 Data quality: every repaired, skipped and unreachable count.
+void ReportSections::data_quality() {
     b += "<h2>2 数据质量 Data quality</h2>\n";
     {
         std::vector<std::vector<std::string>> rows;
@@ -299,8 +310,10 @@ std::string html_report(const ReportInput& in) {
         if (in.coverage) notes.insert(notes.end(), in.coverage->notes.begin(), in.coverage->notes.end());
         for (const auto& note : notes) b += "<p class=\"note\">" + html_escape(note) + "</p>\n";
     }
+}
 
-    // ---- maps
+// 3 Maps: the demonstration towns by tier, coverage gaps, isochrones of the city cores.
+void ReportSections::maps() {
     b += "<h2>3 地图 Maps</h2>\n";
     if (study.province) {
         const GeosContext& geos = *study.geos;
@@ -356,8 +369,10 @@ std::string html_report(const ReportInput& in) {
             b += "<figure>" + map.svg(legend) + "<figcaption>图3 城市核心区等时圈 Fig. 3 Isochrones of the city cores</figcaption></figure>\n";
         }
     }
+}
 
-    // ---- per prefecture
+// 4 By prefecture: towns, picks per tier, gaps and extensions.
+void ReportSections::by_prefecture() {
     b += "<h2>4 各市(州)汇总 By prefecture</h2>\n";
     {
         std::vector<std::string> head = {"市(州) prefecture", "镇 towns", "参评 eligible"};
@@ -385,8 +400,10 @@ std::string html_report(const ReportInput& in) {
             b += "<h3>名额缺口 Shortfalls</h3>" + table({"层级 tier", "单位 unit", "需要 needed", "可选 available", "缺 short", "原因 why"}, srows);
         }
     }
+}
 
-    // ---- the towns
+// 5 The demonstration towns with their reasons.
+void ReportSections::demonstration_towns() {
     b += "<h2>5 示范镇名单 The demonstration towns</h2>\n";
     for (std::size_t k = 0; k < so.tiers.size(); ++k) {
         std::vector<std::size_t> towns;
@@ -407,8 +424,10 @@ std::string html_report(const ReportInput& in) {
         if (in.sensitivity) head.push_back("稳定性 stability");
         b += "<h3>" + html_escape(so.tiers[k].name_zh + "示范镇 " + so.tiers[k].name_en) + " (" + num(towns.size()) + ")</h3>" + table(head, rows, "reasons");
     }
+}
 
-    // ---- charts
+// 6 Charts: scores with the cut-offs, contributions, stability.
+void ReportSections::charts() {
     b += "<h2>6 图表 Charts</h2>\n";
     {
         // Score distribution of the eligible towns, 5-point bins, with the cut-offs.
@@ -480,9 +499,13 @@ std::string html_report(const ReportInput& in) {
              " 次）Fig. 6 How often each selected town keeps its tier when the weights are perturbed (" + std::to_string(in.sensitivity->runs) +
              " runs)</figcaption></figure>\n";
     }
+}
+
+// 7 Scenarios: the towns whose tier changes.
+void ReportSections::scenarios() {
     if (!in.scenario_names.empty()) {
         b += "<h2>7 情景比较 Scenarios</h2>\n";
-        auto tier_name = [&so](int k) { return k >= 0 ? so.tiers[std::size_t(k)].name_zh : std::string("–"); };
+        auto tier_name = [this](int k) { return k >= 0 ? so.tiers[std::size_t(k)].name_zh : std::string("–"); };
         std::vector<std::string> head = {"市(州)", "镇 town", "基准 base"};
         for (const auto& name : in.scenario_names) head.push_back(html_escape(name));
         std::vector<std::vector<std::string>> rows;
@@ -502,7 +525,22 @@ std::string html_report(const ReportInput& in) {
             counts += (counts.empty() ? "" : " · ") + html_escape(in.scenario_names[s]) + ": " + num(changes[s]) + " 个镇层级变化 towns change tier";
         b += "<p>" + counts + "</p>\n" + table(head, rows);
     }
-    return html_page("townsite report: " + study.config.name, b);
+}
+
+}  // namespace
+
+std::string html_report(const ReportInput& in) {
+    ReportSections r{in};
+    r.b += "<h1>示范镇遴选与基础设施短板报告<br>Demonstration towns and infrastructure gaps</h1>\n";
+    r.b += "<p>" + html_escape(r.study.config.name) + " · townsite " + html_escape(in.version) + "</p>\n";
+    r.study_and_parameters();
+    r.data_quality();
+    r.maps();
+    r.by_prefecture();
+    r.demonstration_towns();
+    r.charts();
+    r.scenarios();
+    return html_page("townsite report: " + r.study.config.name, r.b);
 }
 
 }  // namespace townsite

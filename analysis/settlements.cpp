@@ -94,7 +94,7 @@ std::vector<std::string> each(const std::vector<Settlement>& rows, std::string S
 }
 
 GeomPtr seat_point(const GeosContext& geos, const Settlement& s) {
-    return geos.own(GEOSGeom_createPointFromXY_r(geos.get(), s.x, s.y));
+    return geos.point(s.x, s.y);
 }
 
 }  // namespace townsite

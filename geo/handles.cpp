@@ -45,6 +45,40 @@ bool GeosContext::representative_point(const GEOSGeometry* g, double& x, double&
     return p && GEOSGeomGetX_r(m_ctx, p.get(), &x) == 1 && GEOSGeomGetY_r(m_ctx, p.get(), &y) == 1;
 }
 
+GeomPtr GeosContext::point(double x, double y) const { return own(GEOSGeom_createPointFromXY_r(m_ctx, x, y)); }
+
+GeomPtr GeosContext::collect(std::vector<GEOSGeometry*> parts, int type) const {
+    return own(GEOSGeom_createCollection_r(m_ctx, type, parts.data(), static_cast<unsigned>(parts.size())));
+}
+
+GeomPtr GeosContext::collect(std::vector<GeomPtr> parts, int type) const {
+    std::vector<GEOSGeometry*> raw;
+    raw.reserve(parts.size());
+    for (GeomPtr& p : parts) raw.push_back(p.release());
+    return collect(std::move(raw), type);
+}
+
+GeomPtr GeosContext::union_of(std::vector<GEOSGeometry*> parts) const {
+    if (parts.empty()) return nullptr;
+    const GeomPtr all = collect(std::move(parts));
+    return own(GEOSUnaryUnion_r(m_ctx, all.get()));
+}
+
+GeomPtr GeosContext::union_of(std::vector<GeomPtr> parts) const {
+    if (parts.empty()) return nullptr;
+    const GeomPtr all = collect(std::move(parts));
+    return own(GEOSUnaryUnion_r(m_ctx, all.get()));
+}
+
+GeosContext::Extent GeosContext::extent(const GEOSGeometry* g) const {
+    Extent e;
+    GEOSGeom_getXMin_r(m_ctx, g, &e.x0);
+    GEOSGeom_getYMin_r(m_ctx, g, &e.y0);
+    GEOSGeom_getXMax_r(m_ctx, g, &e.x1);
+    GEOSGeom_getYMax_r(m_ctx, g, &e.y1);
+    return e;
+}
+
 std::string GeosContext::to_wkt(const GEOSGeometry* g, int decimals) const {
     GEOSWKTWriter* writer = GEOSWKTWriter_create_r(m_ctx);
     GEOSWKTWriter_setRoundingPrecision_r(m_ctx, writer, decimals);

@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace townsite {
 
@@ -56,6 +57,20 @@ public:
     // A point standing for the geometry: the point itself, else a point inside it (GEOS
     // PointOnSurface: inside a polygon, on a line). False for an empty geometry.
     bool representative_point(const GEOSGeometry* g, double& x, double& y) const;
+
+    // Small builders the analyses share.
+    GeomPtr point(double x, double y) const;
+    // A collection of `type` (GEOS_MULTILINESTRING, ...) that takes the parts over.
+    GeomPtr collect(std::vector<GEOSGeometry*> parts, int type = GEOS_GEOMETRYCOLLECTION) const;
+    GeomPtr collect(std::vector<GeomPtr> parts, int type = GEOS_GEOMETRYCOLLECTION) const;
+    // The union of the parts (taken over); null when there are none.
+    GeomPtr union_of(std::vector<GEOSGeometry*> parts) const;
+    GeomPtr union_of(std::vector<GeomPtr> parts) const;
+    // The bounding box.
+    struct Extent {
+        double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    };
+    Extent extent(const GEOSGeometry* g) const;
     // The last message GEOS gave through this context (errors and notices).
     const std::string& last_message() const { return m_last_message; }
 

@@ -513,10 +513,7 @@ GeomPtr keep_dimension(const GeosContext& geos, GeomPtr g, int dim) {
         if (GEOSGeom_getDimensions_r(ctx, part) == dim && !GEOSisEmpty_r(ctx, part))
             parts.push_back(GEOSGeom_clone_r(ctx, part));
     }
-    if (parts.empty()) return nullptr;
-    GeomPtr collection = geos.own(GEOSGeom_createCollection_r(ctx, GEOS_GEOMETRYCOLLECTION, parts.data(),
-                                                              static_cast<unsigned>(parts.size())));
-    return geos.own(GEOSUnaryUnion_r(ctx, collection.get()));
+    return geos.union_of(std::move(parts));
 }
 
 }  // namespace

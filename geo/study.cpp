@@ -17,6 +17,13 @@ std::vector<const Layer*> Study::role(const std::string& name) const {
     return out;
 }
 
+GeomPtr Study::union_of(const std::string& name) const {
+    std::vector<GEOSGeometry*> parts;
+    for (const Layer* l : role(name))
+        for (const Feature& f : l->features) parts.push_back(GEOSGeom_clone_r(geos->get(), f.geom.get()));
+    return geos->union_of(std::move(parts));
+}
+
 bool Study::usable() const {
     return std::all_of(layers.begin(), layers.end(), [](const Layer& l) { return l.info.usable(); });
 }
@@ -38,17 +45,8 @@ Layer unreadable(const LayerSource& src, const Error& e) {
 
 // The province: the union of the prefectures, else of the counties. Null when there are neither.
 GeomPtr province_of(const Study& study) {
-    const GeosContext& geos = *study.geos;
-    GEOSContextHandle_t ctx = geos.get();
-    std::vector<const Layer*> admin = study.role("prefectures");
-    if (admin.empty() || admin.front()->features.empty()) admin = study.role("counties");
-    std::vector<GEOSGeometry*> parts;
-    for (const Layer* l : admin)
-        for (const Feature& f : l->features) parts.push_back(GEOSGeom_clone_r(ctx, f.geom.get()));
-    if (parts.empty()) return nullptr;
-    GeomPtr all = geos.own(GEOSGeom_createCollection_r(ctx, GEOS_GEOMETRYCOLLECTION, parts.data(),
-                                                       static_cast<unsigned>(parts.size())));
-    return geos.own(GEOSUnaryUnion_r(ctx, all.get()));
+    const std::vector<const Layer*> prefectures = study.role("prefectures");
+    return study.union_of(prefectures.empty() || prefectures.front()->features.empty() ? "counties" : "prefectures");
 }
 
 // Reports features that do not touch the admin units (grown by the tolerance).

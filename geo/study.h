@@ -30,6 +30,8 @@ struct Study {
     GeomPtr province;             // union of the prefectures (else the counties), working CRS; null without them
 
     std::vector<const Layer*> role(const std::string& name) const;
+    // The union of every geometry of a role (working CRS); null when the role has none.
+    GeomPtr union_of(const std::string& role) const;
     bool usable() const;          // no layer has an Error-severity problem
 };
 

@@ -99,7 +99,7 @@ void add_compare(CLI::App& app, const Globals& globals, Runner& run) {
                 }
                 v.insert(v.end(), {t.old_county_seat_min, t.new_county_seat_min, t.old_tier, t.new_tier, std::int64_t(t.gaps_closed),
                                    std::int64_t(t.gaps_opened), std::int64_t(t.changed)});
-                GeomPtr p = std::isfinite(t.lon) ? study.geos->own(GEOSGeom_createPointFromXY_r(study.geos->get(), t.lon, t.lat)) : GeomPtr();
+                GeomPtr p = std::isfinite(t.lon) ? study.geos->point(t.lon, t.lat) : GeomPtr();
                 layer.add(v, p.get());
             }
             style_layers(out, {});

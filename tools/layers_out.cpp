@@ -86,7 +86,7 @@ void write_dead_ends(OutputDataset& out, const Study& study, const AccessResult&
     const GeosContext& geos = *study.geos;
     OutputLayer& dead = out.layer("road_dead_ends", wkbPoint, Fields("road_dead_ends").add({"node", "road_id", "nearest_settlement_m"}));
     for (const DeadEnd& d : res.dead_ends)
-        dead.add({std::int64_t(d.node), d.road_id, d.nearest_settlement_m}, geos.own(GEOSGeom_createPointFromXY_r(geos.get(), d.x, d.y)).get());
+        dead.add({std::int64_t(d.node), d.road_id, d.nearest_settlement_m}, geos.point(d.x, d.y).get());
 }
 
 void write_components(OutputDataset& out, const Study& study, const RoadGraph& graph, const AccessResult& res) {
@@ -102,7 +102,7 @@ void write_components(OutputDataset& out, const Study& study, const RoadGraph& g
                 GEOSCoordSeq_setXY_r(geos.get(), seq, k, graph.points[piece.first_point + k].x, graph.points[piece.first_point + k].y);
             parts.push_back(GEOSGeom_createLineString_r(geos.get(), seq));
         }
-        GeomPtr ml = geos.own(GEOSGeom_createCollection_r(geos.get(), GEOS_MULTILINESTRING, parts.data(), unsigned(parts.size())));
+        GeomPtr ml = geos.collect(std::move(parts), GEOS_MULTILINESTRING);
         std::string ids;
         for (std::size_t k = 0; k < c.towns.size() && k < 20; ++k) ids += (k ? "," : "") + c.towns[k];
         if (c.towns.size() > 20) ids += ",…";
