@@ -1,5 +1,6 @@
 #include "analysis/compare.h"
 
+#include "analysis/columns.h"
 #include "geo/text.h"
 
 #include "analysis/report.h"
@@ -94,6 +95,11 @@ Comparison compare_runs(const std::vector<TownSnapshot>& old_run, const std::vec
     return c;
 }
 
+namespace {
+// A header cell for a field of the town_changes layer: its registered label.
+std::string th(std::string_view field) { return "<th>" + html_escape(column("town_changes", field).label()) + "</th>"; }
+}  // namespace
+
 std::string html_comparison(const Comparison& c, const std::string& old_label, const std::string& new_label) {
     std::string b = "<h1>年度对比 Year-on-year comparison</h1>\n<p>" + html_escape(old_label) + " → " + html_escape(new_label) + "</p>\n";
     b += "<h2>1 各设施缺口变化 Gaps by utility</h2>\n<table><thead><tr><th>设施 utility</th><th>消除 closed</th><th>新增 opened</th>"
@@ -112,11 +118,11 @@ std::string html_comparison(const Comparison& c, const std::string& old_label, c
         by_prefecture[t.prefecture].first += t.gaps_closed;
         by_prefecture[t.prefecture].second += t.gaps_opened;
     }
-    b += "<h2>2 各市(州) By prefecture</h2>\n<table><thead><tr><th>市(州) prefecture</th><th>消除缺口 gaps closed</th><th>新增缺口 gaps opened</th></tr></thead><tbody>";
+    b += "<h2>2 各市(州) By prefecture</h2>\n<table><thead><tr>" + th("prefecture_name") + th("gaps_closed") + th("gaps_opened") + "</tr></thead><tbody>";
     for (const auto& [p, co] : by_prefecture)
         b += "<tr><td>" + html_escape(p) + "</td><td>" + std::to_string(co.first) + "</td><td>" + std::to_string(co.second) + "</td></tr>";
-    b += "</tbody></table>\n<h2>3 有变化的镇 Towns that changed</h2>\n<table><thead><tr><th>市(州)</th><th>镇 town</th><th>缺口变化 gaps</th>"
-         "<th>至县城 min</th><th>层级 tier</th></tr></thead><tbody>";
+    b += "</tbody></table>\n<h2>3 有变化的镇 Towns that changed</h2>\n<table><thead><tr>" + th("prefecture_name") + th("name") +
+         "<th>缺口变化 gaps</th><th>至县城 to the county seat (min): 旧 → 新 old → new</th><th>层级 tier: 旧 → 新 old → new</th></tr></thead><tbody>";
     for (const auto& t : c.towns) {
         if (!t.changed) continue;
         std::string gaps;

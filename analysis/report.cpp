@@ -1,5 +1,6 @@
 #include "analysis/report.h"
 
+#include "analysis/columns.h"
 #include "geo/text.h"
 
 #include <algorithm>
@@ -12,6 +13,9 @@
 namespace townsite {
 
 namespace {
+
+// A table header for a registered field: its label, "中文 English (unit)", as QGIS shows it.
+std::string label(std::string_view layer, std::string_view field, const Fill& fill = {}) { return html_escape(column(layer, field, fill).label()); }
 
 std::string num(std::size_t v) { return std::to_string(v); }
 
@@ -375,10 +379,10 @@ void ReportSections::maps() {
 void ReportSections::by_prefecture() {
     b += "<h2>4 各市(州)汇总 By prefecture</h2>\n";
     {
-        std::vector<std::string> head = {"市(州) prefecture", "镇 towns", "参评 eligible"};
-        for (const TierRule& r : so.tiers) head.push_back(r.name_zh + " " + r.name_en);
+        std::vector<std::string> head = {label("demo_towns", "prefecture_name"), label("prefectures", "towns"), label("prefectures", "eligible")};
+        for (const TierRule& r : so.tiers) head.push_back(label("prefectures", "n_{tier}", {r.key, r.name_zh, r.name_en}));
         if (in.coverage)
-            for (const auto& u : utility_names()) head.push_back(utility_label(u) + " 缺口镇 towns with gaps");
+            for (const auto& u : utility_names()) head.push_back(label("prefectures", "gap_towns_{utility}", fill_of("{utility}", u)));
         if (in.coverage) head.push_back("管网延伸 extensions km");
         std::vector<std::vector<std::string>> rows;
         for (const auto& [name, unit] : summarise_units(each(t.towns, &Settlement::prefecture_name), sel, so.tiers.size(), in.coverage)) {
@@ -420,8 +424,10 @@ void ReportSections::demonstration_towns() {
             if (in.sensitivity) row.push_back(html_escape(in.sensitivity->stability[i]) + " " + fmt(in.sensitivity->same_share[i] * 100, 0) + " %");
             rows.push_back(row);
         }
-        std::vector<std::string> head = {"市(州)", "县 county", "镇 town", "类型 type", "得分 score", "排名 rank", "理由 reason"};
-        if (in.sensitivity) head.push_back("稳定性 stability");
+        std::vector<std::string> head;
+        for (const char* field : {"prefecture_name", "county_name", "name", "town_type_zh", "score", "rank_province", "reason_zh"})
+            head.push_back(label("demo_towns", field));
+        if (in.sensitivity) head.push_back(label("demo_towns", "stability"));
         b += "<h3>" + html_escape(so.tiers[k].name_zh + "示范镇 " + so.tiers[k].name_en) + " (" + num(towns.size()) + ")</h3>" + table(head, rows, "reasons");
     }
 }

@@ -1,5 +1,6 @@
 // townsite compare OLD NEW [-o OUTDIR]: what changed for every town between two runs of
 // `townsite run` (their folders or their GeoPackages): the layer town_changes and a report page.
+#include "analysis/columns.h"
 #include "analysis/compare.h"
 #include "analysis/coverage.h"
 #include "geo/error.h"
@@ -23,11 +24,19 @@ std::string run_file(const std::string& where) {
     return fs::is_directory(where) ? (fs::path(where) / "townsite.gpkg").string() : where;
 }
 
-// The towns of one run.
+// The name `run` writes a field of its towns layer under (a logic_error when the registry has none).
+std::string towns_field(std::string_view name, const std::string& utility = "") {
+    return column("towns", name, utility.empty() ? Fill{} : fill_of("{utility}", utility)).name;
+}
+
+// The towns of one run, read back under the names the registry gives the fields `run` wrote.
 std::vector<TownSnapshot> read_run(const std::string& where, const GeosContext& geos) {
     const std::string path = run_file(where);
     const Table t = read_table(path, "towns", geos);
-    for (const std::string f : {"id", "name", "prefecture_name", "county_seat_min", "tier", "water_status", "water_gap_km2"})
+    std::vector<std::string> needed;
+    for (const char* f : {"id", "name", "prefecture_name", "county_seat_min", "tier"}) needed.push_back(towns_field(f));
+    for (const auto& u : utility_names()) needed.push_back(towns_field("{utility}_status", u)), needed.push_back(towns_field("{utility}_gap_km2", u));
+    for (const std::string& f : needed)
         if (!t.has(f))
             throw Error("the layer \"towns\" has no field \"" + f + "\"")
                 .with_file(path)
@@ -36,17 +45,17 @@ std::vector<TownSnapshot> read_run(const std::string& where, const GeosContext& 
     std::vector<TownSnapshot> out;
     for (const Record& r : t.rows) {
         TownSnapshot s;
-        s.id = r.text("id"), s.name = r.text("name"), s.prefecture = r.text("prefecture_name");
+        s.id = r.text(towns_field("id")), s.name = r.text(towns_field("name")), s.prefecture = r.text(towns_field("prefecture_name"));
         if (r.geom) {
             GEOSGeomGetX_r(geos.get(), r.geom.get(), &s.lon);
             GEOSGeomGetY_r(geos.get(), r.geom.get(), &s.lat);
         }
         for (const auto& u : utility_names()) {
-            s.status[u] = r.text(u + "_status");
-            s.gap_km2[u] = r.number(u + "_gap_km2").value_or(NAN);
+            s.status[u] = r.text(towns_field("{utility}_status", u));
+            s.gap_km2[u] = r.number(towns_field("{utility}_gap_km2", u)).value_or(NAN);
         }
-        s.county_seat_min = r.number("county_seat_min").value_or(NAN);
-        s.tier = r.text("tier");
+        s.county_seat_min = r.number(towns_field("county_seat_min")).value_or(NAN);
+        s.tier = r.text(towns_field("tier"));
         out.push_back(s);
     }
     return out;
