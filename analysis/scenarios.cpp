@@ -1,6 +1,7 @@
 #include "analysis/scenarios.h"
 
 #include "geo/error.h"
+#include "geo/text.h"
 
 #include <algorithm>
 #include <set>
@@ -49,12 +50,8 @@ std::vector<Scenario> scenario_options(const StudyConfig& config, const ScoringO
         auto known = [&](const char* table, const std::vector<std::string>& words, const auto& given) {
             for (const auto& [name, value] : given) {
                 if (std::find(words.begin(), words.end(), name) != words.end()) continue;
-                const std::string near = closest_word(name, words);
-                std::string list;
-                for (const auto& w : words) list += (list.empty() ? "" : ", ") + w;
-                problems.push_back({s.line, "scenario \"" + s.name + "\": unknown " + table + " key \"" + name + "\"" +
-                                                (near.empty() ? "" : " (did you mean \"" + near + "\"?)"),
-                                    "use one of: " + list + "."});
+                problems.push_back({s.line, "scenario \"" + s.name + "\": unknown " + table + " key \"" + name + "\"" + did_you_mean(name, words),
+                                    "use one of: " + join(words) + "."});
             }
         };
         known("weights", indicators, s.weights);

@@ -1,6 +1,7 @@
 #include "analysis/town_table.h"
 
 #include "geo/error.h"
+#include "geo/text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -30,17 +31,11 @@ bool is_coverage_column(const std::string& column) {
 
 const std::vector<double>& TownTable::column(const std::string& c, const std::string& asked_in) const {
     if (auto it = values.find(c); it != values.end()) return it->second;
-    std::string list;
     std::vector<std::string> names;
-    for (const auto& col : columns) {
-        list += (list.empty() ? "" : ", ") + col.name;
-        names.push_back(col.name);
-    }
-    const std::string near = closest_word(c, names);
-    throw Error("no town field \"" + c + "\"" + (asked_in.empty() ? "" : " (asked for in " + asked_in + ")") +
-                (near.empty() ? "" : "; did you mean \"" + near + "\"?"))
+    for (const auto& col : columns) names.push_back(col.name);
+    throw Error("no town field \"" + c + "\"" + (asked_in.empty() ? "" : " (asked for in " + asked_in + ")") + did_you_mean(c, names))
         .with_field(c)
-        .with_hint("use one of the fields the steps produce: " + list +
+        .with_hint("use one of the fields the steps produce: " + join(names) +
                    "; to score a column of the towns layer that townsite has no name for, map it in "
                    "[layers.towns.extra_fields].");
 }

@@ -3,6 +3,7 @@
 #include "geo/osm.h"
 
 #include "geo/error.h"
+#include "geo/text.h"
 
 #include <iconv.h>
 
@@ -138,12 +139,6 @@ std::vector<std::string> role_names() {
     return names;
 }
 
-std::string join(const std::vector<std::string>& words, const std::string& sep = ", ") {
-    std::string out;
-    for (size_t i = 0; i < words.size(); ++i) out += (i ? sep : "") + words[i];
-    return out;
-}
-
 int line_of(const toml::node& node) { return static_cast<int>(node.source().begin.line); }
 
 std::string type_name(const toml::node& node) {
@@ -269,9 +264,7 @@ LayerSource parse_layer(const toml::table& t, const std::string& role, const std
                 const std::string key(k.str());
                 const int line = static_cast<int>(k.source().begin.line);
                 if (!spec->field(key)) {
-                    const std::string near = closest_word(key, known);
-                    problems.push_back({line, "unknown field \"" + key + "\" in [" + key_path + ".fields]" +
-                                                  (near.empty() ? "" : " (did you mean \"" + near + "\"?)"),
+                    problems.push_back({line, "unknown field \"" + key + "\" in [" + key_path + ".fields]" + did_you_mean(key, known),
                                         "use one of: " + join(known) + "."});
                     continue;
                 }
@@ -330,40 +323,13 @@ std::vector<const LayerSource*> StudyConfig::sources(const std::string& role) co
     return out;
 }
 
-std::string closest_word(const std::string& word, const std::vector<std::string>& candidates) {
-    // Levenshtein distance; a candidate within a third of the word's length is "close".
-    auto distance = [](const std::string& a, const std::string& b) {
-        std::vector<size_t> row(b.size() + 1);
-        for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-        for (size_t i = 1; i <= a.size(); ++i) {
-            size_t diag = row[0];
-            row[0] = i;
-            for (size_t j = 1; j <= b.size(); ++j) {
-                const size_t up = row[j];
-                row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-                diag = up;
-            }
-        }
-        return row[b.size()];
-    };
-    std::string best;
-    size_t best_d = std::max<size_t>(2, word.size() / 3) + 1;
-    for (const auto& c : candidates) {
-        const size_t d = distance(word, c);
-        if (d < best_d) best_d = d, best = c;
-    }
-    return best;
-}
-
 void check_keys(const toml::table& table, const std::string& key_path, const std::vector<std::string>& allowed,
                 std::vector<ConfigProblem>& problems) {
     for (const auto& [k, v] : table) {
         const std::string key(k.str());
         if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-        const std::string near = closest_word(key, allowed);
         const std::string where = key_path.empty() ? key : key_path + "." + key;
-        problems.push_back({static_cast<int>(k.source().begin.line),
-                            "unknown key \"" + where + "\"" + (near.empty() ? "" : " (did you mean \"" + near + "\"?)"),
+        problems.push_back({static_cast<int>(k.source().begin.line), "unknown key \"" + where + "\"" + did_you_mean(key, allowed),
                             "valid keys " + (key_path.empty() ? std::string("at the top level") : "in [" + key_path + "]") +
                                 " are: " + join(allowed) + "."});
     }
@@ -408,8 +374,7 @@ void read_text(const toml::table& table, const std::string& key_path, const std:
     }
     const std::string v = *n->value<std::string>();
     if (!choices.empty() && std::find(choices.begin(), choices.end(), v) == choices.end()) {
-        const std::string near = closest_word(v, choices);
-        problems.push_back({line_of(*n), where + " is \"" + v + "\"" + (near.empty() ? "" : " (did you mean \"" + near + "\"?)"),
+        problems.push_back({line_of(*n), where + " is \"" + v + "\"" + did_you_mean(v, choices),
                             "use one of: " + join(choices) + "."});
         return;
     }

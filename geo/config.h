@@ -130,7 +130,5 @@ inline int config_line(const toml::node& node) { return static_cast<int>(node.so
 // Throws one Error holding every problem (file and line in each); does nothing when there are none.
 void throw_config_problems(const std::string& file, const std::vector<ConfigProblem>& problems);
 
-// The closest of `candidates` to `word` (edit distance), or "" when nothing is close.
-std::string closest_word(const std::string& word, const std::vector<std::string>& candidates);
 
 }  // namespace townsite

@@ -3,6 +3,7 @@
 #include "geo/osm.h"
 
 #include "geo/error.h"
+#include "geo/text.h"
 #include "geo/gcj02.h"
 
 #include <gdal_priv.h>
@@ -100,12 +101,6 @@ std::optional<bool> parse_flag(const std::string& raw) {
 namespace {
 
 using CharList = CPLStringList;
-
-std::string join(const std::vector<std::string>& words) {
-    std::string out;
-    for (size_t i = 0; i < words.size(); ++i) out += (i ? ", " : "") + words[i];
-    return out;
-}
 
 int role_dimension(GeomKind k) {
     switch (k) {
@@ -210,8 +205,7 @@ OGRLayer* pick_layer(GDALDataset& ds, const LayerSource& src) {
     }
     OGRLayer* layer = ds.GetLayerByName(src.layer.c_str());
     if (!layer) {
-        const std::string near = closest_word(src.layer, names);
-        throw Error("there is no layer \"" + src.layer + "\"" + (near.empty() ? "" : " (did you mean \"" + near + "\"?)"))
+        throw Error("there is no layer \"" + src.layer + "\"" + did_you_mean(src.layer, names))
             .with_file(src.resolved)
             .with_hint("set layer in [layers." + src.role + "] (" + src.config_path + ":" + std::to_string(src.line) +
                        ") to one of: " + join(names) + ".");
@@ -280,10 +274,9 @@ void bind_fields(OGRLayer& layer, const LayerSource& src, const RoleSpec& spec, 
     mappings.insert(src.extra_fields.begin(), src.extra_fields.end());
     for (const auto& mapped : mappings)
         if (defn->GetFieldIndex(mapped.second.source_field.c_str()) < 0) {
-            const std::string near = closest_word(mapped.second.source_field, columns);
             throw Error("field \"" + mapped.first + "\" is mapped to column \"" + mapped.second.source_field +
                         "\", which layer \"" + info.layer_name + "\" of " + src.resolved + " does not have" +
-                        (near.empty() ? "" : " (did you mean \"" + near + "\"?)"))
+                        did_you_mean(mapped.second.source_field, columns))
                 .with_file(src.config_path)
                 .with_line(mapped.second.line)
                 .with_field(mapped.first)

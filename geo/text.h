@@ -1,11 +1,14 @@
-// Numbers as text, the one way every message, report and table writes them.
+// Numbers and words as text, the one way every message, report and table writes them.
 //
 //   fmt(12.345) == "12.3";  fmt(12.345, 2) == "12.35";  fmt(NAN) == "–"
+//   join({"a", "b"}) == "a, b"
+//   "no field \"popluation\"" + did_you_mean("popluation", fields)   // ... (did you mean "population"?)
 #pragma once
 
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 namespace townsite {
 
@@ -16,5 +19,13 @@ inline std::string fmt(double v, int decimals = 1) {
     std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
     return buf;
 }
+
+// The words with `sep` between them.
+std::string join(const std::vector<std::string>& words, const std::string& sep = ", ");
+
+// The closest of `candidates` to `word` (edit distance), or "" when nothing is close.
+std::string closest_word(const std::string& word, const std::vector<std::string>& candidates);
+// " (did you mean "x"?)" with the closest candidate, or "" when nothing is close.
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates);
 
 }  // namespace townsite

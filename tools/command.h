@@ -91,7 +91,7 @@ struct StudyArgs {
 };
 void add_study_args(CLI::App* cmd, StudyArgs& args, Writes writes = Writes::Nothing, const std::string& default_output = "");
 
-// Throws Error when `given` is not among `choices`: "<what> "x"; did you mean "y"?", with the list.
+// Throws Error when `given` is not among `choices`: "there is no <what> "x" (did you mean "y"?)", with the list.
 void require_one_of(const std::string& what, const std::string& given, const std::vector<std::string>& choices);
 
 // Adds the subcommand; sets `run` when it is the one chosen.

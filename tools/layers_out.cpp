@@ -1,16 +1,12 @@
 #include "tools/layers_out.h"
 
+#include "geo/text.h"
+
 #include <cmath>
 
 namespace townsite::tools {
 
 namespace {
-
-std::string join(const std::vector<std::string>& words) {
-    std::string out;
-    for (std::size_t i = 0; i < words.size(); ++i) out += (i ? "," : "") + words[i];
-    return out;
-}
 
 OGRFieldType ogr_type(ColumnType t) {
     switch (t) {
@@ -125,8 +121,8 @@ void write_extensions(OutputDataset& out, const CoverageResult& res, const std::
                                      .add({"town_id", "town_name", "utility", "length_km", "villages", "village_count", "connects_gap", "population",
                                            "protected_sites", "protected_flag"}));
     for (const Extension& e : res.extensions)
-        ext.add({towns[e.town].id, towns[e.town].name, e.utility, e.length_km, join(e.villages), std::int64_t(e.villages.size()),
-                 std::int64_t(e.connects_gap), e.population, join(e.protected_sites), std::int64_t(!e.protected_sites.empty())},
+        ext.add({towns[e.town].id, towns[e.town].name, e.utility, e.length_km, join(e.villages, ","), std::int64_t(e.villages.size()),
+                 std::int64_t(e.connects_gap), e.population, join(e.protected_sites, ","), std::int64_t(!e.protected_sites.empty())},
                 e.lines.get());
 }
 

@@ -133,11 +133,7 @@ void print_graph_report(const GraphReport& r, std::ostream& os) {
 
 void require_one_of(const std::string& what, const std::string& given, const std::vector<std::string>& choices) {
     if (std::find(choices.begin(), choices.end(), given) != choices.end()) return;
-    const std::string near = closest_word(given, choices);
-    std::string list;
-    for (const auto& c : choices) list += (list.empty() ? "" : ", ") + c;
-    throw Error("there is no " + what + " \"" + given + "\"" + (near.empty() ? "" : "; did you mean \"" + near + "\"?"))
-        .with_hint("give one of: " + list + ".");
+    throw Error("there is no " + what + " \"" + given + "\"" + did_you_mean(given, choices)).with_hint("give one of: " + join(choices) + ".");
 }
 
 std::string config_or_sample(const std::string& given) {
