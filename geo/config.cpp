@@ -440,6 +440,29 @@ void throw_config_problems(const std::string& file, const std::vector<ConfigProb
 
 namespace {
 
+// A copy of `t` that has no source positions, in its keys or its values (see extend_config).
+toml::table without_lines(const toml::table& t);
+toml::array without_lines(const toml::array& a) {
+    toml::array out;
+    for (auto&& item : a) {
+        if (const toml::table* sub = item.as_table()) out.push_back(without_lines(*sub));
+        else if (const toml::array* arr = item.as_array()) out.push_back(without_lines(*arr));
+        else out.push_back(item);   // a copy: toml++ does not copy the position
+    }
+    return out;
+}
+toml::table without_lines(const toml::table& t) {
+    toml::table out;
+    out.is_inline(t.is_inline());
+    for (auto&& [k, v] : t) {
+        const std::string key(k.str());   // a key made from its text has no position either
+        if (const toml::table* sub = v.as_table()) out.insert(key, without_lines(*sub));
+        else if (const toml::array* arr = v.as_array()) out.insert(key, without_lines(*arr));
+        else out.insert(key, v);
+    }
+    return out;
+}
+
 // [study] extends = "base.toml": the base config's sections, with this file's on top: [layers.ROLE]
 // replaces the base's layers of that role, [study] keys replace the base's keys, and any other section
 // replaces the base's section whole. The base's relative sources are rewritten to stay where they were.
@@ -480,18 +503,22 @@ void extend_config(toml::table& table, const std::string& dir, const std::string
                 for (auto&& item : *arr)
                     if (toml::table* one = item.as_table()) rebase(*one);
         }
+    // Messages name this file: its own keys keep their lines (moved: toml++ keeps a node's line when
+    // it is moved, not when copied), the base's lose theirs (a line of the base under this file's name
+    // would point at the wrong place).
+    toml::table merged = without_lines(base);
     for (auto&& [key, node] : table) {
         const std::string k(key.str());
         toml::table* mine = node.as_table();
-        toml::table* theirs = base[k].as_table();
+        toml::table* theirs = merged[k].as_table();
         if ((k == "layers" || k == "study") && mine && theirs) {
-            for (auto&& [sub, value] : *mine) theirs->insert_or_assign(sub, value);
+            for (auto&& [sub, value] : *mine) theirs->insert_or_assign(sub, std::move(value));
         } else {
-            base.insert_or_assign(key, node);
+            merged.insert_or_assign(key, std::move(node));
         }
     }
-    if (toml::table* merged_study = base["study"].as_table()) merged_study->erase("extends");
-    table = std::move(base);
+    if (toml::table* merged_study = merged["study"].as_table()) merged_study->erase("extends");
+    table = std::move(merged);
 }
 
 }  // namespace

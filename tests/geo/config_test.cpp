@@ -168,6 +168,15 @@ TEST_CASE("the bundled sample config is valid", "[config]") {
         if (role.name != "builtup") CHECK(cfg.has(role.name));
 }
 
+namespace {
+// [access] checked the way every section reader checks its keys (only thresholds_min is known here).
+void access_options_like(const StudyConfig& c) {
+    std::vector<ConfigProblem> problems;
+    if (const toml::table* t = c.table["access"].as_table()) check_keys(*t, "access", {"thresholds_min"}, problems);
+    throw_config_problems(c.path, problems);
+}
+}  // namespace
+
 TEST_CASE("a config that extends another takes its sections and replaces the layers it names", "[config]") {
     townsite::test::TempDir dir;
     std::filesystem::create_directories(dir.path("base/data"));
@@ -204,5 +213,20 @@ source = "water_2025.gpkg"
     SECTION("a missing base is an error naming it") {
         const std::string bad = dir.write("y2025/bad.toml", "[study]\nextends = \"nowhere.toml\"\n");
         CHECK_THROWS_WITH(load_config(bad), Catch::Contains("nowhere.toml") && Catch::Contains("Fix:"));
+    }
+    SECTION("a mistake in the config's own sections has its line; one in the base has none under this file's name") {
+        const std::string own = dir.write("y2025/own.toml", "[study]\nextends = \"../base/base.toml\"\n\n[access]\nthresholds_min = [10]\nbogus = 1\n");
+        CHECK_THROWS_WITH(access_options_like(load_config(own)), Catch::Contains("own.toml:6: unknown key \"access.bogus\""));
+        dir.write("base/broken.toml", "[study]\nname = \"b\"\n[layers.prefectures]\nsource = \"data/admin.gpkg\"\n[layers.counties]\n"
+                                      "source = \"data/admin.gpkg\"\n[layers.towns]\nsource = \"data/towns.gpkg\"\n[access]\nbogus = 1\n");
+        const std::string derived = dir.write("y2025/derived.toml", "[study]\nextends = \"../base/broken.toml\"\nname = \"d\"\n");
+        try {
+            access_options_like(load_config(derived));
+            FAIL("accepted");
+        } catch (const Error& e) {
+            const std::string m = e.what();
+            CHECK_THAT(m, Catch::Contains("unknown key \"access.bogus\""));
+            CHECK_THAT(m, !Catch::Contains("derived.toml:10"));   // line 10 is the base's, not this file's
+        }
     }
 }
