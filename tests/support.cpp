@@ -92,6 +92,20 @@ std::string write_admin(const TempDir& dir, int epsg, const std::string& area_wk
     return "[layers.prefectures]\nsource = \"admin.gpkg\"\n[layers.counties]\nsource = \"admin.gpkg\"\n";
 }
 
+const char* const kConfigLayers = "[layers.towns]\nsource = \"t.gpkg\"\n[layers.prefectures]\nsource = \"a.gpkg\"\n[layers.counties]\nsource = \"a.gpkg\"\n";
+const char* const kThreeIndicators = R"(
+[[scoring.indicators]]
+name = "industry"
+field = "industry_output"
+[[scoring.indicators]]
+name = "population"
+field = "population"
+[[scoring.indicators]]
+name = "roads"
+field = "county_seat_min"
+direction = "lower"
+)";
+
 StudyConfig config_from(const std::string& dir, const std::string& toml) {
     return parse_config(toml, (fs::path(dir) / "study.toml").string());
 }

@@ -46,6 +46,10 @@ std::string write_admin(const TempDir& dir, int epsg, const std::string& area_wk
 
 // Parses a config written inline; the config "file" sits in `dir`.
 StudyConfig config_from(const std::string& dir, const std::string& toml);
+// The layers a config needs to parse (towns, prefectures, counties; files not read) and three
+// indicators: industry (industry_output), population, roads (county_seat_min, lower is better).
+extern const char* const kConfigLayers;
+extern const char* const kThreeIndicators;
 
 // A shell command's exit code (-1 when it did not exit) and all it printed, stdout and stderr
 // together; for running townsite as a user does.

@@ -12,26 +12,10 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-const std::string kBase = R"([layers.towns]
-source = "t.gpkg"
-[layers.prefectures]
-source = "a.gpkg"
-[layers.counties]
-source = "a.gpkg"
-[scoring]
+const std::string kBase = std::string(kConfigLayers) + R"([scoring]
 weights = "ahp"
 ahp = [[1, 3, 5], ["1/3", 1, 3], ["1/5", "1/3", 1]]
-[[scoring.indicators]]
-name = "industry"
-field = "industry_output"
-[[scoring.indicators]]
-name = "population"
-field = "population"
-[[scoring.indicators]]
-name = "roads"
-field = "county_seat_min"
-direction = "lower"
-[scoring.bonus]
+)" + kThreeIndicators + R"([scoring.bonus]
 in_metro = 5
 node_town = 4
 [[selection.tiers]]

@@ -119,19 +119,8 @@ TEST_CASE("entropy weights in scoring follow the method worked by hand", "[scori
 
 TEST_CASE("scoring options: AHP weights from the config, an inconsistent matrix refused with its worst judgements", "[scoring][ahp]") {
     TempDir dir;
-    const std::string base = "[layers.towns]\nsource = \"t.gpkg\"\n[layers.prefectures]\nsource = \"a.gpkg\"\n[layers.counties]\nsource = \"a.gpkg\"\n";
-    const std::string indicators = R"(
-[[scoring.indicators]]
-name = "industry"
-field = "industry_output"
-[[scoring.indicators]]
-name = "population"
-field = "population"
-[[scoring.indicators]]
-name = "roads"
-field = "county_seat_min"
-direction = "lower"
-)";
+    const std::string base = kConfigLayers;
+    const std::string indicators = kThreeIndicators;
     // Saaty's consistent example 1, 3, 5 / 1/3 ... gives 0.637, 0.258, 0.105 (CR 0.033).
     ScoringOptions o = scoring_options(config_from(dir.path(), base + "[scoring]\nweights = \"ahp\"\nahp = [[1, 3, 5], [\"1/3\", 1, 3], [\"1/5\", \"1/3\", 1]]\n" + indicators));
     REQUIRE(o.method == WeightMethod::Ahp);
