@@ -11,20 +11,18 @@ std::string join(const std::vector<std::string>& words, const std::string& sep) 
 }
 
 std::string closest_word(const std::string& word, const std::vector<std::string>& candidates) {
-    // Levenshtein distance; a candidate within a third of the word's length is "close".
+    // Edit distance with a swap of two neighbouring letters as one edit (optimal string alignment:
+    // "GPGK" is one edit from GPKG, two from GPX); a candidate within a third of the word's length is "close".
     auto distance = [](const std::string& a, const std::string& b) {
-        std::vector<size_t> row(b.size() + 1);
-        for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-        for (size_t i = 1; i <= a.size(); ++i) {
-            size_t diag = row[0];
-            row[0] = i;
+        std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+        for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+        for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+        for (size_t i = 1; i <= a.size(); ++i)
             for (size_t j = 1; j <= b.size(); ++j) {
-                const size_t up = row[j];
-                row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-                diag = up;
+                d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
             }
-        }
-        return row[b.size()];
+        return d[a.size()][b.size()];
     };
     std::string best;
     size_t best_d = std::max<size_t>(2, word.size() / 3) + 1;

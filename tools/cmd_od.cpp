@@ -69,7 +69,7 @@ std::string unreachable_reason(const RoadGraph& g, const Snap& from, const Snap&
 void add_od(CLI::App& app, const Globals& globals, Runner& run) {
     auto args = std::make_shared<OdArgs>();
     CLI::App* cmd = app.add_subcommand("od", "Origin-destination matrix of travel times on the road network");
-    add_study_args(cmd, args->study, Writes::Layers, "townsite_od.csv");
+    add_study_args(cmd, args->study, Writes::Table, "townsite_od.csv");
     cmd->add_option("--from", args->from, "Origins: a point role")->required()->check(CLI::IsMember(kRoles));
     cmd->add_option("--to", args->to, "Destinations: a point role")->required()->check(CLI::IsMember(kRoles));
     cmd->add_option("--nearest", args->nearest, "Keep only each origin's K fastest destinations");

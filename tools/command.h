@@ -13,6 +13,7 @@
 
 #include <functional>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -62,6 +63,12 @@ void print_graph_report(const GraphReport& report, std::ostream& os);
 // types, scoring, selection, scenarios), whichever command runs; all problems in one Error.
 StudyConfig load_checked_config(const std::string& path);
 
+// GDAL's spelling of long options with one dash (-overwrite, -t_srs) made CLI11's (--overwrite), and
+// the mistakes CLI11 would misread or report bare: an unknown command, an unknown option, and a
+// misspelt one-dash option (-ovrewrite would be -o "vrewrite"), each with "did you mean". Returns
+// the problem, or nothing when the arguments may be parsed.
+std::optional<std::string> read_command_line(CLI::App& app, std::vector<std::string>& args);
+
 // The config a command reads: the one given, else the bundled sample's.
 std::string config_or_sample(const std::string& given);
 
@@ -77,12 +84,13 @@ struct OutputArgs {
 // What OutputDataset takes from them.
 inline OutputOptions output_options(const OutputArgs& out) { return {out.format, out.t_srs, out.overwrite, {}}; }
 
-// What a command writes: nothing (inspect), layers into one file or a PostGIS database, the run's
-// folder of deliverables, or one file (the report).
-enum class Writes { Nothing, Layers, Folder, File };
+// What a command writes: nothing (inspect), layers into one file or a PostGIS database, a table
+// without geometry (od: no -t_srs), the run's folder of deliverables, or one file (the report).
+enum class Writes { Nothing, Layers, Table, Folder, File };
 
 // The arguments every command that reads a study shares, declared once: CONFIG (default: the
-// bundled sample) and, for what it writes, -o and --overwrite, with -f and -t_srs for layers.
+// bundled sample) and, for what it writes, -o and --overwrite, with -f (checked against GDAL's
+// writable vector drivers: a usage error otherwise) for layers and tables, and -t_srs for layers.
 struct StudyArgs {
     std::string config;
     OutputArgs out;

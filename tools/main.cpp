@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -72,6 +73,30 @@ void StepTimer::done(const std::string& step) {
     m_start = t;
 }
 
+namespace {
+
+// -f: a GDAL driver that writes vector data, else a usage error listing those that do.
+const CLI::Validator& writable_vector_driver() {
+    static const CLI::Validator v(
+        [](std::string& name) -> std::string {
+            std::vector<std::string> writable;
+            for (int i = 0; i < GDALGetDriverCount(); ++i) {
+                GDALDriverH d = GDALGetDriver(i);
+                if (GDALGetMetadataItem(d, GDAL_DCAP_VECTOR, nullptr) && GDALGetMetadataItem(d, GDAL_DCAP_CREATE, nullptr))
+                    writable.push_back(GDALGetDriverShortName(d));
+            }
+            if (name.empty() || std::find(writable.begin(), writable.end(), name) != writable.end()) return {};
+            std::string problem = "GDAL has no driver \"" + name + "\" that writes vector data" + did_you_mean(name, writable);
+            problem += "; the drivers that do: ";
+            problem += join(writable);
+            return problem;
+        },
+        "DRIVER");
+    return v;
+}
+
+}  // namespace
+
 void add_study_args(CLI::App* cmd, StudyArgs& args, Writes writes, const std::string& default_output) {
     cmd->add_option("CONFIG", args.config, "Study config (TOML); default: the bundled sample");
     if (writes == Writes::Nothing) return;
@@ -84,13 +109,18 @@ void add_study_args(CLI::App* cmd, StudyArgs& args, Writes writes, const std::st
         ->capture_default_str();
     if (writes == Writes::Layers)
         cmd->add_option("-f,--format", out.format,
-                        "GDAL driver (GPKG, GeoJSON, FlatGeobuf, ESRI Shapefile, CSV, XLSX, PostgreSQL, ...); default: from the name");
+                        "GDAL driver (GPKG, GeoJSON, FlatGeobuf, ESRI Shapefile, CSV, XLSX, PostgreSQL, ...); default: from the name")
+            ->check(writable_vector_driver());
+    if (writes == Writes::Table)
+        cmd->add_option("-f,--format", out.format, "GDAL driver (CSV, XLSX, ODS, GPKG, PostgreSQL, ...); default: from the name")
+            ->check(writable_vector_driver());
     if (writes == Writes::Folder) {
         out.format = "GPKG";
         cmd->add_option("-f,--format", out.format,
                         "GDAL vector driver of the layers: GPKG (one styled file), or GeoJSON, FlatGeobuf, ESRI Shapefile, ... (one file "
                         "per layer, each with its .qml style)")
-            ->capture_default_str();
+            ->capture_default_str()
+            ->check(writable_vector_driver());
     }
     if (writes == Writes::Layers || writes == Writes::Folder)
         cmd->add_option("--t_srs", out.t_srs, "CRS of the written geometries (GDAL's -t_srs), or \"working\" for the study's")
@@ -136,6 +166,59 @@ void require_one_of(const std::string& what, const std::string& given, const std
     throw Error("there is no " + what + " \"" + given + "\"" + did_you_mean(given, choices)).with_hint("give one of: " + join(choices) + ".");
 }
 
+namespace {
+
+// The long option names (without dashes) of an app and every subcommand, or of one command and
+// the global options.
+void add_long_names(const CLI::App& app, std::vector<std::string>& names) {
+    for (const CLI::Option* o : app.get_options())
+        for (const std::string& n : o->get_lnames())
+            if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+}
+
+std::vector<std::string> command_names(CLI::App& app) {
+    std::vector<std::string> names;
+    for (const CLI::App* c : app.get_subcommands([](CLI::App*) { return true; })) names.push_back(c->get_name());
+    return names;
+}
+
+}  // namespace
+
+std::optional<std::string> read_command_line(CLI::App& app, std::vector<std::string>& args) {
+    // The command: the first word that is not an option (the global options take no value).
+    CLI::App* command = nullptr;
+    for (const std::string& a : args)
+        if (a.empty() || a[0] != '-') {
+            for (CLI::App* c : app.get_subcommands([](CLI::App*) { return true; }))
+                if (c->check_name(a)) command = c;
+            if (!command) return "there is no command \"" + a + "\"" + did_you_mean(a, command_names(app)) + "; the commands are " +
+                                 join(command_names(app)) + " (townsite --help lists them)";
+            break;
+        }
+    std::vector<std::string> known;   // the long options one may give here
+    add_long_names(app, known);
+    if (command) add_long_names(*command, known);
+    else
+        for (CLI::App* c : app.get_subcommands([](CLI::App*) { return true; })) add_long_names(*c, known);
+    for (std::string& a : args) {
+        if (a.size() < 3 || a[0] != '-' || (!std::isalpha(static_cast<unsigned char>(a[1])) && a[1] != '-')) continue;
+        const bool single = a[1] != '-';
+        const std::string name = a.substr(single ? 1 : 2, a.find('=') == std::string::npos ? std::string::npos : a.find('=') - (single ? 1 : 2));
+        if (std::find(known.begin(), known.end(), name) != known.end()) {
+            if (single) a = "-" + a;   // GDAL's spelling (-overwrite, -t_srs) of a long option
+            continue;
+        }
+        // "-overwrite" misspelt would otherwise be -o with the value "vrewrite"; an unknown "--name" a bare CLI11 error.
+        const std::string near = name.size() >= 4 ? closest_word(name, known) : "";
+        if (!near.empty())
+            return "there is no option \"" + a + "\" (did you mean \"--" + near + "\"?)" +
+                   (single ? "; a one-letter option takes its value after a space, e.g. -o PATH" : "");
+        if (!single) return "there is no option \"" + a + "\"" + (command ? " for townsite " + command->get_name() : std::string()) +
+                            "; `townsite " + (command ? command->get_name() + " " : std::string()) + "--help` lists the options";
+    }
+    return std::nullopt;
+}
+
 std::string config_or_sample(const std::string& given) {
     return given.empty() ? std::string(TOWNSITE_SAMPLE_CONFIG) : given;
 }
@@ -153,7 +236,9 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.fallthrough();   // global options may also follow the subcommand: townsite select -q ...
     app.set_version_flag("--version", std::string("townsite ") + TOWNSITE_VERSION);
-    app.add_flag("-q,--quiet", globals.quiet, "No progress bar and no notes, only results and errors");
+    app.add_flag("-q,--quiet", globals.quiet,
+                 "No progress bar, no notes and no summary of what a command wrote (the files are its result); errors still "
+                 "show, and inspect, fields and config still print what they are asked for");
     app.add_flag("-v,--verbose", globals.verbose, "More detail (timings per step)");
     app.add_flag("--progress", globals.progress, "Show the progress bar even when stderr is not a terminal");
     app.add_flag("--debug", globals.debug, "Show GDAL's own messages and where errors were raised");
@@ -173,9 +258,11 @@ int main(int argc, char** argv) {
     add_fields(app, globals, run);
     add_config(app, globals, run);
 
-    // GDAL spells some options with one dash (-t_srs); CLI11 wants two for long names.
-    std::vector<std::string> args;
-    for (int i = 1; i < argc; ++i) args.emplace_back(std::string(argv[i]) == "-t_srs" ? "--t_srs" : argv[i]);
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (const auto problem = read_command_line(app, args)) {
+        std::cerr << "townsite: " << *problem << ".\n";
+        return kUsage;
+    }
     std::reverse(args.begin(), args.end());
 
     try {

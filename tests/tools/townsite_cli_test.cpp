@@ -126,6 +126,36 @@ TEST_CASE("usage errors exit 2", "[cli]") {
     CHECK(run("--help").exit_code == 0);
 }
 
+TEST_CASE("command lines as GDAL users type them: one-dash long options, and mistakes named with what was meant", "[cli]") {
+    TempDir dir;
+    auto usage = [](const Run& r, const std::string& says) {
+        INFO(r.out);
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.out, Contains(says));
+    };
+    usage(run("rnu"), "there is no command \"rnu\" (did you mean \"run\"?)");
+    usage(run("run --overwirte"), "there is no option \"--overwirte\" (did you mean \"--overwrite\"?)");
+    // Misspelt with one dash it would be -o with the value "vrewrite", a folder of that name.
+    usage(run("run -ovrewrite -o " + dir.path("x")), "there is no option \"-ovrewrite\" (did you mean \"--overwrite\"?)");
+    CHECK_FALSE(std::filesystem::exists("vrewrite"));
+    usage(run("select -f GPGK -o " + dir.path("s.gpkg")), "GDAL has no driver \"GPGK\" that writes vector data (did you mean \"GPKG\"?)");
+    usage(run("select -f GPGK -o " + dir.path("s.gpkg")), "XLSX");   // the list of those that do
+    usage(run("od --from towns --to county_seats --bogus"), "there is no option \"--bogus\" for townsite od");
+    CHECK_FALSE(std::filesystem::exists(dir.path("s.gpkg")));
+    // od writes a table: no -t_srs offered.
+    const Run help = run("od --help");
+    CHECK(help.exit_code == 0);
+    CHECK_THAT(help.out, !Contains("t_srs"));
+    // -overwrite as ogr2ogr spells it replaces the output; -o keeps its value after a space.
+    const std::string csv = dir.path("od.csv");
+    REQUIRE(run("-q od --from towns --to county_seats -o " + csv).exit_code == 0);
+    CHECK(run("-q od --from towns --to county_seats -o " + csv).exit_code == 1);   // exists: refused without it
+    const Run again = run("-q od --from towns --to county_seats -o " + csv + " -overwrite");
+    INFO(again.out);
+    CHECK(again.exit_code == 0);
+    CHECK_FALSE(std::filesystem::exists("verwrite"));
+}
+
 TEST_CASE("the sample generator writes the same bytes for the same seed", "[sample][slow]") {
     TempDir dir;
     const std::string gen = std::string(TOWNSITE_MAKE_SAMPLE_BIN) + " --sources " + TOWNSITE_SAMPLE_DIR + "/sources -o ";
