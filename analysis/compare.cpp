@@ -56,7 +56,7 @@ Comparison compare_runs(const std::vector<TownSnapshot>& old_run, const std::vec
     auto add = [&](const TownSnapshot* o, const TownSnapshot* n) {
         const TownSnapshot& any = n ? *n : *o;
         TownChange tc;
-        tc.id = any.id, tc.name = any.name, tc.prefecture = any.prefecture, tc.lon = any.lon, tc.lat = any.lat;
+        tc.id = any.id, tc.name = any.name, tc.prefecture = any.prefecture, tc.prefecture_code = any.prefecture_code, tc.lon = any.lon, tc.lat = any.lat;
         tc.in_old = o != nullptr, tc.in_new = n != nullptr;
         for (const auto& u : utilities) {
             auto get_status = [&u](const TownSnapshot* s) { return s && s->status.count(u) ? s->status.at(u) : std::string(); };
@@ -113,14 +113,14 @@ std::string html_comparison(const Comparison& c, const std::string& old_label, c
          std::to_string(c.only_new) + "</p>\n";
     b += "<figure>" + change_map(c) +
          "<figcaption>图1 缺口消除（绿）与新增（红）的镇 Fig. 1 Towns where gaps closed (green) or opened (red); grey: no change</figcaption></figure>\n";
-    std::map<std::string, std::pair<int, int>> by_prefecture;   // closed, opened
+    std::map<std::pair<std::string, std::string>, std::pair<int, int>> by_prefecture;   // (code, name) in admin-code order -> closed, opened
     for (const auto& t : c.towns) {
-        by_prefecture[t.prefecture].first += t.gaps_closed;
-        by_prefecture[t.prefecture].second += t.gaps_opened;
+        by_prefecture[{t.prefecture_code, t.prefecture}].first += t.gaps_closed;
+        by_prefecture[{t.prefecture_code, t.prefecture}].second += t.gaps_opened;
     }
     b += "<h2>2 各市(州) By prefecture</h2>\n<table><thead><tr>" + th("prefecture_name") + th("gaps_closed") + th("gaps_opened") + "</tr></thead><tbody>";
     for (const auto& [p, co] : by_prefecture)
-        b += "<tr><td>" + html_escape(p) + "</td><td>" + std::to_string(co.first) + "</td><td>" + std::to_string(co.second) + "</td></tr>";
+        b += "<tr><td>" + html_escape(p.second) + "</td><td>" + std::to_string(co.first) + "</td><td>" + std::to_string(co.second) + "</td></tr>";
     b += "</tbody></table>\n<h2>3 有变化的镇 Towns that changed</h2>\n<table><thead><tr>" + th("prefecture_name") + th("name") +
          "<th>缺口变化 gaps</th><th>至县城 to the county seat (min): 旧 → 新 old → new</th><th>层级 tier: 旧 → 新 old → new</th></tr></thead><tbody>";
     for (const auto& t : c.towns) {

@@ -17,7 +17,7 @@
 namespace townsite {
 
 struct TownSnapshot {
-    std::string id, name, prefecture;
+    std::string id, name, prefecture, prefecture_code;
     double lon = NAN, lat = NAN;
     std::map<std::string, std::string> status;   // utility -> served, partial, none, no data
     std::map<std::string, double> gap_km2;
@@ -32,7 +32,7 @@ struct UtilityChange {
 };
 
 struct TownChange {
-    std::string id, name, prefecture;
+    std::string id, name, prefecture, prefecture_code;
     double lon = NAN, lat = NAN;
     bool in_old = false, in_new = false;
     std::map<std::string, UtilityChange> utilities;

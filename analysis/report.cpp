@@ -385,7 +385,10 @@ void ReportSections::by_prefecture() {
             for (const auto& u : utility_names()) head.push_back(label("prefectures", "gap_towns_{utility}", fill_of("{utility}", u)));
         if (in.coverage) head.push_back("管网延伸 extensions km");
         std::vector<std::vector<std::string>> rows;
-        for (const auto& [name, unit] : summarise_units(each(t.towns, &Settlement::prefecture_name), sel, so.tiers.size(), in.coverage)) {
+        std::map<std::string, std::string> names;   // code -> name; the rows in admin-code order
+        for (const Settlement& s : t.towns) names[s.prefecture] = s.prefecture_name;
+        for (const auto& [code, unit] : summarise_units(each(t.towns, &Settlement::prefecture), sel, so.tiers.size(), in.coverage)) {
+            const std::string& name = names[code];
             std::vector<std::string> row = {html_escape(name.empty() ? std::string("–") : name), num(unit.towns), num(unit.eligible)};
             for (std::size_t c : unit.per_tier) row.push_back(num(c));
             if (in.coverage) {
@@ -414,18 +417,19 @@ void ReportSections::demonstration_towns() {
         for (std::size_t i = 0; i < n; ++i)
             if (sel.tier_of[i] == int(k)) towns.push_back(i);
         std::stable_sort(towns.begin(), towns.end(), [&](auto a, auto c) {
-            return t.towns[a].prefecture_name < t.towns[c].prefecture_name || (t.towns[a].prefecture_name == t.towns[c].prefecture_name && sc.score[a] > sc.score[c]);
+            // Prefectures in admin-code order, then by score.
+            return t.towns[a].prefecture < t.towns[c].prefecture || (t.towns[a].prefecture == t.towns[c].prefecture && sc.score[a] > sc.score[c]);
         });
         std::vector<std::vector<std::string>> rows;
         for (std::size_t i : towns) {
             std::vector<std::string> row = {html_escape(t.towns[i].prefecture_name), html_escape(t.towns[i].county_name), html_escape(t.towns[i].name),
-                                            html_escape((*in.types)[i].name_zh), fmt(sc.score[i]), std::to_string(sc.rank_province[i]),
+                                            html_escape((*in.types)[i].name_zh), fmt(sc.score[i]), std::to_string(sel.eligible_rank_province[i]),
                                             html_escape(sel.reason_zh[i]) + "<br><span class=\"note\">" + html_escape(sel.reason_en[i]) + "</span>"};
             if (in.sensitivity) row.push_back(html_escape(in.sensitivity->stability[i]) + " " + fmt(in.sensitivity->same_share[i] * 100, 0) + " %");
             rows.push_back(row);
         }
         std::vector<std::string> head;
-        for (const char* field : {"prefecture_name", "county_name", "name", "town_type_zh", "score", "rank_province", "reason_zh"})
+        for (const char* field : {"prefecture_name", "county_name", "name", "town_type_zh", "score", "eligible_rank_province", "reason_zh"})
             head.push_back(label("demo_towns", field));
         if (in.sensitivity) head.push_back(label("demo_towns", "stability"));
         b += "<h3>" + html_escape(so.tiers[k].name_zh + "示范镇 " + so.tiers[k].name_en) + " (" + num(towns.size()) + ")</h3>" + table(head, rows, "reasons");

@@ -213,6 +213,29 @@ std::vector<std::vector<NamedLimit>> fit_quotas(const QuotaTowns& towns, const S
 
 }  // namespace
 
+namespace {
+
+// Ranks by score among the eligible towns (ties in row order, as Scores ranks them).
+void rank_eligible(const TownTable& table, const std::vector<double>& score, Selection& sel) {
+    const std::size_t n = score.size();
+    std::vector<std::size_t> order(n);
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return score[a] > score[b]; });
+    sel.eligible_rank_province.assign(n, 0);
+    sel.eligible_rank_prefecture.assign(n, 0);
+    sel.eligible_rank_county.assign(n, 0);
+    int province = 0;
+    std::map<std::string, int> in_prefecture, in_county;
+    for (std::size_t i : order) {
+        if (!sel.eligible[i]) continue;
+        sel.eligible_rank_province[i] = ++province;
+        sel.eligible_rank_prefecture[i] = ++in_prefecture[table.towns[i].prefecture];
+        sel.eligible_rank_county[i] = ++in_county[table.towns[i].county];
+    }
+}
+
+}  // namespace
+
 QuotaTowns quota_towns(const std::vector<Settlement>& towns) {
     QuotaTowns q;
     for (const Settlement& t : towns) {
@@ -315,14 +338,17 @@ Selection select_towns(const TownTable& table, const Scores& scores, const std::
         sel.tiers.push_back(ts);
     }
 
-    // Reasons.
+    rank_eligible(table, p.score, sel);
+
+    // Reasons, quoting the ranks among the towns that compete (街道 and other kinds left out).
     sel.reason_zh.assign(n, "");
     sel.reason_en.assign(n, "");
     for (std::size_t i = 0; i < n; ++i) {
-        const std::string town_zh = "得分" + fmt(p.score[i]) + "，全省第" + str(scores.rank_province[i]) + "名、" +
-                                    label(table.towns[i].prefecture_name, table.towns[i].prefecture) + "第" + str(scores.rank_prefecture[i]) + "名";
-        const std::string town_en = "score " + fmt(p.score[i]) + ", rank " + str(scores.rank_province[i]) + " in the province and " +
-                                    str(scores.rank_prefecture[i]) + " in " + label(table.towns[i].prefecture_name, table.towns[i].prefecture);
+        const std::string prefecture = label(table.towns[i].prefecture_name, table.towns[i].prefecture);
+        const std::string town_zh = "得分" + fmt(p.score[i]) + "，全省参评镇第" + str(sel.eligible_rank_province[i]) + "名、" + prefecture + "第" +
+                                    str(sel.eligible_rank_prefecture[i]) + "名";
+        const std::string town_en = "score " + fmt(p.score[i]) + ", rank " + str(sel.eligible_rank_province[i]) +
+                                    " among the province's eligible towns and " + str(sel.eligible_rank_prefecture[i]) + " in " + prefecture;
         const int t = sel.tier_of[i];
         if (t >= 0) {
             const TierRule& rule = opt.tiers[std::size_t(t)];

@@ -113,6 +113,9 @@ struct TierSummary {
 struct Selection {
     std::vector<int> tier_of;                  // per town: index into tiers, -1 none
     std::vector<bool> eligible;                // for some tier
+    // Rank by score among the eligible towns of the province, the prefecture and the county (1 =
+    // best; 0 for a town that is not eligible): what reasons quote. Scores::rank_* rank all towns.
+    std::vector<int> eligible_rank_province, eligible_rank_prefecture, eligible_rank_county;
     std::vector<std::string> reason_zh, reason_en;
     std::vector<TierSummary> tiers;
     std::vector<Shortfall> shortfalls;

@@ -34,7 +34,7 @@ std::vector<TownSnapshot> read_run(const std::string& where, const GeosContext& 
     const std::string path = run_file(where);
     const Table t = read_table(path, "towns", geos);
     std::vector<std::string> needed;
-    for (const char* f : {"id", "name", "prefecture_name", "county_seat_min", "tier"}) needed.push_back(towns_field(f));
+    for (const char* f : {"id", "name", "prefecture", "prefecture_name", "county_seat_min", "tier"}) needed.push_back(towns_field(f));
     for (const auto& u : utility_names()) needed.push_back(towns_field("{utility}_status", u)), needed.push_back(towns_field("{utility}_gap_km2", u));
     for (const std::string& f : needed)
         if (!t.has(f))
@@ -46,6 +46,7 @@ std::vector<TownSnapshot> read_run(const std::string& where, const GeosContext& 
     for (const Record& r : t.rows) {
         TownSnapshot s;
         s.id = r.text(towns_field("id")), s.name = r.text(towns_field("name")), s.prefecture = r.text(towns_field("prefecture_name"));
+        s.prefecture_code = r.text(towns_field("prefecture"));
         if (r.geom) {
             GEOSGeomGetX_r(geos.get(), r.geom.get(), &s.lon);
             GEOSGeomGetY_r(geos.get(), r.geom.get(), &s.lat);

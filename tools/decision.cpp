@@ -47,7 +47,7 @@ void write_towns(OutputDataset& out, const Decision& d, const DecisionRun* run) 
         fields.add("norm_{indicator}", fill).add("contrib_{indicator}", fill);
     }
     fields.add({"bonus", "score", "rank_province", "rank_prefecture", "rank_county", "town_type", "town_type_zh", "town_type_rule"});
-    if (sel) fields.add({"eligible", "tier", "tier_zh", "reason_zh", "reason_en"});
+    if (sel) fields.add({"eligible", "eligible_rank_province", "eligible_rank_prefecture", "eligible_rank_county", "tier", "tier_zh", "reason_zh", "reason_en"});
     if (sens) {
         for (const auto& tier : so->tiers) fields.add("p_{tier}", {tier.key, tier.name_zh, tier.name_en});
         fields.add({"same_tier_share", "stability"});
@@ -72,6 +72,8 @@ void write_towns(OutputDataset& out, const Decision& d, const DecisionRun* run) 
         if (sel) {
             const int tier = sel->tier_of[i];
             v.push_back(std::int64_t(sel->eligible[i]));
+            for (const auto* rank : {&sel->eligible_rank_province, &sel->eligible_rank_prefecture, &sel->eligible_rank_county})
+                v.push_back((*rank)[i] > 0 ? FieldValue(std::int64_t((*rank)[i])) : FieldValue());
             v.push_back(tier >= 0 ? FieldValue(so->tiers[std::size_t(tier)].key) : FieldValue());
             v.push_back(tier >= 0 ? FieldValue(so->tiers[std::size_t(tier)].name_zh) : FieldValue());
             v.push_back(sel->reason_zh[i]);
@@ -140,8 +142,8 @@ void write_demo_towns(OutputDataset& out, const Decision& d, const DecisionRun& 
     const SelectionOptions& so = d.options.selection;
     const Selection& sel = r.selection;
     Fields df("demo_towns");
-    df.add({"id", "name", "county_name", "prefecture_name", "tier", "tier_zh", "tier_en", "town_type_zh", "town_type_en", "score", "rank_province",
-            "rank_prefecture", "reason_zh", "reason_en"});
+    df.add({"id", "name", "county_name", "prefecture_name", "tier", "tier_zh", "tier_en", "town_type_zh", "town_type_en", "score",
+            "eligible_rank_province", "eligible_rank_prefecture", "rank_province", "rank_prefecture", "reason_zh", "reason_en"});
     if (r.sensitivity) df.add({"stability"});
     OutputLayer& demo = out.layer("demo_towns", wkbPoint, df);
     const TownTable& t = d.table;
@@ -150,6 +152,7 @@ void write_demo_towns(OutputDataset& out, const Decision& d, const DecisionRun& 
             if (sel.tier_of[i] != int(k)) continue;
             std::vector<FieldValue> v = {t.towns[i].id, t.towns[i].name, t.towns[i].county_name, t.towns[i].prefecture_name, so.tiers[k].key, so.tiers[k].name_zh,
                                          so.tiers[k].name_en, d.types[i].name_zh, d.types[i].name_en, d.scores.score[i],
+                                         std::int64_t(sel.eligible_rank_province[i]), std::int64_t(sel.eligible_rank_prefecture[i]),
                                          std::int64_t(d.scores.rank_province[i]), std::int64_t(d.scores.rank_prefecture[i]), sel.reason_zh[i],
                                          sel.reason_en[i]};
             if (r.sensitivity) v.push_back(r.sensitivity->stability[i]);
@@ -190,17 +193,20 @@ void print_selection(const Decision& d, const DecisionRun& r, const SensitivityO
     for (const TierSummary& ts : sel.tiers)
         os << "  " << ts.name_en << " (" << ts.name_zh << "): " << ts.count << " towns, cut-off " << fmt(ts.cut_off) << ", lowest selected "
            << fmt(ts.lowest_selected) << (ts.for_minimums ? ", " + std::to_string(ts.for_minimums) + " selected for unit minimums" : "") << "\n";
-    std::map<std::string, std::vector<int>> per_prefecture;
+    std::map<std::string, std::vector<int>> per_prefecture;   // by code: admin-code order
+    std::map<std::string, std::string> prefecture_name;
     for (std::size_t i = 0; i < d.table.size(); ++i) {
-        auto& row = per_prefecture[d.table.towns[i].prefecture_name];
+        const Settlement& town = d.table.towns[i];
+        prefecture_name[town.prefecture] = town.prefecture_name;
+        auto& row = per_prefecture[town.prefecture];
         row.resize(so.tiers.size());
         if (sel.tier_of[i] >= 0) ++row[std::size_t(sel.tier_of[i])];
     }
     os << "  per prefecture:";
     for (const auto& t : so.tiers) os << " " << t.key;
     os << "\n";
-    for (const auto& [name, row] : per_prefecture) {
-        os << "    " << name;
+    for (const auto& [code, row] : per_prefecture) {
+        os << "    " << prefecture_name[code];
         for (int c : row) os << "  " << c;
         os << "\n";
     }

@@ -308,13 +308,19 @@ TEST_CASE("every town gets a reason: on merit, for a unit minimum, below the cut
     const Selection s = f.select(opt);
     CHECK(s.tier_of == std::vector<int>{0, 1, 1, -1, 0, -1, -1});
     CHECK(s.method == "greedy");
-    CHECK_THAT(s.reason_zh[0], Catch::StartsWith("省级示范镇：得分90.0，全省第2名、甲市第1名；主要贡献：指标 90.0"));
-    CHECK_THAT(s.reason_en[0], Catch::StartsWith("provincial demonstration town: score 90.0, rank 2 in the province and 1 in 甲市; top indicators: indicator 90.0"));
+    // Reasons quote the ranks among the eligible towns: 七街道 (99) outscores 一镇 but does not compete.
+    CHECK(f.scores.rank_province == std::vector<int>{2, 3, 4, 5, 6, 7, 1});
+    CHECK(s.eligible_rank_province == std::vector<int>{1, 2, 3, 4, 5, 6, 0});
+    CHECK(s.eligible_rank_prefecture == std::vector<int>{1, 2, 3, 4, 1, 2, 0});
+    CHECK(s.eligible_rank_county == std::vector<int>{1, 2, 3, 4, 1, 2, 0});
+    CHECK_THAT(s.reason_zh[0], Catch::StartsWith("省级示范镇：得分90.0，全省参评镇第1名、甲市第1名；主要贡献：指标 90.0"));
+    CHECK_THAT(s.reason_en[0], Catch::StartsWith("provincial demonstration town: score 90.0, rank 1 among the province's eligible towns and 1 in 甲市; "
+                                                 "top indicators: indicator 90.0"));
     CHECK_THAT(s.reason_zh[4], Catch::StartsWith("省级示范镇：为满足乙市至少1个的要求入选（得分20.0"));
     CHECK_THAT(s.reason_en[4], Catch::StartsWith("provincial demonstration town: selected to meet the minimum of 1 in 乙市 (score 20.0"));
     CHECK_THAT(s.reason_en[1], Catch::StartsWith("county demonstration town: score 80.0"));
-    CHECK(s.reason_zh[3] == "未入选：得分60.0，全省第5名、甲市第4名，低于县级入选线70.0");
-    CHECK(s.reason_en[3] == "not selected: score 60.0, rank 5 in the province and 4 in 甲市, below the county cut-off 70.0");
+    CHECK(s.reason_zh[3] == "未入选：得分60.0，全省参评镇第4名、甲市第4名，低于县级入选线70.0");
+    CHECK(s.reason_en[3] == "not selected: score 60.0, rank 4 among the province's eligible towns and 4 in 甲市, below the county cut-off 70.0");
     CHECK(s.reason_zh[6] == "不参评：类型为街道（参评类型：镇）");
     CHECK(s.tiers[0].cut_off == 90);
     CHECK(s.tiers[0].for_minimums == 1);
