@@ -249,6 +249,14 @@ void ReportSections::study_and_parameters() {
                             norms[int(ind.normalisation)], fmt(sc.weights[j], 3)});
         }
         b += "<h3>指标与权重 Indicators and weights</h3>" + table({"指标 indicator", "字段 field", "方向 direction", "标准化 normalisation", "权重 weight"}, rows);
+        // Indicators that reward the same towns may count one thing twice.
+        std::string pairs;
+        for (const IndicatorPair& p : correlated_indicators(sc, *in.scoring, sel.eligible)) {
+            const Indicator &a = in.scoring->indicators[p.a], &c = in.scoring->indicators[p.b];
+            pairs += (pairs.empty() ? "" : "；") + html_escape(a.label_zh + "与" + c.label_zh + " " + a.label_en + " / " + c.label_en) + " r = " + fmt(p.r, 2);
+        }
+        b += "<p>高度相关的指标 Indicators that reward the same towns (|r| ≥ 0.8 over the eligible towns; they may count one thing twice): " +
+             (pairs.empty() ? std::string("无 none") : pairs) + "</p>\n";
         if (sc.ahp)
             b += "<p>AHP: λmax " + fmt(sc.ahp->lambda_max, 3) + ", CI " + fmt(sc.ahp->consistency_index, 4) + ", RI " + fmt(sc.ahp->random_index, 2) +
                  ", <b>CR " + fmt(sc.ahp->consistency_ratio, 3) + "</b> (" + (sc.ahp->consistency_ratio <= in.scoring->max_consistency_ratio ? "≤ " : "> ") +

@@ -269,4 +269,30 @@ void rank_towns(const TownTable& table, Scores& s) {
     }
 }
 
+std::vector<IndicatorPair> correlated_indicators(const Scores& scores, const ScoringOptions& options, const std::vector<bool>& over,
+                                                 double threshold) {
+    std::vector<IndicatorPair> out;
+    const std::size_t m = scores.raw.size();
+    for (std::size_t a = 0; a < m; ++a)
+        for (std::size_t b = a + 1; b < m; ++b) {
+            const double sa = options.indicators[a].higher_is_better ? 1 : -1, sb = options.indicators[b].higher_is_better ? 1 : -1;
+            // Two passes: the means, then the centred sums (no cancellation on large values).
+            std::vector<std::pair<double, double>> xy;
+            for (std::size_t i = 0; i < scores.raw[a].size(); ++i)
+                if (i < over.size() && over[i] && std::isfinite(scores.raw[a][i]) && std::isfinite(scores.raw[b][i]))
+                    xy.emplace_back(sa * scores.raw[a][i], sb * scores.raw[b][i]);
+            if (xy.size() < 3) continue;
+            double mx = 0, my = 0;
+            for (const auto& [x, y] : xy) mx += x, my += y;
+            mx /= double(xy.size()), my /= double(xy.size());
+            double sxy = 0, sxx = 0, syy = 0;
+            for (const auto& [x, y] : xy) sxy += (x - mx) * (y - my), sxx += (x - mx) * (x - mx), syy += (y - my) * (y - my);
+            if (!(sxx > 0) || !(syy > 0)) continue;   // a constant indicator correlates with nothing
+            const double r = sxy / std::sqrt(sxx * syy);
+            if (std::fabs(r) >= threshold) out.push_back({a, b, r, xy.size()});
+        }
+    std::stable_sort(out.begin(), out.end(), [](const auto& x, const auto& y) { return std::fabs(x.r) > std::fabs(y.r); });
+    return out;
+}
+
 }  // namespace townsite

@@ -81,6 +81,17 @@ std::vector<double> rescore(const Scores& base, const std::vector<double>& weigh
 // Ranks by score, best first; ties by table order, so ranks are the same on every run.
 void rank_towns(const TownTable& table, Scores& scores);
 
+// Two indicators that rank towns alike (they may measure the same thing and count it twice).
+struct IndicatorPair {
+    std::size_t a = 0, b = 0;   // indicator indexes, a < b
+    double r = 0;               // Pearson's r, signed so that r > 0 means both reward the same towns
+    std::size_t towns = 0;      // towns with both values, over which r was computed
+};
+// The pairs with |r| >= threshold among the towns in `over` (e.g. the eligible ones) that have both
+// raw values; an indicator where lower is better counts negated. Strongest first.
+std::vector<IndicatorPair> correlated_indicators(const Scores& scores, const ScoringOptions& options, const std::vector<bool>& over,
+                                                 double threshold = 0.8);
+
 // Checks an AHP result against the options: an Error naming the worst judgements when CR is too high.
 void check_consistency(const AhpResult& ahp, const ScoringOptions& options);
 

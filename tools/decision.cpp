@@ -210,6 +210,9 @@ void print_selection(const Decision& d, const DecisionRun& r, const SensitivityO
         for (int c : row) os << "  " << c;
         os << "\n";
     }
+    for (const IndicatorPair& p : correlated_indicators(d.scores, d.options.scoring, sel.eligible))
+        os << "  note: indicators " << d.options.scoring.indicators[p.a].name << " and " << d.options.scoring.indicators[p.b].name
+           << " reward the same towns (r = " << fmt(p.r, 2) << " over " << p.towns << " eligible towns): they may count one thing twice\n";
     for (const Shortfall& s : sel.shortfalls)
         os << "  shortfall: tier " << s.tier << ", " << s.unit << ": needs " << s.needed << ", can have " << s.available << " (" << s.why
            << "), short by " << (s.needed - s.available) << "\n";

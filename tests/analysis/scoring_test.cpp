@@ -178,3 +178,31 @@ TEST_CASE("town types: the first rule that holds, with percentiles as numpy comp
     CHECK_THROWS_WITH(parse_condition("x >= p175"), Catch::Contains("a number or a percentile (p0 to p100)"));
     CHECK_THROWS_WITH(parse_condition("x >="), Catch::Contains("ends early"));
 }
+
+TEST_CASE("indicators that reward the same towns are found over the eligible towns, signed by direction", "[scoring][correlation]") {
+    // Raw values of five towns; c is lower-is-better. Pearson's r worked independently (Python):
+    // r(a, b) = 0.9860533131446982, r(a, -c) = 0.9, r(b, -c) = 0.9594032236002469; over the first
+    // four towns only r(a, b) = 0.99838143945703.
+    ScoringOptions o;
+    o.indicators = {{"a", "a", "甲", "a", true, Normalisation::MinMax, 1}, {"b", "b", "乙", "b", true, Normalisation::MinMax, 1},
+                    {"c", "c", "丙", "c", false, Normalisation::MinMax, 1}, {"d", "d", "丁", "d", true, Normalisation::MinMax, 1}};
+    Scores s;
+    s.raw = {{1, 2, 3, 4, 5}, {2, 4, 6, 8.5, 9}, {5, 4, 3, 1, 2}, {3, 3, 3, 3, 3}};
+    const std::vector<bool> all(5, true);
+    const auto pairs = correlated_indicators(s, o, all, 0.8);
+    REQUIRE(pairs.size() == 3);   // d is constant: it correlates with nothing
+    CHECK(pairs[0].a == 0);
+    CHECK(pairs[0].b == 1);
+    CHECK(pairs[0].r == Approx(0.9860533131446982).epsilon(1e-12));
+    CHECK(pairs[0].towns == 5);
+    CHECK(pairs[1].a == 1);
+    CHECK(pairs[1].b == 2);
+    CHECK(pairs[1].r == Approx(0.9594032236002469).epsilon(1e-12));   // positive: lower c and higher b reward the same towns
+    CHECK(pairs[2].r == Approx(0.9).epsilon(1e-12));
+    CHECK(correlated_indicators(s, o, all, 0.95).size() == 2);
+    // Only the eligible towns count, and a town missing a value is left out of that pair.
+    const std::vector<bool> first_four = {true, true, true, true, false};
+    CHECK(correlated_indicators(s, o, first_four, 0.8).at(0).r == Approx(0.99838143945703).epsilon(1e-12));
+    s.raw[1][4] = NAN;
+    CHECK(correlated_indicators(s, o, all, 0.8).at(0).r == Approx(0.99838143945703).epsilon(1e-12));
+}
