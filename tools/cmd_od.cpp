@@ -93,22 +93,20 @@ void add_od(CLI::App& app, const Globals& globals, Runner& run) {
             timer.done("load and build the graph");
             if (!globals.quiet) print_graph_report(graph.report, std::cout);
 
-            std::vector<Snap> to_snaps;
+            std::vector<Snap> from_snaps, to_snaps;
+            for (const auto& p : from) from_snaps.push_back(p.snap);
             for (const auto& p : to) to_snaps.push_back(p.snap);
+            const auto matrix = route_matrix(graph, from_snaps, to_snaps, progress.slice(0.2, 0.9));
             std::vector<std::vector<Cell>> rows(from.size());
-            parallel_routes(graph, from.size(), progress.slice(0.2, 0.9), "od matrix", [&](Router& router, std::size_t i) {
+            for (std::size_t i = 0; i < from.size(); ++i) {
                 auto& row = rows[i];
                 row.reserve(to.size());
-                if (from[i].snap.ok) router.run_from(from[i].snap);
-                for (std::uint32_t j = 0; j < to.size(); ++j) {
-                    const Router::Reach r = from[i].snap.ok ? router.to(to_snaps[j]) : Router::Reach{};
-                    row.push_back({j, r.seconds, r.metres});
-                }
+                for (std::uint32_t j = 0; j < to.size(); ++j) row.push_back({j, matrix[i][j].seconds, matrix[i][j].metres});
                 if (args->nearest > 0 && row.size() > args->nearest) {
                     std::stable_sort(row.begin(), row.end(), [](const Cell& a, const Cell& b) { return a.seconds < b.seconds; });
                     row.resize(args->nearest);
                 }
-            }, 4);
+            }
             timer.done("route");
 
             OutputDataset out(args->study.out.path, study, {args->study.out.format, "", args->study.out.overwrite, {}});

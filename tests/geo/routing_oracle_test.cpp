@@ -5,6 +5,7 @@
 // oracle needs no snapping either. Cases: drawn junctions where one-way ways meet, duplicated ways,
 // a roundabout; random grids with one-way streets; the real OSM extracts of ../shared/data/osm.
 #include "geo/road_graph.h"
+#include "geo/parallel.h"
 #include "geo/random.h"
 #include "tests/support.h"
 
@@ -158,7 +159,8 @@ Study study_for(const TempDir& dir, const std::string& roads_source, int working
 }
 
 struct Disagreement {
-    std::size_t pairs = 0, wrong = 0;
+    std::size_t pairs = 0, wrong = 0;   // pairs: of the searches one per origin; wrong: of those and of the matrices
+    std::size_t matrix_pairs = 0;
     std::string first;
 };
 
@@ -173,20 +175,34 @@ Disagreement compare(const Study& study, const Oracle& oracle, const Projection&
         snaps.push_back(g.snap(x, y));
     }
     Disagreement d;
+    auto check = [&](const LonLat& o, std::size_t j, double want, double got, const char* how) {
+        ++(std::string(how) == "search" ? d.pairs : d.matrix_pairs);
+        const bool same = std::isinf(want) ? std::isinf(got) : std::fabs(got - want) <= 1e-6 + 1e-7 * want;
+        if (!same && d.wrong++ == 0) {
+            char buf[300];
+            std::snprintf(buf, sizeof buf, "%s (%.7f %.7f) -> (%.7f %.7f): townsite %.6f s, oracle %.6f s", how, o.first, o.second,
+                          targets[j].first, targets[j].second, got, want);
+            d.first = buf;
+        }
+    };
+    std::vector<Snap> origin_snaps;
     for (const LonLat& o : origins) {
         const auto [x, y] = proj.to_xy(o);
-        router.run_from(g.snap(x, y));
+        origin_snaps.push_back(g.snap(x, y));
+        router.run_from(origin_snaps.back());
         const std::vector<double> truth = oracle.from(o);
-        for (std::size_t j = 0; j < targets.size(); ++j) {
-            const double want = truth[oracle.id(targets[j])], got = router.seconds_to(snaps[j]);
-            ++d.pairs;
-            const bool same = std::isinf(want) ? std::isinf(got) : std::fabs(got - want) <= 1e-6 + 1e-7 * want;
-            if (!same && d.wrong++ == 0) {
-                char buf[256];
-                std::snprintf(buf, sizeof buf, "(%.7f %.7f) -> (%.7f %.7f): townsite %.6f s, oracle %.6f s", o.first, o.second,
-                              targets[j].first, targets[j].second, got, want);
-                d.first = buf;
-            }
+        for (std::size_t j = 0; j < targets.size(); ++j) check(o, j, truth[oracle.id(targets[j])], router.seconds_to(snaps[j]), "search");
+    }
+    // The matrix od writes, in its two shapes: fewer destinations than origins (one backward search
+    // per destination) and fewer origins (one search per origin).
+    const std::size_t few = std::min<std::size_t>(5, std::min(origins.size(), targets.size()));
+    for (const bool backward : {true, false}) {
+        const std::size_t n_o = backward ? origins.size() : few, n_t = backward ? few : targets.size();
+        const std::vector<Snap> os(origin_snaps.begin(), origin_snaps.begin() + long(n_o)), ts(snaps.begin(), snaps.begin() + long(n_t));
+        const auto m = route_matrix(g, os, ts);
+        for (std::size_t i = 0; i < n_o; ++i) {
+            const std::vector<double> truth = oracle.from(origins[i]);
+            for (std::size_t j = 0; j < n_t; ++j) check(origins[i], j, truth[oracle.id(targets[j])], m[i][j].seconds, backward ? "matrix (backward)" : "matrix");
         }
     }
     return d;
@@ -239,6 +255,7 @@ TEST_CASE("oracle: points on junctions where one-way ways meet are reached and l
     const Disagreement r = compare(study, oracle, d.proj, points, points);
     INFO(r.first);
     CHECK(r.pairs == 49);
+    CHECK(r.matrix_pairs == 2 * 7 * 5);   // 7 x 5 backward, 5 x 7 forward
     CHECK(r.wrong == 0);
     // By eye: B -> D is 600 m at 40 km/h = 54 s; D is left only by the roundabout, so D -> B runs
     // D -> (700,-600) -> E(520,-400) -> B'(520,0) -> B: 200 + 269.07 + 400 m at 40 km/h, 20 m at 25 km/h.
@@ -311,6 +328,7 @@ TEST_CASE("oracle: random grids with one-way streets, every pair", "[road_graph]
         const std::vector<LonLat> points = pick(oracle.vertices(false), 40, rng);
         const Disagreement r = compare(study, oracle, d.proj, points, points);
         INFO("seed " << seed << ": " << r.first);
+        CHECK(r.matrix_pairs > 0);
         CHECK(r.wrong == 0);
     }
 }
@@ -445,6 +463,7 @@ TEST_CASE("oracle: real OSM extracts, every pair of 60 vertices (most at one-way
         const Disagreement r = compare(study, oracle, proj, points, points);
         INFO(e.path << ": " << r.first);
         CHECK(r.pairs == 3600);
+        CHECK(r.matrix_pairs == 2 * 60 * 5);
         CHECK(r.wrong == 0);
 
         // The same ways converted to a GeoPackage in reverse order: the same answers.
