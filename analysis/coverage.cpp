@@ -364,7 +364,8 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Se
             t.area = geos.own(GEOSBuffer_r(ctx, p.get(), r * measure.scale(s.x, s.y), 32));
         }
         t.prepared = geos.prepare(t.area.get());
-        tc.area_km2 = measure.area_m2(t.area.get()) / 1e6;
+        // The town's own polygon was measured when the settlements were read.
+        tc.area_km2 = tc.area_source == "polygon" ? s.area_km2 : measure.area_m2(t.area.get()) / 1e6;
         areas.push_back(std::move(t));
         res.towns.push_back(std::move(tc));
     }

@@ -59,6 +59,12 @@ RoutedStudy load_routed_study(const StudyConfig& config, const NetworkOptions& n
     return out;
 }
 
+namespace {
+void report_done(const StepDone& done, const std::string& step) {
+    if (done) done(step);
+}
+}  // namespace
+
 bool needs_coverage(const StudyOptions& o) {
     for (const auto& ind : o.scoring.indicators)
         if (is_coverage_column(ind.field)) return true;
@@ -70,9 +76,7 @@ bool needs_coverage(const StudyOptions& o) {
 
 std::unique_ptr<Decision> compute_decision(const StudyConfig& config, StudyOptions options, const Progress& progress, const StepDone& done,
                                            bool with_coverage) {
-    auto note = [&](const std::string& step) {
-        if (done) done(step);
-    };
+    auto note = [&](const std::string& step) { report_done(done, step); };
     auto d = std::make_unique<Decision>();
     d->options = std::move(options);
     const StudyOptions& o = d->options;
@@ -100,9 +104,7 @@ std::unique_ptr<Decision> compute_decision(const StudyConfig& config, StudyOptio
 }
 
 DecisionRun run_selection(const Decision& d, const SensitivityOptions& sensitivity, const Progress& progress, const StepDone& done) {
-    auto note = [&](const std::string& step) {
-        if (done) done(step);
-    };
+    auto note = [&](const std::string& step) { report_done(done, step); };
     const StudyOptions& o = d.options;
     DecisionRun r;
     r.selection = select_towns(d.table, d.scores, d.types, o.scoring, o.selection);

@@ -175,8 +175,8 @@ Disagreement compare(const Study& study, const Oracle& oracle, const Projection&
         snaps.push_back(g.snap(x, y));
     }
     Disagreement d;
-    auto check = [&](const LonLat& o, std::size_t j, double want, double got, const char* how) {
-        ++(std::string(how) == "search" ? d.pairs : d.matrix_pairs);
+    auto check = [&](const LonLat& o, std::size_t j, double want, double got, const char* how, bool matrix) {
+        ++(matrix ? d.matrix_pairs : d.pairs);
         const bool same = std::isinf(want) ? std::isinf(got) : std::fabs(got - want) <= 1e-6 + 1e-7 * want;
         if (!same && d.wrong++ == 0) {
             char buf[300];
@@ -191,7 +191,7 @@ Disagreement compare(const Study& study, const Oracle& oracle, const Projection&
         origin_snaps.push_back(g.snap(x, y));
         router.run_from(origin_snaps.back());
         const std::vector<double> truth = oracle.from(o);
-        for (std::size_t j = 0; j < targets.size(); ++j) check(o, j, truth[oracle.id(targets[j])], router.seconds_to(snaps[j]), "search");
+        for (std::size_t j = 0; j < targets.size(); ++j) check(o, j, truth[oracle.id(targets[j])], router.seconds_to(snaps[j]), "search", false);
     }
     // The matrix od writes, in its two shapes: fewer destinations than origins (one backward search
     // per destination) and fewer origins (one search per origin).
@@ -202,7 +202,7 @@ Disagreement compare(const Study& study, const Oracle& oracle, const Projection&
         const auto m = route_matrix(g, os, ts);
         for (std::size_t i = 0; i < n_o; ++i) {
             const std::vector<double> truth = oracle.from(origins[i]);
-            for (std::size_t j = 0; j < n_t; ++j) check(origins[i], j, truth[oracle.id(targets[j])], m[i][j].seconds, backward ? "matrix (backward)" : "matrix");
+            for (std::size_t j = 0; j < n_t; ++j) check(origins[i], j, truth[oracle.id(targets[j])], m[i][j].seconds, backward ? "matrix (backward)" : "matrix", true);
         }
     }
     return d;
