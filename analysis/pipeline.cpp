@@ -119,7 +119,7 @@ DecisionRun run_selection(const Decision& d, const SensitivityOptions& sensitivi
         const Scenario& s = o.scenarios[k];
         const ScoringOptions sc = with_scenario(o.scoring, d.scores.weights, s);
         const Scores scores = score_towns(d.table, sc);
-        r.scenario_tiers.push_back(select_towns(d.table, scores, d.types, sc, with_scenario(o.selection, s)).tier_of);
+        r.scenario_tiers.push_back(select_towns(d.table, scores, d.types, sc, with_scenario(o.selection, s), Explain::TiersOnly).tier_of);
         std::size_t changes = 0;
         for (std::size_t i = 0; i < d.table.size(); ++i) changes += r.scenario_tiers.back()[i] != r.selection.tier_of[i];
         r.scenario_changes.push_back(changes);

@@ -234,6 +234,229 @@ void rank_eligible(const TownTable& table, const std::vector<double>& score, Sel
     }
 }
 
+// Tier summaries. A town is left out of a tier when it is eligible for it and neither in it nor in
+// an earlier tier (a town of a later tier is left out too: it competed and lost); towns that a limit
+// holds, blocks or spaces out of their tier by score did not compete and are not counted. The best
+// town left out bounds the towns selected on merit, the lowest of those is the tier's cut-off, and
+// towns selected below that bound were placed by a unit limit.
+// Whether tier t cannot take town i as selected: a unit of i is at its maximum in t, or a town of t
+// is closer than the tier's spacing (whether or not i is in that tier by score).
+bool barred(const SelectionProblem& p, const std::vector<int>& tier_of, std::size_t t, std::size_t i) {
+    const TierProblem& tier = p.tiers[t];
+    for (const UnitLimit& lim : tier.limits) {
+        if (lim.max < 0 || std::find(lim.members.begin(), lim.members.end(), i) == lim.members.end()) continue;
+        int in_unit = 0;
+        for (std::size_t k : lim.members) in_unit += tier_of[k] == int(t);
+        if (in_unit >= lim.max) return true;
+    }
+    if (tier.spacing_m > 0)
+        for (std::size_t j = 0; j < tier_of.size(); ++j)
+            if (j != i && tier_of[j] == int(t) && std::hypot(p.x[i] - p.x[j], p.y[i] - p.y[j]) < tier.spacing_m) return true;
+    return false;
+}
+
+void summarise_tiers(const SelectionOptions& opt, Selection& sel) {
+    const SelectionProblem& p = sel.problem;
+    const std::size_t n = p.score.size(), T = opt.tiers.size();
+    for (std::size_t t = 0; t < T; ++t) {
+        TierSummary ts{opt.tiers[t].key, opt.tiers[t].name_zh, opt.tiers[t].name_en, 0, NAN, NAN, NAN, 0};
+        for (std::size_t i = 0; i < n; ++i) {
+            if (sel.tier_of[i] == int(t)) {
+                ++ts.count;
+                if (!(p.score[i] >= ts.lowest_selected)) ts.lowest_selected = p.score[i];
+                continue;
+            }
+            using Role = TierCause::Role;
+            const Role role = sel.cause[i].role;
+            const bool kept_out = role == Role::Held || role == Role::Blocked || role == Role::Spacing || barred(p, sel.tier_of, t, i);
+            if (p.tiers[t].eligible[i] && tier_rank(sel.tier_of[i], T) > int(t) && !kept_out && !(p.score[i] <= ts.best_left_out))
+                ts.best_left_out = p.score[i];
+        }
+        for (std::size_t i = 0; i < n; ++i)
+            if (sel.tier_of[i] == int(t)) {
+                if (p.score[i] < ts.best_left_out) ++ts.for_limits;
+                else if (!(p.score[i] >= ts.cut_off)) ts.cut_off = p.score[i];
+            }
+        sel.tiers.push_back(ts);
+    }
+}
+
+// A town's reason: on merit, its score and what made it; otherwise the limit that placed it (or the
+// towns the limits moved), its tier by score, and the towns the limit moved.
+void write_reasons(const TownTable& table, const Scores& scores, const std::vector<TownType>& types, const ScoringOptions& scoring,
+                   const SelectionOptions& opt, const std::vector<std::vector<NamedLimit>>& names, Selection& sel) {
+    using Role = TierCause::Role;
+    const SelectionProblem& p = sel.problem;
+    const std::size_t n = p.score.size(), T = opt.tiers.size();
+    auto town_names = [&](const std::vector<std::size_t>& towns, bool zh) {
+        std::string s;
+        for (std::size_t k = 0; k < std::min<std::size_t>(2, towns.size()); ++k) s += (k ? (zh ? "、" : ", ") : "") + table.towns[towns[k]].name;
+        if (towns.size() > 2) s += zh ? "等" + str(int(towns.size())) + "个镇" : " and " + str(int(towns.size() - 2)) + " more";
+        return s;
+    };
+    // The limit as a planner states it: 白城市至少2个省级示范镇 / at least 2 provincial towns in 白城市.
+    auto limit_text = [&](const TierCause& c, bool zh) {
+        const TierRule& rule = opt.tiers[std::size_t(c.tier)];
+        const UnitLimit& lim = p.tiers[std::size_t(c.tier)].limits[c.limit];
+        const NamedLimit& nl = names[std::size_t(c.tier)][c.limit];
+        const std::string bound = str(c.at_max ? lim.max : lim.min);
+        const std::string towns = bound == "1" ? " town" : " towns";
+        if (nl.kind == "type")
+            return zh ? "至少" + bound + "个" + nl.name + "的" + rule.name_zh + "示范镇" : "at least " + bound + " " + rule.name_en + towns + " of type " + nl.code;
+        if (zh) return nl.name + (c.at_max ? "最多" : "至少") + bound + "个" + rule.name_zh + "示范镇";
+        return (c.at_max ? "at most " : "at least ") + bound + " " + rule.name_en + towns + " in " + nl.name;
+    };
+    // How many towns in all the limit moves, when more than the reason names.
+    auto moved_zh = [](const TierCause& c) {
+        return c.moved > int(c.raised.size() + c.lowered.size()) ? "（此要求共改变" + str(c.moved + 1) + "个镇的层级）" : std::string();
+    };
+    auto moved_en = [](const TierCause& c) {
+        return c.moved > int(c.raised.size() + c.lowered.size()) ? " (the limit changes the tiers of " + str(c.moved + 1) + " towns in all)" : std::string();
+    };
+    auto holds = [&](const TierCause& c, std::size_t j) {
+        const auto& members = p.tiers[std::size_t(c.tier)].limits[c.limit].members;
+        return std::find(members.begin(), members.end(), j) != members.end();
+    };
+    sel.tier_limit.assign(n, "");
+    sel.reason_zh.assign(n, "");
+    sel.reason_en.assign(n, "");
+    for (std::size_t i = 0; i < n; ++i) {
+        const Settlement& town = table.towns[i];
+        const std::string prefecture = label(town.prefecture_name, town.prefecture);
+        const std::string score_zh = "得分" + fmt(p.score[i]) + "，全省参评镇第" + str(sel.eligible_rank_province[i]) + "名、" + prefecture + "第" +
+                                     str(sel.eligible_rank_prefecture[i]) + "名";
+        const std::string score_en = "score " + fmt(p.score[i]) + ", rank " + str(sel.eligible_rank_province[i]) +
+                                     " among the province's eligible towns and " + str(sel.eligible_rank_prefecture[i]) + " in " + prefecture;
+        const int t = sel.tier_of[i];
+        if (!sel.eligible[i]) {
+            std::string kinds;
+            for (const auto& k : opt.eligible_kinds) kinds += (kinds.empty() ? "" : "、") + k;
+            sel.reason_zh[i] = "不参评：类型为" + (town.kind.empty() ? std::string("空") : town.kind) + "（参评类型：" + kinds + "）";
+            sel.reason_en[i] = "not eligible: kind " + (town.kind.empty() ? std::string("(none)") : town.kind) + " (eligible: " + kinds + ")";
+            continue;
+        }
+        std::string zh = t >= 0 ? opt.tiers[std::size_t(t)].name_zh + "示范镇：" : "未入选：";
+        std::string en = t >= 0 ? opt.tiers[std::size_t(t)].name_en + " demonstration town: " : "not selected: ";
+        const TierCause& c = sel.cause[i];
+        if (c.role == Role::OnMerit && t >= 0) {
+            // Its score and what made it.
+            std::vector<std::size_t> top(scoring.indicators.size());
+            std::iota(top.begin(), top.end(), 0);
+            std::stable_sort(top.begin(), top.end(), [&](auto a, auto b) { return scores.contribution[a][i] > scores.contribution[b][i]; });
+            zh += score_zh + "；主要贡献：", en += score_en + "; top indicators: ";
+            for (std::size_t k = 0; k < std::min<std::size_t>(2, top.size()); ++k) {
+                const Indicator& ind = scoring.indicators[top[k]];
+                zh += (k ? "、" : "") + ind.label_zh + " " + fmt(scores.contribution[top[k]][i]);
+                en += (k ? ", " : "") + ind.label_en + " " + fmt(scores.contribution[top[k]][i]);
+            }
+            std::string bz, be;
+            for (const Bonus& b : scoring.bonuses) {
+                const auto& col = table.column(b.field);
+                if (b.points != 0 && std::isfinite(col[i]) && col[i] != 0)
+                    bz += (bz.empty() ? "" : "、") + b.label_zh + "+" + fmt(b.points, 0), be += (be.empty() ? "" : ", ") + b.label_en + " +" + fmt(b.points, 0);
+            }
+            if (!bz.empty()) zh += "；加分：" + bz, en += "; bonus: " + be;
+        } else if (c.role == Role::OnMerit) {
+            // Not selected, and score alone would not select it either: the last tier it could enter.
+            std::size_t last = 0;
+            for (std::size_t u = 0; u < T; ++u)
+                if (p.tiers[u].eligible[i]) last = u;
+            const TierRule& rule = opt.tiers[last];
+            const TierSummary& ts = sel.tiers[last];
+            if (std::isfinite(ts.cut_off)) {
+                zh += score_zh + "，低于" + rule.name_zh + "入选线" + fmt(ts.cut_off);
+                en += score_en + ", below the " + rule.name_en + " cut-off " + fmt(ts.cut_off);
+            } else {
+                zh += score_zh + "；" + rule.name_zh + "名额全部用于满足各单位的限制";
+                en += score_en + "; every " + rule.name_en + " place went to meeting the units' limits";
+            }
+            if (ts.for_limits > 0 && std::isfinite(ts.cut_off)) {
+                zh += "（另有" + str(ts.for_limits) + "个名额用于满足各单位的限制）";
+                en += " (" + str(ts.for_limits) + " more places went to towns placed by the units' limits)";
+            }
+        } else {
+            // Placed by a limit: the limit, its tier by score, and the towns the limit moved.
+            const int b = sel.tier_by_score[i];
+            const std::string by_zh = (b >= 0 ? "按得分应为" + opt.tiers[std::size_t(b)].name_zh : std::string("按得分不入选")) + "；" + score_zh;
+            const std::string by_en = (b >= 0 ? "by score alone " + opt.tiers[std::size_t(b)].name_en : std::string("by score alone not selected")) +
+                                      "; " + score_en;
+            const bool has_limit = c.role != Role::Spacing && c.role != Role::Combined;
+            const std::string lz = has_limit ? limit_text(c, true) : "", le = has_limit ? limit_text(c, false) : "";
+            sel.tier_limit[i] = lz;
+            switch (c.role) {
+            case Role::Needed:
+                zh += "为满足" + lz + "的要求入选（" + by_zh + "）";
+                en += "selected to meet " + le + " (" + by_en + ")";
+                if (!c.lowered.empty()) zh += "；若无此要求，其名额属于" + town_names(c.lowered, true), en += "; without it, its place would go to " + town_names(c.lowered, false);
+                zh += moved_zh(c), en += moved_en(c);
+                break;
+            case Role::Filled:
+                zh += town_names(c.lowered, true) + "得分更高，但受" + lz + "的要求限制，名额由本镇递补（" + by_zh + "）";
+                en += "takes a place that " + town_names(c.lowered, false) + ", scoring higher, cannot take because of " + le + " (" + by_en + ")";
+                break;
+            case Role::Held: {
+                const TierProblem& tier = p.tiers[std::size_t(c.tier)];
+                int eligible = 0;
+                for (std::size_t j : tier.limits[c.limit].members) eligible += tier.eligible[j];
+                const std::string unit = names[std::size_t(c.tier)][c.limit].name;
+                zh += "须留作满足" + lz + "的要求（" + unit + "参评镇共" + str(eligible) + "个；" + by_zh + "）";
+                en += "kept to meet " + le + " (" + str(eligible) + " eligible in " + unit + "; " + by_en + ")";
+                if (!c.raised.empty()) zh += "；其名额由" + town_names(c.raised, true) + "递补", en += "; its place went to " + town_names(c.raised, false);
+                zh += moved_zh(c), en += moved_en(c);
+                break;
+            }
+            case Role::Blocked:
+                zh += lz + "的名额已满（" + by_zh + "）";
+                en += "the places under " + le + " are filled (" + by_en + ")";
+                break;
+            case Role::Displaced:
+                if (c.raised.empty()) {
+                    zh += "受" + lz + "的要求影响（" + by_zh + "）";
+                    en += "moved by " + le + " (" + by_en + ")";
+                } else if (std::all_of(c.raised.begin(), c.raised.end(), [&](std::size_t j) { return holds(c, j); })) {
+                    zh += "名额让给了为满足" + lz + "的要求而入选的" + town_names(c.raised, true) + "（" + by_zh + "）";
+                    en += "its place went to " + town_names(c.raised, false) + ", placed to meet " + le + " (" + by_en + ")";
+                } else {
+                    // A knock-on effect: the limit moved other towns, which moved these.
+                    zh += "名额由因" + lz + "的要求而改变层级的" + town_names(c.raised, true) + "占用（" + by_zh + "）";
+                    en += "its place went to " + town_names(c.raised, false) + ", moved there by the limit of " + le + " (" + by_en + ")";
+                }
+                break;
+            case Role::Spacing: {
+                const TierRule& rule = opt.tiers[std::size_t(c.tier)];
+                const double d = std::hypot(p.x[i] - p.x[c.near], p.y[i] - p.y[c.near]);
+                zh += "距已入选" + rule.name_zh + "示范镇" + table.towns[c.near].name + fmt(d / 1000) + "公里，小于最小间距" + fmt(rule.min_spacing_km) + "公里（" + by_zh + "）";
+                en += fmt(d / 1000) + " km from " + table.towns[c.near].name + ", already a " + rule.name_en + " town (minimum spacing " +
+                      fmt(rule.min_spacing_km) + " km; " + by_en + ")";
+                sel.tier_limit[i] = rule.name_zh + "示范镇间距不小于" + fmt(rule.min_spacing_km) + "公里";
+                break;
+            }
+            case Role::Combined: {
+                const TierRule& rule = opt.tiers[std::size_t(c.tier)];
+                if (!c.raised.empty()) {
+                    zh += rule.name_zh + "名额中有" + str(int(c.raised.size())) + "个给了因各单位限制而入选的" + town_names(c.raised, true) + "（" + by_zh + "）";
+                    en += str(int(c.raised.size())) + " " + rule.name_en + " places went to towns placed by the units' limits: " + town_names(c.raised, false) +
+                          " (" + by_en + ")";
+                } else {
+                    zh += "得分更高的" + town_names(c.lowered, true) + "因各单位限制未进入" + rule.name_zh + "，名额由本镇递补（" + by_zh + "）";
+                    en += "takes a place left by " + town_names(c.lowered, false) + ", who score higher but are placed elsewhere by the units' limits (" +
+                          by_en + ")";
+                }
+                sel.tier_limit[i] = "多项单位限制共同作用";
+                break;
+            }
+            case Role::OnMerit: break;
+            }
+        }
+        if (t >= 0) {
+            zh += "；类型：" + types[i].name_zh + "（" + (types[i].rule.empty() ? std::string("不符合其他类型的规则") : types[i].rule) + "）";
+            en += "; type: " + types[i].name_en + " (" + (types[i].rule.empty() ? std::string("no other type's rule holds") : types[i].rule) + ")";
+        }
+        sel.reason_zh[i] = zh;
+        sel.reason_en[i] = en;
+    }
+}
+
 }  // namespace
 
 QuotaTowns quota_towns(const std::vector<Settlement>& towns) {
@@ -252,7 +475,7 @@ void check_quotas(const QuotaTowns& towns, const SelectionOptions& options) {
 }
 
 Selection select_towns(const TownTable& table, const Scores& scores, const std::vector<TownType>& types, const ScoringOptions& scoring,
-                       const SelectionOptions& opt) {
+                       const SelectionOptions& opt, Explain explain) {
     const std::size_t n = table.size(), T = opt.tiers.size();
     Selection sel;
     SelectionProblem& p = sel.problem;
@@ -287,148 +510,11 @@ Selection select_towns(const TownTable& table, const Scores& scores, const std::
     sel.method = sol.method;
     sel.optimal = sol.optimal;
 
-    // Tier summaries. A town not selected at all is "blocked" from a tier when spacing keeps it from
-    // a selected town of the tier or its unit's maximum is reached; the best such town that is not
-    // blocked bounds the towns selected on merit, and the lowest of those is the tier's cut-off.
-    // Towns selected below that bound entered for a unit minimum.
-    auto blocked = [&](std::size_t i, std::size_t t, std::string& zh, std::string& en) {
-        const TierRule& rule = opt.tiers[t];
-        const TierProblem& tier = p.tiers[t];
-        if (tier.spacing_m > 0)
-            for (std::size_t j = 0; j < n; ++j) {
-                const double d = std::hypot(p.x[i] - p.x[j], p.y[i] - p.y[j]);
-                if (sel.tier_of[j] != int(t) || j == i || d >= tier.spacing_m) continue;
-                zh = "未入选：距已入选" + rule.name_zh + "示范镇" + table.towns[j].name + fmt(d / 1000) + "公里，小于最小间距" + fmt(rule.min_spacing_km) + "公里";
-                en = "not selected: " + fmt(d / 1000) + " km from " + table.towns[j].name + ", already a " + rule.name_en + " town (minimum spacing " +
-                     fmt(rule.min_spacing_km) + " km)";
-                return true;
-            }
-        for (std::size_t u = 0; u < tier.limits.size(); ++u) {
-            const UnitLimit& lim = tier.limits[u];
-            if (lim.max < 0 || std::find(lim.members.begin(), lim.members.end(), i) == lim.members.end()) continue;
-            int in_unit = 0;
-            for (std::size_t k : lim.members) in_unit += sel.tier_of[k] == int(t);
-            if (in_unit < lim.max) continue;
-            zh = "未入选：" + names[t][u].name + "的" + rule.name_zh + "名额已满（最多" + str(lim.max) + "个）";
-            en = "not selected: the " + rule.name_en + " places of " + names[t][u].name + " are filled (at most " + str(lim.max) + ")";
-            return true;
-        }
-        return false;
-    };
-    std::vector<std::string> blocked_reason_zh(n), blocked_reason_en(n);
-    for (std::size_t t = 0; t < T; ++t) {
-        TierSummary ts{opt.tiers[t].key, opt.tiers[t].name_zh, opt.tiers[t].name_en, 0, NAN, NAN, NAN, 0};
-        for (std::size_t i = 0; i < n; ++i) {
-            if (sel.tier_of[i] == int(t)) {
-                ++ts.count;
-                if (!(p.score[i] >= ts.lowest_selected)) ts.lowest_selected = p.score[i];
-            } else if (p.tiers[t].eligible[i] && sel.tier_of[i] < 0) {
-                // Towns of a later tier are not "left out": a later tier's minimum may need them.
-                std::string zh, en;   // a town never selected is explained against the last tier it could enter
-                const bool held_back = blocked(i, t, zh, en);
-                blocked_reason_zh[i] = zh, blocked_reason_en[i] = en;
-                if (!held_back && !(p.score[i] <= ts.best_left_out)) ts.best_left_out = p.score[i];
-            }
-        }
-        for (std::size_t i = 0; i < n; ++i)
-            if (sel.tier_of[i] == int(t)) {
-                if (p.score[i] < ts.best_left_out) ++ts.for_minimums;
-                else if (!(p.score[i] >= ts.cut_off)) ts.cut_off = p.score[i];
-            }
-        sel.tiers.push_back(ts);
-    }
-
+    sel.tier_by_score = tiers_by_score(p);
+    sel.cause = explain == Explain::Reasons ? explain_tiers(p, sel.tier_of, opt.time_limit_s) : std::vector<TierCause>(n);
+    summarise_tiers(opt, sel);
     rank_eligible(table, p.score, sel);
-
-    // Reasons, quoting the ranks among the towns that compete (街道 and other kinds left out).
-    sel.reason_zh.assign(n, "");
-    sel.reason_en.assign(n, "");
-    for (std::size_t i = 0; i < n; ++i) {
-        const std::string prefecture = label(table.towns[i].prefecture_name, table.towns[i].prefecture);
-        const std::string town_zh = "得分" + fmt(p.score[i]) + "，全省参评镇第" + str(sel.eligible_rank_province[i]) + "名、" + prefecture + "第" +
-                                    str(sel.eligible_rank_prefecture[i]) + "名";
-        const std::string town_en = "score " + fmt(p.score[i]) + ", rank " + str(sel.eligible_rank_province[i]) +
-                                    " among the province's eligible towns and " + str(sel.eligible_rank_prefecture[i]) + " in " + prefecture;
-        const int t = sel.tier_of[i];
-        if (t >= 0) {
-            const TierRule& rule = opt.tiers[std::size_t(t)];
-            std::string zh = rule.name_zh + "示范镇：", en = rule.name_en + " demonstration town: ";
-            const double best_out = sel.tiers[std::size_t(t)].best_left_out;
-            if (!(p.score[i] < best_out)) {
-                // On merit: its score and what made it.
-                std::vector<std::size_t> top(scoring.indicators.size());
-                std::iota(top.begin(), top.end(), 0);
-                std::stable_sort(top.begin(), top.end(), [&](auto a, auto b) { return scores.contribution[a][i] > scores.contribution[b][i]; });
-                zh += town_zh + "；主要贡献：", en += town_en + "; top indicators: ";
-                for (std::size_t k = 0; k < std::min<std::size_t>(2, top.size()); ++k) {
-                    const Indicator& ind = scoring.indicators[top[k]];
-                    zh += (k ? "、" : "") + ind.label_zh + " " + fmt(scores.contribution[top[k]][i]);
-                    en += (k ? ", " : "") + ind.label_en + " " + fmt(scores.contribution[top[k]][i]);
-                }
-                std::string bz, be;
-                for (const Bonus& b : scoring.bonuses) {
-                    const auto& col = table.column(b.field);
-                    if (b.points != 0 && std::isfinite(col[i]) && col[i] != 0)
-                        bz += (bz.empty() ? "" : "、") + b.label_zh + "+" + fmt(b.points, 0), be += (be.empty() ? "" : ", ") + b.label_en + " +" + fmt(b.points, 0);
-                }
-                if (!bz.empty()) zh += "；加分：" + bz, en += "; bonus: " + be;
-            } else {
-                // Below a town left out: a minimum made it.
-                std::string zh_why = "为满足本级各单位的限制入选", en_why = "selected within the tier's limits (unit maximums, spacing, places kept for later tiers)";
-                const TierProblem& tier = p.tiers[std::size_t(t)];
-                for (std::size_t u = 0; u < tier.limits.size(); ++u) {
-                    const UnitLimit& lim = tier.limits[u];
-                    if (lim.min <= 0 || std::find(lim.members.begin(), lim.members.end(), i) == lim.members.end()) continue;
-                    int in_unit = 0;
-                    for (std::size_t k : lim.members) in_unit += sel.tier_of[k] == t;
-                    if (in_unit > lim.min) continue;
-                    const NamedLimit& nl = names[std::size_t(t)][u];
-                    if (nl.kind == "type") {
-                        zh_why = "为满足至少" + str(lim.min) + "个" + nl.name + "的要求入选";
-                        en_why = "selected to meet the minimum of " + str(lim.min) + " " + types[i].name_en + " towns";
-                    } else {
-                        zh_why = "为满足" + nl.name + "至少" + str(lim.min) + "个的要求入选";
-                        en_why = "selected to meet the minimum of " + str(lim.min) + " in " + nl.name;
-                    }
-                    break;
-                }
-                zh += zh_why + "（" + town_zh + "）";
-                en += en_why + " (" + town_en + ")";
-            }
-            zh += "；类型：" + types[i].name_zh + "（" + (types[i].rule.empty() ? std::string("不符合其他类型的规则") : types[i].rule) + "）";
-            en += "; type: " + types[i].name_en + " (" + (types[i].rule.empty() ? std::string("no other type's rule holds") : types[i].rule) + ")";
-            sel.reason_zh[i] = zh;
-            sel.reason_en[i] = en;
-            continue;
-        }
-        if (!sel.eligible[i]) {
-            std::string kinds;
-            for (const auto& k : opt.eligible_kinds) kinds += (kinds.empty() ? "" : "、") + k;
-            sel.reason_zh[i] = "不参评：类型为" + (table.towns[i].kind.empty() ? std::string("空") : table.towns[i].kind) + "（参评类型：" + kinds + "）";
-            sel.reason_en[i] = "not eligible: kind " + (table.towns[i].kind.empty() ? std::string("(none)") : table.towns[i].kind) + " (eligible: " + kinds + ")";
-            continue;
-        }
-        // Not selected: explained against the last tier it could have entered.
-        std::size_t last = 0;
-        for (std::size_t u = 0; u < T; ++u)
-            if (p.tiers[u].eligible[i]) last = u;
-        const TierRule& rule = opt.tiers[last];
-        const TierSummary& ts = sel.tiers[last];
-        std::string zh = blocked_reason_zh[i], en = blocked_reason_en[i];
-        if (zh.empty() && std::isfinite(ts.cut_off)) {
-            zh = "未入选：" + town_zh + "，低于" + rule.name_zh + "入选线" + fmt(ts.cut_off);
-            en = "not selected: " + town_en + ", below the " + rule.name_en + " cut-off " + fmt(ts.cut_off);
-        } else if (zh.empty()) {
-            zh = "未入选：" + town_zh + "；" + rule.name_zh + "名额全部用于满足各单位的最低数量要求";
-            en = "not selected: " + town_en + "; every " + rule.name_en + " place went to meeting the units' minimums";
-        }
-        if (ts.for_minimums > 0 && std::isfinite(ts.cut_off) && blocked_reason_zh[i].empty()) {
-            zh += "（另有" + str(ts.for_minimums) + "个名额用于满足各单位的最低数量要求）";
-            en += " (" + str(ts.for_minimums) + " more places went to towns needed for the units' minimums)";
-        }
-        sel.reason_zh[i] = zh;
-        sel.reason_en[i] = en;
-    }
+    if (explain == Explain::Reasons) write_reasons(table, scores, types, scoring, opt, names, sel);
     return sel;
 }
 

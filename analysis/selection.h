@@ -93,6 +93,47 @@ Solution solve_glpk(const SelectionProblem& problem, double time_limit_s = 120, 
 // The GLPK library's version, for the manifest.
 std::string glpk_version();
 
+// ---- why a town's tier is not the one its score alone gives
+
+// The tiers score alone gives: each tier, in fill order, takes its `count` best eligible towns not
+// already taken (ties by index), with no unit limit and no spacing.
+std::vector<int> tiers_by_score(const SelectionProblem& problem);
+
+// What put a town in a tier other than its tier by score. Found from the optimisation itself: every
+// limit that binds in the chosen selection (a unit at its minimum or at its maximum) and holds a town
+// whose tier differs is relaxed by one place and the selection solved again; a town that the
+// relaxed selection moves to (or towards) its tier by score owes its tier to that limit, and the
+// other towns the relaxation moves are the ones the limit moved. Spacing is read off the selection:
+// a selected town of the tier by score is too close. What no single limit explains is Combined: the
+// towns the limits raised into (or lowered out of) the town's tier by score are named instead.
+struct TierCause {
+    enum class Role {
+        OnMerit,     // its tier is its tier by score
+        Needed,      // raised: selected in the tier to meet a minimum of its unit
+        Filled,      // raised: takes a place that higher-scoring towns cannot take because of the limit
+        Held,        // lowered: kept for the minimum of its unit in the limit's (later) tier
+        Blocked,     // lowered: its unit's maximum in its tier by score is reached
+        Displaced,   // lowered: its place went to towns the limit raised
+        Spacing,     // lowered: too close to a selected town of its tier by score
+        Combined,    // the limits together, no one of them alone
+    };
+    Role role = Role::OnMerit;
+    int tier = -1;                 // the limit's tier
+    std::size_t limit = 0;         // the limit: problem.tiers[tier].limits[limit]
+    bool at_max = false;           // the limit's maximum binds (else its minimum)
+    int tier_without = -1;         // the town's tier with the limit relaxed by one place
+    // The towns that trade places with it: for a raised town (lowered), those that would have its
+    // place without the limit; for a lowered one (raised), those in the place it would have. Combined:
+    // the towns the limits raised into, or lowered out of, its tier by score.
+    std::vector<std::size_t> raised, lowered;
+    int moved = 0;                 // all the other towns whose tier the limit changes
+    std::size_t near = 0;          // Spacing: the selected town too close
+};
+// The rank of a tier for comparisons: tiers in fill order, then "not selected".
+inline int tier_rank(int tier, std::size_t tiers) { return tier < 0 ? int(tiers) : tier; }
+// One cause per town; re-solves once per binding limit that holds a town whose tier differs.
+std::vector<TierCause> explain_tiers(const SelectionProblem& problem, const std::vector<int>& tier_of, double time_limit_s = 120);
+
 // ---- towns
 
 struct Shortfall {
@@ -104,10 +145,12 @@ struct Shortfall {
 struct TierSummary {
     std::string key, name_zh, name_en;
     int count = 0;                   // towns selected
-    double cut_off = NAN;            // lowest score selected on merit (not for a unit minimum)
-    double best_left_out = NAN;      // highest score of an eligible town not selected in any tier (nor held back by spacing or a maximum)
+    double cut_off = NAN;            // lowest score selected on merit (not placed by a unit limit)
+    // Highest score of an eligible town left out of this tier (not selected, or in a later tier) that
+    // no limit holds, blocks or spaces out of it.
+    double best_left_out = NAN;
     double lowest_selected = NAN;
-    int for_minimums = 0;            // towns selected below best_left_out: for a unit minimum
+    int for_limits = 0;              // towns selected below best_left_out: placed by a unit limit
 };
 
 struct Selection {
@@ -116,6 +159,9 @@ struct Selection {
     // Rank by score among the eligible towns of the province, the prefecture and the county (1 =
     // best; 0 for a town that is not eligible): what reasons quote. Scores::rank_* rank all towns.
     std::vector<int> eligible_rank_province, eligible_rank_prefecture, eligible_rank_county;
+    std::vector<int> tier_by_score;            // per town: its tier by score alone (tiers_by_score), -1 none
+    std::vector<TierCause> cause;              // per town: why its tier differs from tier_by_score
+    std::vector<std::string> tier_limit;       // per town: the limit that placed it, in short Chinese ("" on merit)
     std::vector<std::string> reason_zh, reason_en;
     std::vector<TierSummary> tiers;
     std::vector<Shortfall> shortfalls;
@@ -138,8 +184,11 @@ void check_quotas(const QuotaTowns& towns, const SelectionOptions& options);
 // Throws Error listing every shortfall (tier, unit, needed, available) when quotas cannot be met,
 // unless options.report_shortfall; then the shortfalls are in the result and the minimums are lowered
 // to what can be had.
+// TiersOnly leaves out what explains the tiers (tier_by_score, cause, tier_limit, reasons): the
+// explanation re-solves once per binding limit, which a scenario that only compares tiers skips.
+enum class Explain { Reasons, TiersOnly };
 Selection select_towns(const TownTable& table, const Scores& scores, const std::vector<TownType>& types,
-                       const ScoringOptions& scoring, const SelectionOptions& options);
+                       const ScoringOptions& scoring, const SelectionOptions& options, Explain explain = Explain::Reasons);
 
 // ---- sensitivity
 

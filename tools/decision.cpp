@@ -31,6 +31,9 @@ SensitivityOptions SensitivityArgs::resolved() const {
 
 namespace {
 GeomPtr town_point(const Decision& d, std::size_t i) { return seat_point(*d.routed.study.geos, d.table.towns[i]); }
+std::string tier_key(const SelectionOptions& so, int tier) { return tier >= 0 ? so.tiers[std::size_t(tier)].key : std::string(); }
+// Empty text as a null field, as `tier` is for a town not selected.
+FieldValue optional_text(const std::string& s) { return s.empty() ? FieldValue() : FieldValue(s); }
 }  // namespace
 
 void write_towns(OutputDataset& out, const Decision& d, const DecisionRun* run) {
@@ -47,7 +50,9 @@ void write_towns(OutputDataset& out, const Decision& d, const DecisionRun* run) 
         fields.add("norm_{indicator}", fill).add("contrib_{indicator}", fill);
     }
     fields.add({"bonus", "score", "rank_province", "rank_prefecture", "rank_county", "town_type", "town_type_zh", "town_type_rule"});
-    if (sel) fields.add({"eligible", "eligible_rank_province", "eligible_rank_prefecture", "eligible_rank_county", "tier", "tier_zh", "reason_zh", "reason_en"});
+    if (sel)
+        fields.add({"eligible", "eligible_rank_province", "eligible_rank_prefecture", "eligible_rank_county", "tier", "tier_zh", "tier_by_score", "tier_limit",
+                    "reason_zh", "reason_en"});
     if (sens) {
         for (const auto& tier : so->tiers) fields.add("p_{tier}", {tier.key, tier.name_zh, tier.name_en});
         fields.add({"same_tier_share", "stability"});
@@ -76,6 +81,8 @@ void write_towns(OutputDataset& out, const Decision& d, const DecisionRun* run) 
                 v.push_back((*rank)[i] > 0 ? FieldValue(std::int64_t((*rank)[i])) : FieldValue());
             v.push_back(tier >= 0 ? FieldValue(so->tiers[std::size_t(tier)].key) : FieldValue());
             v.push_back(tier >= 0 ? FieldValue(so->tiers[std::size_t(tier)].name_zh) : FieldValue());
+            v.push_back(optional_text(tier_key(*so, sel->tier_by_score[i])));
+            v.push_back(optional_text(sel->tier_limit[i]));
             v.push_back(sel->reason_zh[i]);
             v.push_back(sel->reason_en[i]);
         }
@@ -143,7 +150,7 @@ void write_demo_towns(OutputDataset& out, const Decision& d, const DecisionRun& 
     const Selection& sel = r.selection;
     Fields df("demo_towns");
     df.add({"id", "name", "county_name", "prefecture_name", "tier", "tier_zh", "tier_en", "town_type_zh", "town_type_en", "score",
-            "eligible_rank_province", "eligible_rank_prefecture", "rank_province", "rank_prefecture", "reason_zh", "reason_en"});
+            "eligible_rank_province", "eligible_rank_prefecture", "rank_province", "rank_prefecture", "tier_by_score", "tier_limit", "reason_zh", "reason_en"});
     if (r.sensitivity) df.add({"stability"});
     OutputLayer& demo = out.layer("demo_towns", wkbPoint, df);
     const TownTable& t = d.table;
@@ -153,16 +160,14 @@ void write_demo_towns(OutputDataset& out, const Decision& d, const DecisionRun& 
             std::vector<FieldValue> v = {t.towns[i].id, t.towns[i].name, t.towns[i].county_name, t.towns[i].prefecture_name, so.tiers[k].key, so.tiers[k].name_zh,
                                          so.tiers[k].name_en, d.types[i].name_zh, d.types[i].name_en, d.scores.score[i],
                                          std::int64_t(sel.eligible_rank_province[i]), std::int64_t(sel.eligible_rank_prefecture[i]),
-                                         std::int64_t(d.scores.rank_province[i]), std::int64_t(d.scores.rank_prefecture[i]), sel.reason_zh[i],
+                                         std::int64_t(d.scores.rank_province[i]), std::int64_t(d.scores.rank_prefecture[i]),
+                                         optional_text(tier_key(so, sel.tier_by_score[i])), optional_text(sel.tier_limit[i]), sel.reason_zh[i],
                                          sel.reason_en[i]};
             if (r.sensitivity) v.push_back(r.sensitivity->stability[i]);
             demo.add(v, town_point(d, i).get());
         }
 }
 
-namespace {
-std::string tier_key(const SelectionOptions& so, int tier) { return tier >= 0 ? so.tiers[std::size_t(tier)].key : std::string(); }
-}  // namespace
 
 void write_scenario_tiers(OutputDataset& out, const Decision& d, const DecisionRun& r) {
     const SelectionOptions& so = d.options.selection;
@@ -192,7 +197,7 @@ void print_selection(const Decision& d, const DecisionRun& r, const SensitivityO
     os << "Selection (" << sel.method << (sel.optimal ? ", optimal" : ", time limit reached: best found, not proven optimal") << "):\n";
     for (const TierSummary& ts : sel.tiers)
         os << "  " << ts.name_en << " (" << ts.name_zh << "): " << ts.count << " towns, cut-off " << fmt(ts.cut_off) << ", lowest selected "
-           << fmt(ts.lowest_selected) << (ts.for_minimums ? ", " + std::to_string(ts.for_minimums) + " selected for unit minimums" : "") << "\n";
+           << fmt(ts.lowest_selected) << (ts.for_limits ? ", " + std::to_string(ts.for_limits) + " placed by unit limits" : "") << "\n";
     std::map<std::string, std::vector<int>> per_prefecture;   // by code: admin-code order
     std::map<std::string, std::string> prefecture_name;
     for (std::size_t i = 0; i < d.table.size(); ++i) {

@@ -226,7 +226,8 @@ struct Fixture {
         for (std::size_t i = 0; i < rows.size(); ++i) {
             const TownRow& r = rows[i];
             Settlement town;
-            town.id = "T" + std::to_string(i);
+            town.id = "T";
+            town.id += std::to_string(i);   // built with += : GCC 12 warns falsely (-Wrestrict) on "T" + ...
             town.name = r.name;
             town.kind = r.kind;
             town.county = town.county_name = r.county;
@@ -297,9 +298,10 @@ TEST_CASE("a unit with no eligible town is a shortfall that names the tier, the 
     }
 }
 
-TEST_CASE("every town gets a reason: on merit, for a unit minimum, below the cut-off, not eligible", "[selection]") {
+TEST_CASE("every town gets a reason: on merit, for a unit minimum, displaced by one, below the cut-off, not eligible", "[selection]") {
     // 甲市: 90, 80, 70, 60; 乙市: 20, 10. Two provincial places, one at least in each prefecture; then two
-    // county places with no minimum.
+    // county places with no minimum. By score alone: 一 and 二 provincial, 三 and 四 county. 乙市's
+    // minimum puts 五 (20) in 二's provincial place, 二 takes 四's county place, and 四 is left out.
     Fixture f({{"一镇", "镇", "甲县", "甲市", 90, 0}, {"二镇", "镇", "甲县", "甲市", 80, 10}, {"三镇", "镇", "甲县", "甲市", 70, 20},
                {"四镇", "镇", "甲县", "甲市", 60, 30}, {"五镇", "镇", "乙县", "乙市", 20, 40}, {"六镇", "镇", "乙县", "乙市", 10, 50},
                {"七街道", "街道", "乙县", "乙市", 99, 60}});
@@ -307,35 +309,152 @@ TEST_CASE("every town gets a reason: on merit, for a unit minimum, below the cut
     opt.tiers = {tier("provincial", 2, 1), tier("county", 2, 0)};
     const Selection s = f.select(opt);
     CHECK(s.tier_of == std::vector<int>{0, 1, 1, -1, 0, -1, -1});
+    CHECK(s.tier_by_score == std::vector<int>{0, 0, 1, 1, -1, -1, -1});
     CHECK(s.method == "greedy");
     // Reasons quote the ranks among the eligible towns: 七街道 (99) outscores 一镇 but does not compete.
     CHECK(f.scores.rank_province == std::vector<int>{2, 3, 4, 5, 6, 7, 1});
     CHECK(s.eligible_rank_province == std::vector<int>{1, 2, 3, 4, 5, 6, 0});
     CHECK(s.eligible_rank_prefecture == std::vector<int>{1, 2, 3, 4, 1, 2, 0});
     CHECK(s.eligible_rank_county == std::vector<int>{1, 2, 3, 4, 1, 2, 0});
+    using Role = TierCause::Role;
+    CHECK(s.cause[0].role == Role::OnMerit);
     CHECK_THAT(s.reason_zh[0], Catch::StartsWith("省级示范镇：得分90.0，全省参评镇第1名、甲市第1名；主要贡献：指标 90.0"));
     CHECK_THAT(s.reason_en[0], Catch::StartsWith("provincial demonstration town: score 90.0, rank 1 among the province's eligible towns and 1 in 甲市; "
                                                  "top indicators: indicator 90.0"));
-    CHECK_THAT(s.reason_zh[4], Catch::StartsWith("省级示范镇：为满足乙市至少1个的要求入选（得分20.0"));
-    CHECK_THAT(s.reason_en[4], Catch::StartsWith("provincial demonstration town: selected to meet the minimum of 1 in 乙市 (score 20.0"));
-    CHECK_THAT(s.reason_en[1], Catch::StartsWith("county demonstration town: score 80.0"));
-    CHECK(s.reason_zh[3] == "未入选：得分60.0，全省参评镇第4名、甲市第4名，低于县级入选线70.0");
-    CHECK(s.reason_en[3] == "not selected: score 60.0, rank 4 among the province's eligible towns and 4 in 甲市, below the county cut-off 70.0");
+    // 五: needed by 乙市's minimum, in 二's place; the limit moves three towns (五, 二 and 四).
+    CHECK(s.cause[4].role == Role::Needed);
+    CHECK(s.cause[4].lowered == std::vector<std::size_t>{1});
+    CHECK(s.cause[4].moved == 2);
+    CHECK(s.tier_limit[4] == "乙市至少1个省级示范镇");
+    CHECK_THAT(s.reason_zh[4], Catch::StartsWith("省级示范镇：为满足乙市至少1个省级示范镇的要求入选（按得分不入选；得分20.0，全省参评镇第5名、乙市第1名）；"
+                                                 "若无此要求，其名额属于二镇（此要求共改变3个镇的层级）"));
+    CHECK_THAT(s.reason_en[4], Catch::StartsWith("provincial demonstration town: selected to meet at least 1 provincial town in 乙市 (by score alone "
+                                                 "not selected; score 20.0, rank 5 among the province's eligible towns and 1 in 乙市); without it, its "
+                                                 "place would go to 二镇 (the limit changes the tiers of 3 towns in all)"));
+    // 二: provincial by score, its place taken by 五.
+    CHECK(s.cause[1].role == Role::Displaced);
+    CHECK_THAT(s.reason_en[1], Catch::StartsWith("county demonstration town: its place went to 五镇, placed to meet at least 1 provincial town in "
+                                                 "乙市 (by score alone provincial; score 80.0"));
+    // 四: county by score; its place went to 二, whom the limit moved down.
+    CHECK(s.cause[3].role == Role::Displaced);
+    CHECK(s.cause[3].raised == std::vector<std::size_t>{1});
+    CHECK(s.reason_zh[3] == "未入选：名额由因乙市至少1个省级示范镇的要求而改变层级的二镇占用（按得分应为县级；得分60.0，全省参评镇第4名、甲市第4名）");
+    CHECK(s.cause[5].role == Role::OnMerit);
+    CHECK(s.reason_en[5] == "not selected: score 10.0, rank 6 among the province's eligible towns and 2 in 乙市, below the county cut-off 70.0");
     CHECK(s.reason_zh[6] == "不参评：类型为街道（参评类型：镇）");
+    // Provincial: 二 (80), left out of the tier and not held by any limit, bounds the merit picks; 五
+    // is below it.
     CHECK(s.tiers[0].cut_off == 90);
-    CHECK(s.tiers[0].for_minimums == 1);
+    CHECK(s.tiers[0].best_left_out == 80);
+    CHECK(s.tiers[0].for_limits == 1);
+    CHECK(s.tiers[1].for_limits == 0);
     SECTION("a town kept out by spacing says which selected town is too close") {
         opt.tiers[1].min_spacing_km = 15;
         const Selection sp = f.select(opt);
         CHECK(sp.method == "GLPK");
         CHECK(sp.tier_of == std::vector<int>{0, 1, -1, 1, 0, -1, -1});   // 二镇 at 10 km and 四镇 at 30 km; 三镇 (20 km) is 10 km from both
-        CHECK_THAT(sp.reason_en[2], Catch::StartsWith("not selected: 10.0 km from 二镇, already a county town (minimum spacing 15.0 km)"));
+        CHECK(sp.cause[2].role == Role::Spacing);
+        CHECK(sp.tier_limit[2] == "县级示范镇间距不小于15.0公里");
+        CHECK(sp.reason_en[2] == "not selected: 10.0 km from 二镇, already a county town (minimum spacing 15.0 km; by score alone county; score "
+                                 "70.0, rank 3 among the province's eligible towns and 3 in 甲市)");
     }
     SECTION("the same input gives the same selection and reasons") {
         const Selection again = f.select(opt);
         CHECK(again.tier_of == s.tier_of);
         CHECK(again.reason_zh == s.reason_zh);
         CHECK(again.reason_en == s.reason_en);
+    }
+}
+
+TEST_CASE("a town's tier that differs from its tier by score names the binding limit, found by re-solving", "[selection]") {
+    using Role = TierCause::Role;
+    SECTION("across tiers: a later tier's county minimum holds the best town, and the next one fills its place") {
+        // 甲县 has one town (90); 乙县 80, 70, 60. One provincial place; county tier at least one per county.
+        // By score 一 is provincial, but the county tier needs it: 二 is provincial instead.
+        Fixture f({{"一镇", "镇", "甲县", "甲市", 90, 0}, {"二镇", "镇", "乙县", "甲市", 80, 10}, {"三镇", "镇", "乙县", "甲市", 70, 20},
+                   {"四镇", "镇", "乙县", "甲市", 60, 30}});
+        SelectionOptions opt;
+        opt.tiers = {tier("provincial", 1, 0), tier("county", 1, 0, 1)};
+        opt.tiers[1].at_least = true;
+        const Selection s = f.select(opt);
+        CHECK(s.tier_of == std::vector<int>{1, 0, 1, -1});
+        CHECK(s.tier_by_score == std::vector<int>{0, 1, 1, -1});
+        CHECK(s.cause[0].role == Role::Held);
+        CHECK(s.cause[0].tier == 1);
+        CHECK(s.cause[0].tier_without == 0);
+        CHECK(s.cause[0].raised == std::vector<std::size_t>{1});
+        CHECK(s.reason_zh[0] == "县级示范镇：须留作满足甲县至少1个县级示范镇的要求（甲县参评镇共1个；按得分应为省级；得分90.0，全省参评镇第1名、甲市第1名）；"
+                                "其名额由二镇递补；类型：综合服务型（不符合其他类型的规则）");
+        CHECK(s.cause[1].role == Role::Filled);
+        CHECK(s.cause[1].lowered == std::vector<std::size_t>{0});
+        CHECK_THAT(s.reason_en[1], Catch::StartsWith("provincial demonstration town: takes a place that 一镇, scoring higher, cannot take because of "
+                                                     "at least 1 county town in 甲县 (by score alone county"));
+        CHECK(s.cause[2].role == Role::OnMerit);
+        // 一 did not compete for the provincial place, so 二 is there on merit as far as the tier goes.
+        CHECK(s.tiers[0].for_limits == 0);
+        CHECK(s.tiers[0].cut_off == 80);
+    }
+    SECTION("a unit maximum keeps the second town of a prefecture out") {
+        // 甲市 90, 80, 70; 乙市 50, 40. Two provincial places, at most one per prefecture.
+        Fixture f({{"一镇", "镇", "甲县", "甲市", 90, 0}, {"二镇", "镇", "甲县", "甲市", 80, 10}, {"三镇", "镇", "甲县", "甲市", 70, 20},
+                   {"四镇", "镇", "乙县", "乙市", 50, 30}, {"五镇", "镇", "乙县", "乙市", 40, 40}});
+        SelectionOptions opt;
+        opt.tiers = {tier("provincial", 2, 0)};
+        opt.tiers[0].max_per_prefecture = 1;
+        const Selection s = f.select(opt);
+        CHECK(s.tier_of == std::vector<int>{0, -1, -1, 0, -1});
+        CHECK(s.cause[1].role == Role::Blocked);
+        CHECK(s.cause[1].at_max);
+        CHECK(s.tier_limit[1] == "甲市最多1个省级示范镇");
+        CHECK(s.reason_en[1] == "not selected: the places under at most 1 provincial town in 甲市 are filled (by score alone provincial; score 80.0, "
+                                "rank 2 among the province's eligible towns and 2 in 甲市)");
+        CHECK(s.cause[3].role == Role::Filled);
+        CHECK(s.cause[3].lowered == std::vector<std::size_t>{1});
+        CHECK(s.cause[2].role == Role::OnMerit);   // third in 甲市: not provincial by score either
+        // Every town left out is held out by its prefecture's maximum (五 by 乙市's), so none bounds the
+        // merit picks: 四 is on merit.
+        CHECK(s.tiers[0].for_limits == 0);
+        CHECK(std::isnan(s.tiers[0].best_left_out));
+        CHECK(s.tiers[0].cut_off == 50);
+    }
+    SECTION("a minimum per town type") {
+        Fixture f({{"一镇", "镇", "甲县", "甲市", 90, 0}, {"二镇", "镇", "甲县", "甲市", 80, 10}, {"三镇", "镇", "乙县", "甲市", 30, 20}});
+        f.types[2] = {"border", "边境发展型", "border development", "border_county == 1"};
+        SelectionOptions opt;
+        opt.tiers = {tier("provincial", 2, 0)};
+        opt.tiers[0].min_per_type = {{"border", 1}};
+        const Selection s = f.select(opt);
+        CHECK(s.tier_of == std::vector<int>{0, -1, 0});
+        CHECK(s.cause[2].role == Role::Needed);
+        CHECK(s.tier_limit[2] == "至少1个边境发展型的省级示范镇");
+        CHECK_THAT(s.reason_en[2], Catch::StartsWith("provincial demonstration town: selected to meet at least 1 provincial town of type border"));
+        CHECK(s.cause[1].role == Role::Displaced);
+        CHECK(s.cause[1].raised == std::vector<std::size_t>{2});
+    }
+    SECTION("two minimums in one tier: the second town they push out owes it to both together") {
+        // 甲市 90, 80, 70; 乙市 20; 丙市 10. Three provincial places, one at least per prefecture. Relaxing
+        // either minimum alone brings back 二 (80), never 三 (70).
+        Fixture f({{"一镇", "镇", "甲县", "甲市", 90, 0}, {"二镇", "镇", "甲县", "甲市", 80, 10}, {"三镇", "镇", "甲县", "甲市", 70, 20},
+                   {"四镇", "镇", "乙县", "乙市", 20, 30}, {"五镇", "镇", "丙县", "丙市", 10, 40}});
+        SelectionOptions opt;
+        opt.tiers = {tier("provincial", 3, 1)};
+        const Selection s = f.select(opt);
+        CHECK(s.tier_of == std::vector<int>{0, -1, -1, 0, 0});
+        CHECK(s.cause[1].role == Role::Displaced);
+        CHECK(s.cause[2].role == Role::Combined);
+        CHECK(s.cause[2].raised == std::vector<std::size_t>{3, 4});
+        CHECK(s.tier_limit[2] == "多项单位限制共同作用");
+        CHECK(s.reason_zh[2] == "未入选：省级名额中有2个给了因各单位限制而入选的四镇、五镇（按得分应为省级；得分70.0，全省参评镇第3名、甲市第3名）");
+        CHECK(s.tiers[0].for_limits == 2);
+        CHECK(s.tiers[0].cut_off == 90);
+    }
+    SECTION("equal scores swapped by the solver are on merit, not a limit") {
+        Fixture f({{"一镇", "镇", "甲县", "甲市", 50, 0}, {"二镇", "镇", "乙县", "乙市", 50, 10}});
+        SelectionOptions opt;
+        opt.tiers = {tier("provincial", 1, 0)};
+        opt.tiers[0].max_per_prefecture = 1;
+        const Selection s = f.select(opt);
+        for (const TierCause& c : s.cause) CHECK(c.role == Role::OnMerit);
     }
 }
 

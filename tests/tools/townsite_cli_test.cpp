@@ -398,6 +398,44 @@ TEST_CASE("townsite select on the sample meets the policy's quotas, explains eve
     CHECK(counties_with_towns.count("铁西区") == 0);
     CHECK(ds->GetLayerByName("demo_towns")->GetFeatureCount() == total["provincial"] + total["municipal"] + total["county"]);
     CHECK(ds->GetLayerByName("scenario_tiers") != nullptr);
+
+    // Every eligible town whose tier is not its tier by score names the limit that put it there. Two
+    // the issue found: 镇赉镇 is 白城's second provincial town below the best 30 eligible scores; 寿山镇,
+    // the only 镇 of 龙山区, is among the best 30 but kept for the county tier.
+    std::vector<double> eligible_scores;
+    std::map<std::string, int> eligible_in_county;
+    std::map<std::string, std::map<std::string, std::string>> town;   // name -> field -> value
+    for (const auto& f : *towns) {
+        if (!f->GetFieldAsInteger("eligible")) continue;
+        eligible_scores.push_back(f->GetFieldAsDouble("score"));
+        ++eligible_in_county[f->GetFieldAsString("county_name")];
+        const std::string tier = f->GetFieldAsString("tier"), by_score = f->GetFieldAsString("tier_by_score"), limit = f->GetFieldAsString("tier_limit");
+        INFO(f->GetFieldAsString("name") << ": " << f->GetFieldAsString("reason_zh"));
+        CHECK(limit.empty() == (tier == by_score));
+        auto& row = town[f->GetFieldAsString("name")];
+        for (const char* field : {"county_name", "prefecture_name", "score", "tier", "tier_by_score", "tier_limit", "reason_zh"})
+            row[field] = f->GetFieldAsString(field);
+    }
+    std::sort(eligible_scores.rbegin(), eligible_scores.rend());
+    const double thirtieth = eligible_scores.at(29);
+    auto& zhenlai = town["镇赉镇"];
+    CHECK(std::stod(zhenlai["score"]) < thirtieth);
+    CHECK(per_prefecture["provincial"]["白城市"] == 2);
+    CHECK(zhenlai["tier"] == "provincial");
+    CHECK(zhenlai["tier_by_score"] != "provincial");
+    CHECK(zhenlai["tier_limit"] == "白城市至少2个省级示范镇");
+    CHECK_THAT(zhenlai["reason_zh"], Contains("为满足白城市至少2个省级示范镇的要求入选"));
+    auto& shoushan = town["寿山镇"];
+    CHECK(shoushan["county_name"] == "龙山区");
+    CHECK(eligible_in_county["龙山区"] == 1);
+    CHECK(std::stod(shoushan["score"]) >= thirtieth);
+    CHECK(shoushan["tier"] == "county");
+    CHECK(shoushan["tier_by_score"] == "provincial");
+    CHECK(shoushan["tier_limit"] == "龙山区至少1个县级示范镇");
+    CHECK_THAT(shoushan["reason_zh"], Contains("须留作满足龙山区至少1个县级示范镇的要求（龙山区参评镇共1个"));
+    // Provincial towns below the best town left out (not held by a limit) are counted as placed by limits.
+    CHECK_THAT(r.out, Contains("provincial (省级): 30 towns") && Contains("placed by unit limits"));
+
     SECTION("the same config gives the same selection, reasons and stability") {
         const std::string again = dir.path("again.gpkg");
         REQUIRE(run("-q select -o " + again + " --sensitivity 20 --seed 3").exit_code == 0);
