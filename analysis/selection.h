@@ -93,6 +93,19 @@ Solution solve_glpk(const SelectionProblem& problem, double time_limit_s = 120, 
 // The GLPK library's version, for the manifest.
 std::string glpk_version();
 
+// GLPK keeps its environment per thread (thread-local storage): each thread of a parallel_for that
+// solves holds one of these, which frees a worker thread's environment when the thread is done.
+class SolverThread {
+public:
+    explicit SolverThread(unsigned thread) : m_worker(thread != 0) {}
+    ~SolverThread();
+    SolverThread(const SolverThread&) = delete;
+    SolverThread& operator=(const SolverThread&) = delete;
+
+private:
+    bool m_worker;
+};
+
 // ---- why a town's tier is not the one its score alone gives
 
 // The tiers score alone gives: each tier, in fill order, takes its `count` best eligible towns not

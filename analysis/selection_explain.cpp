@@ -1,6 +1,7 @@
 // Why a town's tier is not the one its score alone gives: the binding limits of the chosen
 // selection, found by relaxing each by one place and solving again.
 #include "analysis/selection.h"
+#include "geo/parallel.h"
 
 #include <algorithm>
 #include <cmath>
@@ -67,14 +68,17 @@ std::vector<TierCause> explain_tiers(const SelectionProblem& p, const std::vecto
             if (moved_in && lim.min > 0 && in_unit == lim.min) tried.push_back({int(t), u, false, {}});
             if (kept_out && lim.max >= 0 && in_unit == lim.max) tried.push_back({int(t), u, true, {}});
         }
-    for (Relaxation& r : tried) {
-        SelectionProblem relaxed = p;
-        UnitLimit& lim = relaxed.tiers[std::size_t(r.tier)].limits[r.limit];
-        if (r.at_max) ++lim.max;
-        else --lim.min;
-        const Solution sol = solve_selection(relaxed, time_limit_s);
-        if (sol.feasible) r.tier_of = sol.tier_of;
-    }
+    // Each relaxation solved on its own thread's GLPK environment; each writes only its own slot.
+    parallel_for(tried.size(), {}, "explaining tiers", [](unsigned thread) { return SolverThread(thread); },
+                 [&](SolverThread&, std::size_t k) {
+                     Relaxation& r = tried[k];
+                     SelectionProblem relaxed = p;
+                     UnitLimit& lim = relaxed.tiers[std::size_t(r.tier)].limits[r.limit];
+                     if (r.at_max) ++lim.max;
+                     else --lim.min;
+                     const Solution sol = solve_selection(relaxed, time_limit_s);
+                     if (sol.feasible) r.tier_of = sol.tier_of;
+                 });
     std::vector<Relaxation> relaxations;
     for (Relaxation& r : tried)
         if (!r.tier_of.empty()) relaxations.push_back(std::move(r));

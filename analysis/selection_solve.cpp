@@ -225,6 +225,10 @@ Solution solve_glpk(const SelectionProblem& p, double time_limit_s, bool hold_to
 
 std::string glpk_version() { return glp_version(); }
 
+SolverThread::~SolverThread() {
+    if (m_worker) glp_free_env();
+}
+
 Solution solve_selection(const SelectionProblem& p, double time_limit_s) {
     Solution s = solve_greedy(p);
     if (s.feasible) return s;

@@ -1,5 +1,6 @@
 // Sensitivity: the selection re-solved under perturbed weights, and how stable each town's tier is.
 #include "analysis/selection.h"
+#include "geo/parallel.h"
 
 #include "geo/error.h"
 #include "geo/random.h"
@@ -58,10 +59,17 @@ Sensitivity run_sensitivity(const Scores& scores, const Selection& base, const S
     const std::size_t n = base.tier_of.size(), T = base.problem.tiers.size();
     s.selected.assign(n, std::vector<int>(T, 0));
     std::vector<int> same(n, 0);
-    SelectionProblem p = base.problem;
-    for (int r = 0; r < opt.runs; ++r) {
-        p.score = rescore(scores, perturbed_weights(scores.weights, opt, r));
-        const Solution sol = solve_selection(p, time_limit_s);
+    // The runs on every core, each on its own copy of the problem and its thread's GLPK environment;
+    // the tallies are made afterwards in run order, so they do not depend on the threads.
+    std::vector<Solution> runs(std::size_t(std::max(0, opt.runs)));
+    parallel_for(runs.size(), progress, "sensitivity", [](unsigned thread) { return SolverThread(thread); },
+                 [&](SolverThread&, std::size_t r) {
+                     SelectionProblem p = base.problem;
+                     p.score = rescore(scores, perturbed_weights(scores.weights, opt, int(r)));
+                     runs[r] = solve_selection(p, time_limit_s);
+                 });
+    for (std::size_t r = 0; r < runs.size(); ++r) {
+        const Solution& sol = runs[r];
         if (sol.timed_out)
             throw Error("sensitivity run " + std::to_string(r + 1) + ": GLPK found no selection within the time limit of " + fmt(time_limit_s, 0) + " s")
                 .with_hint("raise time_limit_s in [selection], or run fewer sensitivity runs.");
@@ -72,7 +80,6 @@ Sensitivity run_sensitivity(const Scores& scores, const Selection& base, const S
             if (sol.tier_of[i] >= 0) ++s.selected[i][std::size_t(sol.tier_of[i])];
             same[i] += sol.tier_of[i] == base.tier_of[i];
         }
-        progress.advance(double(r + 1) / opt.runs, "sensitivity");
     }
     for (std::size_t i = 0; i < n; ++i) {
         const double share = opt.runs > 0 ? double(same[i]) / opt.runs : 1.0;

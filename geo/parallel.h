@@ -1,5 +1,6 @@
-// parallel_routes: many searches on one road graph, on every core; route_matrix: the fastest
-// route between every origin and destination, searching from the side with fewer points.
+// parallel_for: independent work items on every core, each thread with its own state;
+// parallel_routes: many searches on one road graph; route_matrix: the fastest route between every
+// origin and destination, searching from the side with fewer points.
 //
 //   parallel_routes(graph, towns.size(), progress, "catchments", [&](Router& r, std::size_t i) {
 //       r.run_from(snaps[i]);
@@ -20,25 +21,29 @@
 
 namespace townsite {
 
-// Runs work(router, i) for i in [0, n) on every core, each thread with its own Router. Work items
-// write only their own results, so the outcome does not depend on the number of threads. Only this
-// thread reports progress. When the user cancels, or a work item throws, every thread stops taking
-// work; once all have stopped, Cancelled (or the work's exception) is thrown here.
-template <typename Work>
-void parallel_routes(const RoadGraph& g, std::size_t n, const Progress& progress, const char* step, Work work, unsigned max_threads = 8) {
+// Runs work(state, i) for i in [0, n) on every core (at most max_threads). Each thread has its own
+// state, made by make_state(thread) (thread 0 is the calling one) and destroyed when the thread is
+// done: a Router, or a solver's per-thread set-up. Work items write only their own results, so the
+// outcome does not depend on the number of threads. Only this thread reports progress. When the
+// user cancels, or a work item throws, every thread stops taking work; once all have stopped,
+// Cancelled (or the work's exception) is thrown here.
+template <typename MakeState, typename Work>
+void parallel_for(std::size_t n, const Progress& progress, const char* step, MakeState make_state, Work work, unsigned max_threads = 8) {
     std::atomic<std::size_t> next{0};
     std::atomic<bool> stop{false};
     std::exception_ptr failure;
     std::mutex failure_mutex;
-    auto run = [&](bool report) {
+    // Few, long items (a solver run) report each; many short ones (a search) every 64th.
+    const std::size_t report_every = n < 1024 ? 1 : 64;
+    auto run = [&](unsigned thread) {
         try {
-            Router router(g);
+            auto state = make_state(thread);
             for (std::size_t i = next++; i < n && !stop; i = next++) {
-                if (report && (i & 63) == 0 && !progress(double(i) / double(n), step)) {
+                if (thread == 0 && i % report_every == 0 && !progress(double(i) / double(n), step)) {
                     stop = true;
                     break;
                 }
-                work(router, i);
+                work(state, i);
             }
         } catch (...) {
             const std::lock_guard<std::mutex> lock(failure_mutex);
@@ -48,12 +53,18 @@ void parallel_routes(const RoadGraph& g, std::size_t n, const Progress& progress
     };
     const unsigned threads = std::max(1u, std::min(max_threads, std::thread::hardware_concurrency()));
     std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads && t < n; ++t) pool.emplace_back(run, false);
-    run(true);
+    for (unsigned t = 1; t < threads && t < n; ++t) pool.emplace_back(run, t);
+    run(0);
     for (auto& t : pool) t.join();
     if (failure) std::rethrow_exception(failure);
     if (stop) throw Cancelled();
     progress.advance(1.0, step);
+}
+
+// parallel_for with a Router per thread: many searches on one road graph.
+template <typename Work>
+void parallel_routes(const RoadGraph& g, std::size_t n, const Progress& progress, const char* step, Work work, unsigned max_threads = 8) {
+    parallel_for(n, progress, step, [&](unsigned) { return Router(g); }, work, max_threads);
 }
 
 // The fastest route from each origin to each destination, [origin][destination] (unreachable:
