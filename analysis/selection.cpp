@@ -450,7 +450,7 @@ void write_reasons(const TownTable& table, const Scores& scores, const std::vect
         }
         if (t >= 0) {
             zh += "；类型：" + types[i].name_zh + "（" + (types[i].rule.empty() ? std::string("不符合其他类型的规则") : types[i].rule) + "）";
-            en += "; type: " + types[i].name_en + " (" + (types[i].rule.empty() ? std::string("no other type's rule holds") : types[i].rule) + ")";
+            en += "; type: " + types[i].name_en + " (" + (types[i].rule_en.empty() ? std::string("no other type's rule holds") : types[i].rule_en) + ")";
         }
         sel.reason_zh[i] = zh;
         sel.reason_en[i] = en;

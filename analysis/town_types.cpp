@@ -3,6 +3,7 @@
 #include "geo/error.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -28,6 +29,52 @@ std::string fmt(double v) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.4g", v);
     return buf;
+}
+
+// 597362 -> "597,362".
+std::string with_separators(long long v) {
+    std::string digits = std::to_string(v < 0 ? -v : v), out;
+    for (std::size_t k = 0; k < digits.size(); ++k) {
+        if (k > 0 && (digits.size() - k) % 3 == 0) out += ',';
+        out += digits[k];
+    }
+    return v < 0 ? "-" + out : out;
+}
+
+struct Words {
+    std::string zh, en;
+};
+
+// One comparison as a planner says it, from the column's labels and unit: 至县城不超过30分钟 / to the
+// county seat at most 30 min; a yes/no field by its label (边境县 / border county); a percentile
+// threshold with the share of towns it keeps (全省前25% / top 25 % of towns).
+Words plain(const Column& col, const std::string& op, double v, double percentile) {
+    if (col.type == ColumnType::Flag && (v == 0 || v == 1) && (op == "==" || op == "!=")) {
+        if ((op == "==") == (v == 1)) return {col.zh, col.en};
+        return {"非" + col.zh, "not " + col.en};
+    }
+    static const std::vector<std::array<std::string, 3>> ops = {{">=", "不低于", "at least"}, {">", "高于", "above"}, {"<=", "不超过", "at most"},
+                                                                {"<", "低于", "below"},     {"==", "等于", "equal to"}, {"!=", "不等于", "not"}};
+    Words w{col.zh, col.en};
+    for (const auto& [symbol, zh, en] : ops)
+        if (symbol == op) w.zh += zh, w.en += " " + en + " ";
+    static const std::vector<std::array<std::string, 3>> units = {{"min", "分钟", " min"}, {"km", "公里", " km"}, {"m", "米", " m"},
+                                                                  {"km²", "平方公里", " km²"}, {"persons", "人", " persons"}, {"%", "%", " %"}};
+    std::string unit_zh = col.unit, unit_en = col.unit.empty() ? "" : " " + col.unit;
+    for (const auto& [unit, zh, en] : units)
+        if (unit == col.unit) unit_zh = zh, unit_en = en;
+    const bool people = col.unit == "persons" && std::abs(v) >= 1e4;
+    char wan[32];
+    std::snprintf(wan, sizeof wan, "%.1f万", v / 1e4);
+    w.zh += (people ? std::string(wan) : fmt(v)) + unit_zh;
+    if (col.unit == "亿元") w.en += fmt(v / 10) + " billion yuan";   // 1 亿 = 100 million
+    else w.en += (people ? with_separators(std::llround(v)) : fmt(v)) + unit_en;
+    if (std::isfinite(percentile)) {
+        if (op == ">" || op == ">=") w.zh += "（全省前" + fmt(100 - percentile) + "%）", w.en += " (top " + fmt(100 - percentile) + " % of towns)";
+        else if (op == "<" || op == "<=") w.zh += "（全省后" + fmt(percentile) + "%）", w.en += " (bottom " + fmt(percentile) + " % of towns)";
+        else w.zh += "（第" + fmt(percentile) + "百分位）", w.en += " (percentile " + fmt(percentile) + ")";
+    }
+    return w;
 }
 
 bool compare(double a, const std::string& op, double b) {
@@ -140,30 +187,32 @@ std::vector<TownType> classify_towns(const TownTable& table, const TownTypeOptio
         const std::vector<double>* column;
         std::string op;
         double value;
-        std::string text;
+        Words text;
     };
     std::vector<std::vector<Resolved>> rules;
     for (const auto& r : opt.rules) {
         std::vector<Resolved> rr;
         for (const auto& c : r.all) {
-            const auto& col = table.column(c.field, "[[town_types]] \"" + r.key + "\" of " + opt.config_path);
-            const double v = std::isfinite(c.percentile) ? percentile(col, c.percentile) : c.value;
-            std::string text = c.field + " " + c.op + " " + fmt(v);
-            if (std::isfinite(c.percentile)) text += " (p" + fmt(c.percentile) + ")";
-            rr.push_back({&col, c.op, v, text});
+            const auto& values = table.column(c.field, "[[town_types]] \"" + r.key + "\" of " + opt.config_path);
+            const double v = std::isfinite(c.percentile) ? percentile(values, c.percentile) : c.value;
+            Column col;
+            col.zh = col.en = c.field;
+            for (const Column& k : table.columns)
+                if (k.name == c.field) col = k;
+            rr.push_back({&values, c.op, v, plain(col, c.op, v, c.percentile)});
         }
         rules.push_back(rr);
     }
     std::vector<TownType> out(table.size());
     for (std::size_t i = 0; i < table.size(); ++i) {
-        out[i] = {opt.fallback.key, opt.fallback.name_zh, opt.fallback.name_en, ""};
+        out[i] = {opt.fallback.key, opt.fallback.name_zh, opt.fallback.name_en, "", ""};
         for (std::size_t k = 0; k < rules.size(); ++k) {
             bool holds = true;
             for (const auto& c : rules[k]) holds = holds && compare((*c.column)[i], c.op, c.value);
             if (!holds) continue;
-            std::string rule;
-            for (const auto& c : rules[k]) rule += (rule.empty() ? "" : " and ") + c.text;
-            out[i] = {opt.rules[k].key, opt.rules[k].name_zh, opt.rules[k].name_en, rule};
+            std::string zh, en;
+            for (const auto& c : rules[k]) zh += (zh.empty() ? "" : "，") + c.text.zh, en += (en.empty() ? "" : ", ") + c.text.en;
+            out[i] = {opt.rules[k].key, opt.rules[k].name_zh, opt.rules[k].name_en, zh, en};
             break;
         }
     }

@@ -51,7 +51,10 @@ std::vector<Condition> parse_condition(const std::string& when);
 
 struct TownType {
     std::string key, name_zh, name_en;
-    std::string rule;   // the condition that fired, with percentiles resolved ("industry_output >= 3.1 (p75)"); empty: fallback
+    // The condition that fired, in plain words from the fields' labels and units, percentiles resolved
+    // ("30分钟内人口不低于59.7万人（全省前25%），至县城不超过30分钟" / "population within 30 min at least
+    // 597,362 persons (top 25 % of towns), to the county seat at most 30 min"); empty: the fallback.
+    std::string rule, rule_en;
 };
 
 // Throws Error when a rule names a field the table lacks.

@@ -49,7 +49,7 @@ void write_towns(OutputDataset& out, const Decision& d, const DecisionRun* run) 
         const Fill fill{ind.name, ind.label_zh, ind.label_en};
         fields.add("norm_{indicator}", fill).add("contrib_{indicator}", fill);
     }
-    fields.add({"bonus", "score", "rank_province", "rank_prefecture", "rank_county", "town_type", "town_type_zh", "town_type_rule"});
+    fields.add({"bonus", "score", "rank_province", "rank_prefecture", "rank_county", "town_type", "town_type_zh", "town_type_rule", "town_type_rule_en"});
     if (sel)
         fields.add({"eligible", "eligible_rank_province", "eligible_rank_prefecture", "eligible_rank_county", "tier", "tier_zh", "tier_by_score", "tier_limit",
                     "reason_zh", "reason_en"});
@@ -73,7 +73,7 @@ void write_towns(OutputDataset& out, const Decision& d, const DecisionRun* run) 
             v.push_back(d.scores.contribution[j][i]);
         }
         v.insert(v.end(), {d.scores.bonus[i], d.scores.score[i], std::int64_t(d.scores.rank_province[i]), std::int64_t(d.scores.rank_prefecture[i]),
-                           std::int64_t(d.scores.rank_county[i]), d.types[i].key, d.types[i].name_zh, d.types[i].rule});
+                           std::int64_t(d.scores.rank_county[i]), d.types[i].key, d.types[i].name_zh, d.types[i].rule, d.types[i].rule_en});
         if (sel) {
             const int tier = sel->tier_of[i];
             v.push_back(std::int64_t(sel->eligible[i]));

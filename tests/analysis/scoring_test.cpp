@@ -166,13 +166,37 @@ TEST_CASE("town types: the first rule that holds, with percentiles as numpy comp
     const auto types = classify_towns(t, o);
     // p75 of 1..5: position 0.75 * 4 = 3, the value 4.
     CHECK(types[3].key == "top");
-    CHECK(types[3].rule == "x >= 4 (p75)");
+    // In plain words from the fields' labels (an extra field's label is its name).
+    CHECK(types[3].rule == "x不低于4（全省前25%）");
+    CHECK(types[3].rule_en == "x at least 4 (top 25 % of towns)");
     CHECK(types[4].key == "top");
     CHECK(types[1].key == "y");
-    CHECK(types[1].rule == "y == 1 and x < 4");
+    CHECK(types[1].rule == "y等于1，x低于4");
+    CHECK(types[1].rule_en == "y equal to 1, x below 4");
     CHECK(types[2].key == "comprehensive");   // y missing: the comparison is false
     CHECK(types[0].key == "comprehensive");
     CHECK(types[0].rule.empty());
+    SECTION("the rules of registered fields read in their labels and units: yes/no fields by name, people in 万") {
+        TownTable r;
+        r.towns.resize(5);
+        r.add(column("towns", "border_county"), {1, 1, 0, 0, 1});
+        r.add(column("towns", "border_km"), {10, 80, 5, 200, 40});
+        r.add(column("towns", "pop_{minutes}min", fill_of("{minutes}", "30")), {100000, 200000, 300000, 400000, 500000});
+        r.add(column("towns", "county_seat_min"), {10, 20, 30, 40, 50});
+        TownTypeOptions ro;
+        ro.rules = {{"border", "边境发展型", "border development", "", parse_condition("border_county == 1 and border_km <= 50"), 0},
+                    {"trade", "商贸流通型", "trade", "", parse_condition("pop_30min >= p75 and county_seat_min <= 45"), 0},
+                    {"inland", "内陆型", "inland", "", parse_condition("border_county == 0 and county_seat_min < 35"), 0}};
+        const auto rt = classify_towns(r, ro);
+        CHECK(rt[0].rule == "边境县，距边境线不超过50公里");
+        CHECK(rt[0].rule_en == "border county, to the border at most 50 km");
+        // p75 of 100,000 .. 500,000 is 400,000: 30分钟内人口不低于40.0万人.
+        CHECK(rt[3].key == "trade");
+        CHECK(rt[3].rule == "30分钟内人口不低于40.0万人（全省前25%），至县城不超过45分钟");
+        CHECK(rt[3].rule_en == "population within 30 min at least 400,000 persons (top 25 % of towns), to the county seat at most 45 min");
+        CHECK(rt[2].rule == "非边境县，至县城低于35分钟");
+        CHECK(rt[2].rule_en == "not border county, to the county seat below 35 min");
+    }
     CHECK_THROWS_WITH(parse_condition("x >= p75 or y == 1"), Catch::Contains("only \"and\" is understood") && Catch::Contains("Fix:"));
     CHECK_THROWS_WITH(parse_condition("x => 3"), Catch::Contains("\"=>\" where a comparison"));
     CHECK_THROWS_WITH(parse_condition("x >= p175"), Catch::Contains("a number or a percentile (p0 to p100)"));

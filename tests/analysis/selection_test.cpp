@@ -239,7 +239,7 @@ struct Fixture {
             scores.bonus.push_back(0);
             scores.normalised[0].push_back(r.score / 100);
             scores.contribution[0].push_back(r.score);
-            types.push_back({"comprehensive", "综合服务型", "comprehensive service", ""});
+            types.push_back({"comprehensive", "综合服务型", "comprehensive service", "", ""});
         }
         rank_towns(table, scores);
     }
@@ -419,7 +419,7 @@ TEST_CASE("a town's tier that differs from its tier by score names the binding l
     }
     SECTION("a minimum per town type") {
         Fixture f({{"一镇", "镇", "甲县", "甲市", 90, 0}, {"二镇", "镇", "甲县", "甲市", 80, 10}, {"三镇", "镇", "乙县", "甲市", 30, 20}});
-        f.types[2] = {"border", "边境发展型", "border development", "border_county == 1"};
+        f.types[2] = {"border", "边境发展型", "border development", "边境县", "border county"};
         SelectionOptions opt;
         opt.tiers = {tier("provincial", 2, 0)};
         opt.tiers[0].min_per_type = {{"border", 1}};
