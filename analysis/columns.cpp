@@ -110,6 +110,9 @@ const std::vector<ColumnSpec>& column_specs() {
          "100 × weight × normalised value"},
         {kTownLayers, "bonus", T::Real, "points", "加分", "bonus", "scoring", "points added by [[scoring.bonus]] rules"},
         {"towns demo_towns", "score", T::Real, "points", "综合得分", "score", "scoring", "sum of the contributions and the bonus"},
+        {"towns demo_towns", "city_nearness_pct", T::Real, "%", "近城市得分占比", "score from nearness to cities", "scoring",
+         "share of the score from indicators and bonuses that measure nearness to cities (drive to a prefecture seat or the metropolitan "
+         "core, people within a drive, metropolitan-circle and city-surroundings bonuses): they can count the same nearness several times"},
         {"towns demo_towns", "rank_province", T::Integer, "", "全省排名(全部乡镇)", "rank among all townships in the province", "scoring",
          "rank by score among all township-level units, 街道 and other kinds that are not eligible included"},
         {"towns demo_towns", "rank_prefecture", T::Integer, "", "市(州)内排名(全部乡镇)", "rank among all townships in the prefecture", "scoring",

@@ -257,6 +257,11 @@ void ReportSections::study_and_parameters() {
         }
         b += "<p>高度相关的指标 Indicators that reward the same towns (|r| ≥ 0.8 over the eligible towns; they may count one thing twice): " +
              (pairs.empty() ? std::string("无 none") : pairs) + "</p>\n";
+        if (const NearnessSummary near = nearness_summary(sc, *in.scoring, sel.tier_of); !near.counted.empty())
+            b += "<p>近城市得分 Nearness to cities: " + html_escape(near.counted_zh) + "都衡量与城市的接近程度，占示范镇得分平均 " + fmt(near.mean_pct, 0) +
+                 " %、最高 " + fmt(near.max_pct, 0) + " % (" + html_escape(near.counted) + " all measure nearness to cities: " + fmt(near.mean_pct, 0) +
+                 " % of the demonstration towns' score on average, up to " + fmt(near.max_pct, 0) + " %; column " +
+                 label("demo_towns", "city_nearness_pct") + " below).</p>\n";
         if (sc.ahp)
             b += "<p>AHP: λmax " + fmt(sc.ahp->lambda_max, 3) + ", CI " + fmt(sc.ahp->consistency_index, 4) + ", RI " + fmt(sc.ahp->random_index, 2) +
                  ", <b>CR " + fmt(sc.ahp->consistency_ratio, 3) + "</b> (" + (sc.ahp->consistency_ratio <= in.scoring->max_consistency_ratio ? "≤ " : "> ") +
@@ -431,13 +436,14 @@ void ReportSections::demonstration_towns() {
         std::vector<std::vector<std::string>> rows;
         for (std::size_t i : towns) {
             std::vector<std::string> row = {html_escape(t.towns[i].prefecture_name), html_escape(t.towns[i].county_name), html_escape(t.towns[i].name),
-                                            html_escape((*in.types)[i].name_zh), fmt(sc.score[i]), std::to_string(sel.eligible_rank_province[i]),
+                                            html_escape((*in.types)[i].name_zh), fmt(sc.score[i]), fmt(city_nearness_pct(sc, i), 0),
+                                            std::to_string(sel.eligible_rank_province[i]),
                                             html_escape(sel.reason_zh[i]) + "<br><span class=\"note\">" + html_escape(sel.reason_en[i]) + "</span>"};
             if (in.sensitivity) row.push_back(html_escape(in.sensitivity->stability[i]) + " " + fmt(in.sensitivity->same_share[i] * 100, 0) + " %");
             rows.push_back(row);
         }
         std::vector<std::string> head;
-        for (const char* field : {"prefecture_name", "county_name", "name", "town_type_zh", "score", "eligible_rank_province", "reason_zh"})
+        for (const char* field : {"prefecture_name", "county_name", "name", "town_type_zh", "score", "city_nearness_pct", "eligible_rank_province", "reason_zh"})
             head.push_back(label("demo_towns", field));
         if (in.sensitivity) head.push_back(label("demo_towns", "stability"));
         b += "<h3>" + html_escape(so.tiers[k].name_zh + "示范镇 " + so.tiers[k].name_en) + " (" + num(towns.size()) + ")</h3>" + table(head, rows, "reasons");

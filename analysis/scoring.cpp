@@ -5,9 +5,11 @@
 #include "geo/error.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <numeric>
+#include <set>
 
 namespace townsite {
 
@@ -241,7 +243,56 @@ Scores score_towns(const TownTable& table, const ScoringOptions& opt) {
     s.contribution.assign(m, std::vector<double>(n));
     for (std::size_t j = 0; j < m; ++j)
         for (std::size_t i = 0; i < n; ++i) s.contribution[j][i] = 100 * s.weights[j] * s.normalised[j][i];
+    s.city_nearness.assign(n, 0.0);
+    for (std::size_t j = 0; j < m; ++j)
+        if (measures_city_nearness(opt.indicators[j].field))
+            for (std::size_t i = 0; i < n; ++i) s.city_nearness[i] += s.contribution[j][i];
+    for (const Bonus& b : opt.bonuses) {
+        if (!measures_city_nearness(b.field)) continue;
+        const auto& col = table.column(b.field);
+        for (std::size_t i = 0; i < n; ++i)
+            if (std::isfinite(col[i]) && col[i] != 0) s.city_nearness[i] += b.points;
+    }
     rank_towns(table, s);
+    return s;
+}
+
+bool measures_city_nearness(const std::string& field) {
+    static const std::set<std::string> fields = {"nearest_city_min",    "nearest_city_km", "prefecture_seat_min", "prefecture_seat_km", "metro_core_min",
+                                                 "metro_core_km",       "metro_km",        "in_metro",            "city_surroundings"};
+    // pop_{minutes}min: the people within that drive.
+    const bool catchment = field.size() > 7 && field.rfind("pop_", 0) == 0 && field.compare(field.size() - 3, 3, "min") == 0 &&
+                           std::isdigit(static_cast<unsigned char>(field[4]));
+    return catchment || fields.count(field) > 0;
+}
+
+double city_nearness_pct(const Scores& scores, std::size_t i) {
+    return scores.score[i] != 0 ? 100 * scores.city_nearness[i] / scores.score[i] : NAN;
+}
+
+NearnessSummary nearness_summary(const Scores& scores, const ScoringOptions& opt, const std::vector<int>& tier_of) {
+    NearnessSummary s;
+    std::string bonus_en, bonus_zh;
+    for (const Indicator& ind : opt.indicators)
+        if (measures_city_nearness(ind.field))
+            s.counted += (s.counted.empty() ? "" : ", ") + ind.label_en, s.counted_zh += (s.counted_zh.empty() ? "" : "、") + ind.label_zh;
+    for (const Bonus& b : opt.bonuses)
+        if (measures_city_nearness(b.field) && b.points != 0)
+            bonus_en += (bonus_en.empty() ? "" : ", ") + b.label_en, bonus_zh += (bonus_zh.empty() ? "" : "、") + b.label_zh;
+    if (!bonus_en.empty()) {
+        s.counted += (s.counted.empty() ? "bonus " : "; bonus ") + bonus_en;
+        s.counted_zh += (s.counted_zh.empty() ? "加分" : "；加分") + bonus_zh;
+    }
+    if (s.counted.empty()) return s;
+    double sum = 0;
+    int towns = 0;
+    for (std::size_t i = 0; i < tier_of.size(); ++i) {
+        const double pct = city_nearness_pct(scores, i);
+        if (tier_of[i] < 0 || !std::isfinite(pct)) continue;
+        sum += pct, ++towns;
+        if (!(pct <= s.max_pct)) s.max_pct = pct;
+    }
+    if (towns > 0) s.mean_pct = sum / towns;
     return s;
 }
 

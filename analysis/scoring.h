@@ -68,8 +68,30 @@ struct Scores {
     std::vector<std::size_t> missing;                  // per indicator: towns without a value
     std::vector<std::vector<double>> contribution;     // [indicator][town] = 100 w_j n_ij
     std::vector<double> bonus, score;
+    // Per town: the points from indicators and bonuses that measure nearness to cities
+    // (measures_city_nearness), which several of them may count at once.
+    std::vector<double> city_nearness;
     std::vector<int> rank_province, rank_prefecture, rank_county;   // 1 = best
 };
+
+// Whether a town field measures nearness to cities (prefecture seats and the metropolitan core): the
+// drive or distance to them (nearest_city_min, prefecture_seat_min, metro_core_min, metro_km, ...),
+// the people within a drive of the town (pop_30min: most of them live in the cities), and the flags
+// for the metropolitan circle and the city surroundings. Location, catchment and the city bonuses
+// can count the same nearness up to four times; the report shows how much of a score it makes.
+bool measures_city_nearness(const std::string& field);
+
+// The share of each town's score that comes from nearness to cities, in percent (NaN for a score of 0).
+double city_nearness_pct(const Scores& scores, std::size_t town);
+
+// What nearness to cities makes of the selected towns' scores (tier_of[i] >= 0): the indicators and
+// bonuses that count it, by English label ("location, regional pull; bonus metropolitan circle"; empty
+// when none does), and its mean and largest share.
+struct NearnessSummary {
+    std::string counted, counted_zh;
+    double mean_pct = NAN, max_pct = NAN;
+};
+NearnessSummary nearness_summary(const Scores& scores, const ScoringOptions& options, const std::vector<int>& tier_of);
 
 // Throws Error when an indicator names a field the table lacks or an AHP matrix is refused.
 Scores score_towns(const TownTable& table, const ScoringOptions& options);

@@ -49,7 +49,8 @@ void write_towns(OutputDataset& out, const Decision& d, const DecisionRun* run) 
         const Fill fill{ind.name, ind.label_zh, ind.label_en};
         fields.add("norm_{indicator}", fill).add("contrib_{indicator}", fill);
     }
-    fields.add({"bonus", "score", "rank_province", "rank_prefecture", "rank_county", "town_type", "town_type_zh", "town_type_rule", "town_type_rule_en"});
+    fields.add({"bonus", "score", "city_nearness_pct", "rank_province", "rank_prefecture", "rank_county", "town_type", "town_type_zh", "town_type_rule",
+                "town_type_rule_en"});
     if (sel)
         fields.add({"eligible", "eligible_rank_province", "eligible_rank_prefecture", "eligible_rank_county", "tier", "tier_zh", "tier_by_score", "tier_limit",
                     "reason_zh", "reason_en"});
@@ -72,7 +73,7 @@ void write_towns(OutputDataset& out, const Decision& d, const DecisionRun* run) 
             v.push_back(d.scores.normalised[j][i]);
             v.push_back(d.scores.contribution[j][i]);
         }
-        v.insert(v.end(), {d.scores.bonus[i], d.scores.score[i], std::int64_t(d.scores.rank_province[i]), std::int64_t(d.scores.rank_prefecture[i]),
+        v.insert(v.end(), {d.scores.bonus[i], d.scores.score[i], city_nearness_pct(d.scores, i), std::int64_t(d.scores.rank_province[i]), std::int64_t(d.scores.rank_prefecture[i]),
                            std::int64_t(d.scores.rank_county[i]), d.types[i].key, d.types[i].name_zh, d.types[i].rule, d.types[i].rule_en});
         if (sel) {
             const int tier = sel->tier_of[i];
@@ -149,7 +150,7 @@ void write_demo_towns(OutputDataset& out, const Decision& d, const DecisionRun& 
     const SelectionOptions& so = d.options.selection;
     const Selection& sel = r.selection;
     Fields df("demo_towns");
-    df.add({"id", "name", "county_name", "prefecture_name", "tier", "tier_zh", "tier_en", "town_type_zh", "town_type_en", "score",
+    df.add({"id", "name", "county_name", "prefecture_name", "tier", "tier_zh", "tier_en", "town_type_zh", "town_type_en", "score", "city_nearness_pct",
             "eligible_rank_province", "eligible_rank_prefecture", "rank_province", "rank_prefecture", "tier_by_score", "tier_limit", "reason_zh", "reason_en"});
     if (r.sensitivity) df.add({"stability"});
     OutputLayer& demo = out.layer("demo_towns", wkbPoint, df);
@@ -158,7 +159,7 @@ void write_demo_towns(OutputDataset& out, const Decision& d, const DecisionRun& 
         for (std::size_t i = 0; i < t.size(); ++i) {
             if (sel.tier_of[i] != int(k)) continue;
             std::vector<FieldValue> v = {t.towns[i].id, t.towns[i].name, t.towns[i].county_name, t.towns[i].prefecture_name, so.tiers[k].key, so.tiers[k].name_zh,
-                                         so.tiers[k].name_en, d.types[i].name_zh, d.types[i].name_en, d.scores.score[i],
+                                         so.tiers[k].name_en, d.types[i].name_zh, d.types[i].name_en, d.scores.score[i], city_nearness_pct(d.scores, i),
                                          std::int64_t(sel.eligible_rank_province[i]), std::int64_t(sel.eligible_rank_prefecture[i]),
                                          std::int64_t(d.scores.rank_province[i]), std::int64_t(d.scores.rank_prefecture[i]),
                                          optional_text(tier_key(so, sel.tier_by_score[i])), optional_text(sel.tier_limit[i]), sel.reason_zh[i],
@@ -215,6 +216,9 @@ void print_selection(const Decision& d, const DecisionRun& r, const SensitivityO
         for (int c : row) os << "  " << c;
         os << "\n";
     }
+    if (const NearnessSummary near = nearness_summary(d.scores, d.options.scoring, sel.tier_of); !near.counted.empty())
+        os << "  nearness to cities (" << near.counted << ") makes " << fmt(near.mean_pct, 0) << " % of the demonstration towns' score on average, up to "
+           << fmt(near.max_pct, 0) << " %\n";
     for (const IndicatorPair& p : correlated_indicators(d.scores, d.options.scoring, sel.eligible))
         os << "  note: indicators " << d.options.scoring.indicators[p.a].name << " and " << d.options.scoring.indicators[p.b].name
            << " reward the same towns (r = " << fmt(p.r, 2) << " over " << p.towns << " eligible towns): they may count one thing twice\n";

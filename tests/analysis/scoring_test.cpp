@@ -155,6 +155,37 @@ TEST_CASE("scoring options: AHP weights from the config, an inconsistent matrix 
     }
 }
 
+TEST_CASE("the share of a score that comes from nearness to cities adds up every indicator and bonus that measures it", "[scoring]") {
+    TownTable t = four_towns();
+    t.add(column("towns", "nearest_city_min"), {10, 20, 30, 40});
+    t.add(column("towns", "pop_{minutes}min", fill_of("{minutes}", "30")), {4000, 3000, 2000, 1000});
+    ScoringOptions o;
+    // z (1..4, higher) is not nearness; nearest_city_min (lower) and pop_30min (higher) are, each
+    // weighted 1/4 against z's 1/2. Min-max: z -> 0, 1/3, 2/3, 1; both nearness ones -> 1, 2/3, 1/3, 0.
+    o.indicators = {{"z", "z", "z", "z", true, Normalisation::MinMax, 0.5},
+                    {"near", "nearest_city_min", "地理位置", "location", false, Normalisation::MinMax, 0.25},
+                    {"pull", "pop_30min", "区域带动", "regional pull", true, Normalisation::MinMax, 0.25}};
+    o.bonuses = {{"in_metro", "都市圈", "metro circle", 5}};   // town 1 only
+    const Scores s = score_towns(t, o);
+    // Town 0: z 0, nearness 25 + 25 = 50, no bonus: all of its 50 points.
+    CHECK(s.score[0] == Approx(50));
+    CHECK(s.city_nearness[0] == Approx(50));
+    CHECK(city_nearness_pct(s, 0) == Approx(100));
+    // Town 1: z 50/3, nearness 2 x 50/3, bonus 5: (100/3 + 5) / (50 + 5).
+    CHECK(s.score[1] == Approx(55));
+    CHECK(city_nearness_pct(s, 1) == Approx(100 * (100.0 / 3 + 5) / 55));
+    // Town 3: z 50, nearness 0.
+    CHECK(city_nearness_pct(s, 3) == Approx(0));
+    CHECK(measures_city_nearness("pop_60min"));
+    CHECK_FALSE(measures_city_nearness("county_seat_min"));   // the county seat is not a city
+    CHECK_FALSE(measures_city_nearness("pop_share_min"));
+    const NearnessSummary near = nearness_summary(s, o, {0, 1, -1, -1});
+    CHECK(near.counted == "location, regional pull; bonus metro circle");
+    CHECK(near.counted_zh == "地理位置、区域带动；加分都市圈");
+    CHECK(near.mean_pct == Approx((100 + 100 * (100.0 / 3 + 5) / 55) / 2));
+    CHECK(near.max_pct == Approx(100));
+}
+
 TEST_CASE("town types: the first rule that holds, with percentiles as numpy computes them", "[scoring][types]") {
     TownTable t;
     t.towns.resize(5);
