@@ -21,6 +21,7 @@ StudyOptions read_study_options(const StudyConfig& config) {
     read(o.access, [&] { return access_options(config); });
     read(o.coverage, [&] { return coverage_options(config); });
     read(o.proximity, [&] { return proximity_options(config); });
+    read(o.services, [&] { return service_options(config); });
     read(o.types, [&] { return town_type_options(config); });
     const bool scoring = read(o.scoring, [&] { return scoring_options(config); });
     const bool selection = read(o.selection, [&] { return selection_options(config); });
@@ -96,6 +97,8 @@ std::unique_ptr<Decision> compute_decision(const StudyConfig& config, StudyOptio
     }
     d->proximity = compute_proximity(study, d->settlements, d->access, o.proximity);
     d->table = build_town_table(d->settlements, d->access, o.access, d->coverage ? &*d->coverage : nullptr, d->proximity);
+    d->services = assess_services(d->settlements, d->access, o.services);
+    add_service_columns(d->table, d->services);   // before scoring: an indicator may read them
     d->scores = score_towns(d->table, o.scoring);
     d->types = classify_towns(d->table, o.types);
     progress.advance(0.92, "scored");

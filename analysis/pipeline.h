@@ -7,6 +7,7 @@
 //   access       travel times, catchments, E2SFCA, isochrones, road problems
 //   coverage     utility coverage, gaps and extensions (when a rule reads it, or asked for)
 //   proximity    the policy's priority areas
+//   services     public services against the standards of [services.<kind>]
 //   scores       the town table, scores, ranks and development types
 //   selection    the tiers under the quotas, with reasons
 //   sensitivity  stability under other weights (when asked for)
@@ -25,6 +26,7 @@
 #include "analysis/proximity.h"
 #include "analysis/scenarios.h"
 #include "analysis/selection.h"
+#include "analysis/services.h"
 #include "analysis/settlements.h"
 #include "analysis/town_table.h"
 #include "analysis/town_types.h"
@@ -46,6 +48,7 @@ struct StudyOptions {
     CoverageOptions coverage;
     ProximityOptions proximity;
     ScoringOptions scoring;
+    ServiceOptions services;
     TownTypeOptions types;
     SelectionOptions selection;
     std::vector<Scenario> scenarios;
@@ -74,6 +77,7 @@ struct Decision {
     AccessResult access;
     std::optional<CoverageResult> coverage;
     std::vector<TownProximity> proximity;
+    ServiceResult services;   // the standards of [services.<kind>]; empty without them
     TownTable table;
     Scores scores;
     std::vector<TownType> types;

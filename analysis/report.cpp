@@ -200,6 +200,7 @@ struct ReportSections {
     const Selection& sel = *in.selection;
     const SelectionOptions& so = *in.selection_options;
     const std::size_t n = t.size();
+    const bool with_services = in.services && !in.services->kinds.empty();
     std::string b{};
 
     void study_and_parameters();
@@ -207,6 +208,8 @@ struct ReportSections {
     void maps();
     void by_prefecture();
     void demonstration_towns();
+    std::string services_short(std::size_t town) const;
+    void services();
     void charts();
     void scenarios();
 };
@@ -423,6 +426,58 @@ void ReportSections::by_prefecture() {
 }
 
 // 5 The demonstration towns with their reasons.
+// A town's services in a few words: the standards it misses, or that it meets them all.
+std::string ReportSections::services_short(std::size_t i) const {
+    std::string out;
+    const ServiceResult& r = *in.services;
+    for (std::size_t k = 0; k < r.kinds.size(); ++k) {
+        const ServiceStatus& st = r.towns[k][i];
+        std::string miss;
+        if (st.time_met == 0) miss += "超时" + fmt(st.pop_outside, 0) + "人 " + fmt(st.pop_outside, 0) + " beyond";
+        if (st.places_met == 0) miss += (miss.empty() ? "" : "；") + std::string("缺") + fmt(st.places_missing, 0) + "位 " + fmt(st.places_missing, 0) + " places short";
+        if (!miss.empty()) out += (out.empty() ? "" : "<br>") + html_escape(facility_kind_zh(r.kinds[k]) + "：" + miss);
+    }
+    return out.empty() ? "全部达标 all met" : out;
+}
+
+// 6 Public services against the standards of [services.<kind>]: all towns, the demonstration towns, villages.
+void ReportSections::services() {
+    if (!with_services) return;
+    const ServiceResult& r = *in.services;
+    b += "<h2>6 公共服务 Public services</h2>\n";
+    b += "<p class=\"note\">标准取自配置 [services.&lt;kind&gt;]（示例数据中为示例值）。千人服务量为E2SFCA可达性指数×1000；"
+         "镇的时间标准要求镇驻地及所有行政村均在时限内。 Standards from the config's [services.&lt;kind&gt;] (example values in the sample); "
+         "places per 1,000 are the E2SFCA index × 1,000; a town meets the time standard when its seat and every village are within it.</p>\n";
+    std::vector<std::vector<std::string>> rows;
+    for (std::size_t k = 0; k < r.kinds.size(); ++k) {
+        const ServiceStandard& standard = r.standards[k];
+        std::size_t time_all = 0, time_demo = 0, places_all = 0, places_demo = 0, demo = 0, villages_in_time = 0;
+        double beyond = 0, beyond_demo = 0, missing = 0, missing_demo = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            const ServiceStatus& st = r.towns[k][i];
+            const bool d = sel.tier_of[i] >= 0;
+            demo += d;
+            time_all += st.time_met == 1, time_demo += d && st.time_met == 1;
+            places_all += st.places_met == 1, places_demo += d && st.places_met == 1;
+            if (std::isfinite(st.pop_outside)) beyond += st.pop_outside, beyond_demo += d ? st.pop_outside : 0;
+            if (std::isfinite(st.places_missing)) missing += st.places_missing, missing_demo += d ? st.places_missing : 0;
+        }
+        for (const ServiceStatus& st : r.villages[k]) villages_in_time += st.time_met == 1;
+        const bool time = !std::isnan(standard.max_min), places = !std::isnan(standard.places_per_1000);
+        std::string std_text = time ? "≤ " + fmt(standard.max_min, 0) + " 分钟 min" : "";
+        if (places) std_text += (time ? "，" : "") + std::string("≥ ") + fmt(standard.places_per_1000, 1) + " 位/千人 per 1,000";
+        auto share = [](std::size_t a, std::size_t of) { return num(a) + " / " + num(of); };
+        rows.push_back({html_escape(facility_kind_zh(r.kinds[k]) + " " + r.kinds[k]), html_escape(std_text),
+                        time ? share(time_all, n) : "", time ? share(time_demo, demo) : "", time ? share(villages_in_time, r.villages[k].size()) : "",
+                        time ? fmt(beyond, 0) + " (" + fmt(beyond_demo, 0) + ")" : "", places ? share(places_all, n) : "",
+                        places ? share(places_demo, demo) : "", places ? fmt(missing, 0) + " (" + fmt(missing_demo, 0) + ")" : ""});
+    }
+    b += table({"服务 service", "标准 standard", "时间达标镇 towns within time", "其中示范镇 demonstration towns", "时间达标村 villages within time",
+                "超时人口 people beyond (示范镇 demo)", "千人指标达标镇 towns meeting places", "其中示范镇 demonstration towns",
+                "缺口床位/学位 places missing (示范镇 demo)"},
+               rows);
+}
+
 void ReportSections::demonstration_towns() {
     b += "<h2>5 示范镇名单 The demonstration towns</h2>\n";
     for (std::size_t k = 0; k < so.tiers.size(); ++k) {
@@ -440,19 +495,21 @@ void ReportSections::demonstration_towns() {
                                             std::to_string(sel.eligible_rank_province[i]),
                                             html_escape(sel.reason_zh[i]) + "<br><span class=\"note\">" + html_escape(sel.reason_en[i]) + "</span>"};
             if (in.sensitivity) row.push_back(html_escape(in.sensitivity->stability[i]) + " " + fmt(in.sensitivity->same_share[i] * 100, 0) + " %");
+            if (with_services) row.push_back(services_short(i));
             rows.push_back(row);
         }
         std::vector<std::string> head;
         for (const char* field : {"prefecture_name", "county_name", "name", "town_type_zh", "score", "city_nearness_pct", "eligible_rank_province", "reason_zh"})
             head.push_back(label("demo_towns", field));
         if (in.sensitivity) head.push_back(label("demo_towns", "stability"));
+        if (with_services) head.push_back("公共服务 public services");
         b += "<h3>" + html_escape(so.tiers[k].name_zh + "示范镇 " + so.tiers[k].name_en) + " (" + num(towns.size()) + ")</h3>" + table(head, rows, "reasons");
     }
 }
 
 // 6 Charts: scores with the cut-offs, contributions, stability.
 void ReportSections::charts() {
-    b += "<h2>6 图表 Charts</h2>\n";
+    b += "<h2>7 图表 Charts</h2>\n";
     {
         // Score distribution of the eligible towns, 5-point bins, with the cut-offs.
         double hi = 0;
@@ -528,7 +585,7 @@ void ReportSections::charts() {
 // 7 Scenarios: the towns whose tier changes.
 void ReportSections::scenarios() {
     if (!in.scenario_names.empty()) {
-        b += "<h2>7 情景比较 Scenarios</h2>\n";
+        b += "<h2>8 情景比较 Scenarios</h2>\n";
         auto tier_name = [this](int k) { return k >= 0 ? so.tiers[std::size_t(k)].name_zh : std::string("–"); };
         std::vector<std::string> head = {"市(州)", "镇 town", "基准 base"};
         for (const auto& name : in.scenario_names) head.push_back(html_escape(name));
@@ -562,6 +619,7 @@ std::string html_report(const ReportInput& in) {
     r.maps();
     r.by_prefecture();
     r.demonstration_towns();
+    r.services();
     r.charts();
     r.scenarios();
     return html_page("townsite report: " + r.study.config.name, r.b);

@@ -1,7 +1,8 @@
 // report: the HTML report of a run, one self-contained file (inline SVG and CSS, no scripts, no
 // network), with Chinese and English headings: the study and its parameters, data quality, maps
 // (demonstration towns by tier, coverage gaps, isochrones of the city cores), tables per prefecture,
-// the demonstration towns with their reasons, and charts (score distribution with the tiers'
+// the demonstration towns with their reasons, public services against the standards of the config,
+// and charts (score distribution with the tiers'
 // cut-offs, indicator contributions of the provincial towns, stability under other weights), and the
 // towns whose tier changes between the scenarios of the config.
 //
@@ -12,6 +13,7 @@
 #pragma once
 
 #include "analysis/selection.h"
+#include "analysis/services.h"
 #include "analysis/unit_summary.h"
 
 #include <map>
@@ -34,6 +36,7 @@ struct ReportInput {
     const SelectionOptions* selection_options = nullptr;
     const Selection* selection = nullptr;
     const Sensitivity* sensitivity = nullptr;                   // may be null
+    const ServiceResult* services = nullptr;                    // may be null or hold no standard
     std::vector<std::string> scenario_names;                    // [[scenarios]] of the config
     std::vector<std::vector<int>> scenario_tiers;               // [scenario][town]: tier index, -1 none
     std::string version;

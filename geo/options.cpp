@@ -91,12 +91,19 @@ void OptionTable::read_keys(const toml::table& table, void* target, Problems& pr
 
 void OptionTable::read_table(const toml::table& table, const std::string& path, void* target, Problems& problems) const {
     std::vector<std::string> keys;
-    for (const Entry& e : m_entries) keys.push_back(e.key);
-    check_keys(table, path, keys, problems);
+    const Entry* any = nullptr;   // reads every key not declared
+    for (const Entry& e : m_entries) {
+        if (e.any_key) any = &e;
+        else keys.push_back(e.key);
+    }
+    if (!any) check_keys(table, path, keys, problems);
     ConfigPlace place{path, config_line(table), {}};
     for (const auto& [k, v] : table) place.keys[std::string(k.str())] = static_cast<int>(k.source().begin.line);
     for (const Entry& e : m_entries)
-        if (table.get(e.key)) e.read(table, path, target, problems);
+        if (!e.any_key && table.get(e.key)) e.read(table, path, target, problems);
+    if (any)
+        for (const auto& [k, v] : table)
+            if (std::find(keys.begin(), keys.end(), std::string(k.str())) == keys.end()) any->read_named(table, path, std::string(k.str()), target, problems);
     for (const auto& check : m_checks) check(target, place, problems);
 }
 
@@ -109,7 +116,7 @@ std::vector<OptionInfo> OptionTable::describe(const void* defaults, const std::s
             const void* inner_defaults = e.inner_defaults(defaults);
             auto inner = inner_defaults ? e.inner->describe(inner_defaults, prefix + e.key + ".") : e.inner->describe_defaults();
             if (!inner_defaults)
-                for (auto& i : inner) i.key = prefix + e.key + "[]." + i.key;
+                for (auto& i : inner) i.key = prefix + e.key + (e.any_key ? "." : "[].") + i.key;
             out.insert(out.end(), inner.begin(), inner.end());
             continue;
         }

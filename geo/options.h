@@ -74,6 +74,10 @@ protected:
         std::function<void(const void* values, toml::table& out)> write;   // puts the value under `key`
         const OptionTable* inner = nullptr;                                // a nested table's declaration
         std::function<const void*(const void*)> inner_defaults;            // its defaults within ours
+        // An entry for every key the section's other entries do not declare ([services.<kind>]):
+        // read_named reads one such key. At most one per table; `key` is the placeholder ("<kind>").
+        bool any_key = false;
+        std::function<void(const toml::table& parent, const std::string& path, const std::string& key, void* target, Problems&)> read_named;
     };
     Entry& add(Entry e);
     void add_check(std::function<void(void*, const ConfigPlace&, Problems&)> check) { m_checks.push_back(std::move(check)); }
@@ -221,6 +225,34 @@ public:
             toml::array a;
             for (const Item& it : static_cast<const Opts*>(values)->*m) a.push_back(item.as_toml(it));
             out.insert_or_assign(key, std::move(a));
+        };
+        e.inner_defaults = [](const void*) -> const void* { return nullptr; };   // listed from the item's own defaults
+        add(std::move(e));
+        return *this;
+    }
+    // [section.<name>] tables, one per name the config gives (e.g. [services.elderly_care]), each read
+    // by `item` from the item's defaults into (*m)[name]; `placeholder` ("<kind>") stands for the
+    // name in `townsite config`. The section's other keys must then be declared before it.
+    template <class Item>
+    Options& named_tables(std::string placeholder, std::map<std::string, Item> Opts::*m, const Options<Item>& item, std::string help) {
+        Entry e = describe_entry(std::move(placeholder), "table per name", "", "", std::move(help));
+        e.inner = &item;
+        e.any_key = true;
+        e.read = [](const toml::table&, const std::string&, void*, Problems&) {};
+        e.read_named = [m, &item](const toml::table& parent, const std::string& path, const std::string& key, void* target, Problems& problems) {
+            const toml::node& n = *parent.get(key);
+            const std::string where = join_path(path, key);
+            const toml::table* t = n.as_table();
+            if (!t) {
+                problems.push_back({config_line(n), "\"" + where + "\" must be a table", "write a [" + where + "] section with " + item.help() + "."});
+                return;
+            }
+            Item it = item.defaults();
+            item.read_table(*t, where, &it, problems);
+            (static_cast<Opts*>(target)->*m)[key] = std::move(it);
+        };
+        e.write = [m, &item](const void* values, toml::table& out) {
+            for (const auto& [name, it] : static_cast<const Opts*>(values)->*m) out.insert_or_assign(name, item.as_toml(it));
         };
         e.inner_defaults = [](const void*) -> const void* { return nullptr; };   // listed from the item's own defaults
         add(std::move(e));

@@ -60,6 +60,7 @@ ReportInput report_input(const Results& r) {
     in.study = &d.routed.study;
     in.graph = &d.routed.graph;
     in.access = &d.access;
+    in.services = &d.services;
     in.coverage_options = &d.options.coverage;
     in.coverage = d.coverage ? &*d.coverage : nullptr;
     in.table = &d.table;
@@ -130,7 +131,7 @@ std::vector<LayerPlan> plan_layers(const Results& r) {
                  [&](OutputDataset& o) { write_gaps(o, *d.coverage, d.table.towns); }});
     p.push_back({"network_extensions", "管网延伸 network extensions", "基础设施缺口 infrastructure gaps",
                  [&](OutputDataset& o) { write_extensions(o, *d.coverage, d.table.towns); }});
-    p.push_back({"villages", "行政村 villages", "基础设施缺口 infrastructure gaps", [&](OutputDataset& o) { write_villages(o, d.settlements, &d.access, &*d.coverage); }});
+    p.push_back({"villages", "行政村 villages", "基础设施缺口 infrastructure gaps", [&](OutputDataset& o) { write_villages(o, d.settlements, &d.access, &*d.coverage, &d.services); }});
     p.push_back({"isochrones", "等时圈 isochrones", "可达性 accessibility", [&](OutputDataset& o) { write_isochrones(o, d.access); }});
     p.push_back({"road_dead_ends", "断头路 dead ends", "道路问题 road problems", [&](OutputDataset& o) { write_dead_ends(o, study, d.access); }});
     p.push_back({"road_components", "路网连通分量 road network pieces", "道路问题 road problems",
@@ -168,6 +169,7 @@ nlohmann::json manifest(const Results& r, const StepTimer& timer, const OutputFo
     options.insert_or_assign("access", access_option_table().as_toml(d.options.access));
     options.insert_or_assign("coverage", coverage_option_table().as_toml(d.options.coverage));
     options.insert_or_assign("proximity", proximity_option_table().as_toml(d.options.proximity));
+    options.insert_or_assign("services", service_option_table().as_toml(d.options.services));
     options.insert_or_assign("scoring", scoring_option_table().as_toml(d.options.scoring));
     options.insert_or_assign("selection", selection_option_table().as_toml(d.options.selection));
     TownTypeOptions types = d.options.types;   // the fallback is the last entry, as a config writes it

@@ -39,7 +39,7 @@ Fields& Fields::per_utility(std::initializer_list<std::string_view> families) {
     return *this;
 }
 
-void write_villages(OutputDataset& out, const Settlements& settlements, const AccessResult* a, const CoverageResult* c) {
+void write_villages(OutputDataset& out, const Settlements& settlements, const AccessResult* a, const CoverageResult* c, const ServiceResult* services) {
     Fields vf("villages");
     vf.add({"id", "name", "town", "population"});
     if (a) {
@@ -48,6 +48,8 @@ void write_villages(OutputDataset& out, const Settlements& settlements, const Ac
         for (const auto& k : a->facility_kinds) vf.add("{kind}_e2sfca", fill_of("{kind}", k));
     }
     if (c) vf.add({"road_km_to_town", "near_town"}).per_utility({"{utility}_reached", "{utility}_network_m"});
+    const auto service_columns = services ? village_service_columns(*services) : std::vector<std::pair<Column, std::vector<double>>>{};
+    for (const auto& [col, values] : service_columns) vf.add(col);
     OutputLayer& villages = out.layer("villages", wkbPoint, vf);
     for (std::size_t i = 0; i < settlements.villages.size(); ++i) {
         const Settlement& s = settlements.villages[i];
@@ -68,6 +70,8 @@ void write_villages(OutputDataset& out, const Settlements& settlements, const Ac
                 v.push_back(known ? vc.network_m.at(u) : NAN);
             }
         }
+        for (const auto& [col, values] : service_columns)
+            v.push_back(col.type != ColumnType::Flag ? FieldValue(values[i]) : std::isfinite(values[i]) ? FieldValue(std::int64_t(values[i])) : FieldValue());
         villages.add(v, s.feature->geom.get());
     }
 }

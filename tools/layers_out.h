@@ -6,6 +6,7 @@
 #include "analysis/access.h"
 #include "analysis/columns.h"
 #include "analysis/coverage.h"
+#include "analysis/services.h"
 #include "geo/writer.h"
 
 #include <initializer_list>
@@ -30,7 +31,8 @@ private:
 };
 
 // The villages of `settlements`, with the access and coverage results (either may be null) of their rows.
-void write_villages(OutputDataset& out, const Settlements& settlements, const AccessResult* access, const CoverageResult* coverage);
+void write_villages(OutputDataset& out, const Settlements& settlements, const AccessResult* access, const CoverageResult* coverage,
+                    const ServiceResult* services = nullptr);
 void write_isochrones(OutputDataset& out, const AccessResult& access);
 void write_dead_ends(OutputDataset& out, const Study& study, const AccessResult& access);
 void write_components(OutputDataset& out, const Study& study, const RoadGraph& graph, const AccessResult& access);

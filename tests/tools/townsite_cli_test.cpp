@@ -4,6 +4,7 @@
 #include "analysis/coverage.h"
 #include "analysis/proximity.h"
 #include "analysis/selection.h"
+#include "analysis/services.h"
 #include "tests/bgl_baseline.h"
 #include "tests/support.h"
 
@@ -634,7 +635,8 @@ TEST_CASE("townsite config lists every declared option with its default, range a
     const Run r = run("config");
     REQUIRE(r.exit_code == 0);
     const std::vector<const OptionTable*> sections = {&network_option_table(), &access_option_table(),  &coverage_option_table(),
-                                                      &proximity_option_table(), &scoring_option_table(), &selection_option_table()};
+                                                      &proximity_option_table(), &service_option_table(), &scoring_option_table(),
+                                                      &selection_option_table()};
     for (const OptionTable* s : sections) {
         CHECK_THAT(r.out, Contains("[" + s->name() + "]"));
         for (const OptionInfo& o : s->describe_defaults()) CHECK_THAT(r.out, Contains("  " + o.key + " = "));
@@ -642,6 +644,7 @@ TEST_CASE("townsite config lists every declared option with its default, range a
     CHECK_THAT(r.out, Contains("[[town_types]]") && Contains("  when = ") && Contains("  tiers[].min_per_type = {}") &&
                           Contains("  indicators[].direction = \"higher\""));
     CHECK_THAT(r.out, Contains("isochrone_buffer_m = 200") && Contains("(number, 1 to 5000, m)"));
+    CHECK_THAT(r.out, Contains("  <kind>.max_min = (none)"));   // [services.<kind>]: no defaults
     INFO("README.md's list of options is out of date: paste the output of `townsite config` between its markers");
     CHECK(slurp(std::string(TOWNSITE_SAMPLE_DIR) + "/../README.md").find("```text\n" + r.out + "```") != std::string::npos);
     const Run one = run("config proximity");
