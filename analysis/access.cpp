@@ -29,6 +29,12 @@ const Options<AccessOptions>& access_option_table() {
                     "a dead end this close to a settlement is its access road, not a 断头路")
             .number("dead_end_boundary_m", &AccessOptions::dead_end_boundary_m, 0, 100000, "m",
                     "a dead end this close to the study boundary goes on beyond it")
+            .number("dead_end_link_m", &AccessOptions::dead_end_link_m, 0, 20000, "m",
+                    "propose a link from a dead end to another road at most this far (0: none)")
+            .number("dead_end_link_detour", &AccessOptions::dead_end_link_detour, 1, 100, "",
+                    "... only where the way round by road is more than this many times the link")
+            .number("dead_end_link_clearance_m", &AccessOptions::dead_end_link_clearance_m, 0, 10000, "m",
+                    "... and the link passes no protected site this close")
             .number("own_town_max_min", &AccessOptions::own_town_max_min, 1, 1440, "min", "search limit from a village to its own town")
             .table<AccessOptions>("e2sfca", [](AccessOptions& o) -> AccessOptions& { return o; }, e2sfca, "[access.e2sfca]");
     return s;
@@ -493,8 +499,11 @@ void AccessSteps::find_road_problems() {
             if (GEOSPreparedDistanceWithin_r(geos.get(), prepared_boundary.get(), point.get(), opt.dead_end_boundary_m) == 1) continue;
         }
         const RoadPiece& piece = g.pieces[piece_at[v]];
-        res.dead_ends.push_back({v, p.x, p.y, g.layer_ids[piece.feature], nearest});
+        DeadEnd d;
+        d.node = v, d.x = p.x, d.y = p.y, d.road_id = g.layer_ids[piece.feature], d.nearest_settlement_m = nearest;
+        res.dead_ends.push_back(d);
     }
+    link_dead_ends(study, g, settlements, opt, res.dead_ends);
 }
 
 }  // namespace

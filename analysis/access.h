@@ -38,6 +38,9 @@ struct AccessOptions {
     double dead_end_settlement_m = 150;                  // a dead end this close to a settlement is its access road
     double dead_end_boundary_m = 1000;                   // ... or this close to the study boundary: the road goes on
     double own_town_max_min = 180;                       // search limit for village -> own town
+    double dead_end_link_m = 2000;                       // a dead end's link to another road at most this long (0: none proposed)
+    double dead_end_link_detour = 3;                     // ... where the way round by road is more than this many times longer
+    double dead_end_link_clearance_m = 200;              // ... and the link passes no protected site this close
     // E2SFCA: catchment and step weights (Luo & Qi 2009's Gaussian steps 1.00, 0.68, 0.22).
     double e2sfca_catchment_min = 30;
     std::vector<std::pair<double, double>> e2sfca_weights = {{10, 1.0}, {20, 0.68}, {30, 0.22}};
@@ -96,6 +99,15 @@ struct DeadEnd {
     double x = 0, y = 0;
     std::string road_id;
     double nearest_settlement_m = NAN;
+    std::size_t town = 0;                 // row of the nearest town seat (straight line): its town and county
+    // The proposed link (断头路打通): a straight line to the nearest other road within
+    // dead_end_link_m whose way round by road is more than dead_end_link_detour times longer, and
+    // that passes no protected site within dead_end_link_clearance_m. NaN link_m: none, and why.
+    double link_m = NAN;
+    double link_x = 0, link_y = 0;        // where it meets the other road
+    std::string link_road_id;
+    double road_m_now = NAN;              // the way round by road today between its two ends (NaN: not joined)
+    std::string no_link;                  // why none: no other road near, the roads near are joined already, a protected site
 };
 
 struct Component {
@@ -130,6 +142,11 @@ struct AccessResult {
 // The settlements must be snapped onto `graph`.
 AccessResult compute_access(const Study& study, const RoadGraph& graph, const Settlements& settlements, const AccessOptions& options,
                             const Progress& progress = {});
+
+// Each dead end's town (the nearest town seat) and its proposed link to another road (see DeadEnd).
+// compute_access calls it; for tests.
+void link_dead_ends(const Study& study, const RoadGraph& graph, const Settlements& settlements, const AccessOptions& options,
+                    std::vector<DeadEnd>& dead_ends);
 
 // Seats of the admin units: seat_lon/seat_lat when the layer has them, else a point inside.
 std::vector<Seat> admin_seats(const Study& study, const std::string& role);

@@ -21,7 +21,7 @@ constexpr std::string_view kTownLayers = "towns";
 const std::vector<std::string_view>& column_layers() {
     static const std::vector<std::string_view> layers = {
         "towns",          "demo_towns",     "scenario_tiers", "villages",   "coverage_gaps", "network_extensions", "isochrones",
-        "road_dead_ends", "road_components", "towns_without_seat_route", "counties", "prefectures", "od", "town_changes"};
+        "road_dead_ends", "dead_end_links", "road_components", "towns_without_seat_route", "counties", "prefectures", "od", "town_changes"};
     return layers;
 }
 
@@ -191,6 +191,19 @@ const std::vector<ColumnSpec>& column_specs() {
         {"isochrones", "road_km", T::Real, "km", "可达道路", "road reached", "access", "length of road reached within the threshold"},
         {"road_dead_ends", "node", T::Integer64, "", "节点", "node", "access", "the road graph's node"},
         {"road_dead_ends", "road_id", T::Text, "", "道路", "road id", "access", "id of the road that ends there"},
+        {"road_dead_ends dead_end_links", "town_id", T::Text, "", "所属镇编码", "town id", "access", "the nearest town seat (straight line): the town it belongs to"},
+        {"road_dead_ends dead_end_links", "town_name", T::Text, "", "所属镇", "town", "access", "that town's name"},
+        {"road_dead_ends dead_end_links", "county_name", T::Text, "", "县(市、区)", "county", "access", "that town's county"},
+        {"road_dead_ends", "link_m", T::Real, "m", "建议连通长度", "proposed link", "access",
+         "a straight link to the nearest other road within [access] dead_end_link_m whose way round by road is more than dead_end_link_detour "
+         "times longer and that passes no protected site within dead_end_link_clearance_m (empty: none)"},
+        {"road_dead_ends", "link_road_id", T::Text, "", "连通至道路", "link to road", "access", "id of the road the link reaches"},
+        {"road_dead_ends dead_end_links", "road_m_now", T::Real, "m", "现绕行距离", "way round by road now", "access",
+         "shortest way by road today between the link's two ends (empty: not joined within dead_end_link_detour x dead_end_link_m)"},
+        {"road_dead_ends", "no_link", T::Text, "", "未建议原因", "why no link", "access", "why no link is proposed"},
+        {"dead_end_links", "road_id", T::Text, "", "断头道路", "dead-end road", "access", "id of the road that ends"},
+        {"dead_end_links", "to_road_id", T::Text, "", "连通至道路", "to road", "access", "id of the road the link reaches"},
+        {"dead_end_links", "length_m", T::Real, "m", "长度", "length", "access", "the link's length on the ellipsoid"},
         {"road_dead_ends", "nearest_settlement_m", T::Real, "m", "距最近居民点", "to the nearest settlement", "access",
          "distance to the nearest town or village"},
         {"road_components", "component", T::Integer, "", "连通分量", "component", "access", "the piece's rank by length (1 = the main network)"},

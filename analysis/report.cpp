@@ -317,7 +317,9 @@ void ReportSections::data_quality() {
                  " m from every road (unreachable); " +
                  num(std::size_t(std::count_if(in.access->towns.begin(), in.access->towns.end(), [](const TownAccess& a) { return a.no_route_to_seat; }))) +
                  " towns with no road route to their county seat; " + num(in.access->components.size()) + " road network pieces, " +
-                 num(in.access->dead_ends.size()) + " dead ends.</p>\n";
+                 num(in.access->dead_ends.size()) + " dead ends (" +
+                 num(std::size_t(std::count_if(in.access->dead_ends.begin(), in.access->dead_ends.end(), [](const DeadEnd& e) { return !std::isnan(e.link_m); }))) +
+                 " with a proposed link to another road).</p>\n";
         if (in.coverage)
             b += "<p>覆盖 Coverage: " + num(in.coverage->towns_without_area) + " towns without an area, " + num(in.coverage->extensions_too_long) +
                  " extensions longer than the limit (not proposed).</p>\n";

@@ -104,6 +104,20 @@ SegmentIndex::Hit SegmentIndex::nearest(double x, double y) const {
     }
 }
 
+std::vector<SegmentIndex::Hit> SegmentIndex::within(double x, double y, double radius) const {
+    std::vector<Value> boxes;
+    m_tree.query(bgi::intersects(Box(Point(x - radius, y - radius), Point(x + radius, y + radius))), std::back_inserter(boxes));
+    std::vector<Hit> hits;
+    for (const Value& v : boxes) {
+        const Segment& s = m_segments[v.second];
+        double qx = 0, qy = 0;
+        const double d = std::sqrt(nearest_on_segment(x, y, s.x1, s.y1, s.x2, s.y2, qx, qy));
+        if (d <= radius) hits.push_back({true, d, qx, qy, s.owner, v.second});
+    }
+    std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) { return a.distance < b.distance || (a.distance == b.distance && a.segment < b.segment); });
+    return hits;
+}
+
 void PointIndex::build() {
     m_tree = decltype(m_tree)(m_points.begin(), m_points.end());
     m_points.clear();

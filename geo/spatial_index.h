@@ -37,6 +37,8 @@ public:
     }
     void build();
     Hit nearest(double x, double y) const;
+    // Every segment within `radius` (planar) of the point, nearest first (ties by segment).
+    std::vector<Hit> within(double x, double y, double radius) const;
     std::size_t size() const { return m_segments.size(); }
 
 private:

@@ -19,7 +19,7 @@ void add_access(CLI::App& app, const Globals& globals, Runner& run) {
     auto args = std::make_shared<StudyArgs>();
     CLI::App* cmd = app.add_subcommand("access", "Travel times, catchments, service access, isochrones and road problems");
     add_study_args(cmd, *args, Writes::Layers, "townsite_access.gpkg");
-    cmd->footer("Writes the layers towns, villages, isochrones, road_dead_ends, road_components and\n"
+    cmd->footer("Writes the layers towns, villages, isochrones, road_dead_ends, dead_end_links, road_components and\n"
                 "towns_without_seat_route. Options in the config: [network] (speeds, snapping) and [access].\n"
                 "Examples:\n"
                 "  townsite access -o out/access.gpkg --overwrite          # the bundled sample\n"
@@ -69,7 +69,8 @@ void add_access(CLI::App& app, const Globals& globals, Runner& run) {
             }
             write_villages(out, settlements, &res, nullptr);
             write_isochrones(out, res);
-            write_dead_ends(out, study, res);
+            write_dead_ends(out, study, res, settlements.towns);
+            write_dead_end_links(out, study, res, settlements.towns);
             write_components(out, study, graph, res);
             style_layers(out, {});
             out.commit();
@@ -89,7 +90,9 @@ void add_access(CLI::App& app, const Globals& globals, Runner& run) {
                 if (!res.components.empty())
                     os << " (main " << fmt(res.components.front().length_km, 0) << " km; " << res.components.size() - 1
                        << " not joined to it)";
-                os << ", " << res.dead_ends.size() << " dead ends\n";
+                std::size_t links = 0;
+                for (const DeadEnd& d : res.dead_ends) links += !std::isnan(d.link_m);
+                os << ", " << res.dead_ends.size() << " dead ends (" << links << " with a proposed link to another road)\n";
                 for (const auto& s : res.facility_summary)
                     os << "Facilities \"" << s.kind << "\": " << s.facilities << " (" << s.with_capacity << " with capacity); population with none within "
                        << fmt(opt.e2sfca_catchment_min, 0) << " min: " << fmt(s.unserved_population, 0) << "\n";

@@ -133,7 +133,10 @@ std::vector<LayerPlan> plan_layers(const Results& r) {
                  [&](OutputDataset& o) { write_extensions(o, *d.coverage, d.table.towns); }});
     p.push_back({"villages", "行政村 villages", "基础设施缺口 infrastructure gaps", [&](OutputDataset& o) { write_villages(o, d.settlements, &d.access, &*d.coverage, &d.services); }});
     p.push_back({"isochrones", "等时圈 isochrones", "可达性 accessibility", [&](OutputDataset& o) { write_isochrones(o, d.access); }});
-    p.push_back({"road_dead_ends", "断头路 dead ends", "道路问题 road problems", [&](OutputDataset& o) { write_dead_ends(o, study, d.access); }});
+    p.push_back({"road_dead_ends", "断头路 dead ends", "道路问题 road problems",
+                 [&](OutputDataset& o) { write_dead_ends(o, study, d.access, d.settlements.towns); }});
+    p.push_back({"dead_end_links", "断头路打通建议 dead-end links", "道路问题 road problems",
+                 [&](OutputDataset& o) { write_dead_end_links(o, study, d.access, d.settlements.towns); }});
     p.push_back({"road_components", "路网连通分量 road network pieces", "道路问题 road problems",
                  [&](OutputDataset& o) { write_components(o, study, d.routed.graph, d.access); }});
     p.push_back({"counties", "县（市、区）counties", "底图 base", [&](OutputDataset& o) { write_units(o, r, "counties"); }});
@@ -224,6 +227,8 @@ nlohmann::json manifest(const Results& r, const StepTimer& timer, const OutputFo
                    {"network_extensions", d.coverage->extensions.size()},
                    {"isochrones", d.access.isochrones.size()},
                    {"road_dead_ends", d.access.dead_ends.size()},
+                   {"dead_end_links", std::size_t(std::count_if(d.access.dead_ends.begin(), d.access.dead_ends.end(),
+                                                                 [](const DeadEnd& e) { return !std::isnan(e.link_m); }))},
                    {"road_components", d.access.components.size()}};
     json outs = json::array();
     for (const std::string& name : outputs) {
@@ -245,7 +250,7 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
                                          "layer_styles table; the folder gets the project, report, tables and manifest");
     add_sensitivity_options(cmd, a->sensitivity, 50);
     cmd->footer("Writes into OUTDIR: townsite.gpkg (towns, demo_towns, villages, coverage_gaps, network_extensions,\n"
-                "isochrones, road_dead_ends, road_components, counties, prefectures, scenario_tiers; styled for QGIS),\n"
+                "isochrones, road_dead_ends, dead_end_links, road_components, counties, prefectures, scenario_tiers; styled for QGIS),\n"
                 "townsite.qgs (open it in QGIS), report.html, towns.csv, towns.xlsx and manifest.json.\n"
                 "Examples:\n"
                 "  townsite run                                   # the bundled sample, into ./townsite_out\n"

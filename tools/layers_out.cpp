@@ -82,11 +82,29 @@ void write_isochrones(OutputDataset& out, const AccessResult& res) {
     for (const Isochrone& x : res.isochrones) iso.add({x.origin_role, x.origin_id, x.origin_name, x.minutes, x.area_km2, x.road_km}, x.polygon.get());
 }
 
-void write_dead_ends(OutputDataset& out, const Study& study, const AccessResult& res) {
+void write_dead_ends(OutputDataset& out, const Study& study, const AccessResult& res, const std::vector<Settlement>& towns) {
     const GeosContext& geos = *study.geos;
-    OutputLayer& dead = out.layer("road_dead_ends", wkbPoint, Fields("road_dead_ends").add({"node", "road_id", "nearest_settlement_m"}));
-    for (const DeadEnd& d : res.dead_ends)
-        dead.add({std::int64_t(d.node), d.road_id, d.nearest_settlement_m}, geos.point(d.x, d.y).get());
+    OutputLayer& dead = out.layer("road_dead_ends", wkbPoint,
+                                  Fields("road_dead_ends").add({"node", "road_id", "nearest_settlement_m", "town_id", "town_name", "county_name", "link_m",
+                                                                "link_road_id", "road_m_now", "no_link"}));
+    auto text = [](const std::string& s) { return s.empty() ? FieldValue() : FieldValue(s); };
+    for (const DeadEnd& d : res.dead_ends) {
+        const Settlement& town = towns.at(d.town);
+        dead.add({std::int64_t(d.node), d.road_id, d.nearest_settlement_m, town.id, town.name, town.county_name, d.link_m, text(d.link_road_id),
+                  d.road_m_now, text(d.no_link)},
+                 geos.point(d.x, d.y).get());
+    }
+}
+
+void write_dead_end_links(OutputDataset& out, const Study& study, const AccessResult& res, const std::vector<Settlement>& towns) {
+    OutputLayer& links = out.layer("dead_end_links", wkbLineString,
+                                   Fields("dead_end_links").add({"town_id", "town_name", "county_name", "road_id", "to_road_id", "length_m", "road_m_now"}));
+    for (const DeadEnd& d : res.dead_ends) {
+        if (std::isnan(d.link_m)) continue;
+        const Settlement& town = towns.at(d.town);
+        links.add({town.id, town.name, town.county_name, d.road_id, d.link_road_id, d.link_m, d.road_m_now},
+                  line_geometry(*study.geos, {{d.x, d.y}, {d.link_x, d.link_y}}).get());
+    }
 }
 
 void write_components(OutputDataset& out, const Study& study, const RoadGraph& graph, const AccessResult& res) {

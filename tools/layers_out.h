@@ -34,7 +34,9 @@ private:
 void write_villages(OutputDataset& out, const Settlements& settlements, const AccessResult* access, const CoverageResult* coverage,
                     const ServiceResult* services = nullptr);
 void write_isochrones(OutputDataset& out, const AccessResult& access);
-void write_dead_ends(OutputDataset& out, const Study& study, const AccessResult& access);
+// The dead ends with their town and proposed link; the links as lines.
+void write_dead_ends(OutputDataset& out, const Study& study, const AccessResult& access, const std::vector<Settlement>& towns);
+void write_dead_end_links(OutputDataset& out, const Study& study, const AccessResult& access, const std::vector<Settlement>& towns);
 void write_components(OutputDataset& out, const Study& study, const RoadGraph& graph, const AccessResult& access);
 // `towns`: the settlement rows the coverage result was computed for.
 void write_gaps(OutputDataset& out, const CoverageResult& coverage, const std::vector<Settlement>& towns);

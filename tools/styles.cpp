@@ -162,6 +162,8 @@ LayerStyle layer_style(const OutputLayer& layer, const StyleHints& hints) {
         renderer = graduated("minutes", ranges, true);
     } else if (name == "road_dead_ends") {
         renderer = single(marker(0, {230, 0, 0}, "cross2", 3.0, {230, 0, 0}));
+    } else if (name == "dead_end_links") {
+        renderer = single(line(0, {230, 0, 0}, 0.8));
     } else if (name == "road_components") {
         renderer = categorized("main", {{"1", "主网 main network", line(0, {150, 150, 150}, 0.3)},
                                         {"0", "孤立路网 not joined to the main network", line(1, {255, 0, 255}, 1.2)}});

@@ -97,7 +97,7 @@ TEST_CASE("PostGIS: every layer and its style into a real database, replaced onl
     }
     const std::string db = "\"" + pg.connection() + "\"";
 
-    // A single-file command: its six layers, each with a default style in QGIS's layer_styles.
+    // A single-file command: its seven layers, each with a default style in QGIS's layer_styles.
     Run r = run("-q access -o " + db);
     INFO(r.out);
     REQUIRE(r.exit_code == 0);
@@ -105,18 +105,18 @@ TEST_CASE("PostGIS: every layer and its style into a real database, replaced onl
     CHECK(pg.query("SELECT name FROM towns WHERE id = '220102002'") == "自强街道\n");
     CHECK(pg.query("SELECT ST_SRID(wkb_geometry) FROM towns LIMIT 1") == "4326\n");
     CHECK(pg.query("SELECT count(*) FROM layer_styles WHERE useasdefault AND stylename = 'townsite' "
-                   "AND f_table_schema = 'public' AND f_geometry_column = 'wkb_geometry' AND styleqml::text LIKE '%renderer-v2%'") == "6\n");
+                   "AND f_table_schema = 'public' AND f_geometry_column = 'wkb_geometry' AND styleqml::text LIKE '%renderer-v2%'") == "7\n");
 
     // Again: refused without --overwrite, replaced with it (the styles replaced, not added).
     r = run("-q access -o " + db);
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.out, Contains("the table \"towns\" exists already") && Contains("--overwrite"));
     REQUIRE(run("-q access --overwrite -o " + db).exit_code == 0);
-    CHECK(pg.query("SELECT count(*) FROM layer_styles") == "6\n");
+    CHECK(pg.query("SELECT count(*) FROM layer_styles") == "7\n");
 
     // run --db: the layers in the database, the project pointing at them; the same towns as in a GeoPackage run.
     TempDir dir;
-    pg.query("DROP TABLE IF EXISTS towns, villages, isochrones, road_dead_ends, road_components, towns_without_seat_route, layer_styles");
+    pg.query("DROP TABLE IF EXISTS towns, villages, isochrones, road_dead_ends, dead_end_links, road_components, towns_without_seat_route, layer_styles");
     r = run("-q run -o " + dir.path("out") + " --db " + db + " --sensitivity 0");
     INFO(r.out);
     REQUIRE(r.exit_code == 0);
@@ -130,8 +130,8 @@ TEST_CASE("PostGIS: every layer and its style into a real database, replaced onl
     CHECK_THAT(slurp(dir.path("out/townsite.qgs")), Contains(pg.connection() + "|layername=demo_towns"));
 
     // A run that fails half-way leaves the database as it was: one late table in the way, no --overwrite.
-    pg.query("DROP TABLE IF EXISTS towns, demo_towns, villages, coverage_gaps, network_extensions, isochrones, road_dead_ends, road_components, "
-             "counties, prefectures, towns_without_seat_route, layer_styles");
+    pg.query("DROP TABLE IF EXISTS towns, demo_towns, villages, coverage_gaps, network_extensions, isochrones, road_dead_ends, dead_end_links, "
+             "road_components, counties, prefectures, towns_without_seat_route, layer_styles");
     pg.query("CREATE TABLE scenario_tiers (x int)");
     r = run("-q run -o " + dir.path("out2") + " --db " + db + " --sensitivity 0");
     CHECK(r.exit_code == 1);
