@@ -21,7 +21,7 @@ constexpr std::string_view kTownLayers = "towns";
 const std::vector<std::string_view>& column_layers() {
     static const std::vector<std::string_view> layers = {
         "towns",          "demo_towns",     "scenario_tiers", "villages",   "coverage_gaps", "network_extensions", "isochrones",
-        "road_dead_ends", "dead_end_links", "road_components", "towns_without_seat_route", "counties", "prefectures", "od", "town_changes"};
+        "road_dead_ends", "dead_end_links", "works", "road_components", "towns_without_seat_route", "counties", "prefectures", "od", "town_changes"};
     return layers;
 }
 
@@ -202,6 +202,23 @@ const std::vector<ColumnSpec>& column_specs() {
          "shortest way by road today between the link's two ends (empty: not joined within dead_end_link_detour x dead_end_link_m)"},
         {"road_dead_ends", "no_link", T::Text, "", "未建议原因", "why no link", "access", "why no link is proposed"},
         {"dead_end_links", "road_id", T::Text, "", "断头道路", "dead-end road", "access", "id of the road that ends"},
+        {"works", "town_id", T::Text, "", "镇编码", "town id", "works", "the demonstration town"},
+        {"works", "town_name", T::Text, "", "镇", "town", "works", "its name"},
+        {"works", "county_name", T::Text, "", "县(市、区)", "county", "works", "its county"},
+        {"works", "prefecture_name", T::Text, "", "市(州)", "prefecture", "works", "its prefecture"},
+        {"works", "tier_zh", T::Text, "", "示范层级", "tier", "works", "its tier"},
+        {"works", "work", T::Text, "", "项目类型", "work", "works",
+         "network_extension (管网延伸), dead_end_link (断头路打通) or service_places (服务设施增量)"},
+        {"works", "work_zh", T::Text, "", "项目", "work (中文)", "works", "the work in Chinese, with its utility or facility kind"},
+        {"works", "what", T::Text, "", "对象", "what", "works", "the utility, the dead-end road's id, or the facility kind"},
+        {"works", "quantity", T::Real, "", "数量", "quantity", "works", "km of pipe or road, or places"},
+        {"works", "unit", T::Text, "", "单位", "unit", "works", "km or places"},
+        {"works", "people", T::Real, "persons", "受益人口", "people served", "works",
+         "an extension's villages and gap; the town's people within dead_end_link_m of a dead end; the people short of the places standard"},
+        {"works", "protected_sites", T::Text, "", "涉及保护对象", "protected sites", "works", "sites an extension passes within protected_m of"},
+        {"works", "cost", T::Real, "万元", "估算投资", "cost", "works", "quantity x the unit cost of [costs] (empty without one)"},
+        {"works", "people_per_cost", T::Real, "persons/万元", "每万元受益人口", "people per 万元", "works",
+         "people served per 万元: the works of a town are listed by it, most first"},
         {"dead_end_links", "to_road_id", T::Text, "", "连通至道路", "to road", "access", "id of the road the link reaches"},
         {"dead_end_links", "length_m", T::Real, "m", "长度", "length", "access", "the link's length on the ellipsoid"},
         {"road_dead_ends", "nearest_settlement_m", T::Real, "m", "距最近居民点", "to the nearest settlement", "access",

@@ -22,6 +22,7 @@ StudyOptions read_study_options(const StudyConfig& config) {
     read(o.coverage, [&] { return coverage_options(config); });
     read(o.proximity, [&] { return proximity_options(config); });
     read(o.services, [&] { return service_options(config); });
+    read(o.costs, [&] { return cost_options(config); });
     read(o.types, [&] { return town_type_options(config); });
     const bool scoring = read(o.scoring, [&] { return scoring_options(config); });
     const bool selection = read(o.selection, [&] { return selection_options(config); });

@@ -30,6 +30,7 @@
 #include "analysis/settlements.h"
 #include "analysis/town_table.h"
 #include "analysis/town_types.h"
+#include "analysis/works.h"
 #include "geo/road_graph.h"
 #include "geo/study.h"
 
@@ -52,6 +53,7 @@ struct StudyOptions {
     TownTypeOptions types;
     SelectionOptions selection;
     std::vector<Scenario> scenarios;
+    CostOptions costs;
 };
 
 // Reads every section; all the problems of all sections in one Error (file, line, key, fix).

@@ -47,11 +47,12 @@ ServiceStatus assess(const std::vector<Reach>& settlements, const ServiceStandar
     }
     if (!std::isnan(standard.places_per_1000)) {
         double people = 0, weighted = 0;
-        st.places_missing = 0;
+        st.places_missing = st.people_short = 0;
         for (const Reach& r : settlements) {
             const double per_1000 = 1000 * (std::isnan(r.e2sfca) ? 0.0 : r.e2sfca);
             people += r.people, weighted += r.people * per_1000;
             st.places_missing += std::max(0.0, standard.places_per_1000 - per_1000) * r.people / 1000;
+            if (per_1000 < standard.places_per_1000) st.people_short += r.people;
         }
         st.places_per_1000 = people > 0 ? weighted / people : 1000 * (std::isnan(settlements.front().e2sfca) ? 0.0 : settlements.front().e2sfca);
         st.places_met = st.places_per_1000 >= standard.places_per_1000 ? 1 : 0;

@@ -48,6 +48,7 @@ struct ServiceStatus {
     double places_per_1000 = NAN;   // population-weighted E2SFCA x 1,000
     double places_met = NAN;        // 1: places_per_1000 >= the standard, 0: not
     double places_missing = NAN;    // places to add for the standard: sum over settlements of (standard - theirs) x people / 1,000
+    double people_short = NAN;      // people of the settlements short of the places standard (whom the missing places serve)
 };
 
 struct ServiceResult {

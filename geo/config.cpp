@@ -543,7 +543,7 @@ StudyConfig parse_config(const std::string& text, const std::string& path) {
     // Sections read by the modules that own them ([network] by the road graph, [access] by the
     // accessibility analysis, ...), each checking its own keys.
     check_keys(cfg.table, "", {"study", "layers", "network", "access", "coverage", "proximity", "services", "scoring", "town_types",
-                                "selection", "scenarios"},
+                                "selection", "scenarios", "costs"},
                problems);
 
     if (const toml::node* sn = cfg.table.get("study")) {

@@ -7,6 +7,7 @@
 #include "analysis/scoring.h"
 #include "analysis/selection.h"
 #include "analysis/services.h"
+#include "analysis/works.h"
 #include "analysis/town_types.h"
 #include "geo/error.h"
 #include "tools/command.h"
@@ -19,7 +20,8 @@ namespace townsite::tools {
 const std::vector<const OptionTable*>& declared_sections() {
     static const std::vector<const OptionTable*> sections = {&network_option_table(),   &access_option_table(),    &coverage_option_table(),
                                                              &proximity_option_table(), &service_option_table(),   &scoring_option_table(),
-                                                             &selection_option_table(), &town_type_option_table(), &scenario_option_table()};
+                                                             &selection_option_table(), &town_type_option_table(), &scenario_option_table(),
+                                                             &cost_option_table()};
     return sections;
 }
 
@@ -27,7 +29,7 @@ const std::vector<const OptionTable*>& declared_sections() {
 void add_config(CLI::App& app, const Globals&, Runner& run) {
     auto section = std::make_shared<std::string>();
     CLI::App* cmd = app.add_subcommand("config", "Every option of the study config: kind, range, unit, default and meaning");
-    cmd->add_option("SECTION", *section, "Only this section (network, access, coverage, proximity, services, scoring, selection, town_types, scenarios)");
+    cmd->add_option("SECTION", *section, "Only this section (network, access, coverage, proximity, services, scoring, selection, town_types, scenarios, costs)");
     cmd->footer("A list of tables ([[selection.tiers]]) shows the keys of one entry as tiers[].KEY. [layers.ROLE] is\n"
                 "described in the README. Examples:\n"
                 "  townsite config\n"

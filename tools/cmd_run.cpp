@@ -43,6 +43,7 @@ struct Results {
     SensitivityOptions sensitivity;
     std::unique_ptr<Decision> decision;
     DecisionRun run;
+    std::vector<Work> works;   // of the demonstration towns
 };
 
 Results compute_all(StudyConfig config, const SensitivityArgs& sensitivity, const Progress& progress, StepTimer& timer) {
@@ -51,6 +52,9 @@ Results compute_all(StudyConfig config, const SensitivityArgs& sensitivity, cons
     r.sensitivity = sensitivity.resolved();
     r.decision = compute_decision(r.config, read_study_options(r.config), progress.slice(0, 0.6), timer.callback(), true);
     r.run = run_selection(*r.decision, r.sensitivity, progress.slice(0.6, 0.85), timer.callback());
+    const Decision& d = *r.decision;
+    r.works = works_list(d.settlements, r.run.selection.tier_of, d.coverage ? &*d.coverage : nullptr, d.access, d.services, d.options.access,
+                         d.options.costs);
     return r;
 }
 
@@ -131,6 +135,7 @@ std::vector<LayerPlan> plan_layers(const Results& r) {
                  [&](OutputDataset& o) { write_gaps(o, *d.coverage, d.table.towns); }});
     p.push_back({"network_extensions", "管网延伸 network extensions", "基础设施缺口 infrastructure gaps",
                  [&](OutputDataset& o) { write_extensions(o, *d.coverage, d.table.towns); }});
+    p.push_back({"works", "项目清单 works list", "基础设施缺口 infrastructure gaps", [&](OutputDataset& o) { write_works(o, d, r.run, r.works); }});
     p.push_back({"villages", "行政村 villages", "基础设施缺口 infrastructure gaps", [&](OutputDataset& o) { write_villages(o, d.settlements, &d.access, &*d.coverage, &d.services); }});
     p.push_back({"isochrones", "等时圈 isochrones", "可达性 accessibility", [&](OutputDataset& o) { write_isochrones(o, d.access); }});
     p.push_back({"road_dead_ends", "断头路 dead ends", "道路问题 road problems",
@@ -227,6 +232,7 @@ nlohmann::json manifest(const Results& r, const StepTimer& timer, const OutputFo
                    {"network_extensions", d.coverage->extensions.size()},
                    {"isochrones", d.access.isochrones.size()},
                    {"road_dead_ends", d.access.dead_ends.size()},
+                   {"works", r.works.size()},
                    {"dead_end_links", std::size_t(std::count_if(d.access.dead_ends.begin(), d.access.dead_ends.end(),
                                                                  [](const DeadEnd& e) { return !std::isnan(e.link_m); }))},
                    {"road_components", d.access.components.size()}};
@@ -333,6 +339,7 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
                 if (std::find(written.begin(), written.end(), name) != written.end()) continue;
                 OutputDataset table(folder.file(name), study, {driver, a->study.out.t_srs, false, options});
                 write_towns(table, d, &r.run);
+                if (driver == "XLSX") write_works(table, d, r.run, r.works);   // its second sheet
                 table.commit();
                 written.push_back(name);
             }

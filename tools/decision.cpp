@@ -170,6 +170,26 @@ void write_demo_towns(OutputDataset& out, const Decision& d, const DecisionRun& 
 }
 
 
+void write_works(OutputDataset& out, const Decision& d, const DecisionRun& r, const std::vector<Work>& works) {
+    const SelectionOptions& so = d.options.selection;
+    OutputLayer& layer = out.layer("works", wkbPoint,
+                                   Fields("works").add({"town_id", "town_name", "county_name", "prefecture_name", "tier_zh", "work", "work_zh", "what",
+                                                        "quantity", "unit", "people", "protected_sites", "cost", "people_per_cost"}));
+    static const std::map<std::string, std::string> work_zh = {
+        {"network_extension", "管网延伸"}, {"dead_end_link", "断头路打通"}, {"service_places", "服务设施增量"}};
+    for (const Work& w : works) {
+        const Settlement& town = d.table.towns[w.town];
+        const int tier = r.selection.tier_of[w.town];
+        const std::string what_zh = w.kind == "network_extension" ? utility_label(w.what)
+                                    : w.kind == "service_places"  ? facility_kind_zh(w.what)
+                                                                  : w.what;
+        layer.add({town.id, town.name, town.county_name, town.prefecture_name, tier >= 0 ? so.tiers[std::size_t(tier)].name_zh : std::string(), w.kind,
+                   work_zh.at(w.kind) + "（" + what_zh + "）", w.what, w.quantity, w.unit, w.people, optional_text(w.protected_sites), w.cost,
+                   w.people_per_cost()},
+                  d.routed.study.geos->point(w.x, w.y).get());
+    }
+}
+
 void write_scenario_tiers(OutputDataset& out, const Decision& d, const DecisionRun& r) {
     const SelectionOptions& so = d.options.selection;
     const std::vector<Scenario>& scenarios = d.options.scenarios;

@@ -27,6 +27,8 @@ void write_towns(OutputDataset& out, const Decision& d, const DecisionRun* run =
 void write_demo_towns(OutputDataset& out, const Decision& d, const DecisionRun& run);
 // scenario_tiers, when the config has scenarios: each town's tier in the base run and in each scenario.
 void write_scenario_tiers(OutputDataset& out, const Decision& d, const DecisionRun& run);
+// The works list (项目清单) of the demonstration towns, as points at each work's place.
+void write_works(OutputDataset& out, const Decision& d, const DecisionRun& run, const std::vector<Work>& works);
 
 // Style hints from the scores (towns graduated up to the best score) and, with_tiers, the tiers.
 StyleHints style_hints(const Decision& d, bool with_tiers);

@@ -162,6 +162,10 @@ LayerStyle layer_style(const OutputLayer& layer, const StyleHints& hints) {
         renderer = graduated("minutes", ranges, true);
     } else if (name == "road_dead_ends") {
         renderer = single(marker(0, {230, 0, 0}, "cross2", 3.0, {230, 0, 0}));
+    } else if (name == "works") {
+        renderer = categorized("work", {{"network_extension", "管网延伸 network extension", marker(0, {31, 120, 180}, "square", 2.6, {31, 120, 180})},
+                                        {"dead_end_link", "断头路打通 dead-end link", marker(1, {230, 0, 0}, "triangle", 2.6, {230, 0, 0})},
+                                        {"service_places", "服务设施增量 service places", marker(2, {51, 160, 44}, "diamond", 2.6, {51, 160, 44})}});
     } else if (name == "dead_end_links") {
         renderer = single(line(0, {230, 0, 0}, 0.8));
     } else if (name == "road_components") {

@@ -512,8 +512,8 @@ TEST_CASE("townsite run writes the styled GeoPackage, the QGIS project, the repo
     REQUIRE(ds);
     const std::map<std::string, long> counts = {{"towns", 1075}, {"villages", 4608}, {"isochrones", 27}, {"road_dead_ends", 12},
                                                 {"road_components", 2}, {"prefectures", 9}, {"counties", 60}, {"demo_towns", 30 + 40 + 59}};
-    const std::vector<std::string> layers = {"demo_towns", "towns", "scenario_tiers", "coverage_gaps", "network_extensions", "villages",
-                                             "isochrones", "road_dead_ends", "road_components", "counties", "prefectures"};
+    const std::vector<std::string> layers = {"demo_towns", "towns", "scenario_tiers", "coverage_gaps", "network_extensions", "works", "villages",
+                                             "isochrones", "road_dead_ends", "dead_end_links", "road_components", "counties", "prefectures"};
     for (const auto& name : layers) {
         OGRLayer* l = ds->GetLayerByName(name.c_str());
         INFO(name);
@@ -522,6 +522,28 @@ TEST_CASE("townsite run writes the styled GeoPackage, the QGIS project, the repo
         CHECK(l->GetFeatureCount() > 0);
         REQUIRE(l->GetSpatialRef());
         CHECK(std::string(l->GetSpatialRef()->GetAuthorityCode(nullptr)) == "4326");
+    }
+    // The works list's totals are the layers' own: the demonstration towns' extension km and missing places.
+    {
+        std::set<std::string> demo;
+        for (const auto& f : *ds->GetLayerByName("demo_towns")) demo.insert(f->GetFieldAsString("id"));
+        double extension_km = 0, places = 0, works_km = 0, works_places = 0;
+        for (const auto& f : *ds->GetLayerByName("network_extensions"))
+            if (demo.count(f->GetFieldAsString("town_id"))) extension_km += f->GetFieldAsDouble("length_km");
+        for (const auto& f : *ds->GetLayerByName("towns"))
+            if (demo.count(f->GetFieldAsString("id")))
+                for (const char* kind : {"elderly_care", "childcare", "clinic"})
+                    places += f->GetFieldAsDouble((std::string(kind) + "_places_missing").c_str());
+        for (const auto& f : *ds->GetLayerByName("works")) {
+            CHECK(demo.count(f->GetFieldAsString("town_id")) == 1);
+            const std::string work = f->GetFieldAsString("work");
+            if (work == "network_extension") works_km += f->GetFieldAsDouble("quantity");
+            if (work == "service_places") works_places += f->GetFieldAsDouble("quantity");
+        }
+        CHECK(extension_km > 100);
+        CHECK(works_km == Approx(extension_km).epsilon(1e-9));
+        CHECK(places > 100);
+        CHECK(works_places == Approx(places).epsilon(1e-9));
     }
     // A style for every layer, as QGIS reads them: the default style of the table, QML.
     const auto aliases = check_fields_registered(*ds, layers);
