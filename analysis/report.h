@@ -14,6 +14,7 @@
 
 #include "analysis/selection.h"
 #include "analysis/services.h"
+#include "analysis/works.h"
 #include "analysis/unit_summary.h"
 
 #include <map>
@@ -37,6 +38,10 @@ struct ReportInput {
     const Selection* selection = nullptr;
     const Sensitivity* sensitivity = nullptr;                   // may be null
     const ServiceResult* services = nullptr;                    // may be null or hold no standard
+    const std::vector<Work>* works = nullptr;                   // the works list (town pages); may be null
+    const std::vector<Settlement>* villages = nullptr;          // for the town pages' maps; may be null
+    double heritage_radius_km = 10;                             // [proximity]: the town pages show the protected sites within it
+    bool town_pages = false;                                    // the demonstration towns link to towns/<id>.html
     std::vector<std::string> scenario_names;                    // [[scenarios]] of the config
     std::vector<std::vector<int>> scenario_tiers;               // [scenario][town]: tier index, -1 none
     std::string version;

@@ -2,6 +2,7 @@
 // QGIS project, the HTML report, the towns table as CSV and XLSX, and the manifest.
 // townsite report [CONFIG] [-o FILE]: the same steps, only the report.
 #include "analysis/report.h"
+#include "analysis/town_pages.h"
 #include "geo/checksum.h"
 #include "geo/error.h"
 #include "geo/layer.h"
@@ -65,6 +66,9 @@ ReportInput report_input(const Results& r) {
     in.graph = &d.routed.graph;
     in.access = &d.access;
     in.services = &d.services;
+    in.works = &r.works;
+    in.villages = &d.settlements.villages;
+    in.heritage_radius_km = d.options.proximity.heritage_radius_km;
     in.coverage_options = &d.options.coverage;
     in.coverage = d.coverage ? &*d.coverage : nullptr;
     in.table = &d.table;
@@ -353,8 +357,16 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
                 CPLFree(wkt);
                 written.push_back("townsite.qgs");
             }
-            write_text_file(folder.file("report.html"), html_report(report_input(r)));
+            ReportInput report = report_input(r);
+            report.town_pages = true;   // `report` alone writes no pages to link to
+            write_text_file(folder.file("report.html"), html_report(report));
             written.push_back("report.html");
+            // One page per demonstration town (一镇一档), linked from the report.
+            std::filesystem::create_directories(folder.file("towns"));
+            for (const TownPage& p : town_pages(report)) {
+                write_text_file(folder.file(p.file), p.html);
+                written.push_back(p.file);
+            }
             progress.advance(0.95, "report");
             timer.done("write the project, tables and report");
             write_text_file(folder.file("manifest.json"), manifest(r, timer, folder, written).dump(2) + "\n");

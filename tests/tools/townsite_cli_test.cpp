@@ -3,6 +3,7 @@
 #include "analysis/columns.h"
 #include "analysis/coverage.h"
 #include "analysis/proximity.h"
+#include "analysis/report.h"
 #include "analysis/selection.h"
 #include "analysis/services.h"
 #include "tests/bgl_baseline.h"
@@ -544,6 +545,29 @@ TEST_CASE("townsite run writes the styled GeoPackage, the QGIS project, the repo
         CHECK(works_km == Approx(extension_km).epsilon(1e-9));
         CHECK(places > 100);
         CHECK(works_places == Approx(places).epsilon(1e-9));
+    }
+    // One page per demonstration town (一镇一档), linked from the report: printable, no scripts, its
+    // reason, and on its map one dashed line per extension of the town.
+    {
+        const std::string report = slurp(outdir + "/report.html");
+        std::map<std::string, int> extensions;
+        for (const auto& f : *ds->GetLayerByName("network_extensions")) ++extensions[f->GetFieldAsString("town_id")];
+        int pages = 0;
+        for (const auto& f : *ds->GetLayerByName("demo_towns")) {
+            const std::string id = f->GetFieldAsString("id"), file = "towns/" + id + ".html";
+            INFO(file);
+            REQUIRE(std::filesystem::exists(outdir + "/" + file));
+            CHECK_THAT(report, Contains("<a href=\"" + file + "\">"));
+            const std::string html = slurp(outdir + "/" + file);
+            CHECK_THAT(html, Contains(f->GetFieldAsString("name")) && Contains("@page{size:A4") && Contains("项目清单 Works") &&
+                                 Contains("公共服务 Public services") && Contains(html_escape(f->GetFieldAsString("reason_zh"))));
+            CHECK(html.find("<script") == std::string::npos);
+            std::size_t dashed = 0;
+            for (std::size_t at = html.find("stroke-dasharray"); at != std::string::npos; at = html.find("stroke-dasharray", at + 1)) ++dashed;
+            CHECK(dashed == std::size_t(extensions[id]));
+            ++pages;
+        }
+        CHECK(pages == 30 + 40 + 59);
     }
     // A style for every layer, as QGIS reads them: the default style of the table, QML.
     const auto aliases = check_fields_registered(*ds, layers);

@@ -1,0 +1,257 @@
+#include "analysis/town_pages.h"
+
+#include "analysis/svg_map.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <set>
+#include <tuple>
+
+namespace townsite {
+
+std::string town_page_file(const std::string& id) {
+    std::string safe;
+    for (char c : id) safe += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
+    return "towns/" + (safe.empty() ? std::string("_") : safe) + ".html";
+}
+
+namespace {
+
+std::string row(const std::vector<std::string>& cells, const char* tag = "td") {
+    std::string r = "<tr>";
+    for (const std::string& c : cells) r += std::string("<") + tag + ">" + c + "</" + tag + ">";
+    return r + "</tr>\n";
+}
+
+std::string table(const std::vector<std::string>& head, const std::vector<std::vector<std::string>>& rows) {
+    std::string t = "<table>\n" + row(head, "th");
+    for (const auto& r : rows) t += row(r);
+    return t + "</table>\n";
+}
+
+std::string number(double v, int decimals) { return std::isfinite(v) ? fmt(v, decimals) : "—"; }
+
+std::string status_zh(const std::string& status) {
+    if (status == "served") return "已覆盖 served";
+    if (status == "partial") return "部分覆盖 partial";
+    if (status == "none") return "未覆盖 none";
+    return "无数据 no data";
+}
+
+// An A4 page: the print CSS of a planning deliverable, no scripts.
+std::string page(const std::string& title, const std::string& body) {
+    return "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" + html_escape(title) +
+           "</title>\n<style>\n@page{size:A4;margin:12mm}\nbody{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;max-width:186mm;margin:1em auto;"
+           "color:#222;font-size:10pt;line-height:1.35}\nh1{font-size:15pt;margin:.2em 0}h2{font-size:11.5pt;border-bottom:1.5px solid #2c7bb6;margin:.9em 0 .3em}"
+           "\ntable{border-collapse:collapse;width:100%;margin:.3em 0;font-size:9pt}th,td{border:1px solid #ccc;padding:.15em .35em;text-align:left;"
+           "vertical-align:top}th{background:#eef3f8}tr{page-break-inside:avoid}\n.note{color:#555;font-size:8.5pt}svg{max-width:100%;height:auto}"
+           "\n@media print{a{color:inherit;text-decoration:none}}\n</style></head><body>\n" +
+           body + "</body></html>\n";
+}
+
+}  // namespace
+
+std::vector<TownPage> town_pages(const ReportInput& in) {
+    const TownTable& t = *in.table;
+    const Selection& sel = *in.selection;
+    const SelectionOptions& so = *in.selection_options;
+    const Scores& sc = *in.scores;
+    const Study& study = *in.study;
+    const GeosContext& geos = *study.geos;
+    const std::size_t n = t.size();
+
+    std::vector<std::size_t> order;
+    for (std::size_t i = 0; i < n; ++i)
+        if (sel.tier_of[i] >= 0) order.push_back(i);
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return std::tie(sel.tier_of[a], t.towns[a].prefecture, t.towns[a].county, t.towns[a].id) <
+               std::tie(sel.tier_of[b], t.towns[b].prefecture, t.towns[b].county, t.towns[b].id);
+    });
+
+    // The utility networks' lines, once for every page.
+    const auto& utilities = utility_names();
+    std::vector<std::pair<std::size_t, const GEOSGeometry*>> network_lines;
+    for (std::size_t u = 0; u < utilities.size(); ++u)
+        for (const Layer* l : study.role(utilities[u]))
+            for (const Feature& f : l->features) {
+                const int type = GEOSGeomTypeId_r(geos.get(), f.geom.get());
+                if (type == GEOS_LINESTRING || type == GEOS_MULTILINESTRING) network_lines.emplace_back(u, f.geom.get());
+            }
+    std::vector<std::pair<const GEOSGeometry*, std::string>> sites;
+    for (const Layer* l : study.role("protected"))
+        for (const Feature& f : l->features) sites.emplace_back(f.geom.get(), l->text(f, "name"));
+    const Measure measure{study.crs, geos};
+    std::map<std::string, std::vector<std::uint32_t>> villages;   // town id -> rows of its villages
+    for (std::uint32_t v = 0; v < (in.villages ? in.villages->size() : 0); ++v) villages[(*in.villages)[v].town].push_back(v);
+
+    std::vector<TownPage> pages;
+    for (std::size_t i : order) {
+        const Settlement& town = t.towns[i];
+        const int tier = sel.tier_of[i];
+        const TierRule& rule = so.tiers[std::size_t(tier)];
+        const double radius_m = std::max(5.0, in.heritage_radius_km) * 1000;
+        std::string b = "<p class=\"note\"><a href=\"../report.html\">← 报告 report</a></p>\n";
+        b += "<h1>" + html_escape(town.name) + "　" + html_escape(rule.name_zh + "示范镇") + "</h1>\n";
+        b += "<p>" + html_escape(town.prefecture_name + " · " + town.county_name) + " · 编码 " + html_escape(town.id) + " · " +
+             html_escape(rule.name_en) + " demonstration town · 一镇一档 town plan</p>\n";
+
+        // The map: the town and what lies within the radius of its seat.
+        const GeomPtr seat = geos.point(town.x, town.y);
+        const GeomPtr frame = geos.own(GEOSBuffer_r(geos.get(), seat.get(), radius_m * measure.scale(town.x, town.y), 16));
+        const PreparedPtr near = geos.prepare(frame.get());
+        auto inside = [&](const GEOSGeometry* g) { return GEOSPreparedIntersects_r(geos.get(), near.get(), g) == 1; };
+        SvgMap map(geos, frame.get(), 640);
+        for (const Layer* l : study.role("counties"))
+            for (const Feature& f : l->features)
+                if (inside(f.geom.get())) map.geometry(f.geom.get(), "fill=\"#f7f7f4\" stroke=\"#aaa\" stroke-width=\"0.8\"");
+        if (town.feature && GEOSGeomTypeId_r(geos.get(), town.feature->geom.get()) != GEOS_POINT)
+            map.geometry(town.feature->geom.get(), "fill=\"#fde0c5\" stroke=\"#e08214\" stroke-width=\"1\"");
+        if (in.graph) {
+            std::set<std::uint32_t> pieces;
+            for (const auto& h : in.graph->index->within(town.x, town.y, radius_m * measure.scale(town.x, town.y))) pieces.insert(h.owner);
+            for (std::uint32_t p : pieces) {
+                const RoadPiece& piece = in.graph->pieces[p];
+                std::vector<Pt2> pts(in.graph->points.begin() + piece.first_point, in.graph->points.begin() + piece.first_point + piece.points);
+                map.geometry(line_geometry(geos, pts).get(), "fill=\"none\" stroke=\"#888\" stroke-width=\"0.8\"", 0);
+            }
+        }
+        for (const auto& [u, g] : network_lines)
+            if (inside(g)) map.geometry(g, std::string("fill=\"none\" stroke=\"") + kUtilityColour[std::min<std::size_t>(u, 4)] + "\" stroke-width=\"1\"", 0);
+        std::vector<std::string> works_here;
+        if (in.coverage) {
+            for (const Gap& g : in.coverage->gaps)
+                if (g.town == i) {
+                    const std::size_t u = std::size_t(std::find(utilities.begin(), utilities.end(), g.utility) - utilities.begin());
+                    map.geometry(g.polygon.get(), std::string("fill=\"") + kUtilityColour[std::min<std::size_t>(u, 4)] + "\" fill-opacity=\"0.3\" stroke=\"none\"");
+                }
+            for (const Extension& e : in.coverage->extensions)
+                if (e.town == i) {
+                    const std::size_t u = std::size_t(std::find(utilities.begin(), utilities.end(), e.utility) - utilities.begin());
+                    map.geometry(e.lines.get(), std::string("fill=\"none\" stroke=\"") + kUtilityColour[std::min<std::size_t>(u, 4)] +
+                                                    "\" stroke-width=\"2.4\" stroke-dasharray=\"5,3\"", 0);
+                }
+        }
+        if (const auto it = villages.find(town.id); it != villages.end())
+            for (std::uint32_t v : it->second) {
+                const Settlement& s = (*in.villages)[v];
+                map.circle(s.x, s.y, 2.2, "fill=\"#777\" stroke=\"#fff\" stroke-width=\"0.5\"");
+                map.text(s.x, s.y, s.name, "font-size=\"8\" fill=\"#555\"");
+            }
+        std::vector<std::string> near_sites;
+        for (const auto& [g, name] : sites)
+            if (measure.nearest_m(seat.get(), g) <= in.heritage_radius_km * 1000) {
+                double x = 0, y = 0;
+                geos.representative_point(g, x, y);
+                map.circle(x, y, 3.5, "fill=\"#984ea3\" stroke=\"#222\" stroke-width=\"0.5\"");
+                map.text(x, y, name, "font-size=\"8\" fill=\"#984ea3\"");
+                near_sites.push_back(name);
+            }
+        if (in.access)
+            for (const DeadEnd& d : in.access->dead_ends) {
+                if (std::hypot(d.x - town.x, d.y - town.y) > radius_m * measure.scale(town.x, town.y)) continue;
+                if (!std::isnan(d.link_m))
+                    map.geometry(line_geometry(geos, {{d.x, d.y}, {d.link_x, d.link_y}}).get(), "fill=\"none\" stroke=\"#e31a1c\" stroke-width=\"2\"", 0);
+                map.circle(d.x, d.y, 3, "fill=\"#fff\" stroke=\"#e31a1c\" stroke-width=\"1.5\"");
+            }
+        map.circle(town.x, town.y, 5.5, std::string("fill=\"") + kTierColour[std::min(tier, 3)] + "\" stroke=\"#222\" stroke-width=\"0.8\"");
+        map.text(town.x, town.y, town.name, "font-size=\"11\" font-weight=\"bold\"");
+        std::vector<std::pair<std::string, std::string>> legend = {{"#fde0c5", "镇域/建成区 town area"}, {"#888", "道路 roads"}};
+        for (std::size_t u = 0; u < utilities.size(); ++u) legend.push_back({kUtilityColour[u], utility_label(utilities[u]) + "：管网、缺口、拟延伸（虚线） network, gap, extension (dashed)"});
+        legend.push_back({"#777", "行政村 villages"});
+        legend.push_back({"#984ea3", "保护对象 protected sites"});
+        legend.push_back({"#e31a1c", "断头路及建议连通 dead ends and proposed links"});
+        b += "<figure>" + map.svg(legend) + "<figcaption class=\"note\">半径 " + fmt(radius_m / 1000, 0) + " 公里范围 within " + fmt(radius_m / 1000, 0) +
+             " km of the seat</figcaption></figure>\n";
+
+        // Score against the tier's cut-off, and what makes it.
+        const TierSummary& ts = sel.tiers[std::size_t(tier)];
+        b += "<h2>得分与理由 Score and reason</h2>\n<p>综合得分 score <b>" + fmt(sc.score[i]) + "</b>；" + html_escape(rule.name_zh) + "入选线 cut-off " +
+             number(ts.cut_off, 1) + "；全省参评镇第 " + std::to_string(sel.eligible_rank_province[i]) + " 名 rank among eligible towns；近城市得分占比 " +
+             number(city_nearness_pct(sc, i), 0) + " % from nearness to cities";
+        if (in.sensitivity) b += "；稳定性 stability " + html_escape(in.sensitivity->stability[i]) + " (" + fmt(in.sensitivity->same_share[i] * 100, 0) + " %)";
+        b += "</p>\n";
+        std::vector<std::vector<std::string>> contributions;
+        for (std::size_t j = 0; j < in.scoring->indicators.size(); ++j)
+            contributions.push_back({html_escape(in.scoring->indicators[j].label_zh + " " + in.scoring->indicators[j].label_en), fmt(sc.contribution[j][i])});
+        contributions.push_back({"加分 bonus", fmt(sc.bonus[i])});
+        b += table({"指标 indicator", "得分 points"}, contributions);
+        b += "<p>" + html_escape(sel.reason_zh[i]) + "<br><span class=\"note\">" + html_escape(sel.reason_en[i]) + "</span></p>\n";
+        b += "<p>类型 type: " + html_escape((*in.types)[i].name_zh + " " + (*in.types)[i].name_en) +
+             ((*in.types)[i].rule.empty() ? std::string() : "（" + html_escape((*in.types)[i].rule) + "）") + "</p>\n";
+
+        if (in.coverage) {
+            std::vector<std::vector<std::string>> rows;
+            const TownCoverage& tc = in.coverage->towns[i];
+            for (const std::string& u : utilities) {
+                const auto it = tc.utilities.find(u);
+                if (it == tc.utilities.end()) continue;
+                const UtilityCoverage& c = it->second;
+                double km = 0, people = 0;
+                std::size_t connected = 0;
+                std::string protected_sites;
+                for (const Extension& e : in.coverage->extensions)
+                    if (e.town == i && e.utility == u) {
+                        km += e.length_km, people += e.population, connected += e.villages.size();
+                        for (const auto& s : e.protected_sites) protected_sites += (protected_sites.empty() ? "" : "、") + s;
+                    }
+                rows.push_back({html_escape(utility_label(u)), status_zh(c.status), number(c.share_area * 100, 0), number(c.gap_km2, 2),
+                                number(c.gap_population, 0), km > 0 ? fmt(km, 2) : "—", km > 0 ? std::to_string(connected) : "—", km > 0 ? fmt(people, 0) : "—",
+                                html_escape(protected_sites)});
+            }
+            b += "<h2>基础设施 Utilities</h2>\n" +
+                 table({"设施 utility", "状态 status", "覆盖率 share %", "缺口 gap km²", "缺口人口 gap people", "拟延伸 extension km", "连通村 villages",
+                        "受益人口 people", "涉及保护对象 protected sites"},
+                       rows);
+        }
+        if (in.services && !in.services->kinds.empty()) {
+            std::vector<std::vector<std::string>> rows;
+            for (std::size_t k = 0; k < in.services->kinds.size(); ++k) {
+                const ServiceStatus& st = in.services->towns[k][i];
+                const ServiceStandard& std_ = in.services->standards[k];
+                auto yes = [](double v) { return std::isnan(v) ? std::string("—") : v == 1 ? std::string("达标 met") : std::string("未达标 not met"); };
+                rows.push_back({html_escape(facility_kind_zh(in.services->kinds[k]) + " " + in.services->kinds[k]),
+                                std::isnan(std_.max_min) ? "—" : "≤ " + fmt(std_.max_min, 0) + " min", yes(st.time_met), number(st.pop_outside, 0),
+                                std::isnan(std_.places_per_1000) ? "—" : "≥ " + fmt(std_.places_per_1000, 1), number(st.places_per_1000, 1), yes(st.places_met),
+                                number(st.places_missing, 1)});
+            }
+            b += "<h2>公共服务 Public services</h2>\n" +
+                 table({"服务 service", "时间标准 time", "时间 met", "超时人口 beyond", "千人标准 places", "千人服务量 per 1,000", "千人 met", "缺口 missing"}, rows);
+        }
+        if (in.works) {
+            std::vector<std::vector<std::string>> rows;
+            for (const Work& w : *in.works) {
+                if (w.town != i) continue;
+                rows.push_back({html_escape(w.kind), html_escape(w.what), fmt(w.quantity, 2) + " " + w.unit, fmt(w.people, 0), html_escape(w.protected_sites),
+                                number(w.cost, 1), number(w.people_per_cost(), 1)});
+            }
+            b += "<h2>项目清单 Works</h2>\n" +
+                 (rows.empty() ? std::string("<p>无 none</p>\n")
+                               : table({"项目 work", "对象 what", "数量 quantity", "受益人口 people", "保护对象 protected", "投资 万元 cost", "每万元受益 people per 万元"},
+                                       rows));
+        }
+        if (in.access) {
+            std::vector<std::vector<std::string>> rows;
+            std::size_t links = 0;
+            for (const DeadEnd& d : in.access->dead_ends) {
+                if (t.towns[d.town].county != town.county) continue;
+                links += !std::isnan(d.link_m);
+                rows.push_back({html_escape(d.road_id), html_escape(t.towns[d.town].name), number(d.link_m, 0), html_escape(d.no_link)});
+            }
+            b += "<h2>" + html_escape(town.county_name) + "道路问题 Road problems of the county</h2>\n<p>断头路 " + std::to_string(rows.size()) + " 处 dead ends, " +
+                 std::to_string(links) + " 处建议连通 with a proposed link.</p>\n";
+            if (!rows.empty()) b += table({"道路 road", "所属镇 town", "建议连通 link m", "未建议原因 why none"}, rows);
+        }
+        if (!near_sites.empty()) {
+            std::string names;
+            for (const auto& s : near_sites) names += (names.empty() ? "" : "、") + s;
+            b += "<p>" + fmt(in.heritage_radius_km, 0) + " 公里内保护对象 protected sites within " + fmt(in.heritage_radius_km, 0) + " km: " + html_escape(names) + "</p>\n";
+        }
+        pages.push_back({i, town_page_file(town.id), page(town.name + " 一镇一档", b)});
+    }
+    return pages;
+}
+
+}  // namespace townsite
