@@ -29,18 +29,6 @@ void draw_admin(SvgMap& map, const Study& study) {
         for (const Feature& f : l->features) map.geometry(f.geom.get(), "fill=\"none\" stroke=\"#555\" stroke-width=\"1\"");
 }
 
-std::string table(const std::vector<std::string>& head, const std::vector<std::vector<std::string>>& rows, const std::string& cls = "") {
-    std::string t = "<table" + (cls.empty() ? std::string() : " class=\"" + cls + "\"") + "><thead><tr>";
-    for (const auto& h : head) t += "<th>" + h + "</th>";
-    t += "</tr></thead><tbody>";
-    for (const auto& r : rows) {
-        t += "<tr>";
-        for (const auto& c : r) t += "<td>" + c + "</td>";
-        t += "</tr>";
-    }
-    return t + "</tbody></table>\n";
-}
-
 // A horizontal bar chart: one row per label, stacked segments (value, colour).
 std::string bar_chart(const std::vector<std::pair<std::string, std::vector<std::pair<double, std::string>>>>& rows, double max_value,
                       const std::vector<std::pair<std::string, std::string>>& legend, double label_px = 150) {
@@ -88,6 +76,18 @@ std::string html_escape(const std::string& text) {
     return out;
 }
 
+std::string html_table(const std::vector<std::string>& head, const std::vector<std::vector<std::string>>& rows, const std::string& cls) {
+    std::string t = "<table" + (cls.empty() ? std::string() : " class=\"" + cls + "\"") + "><thead><tr>";
+    for (const auto& h : head) t += "<th>" + h + "</th>";
+    t += "</tr></thead><tbody>";
+    for (const auto& r : rows) {
+        t += "<tr>";
+        for (const auto& c : r) t += "<td>" + c + "</td>";
+        t += "</tr>";
+    }
+    return t + "</tbody></table>\n";
+}
+
 std::string html_page(const std::string& title, const std::string& body) {
     return "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" + html_escape(title) +
            "</title>\n<style>\nbody{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;"
@@ -118,6 +118,7 @@ struct ReportSections {
     void maps();
     void by_prefecture();
     void demonstration_towns();
+    std::string utilities_short(std::size_t town) const;
     std::string services_short(std::size_t town) const;
     void services();
     void charts();
@@ -128,7 +129,7 @@ struct ReportSections {
 void ReportSections::study_and_parameters() {
     b += "<h2>1 研究与参数 Study and parameters</h2>\n";
     std::size_t villages = in.access ? in.access->villages.size() : 0;
-    b += table({"项目 item", "值 value"},
+    b += html_table({"项目 item", "值 value"},
                {{"配置 config", html_escape(study.config.path)},
                 {"工作坐标系 working CRS", html_escape(study.crs.name) + (study.crs.chosen ? "（自动选择 chosen for the study area）" : "")},
                 {"最大尺度误差 largest scale error", fmt(study.crs.max_scale_error * 100, 3) + " %"},
@@ -149,7 +150,7 @@ void ReportSections::study_and_parameters() {
             const UtilityRule& r = in.coverage_options->utilities.at(u);
             rows.push_back({utility_label(u), fmt(r.line_service_m, 0), fmt(r.plant_radius_m, 0)});
         }
-        b += "<h3>服务距离 Service distances (m)</h3>" + table({"设施 utility", "管网服务距离 line", "站点服务半径 plant radius"}, rows);
+        b += "<h3>服务距离 Service distances (m)</h3>" + html_table({"设施 utility", "管网服务距离 line", "站点服务半径 plant radius"}, rows);
         b += "<p class=\"note\">覆盖率达到 " + fmt(in.coverage_options->served_share * 100, 0) +
              " % 视为已覆盖 (served at this share of the town's area).</p>\n";
     }
@@ -161,7 +162,7 @@ void ReportSections::study_and_parameters() {
             rows.push_back({html_escape(ind.label_zh + " " + ind.label_en), html_escape(ind.field), ind.higher_is_better ? "越高越好 higher" : "越低越好 lower",
                             norms[int(ind.normalisation)], fmt(sc.weights[j], 3)});
         }
-        b += "<h3>指标与权重 Indicators and weights</h3>" + table({"指标 indicator", "字段 field", "方向 direction", "标准化 normalisation", "权重 weight"}, rows);
+        b += "<h3>指标与权重 Indicators and weights</h3>" + html_table({"指标 indicator", "字段 field", "方向 direction", "标准化 normalisation", "权重 weight"}, rows);
         // Indicators that reward the same towns may count one thing twice.
         std::string pairs;
         for (const IndicatorPair& p : correlated_indicators(sc, *in.scoring, sel.eligible)) {
@@ -192,7 +193,7 @@ void ReportSections::study_and_parameters() {
             if (r.min_spacing_km > 0) limits += "间距≥" + fmt(r.min_spacing_km) + "km ";
             tiers.push_back({html_escape(r.name_zh + " " + r.name_en), (r.at_least ? "≥ " : "") + std::to_string(r.count), limits});
         }
-        b += "<h3>层级与名额 Tiers and quotas</h3>" + table({"层级 tier", "数量 count", "限制 limits"}, tiers);
+        b += "<h3>层级与名额 Tiers and quotas</h3>" + html_table({"层级 tier", "数量 count", "限制 limits"}, tiers);
         b += "<p class=\"note\">求解 Solved by " + html_escape(sel.method) + (sel.optimal ? " (optimal)" : " (time limit: not proven optimal)") +
              "; tiers filled in this order, each the best total score that leaves the later tiers able to meet their quotas.</p>\n";
     }
@@ -216,7 +217,7 @@ void ReportSections::data_quality() {
             rows.push_back({html_escape(l.info.role), html_escape(l.info.layer_name), num(l.info.features_read), num(l.info.features_kept),
                             problems.empty() ? "–" : problems});
         }
-        b += table({"角色 role", "图层 layer", "读取 read", "保留 kept", "问题 problems (repaired, skipped)"}, rows);
+        b += html_table({"角色 role", "图层 layer", "读取 read", "保留 kept", "问题 problems (repaired, skipped)"}, rows);
         const GraphReport& g = in.graph->report;
         b += "<p>路网 Road graph: " + num(g.zero_length_dropped) + " zero-length lines dropped, " + num(g.duplicates_dropped) +
              " duplicated stretches merged (the faster kept), " + num(g.crossings_noded) + " crossings joined, " + num(g.unknown_classes.size()) +
@@ -326,18 +327,27 @@ void ReportSections::by_prefecture() {
             }
             rows.push_back(row);
         }
-        b += table(head, rows);
+        b += html_table(head, rows);
         if (!sel.shortfalls.empty()) {
             std::vector<std::vector<std::string>> srows;
             for (const Shortfall& s : sel.shortfalls)
                 srows.push_back({html_escape(s.tier), html_escape(s.unit), std::to_string(s.needed), std::to_string(s.available),
                                  std::to_string(s.needed - s.available), html_escape(s.why)});
-            b += "<h3>名额缺口 Shortfalls</h3>" + table({"层级 tier", "单位 unit", "需要 needed", "可选 available", "缺 short", "原因 why"}, srows);
+            b += "<h3>名额缺口 Shortfalls</h3>" + html_table({"层级 tier", "单位 unit", "需要 needed", "可选 available", "缺 short", "原因 why"}, srows);
         }
     }
 }
 
 // 5 The demonstration towns with their reasons.
+// A town's utilities in a few words: those not served (partial or none), or that all are.
+std::string ReportSections::utilities_short(std::size_t i) const {
+    std::string out;
+    for (const auto& [utility, c] : in.coverage->towns[i].utilities)
+        if (c.status == "partial" || c.status == "none")
+            out += (out.empty() ? "" : "<br>") + html_escape(utility_label(utility) + (c.status == "none" ? "：未覆盖 none" : "：部分 partial " + fmt(c.share_area * 100, 0) + " %"));
+    return out.empty() ? "全部覆盖 all served" : out;
+}
+
 // A town's services in a few words: the standards it misses, or that it meets them all.
 std::string ReportSections::services_short(std::size_t i) const {
     std::string out;
@@ -384,7 +394,7 @@ void ReportSections::services() {
                         time ? fmt(beyond, 0) + " (" + fmt(beyond_demo, 0) + ")" : "", places ? share(places_all, n) : "",
                         places ? share(places_demo, demo) : "", places ? fmt(missing, 0) + " (" + fmt(missing_demo, 0) + ")" : ""});
     }
-    b += table({"服务 service", "标准 standard", "时间达标镇 towns within time", "其中示范镇 demonstration towns", "时间达标村 villages within time",
+    b += html_table({"服务 service", "标准 standard", "时间达标镇 towns within time", "其中示范镇 demonstration towns", "时间达标村 villages within time",
                 "超时人口 people beyond (示范镇 demo)", "千人指标达标镇 towns meeting places", "其中示范镇 demonstration towns",
                 "缺口床位/学位 places missing (示范镇 demo)"},
                rows);
@@ -409,6 +419,7 @@ void ReportSections::demonstration_towns() {
                                             std::to_string(sel.eligible_rank_province[i]),
                                             html_escape(sel.reason_zh[i]) + "<br><span class=\"note\">" + html_escape(sel.reason_en[i]) + "</span>"};
             if (in.sensitivity) row.push_back(html_escape(in.sensitivity->stability[i]) + " " + fmt(in.sensitivity->same_share[i] * 100, 0) + " %");
+            if (in.coverage) row.push_back(utilities_short(i));
             if (with_services) row.push_back(services_short(i));
             rows.push_back(row);
         }
@@ -416,8 +427,9 @@ void ReportSections::demonstration_towns() {
         for (const char* field : {"prefecture_name", "county_name", "name", "town_type_zh", "score", "city_nearness_pct", "eligible_rank_province", "reason_zh"})
             head.push_back(label("demo_towns", field));
         if (in.sensitivity) head.push_back(label("demo_towns", "stability"));
+        if (in.coverage) head.push_back("基础设施缺口 utility gaps");
         if (with_services) head.push_back("公共服务 public services");
-        b += "<h3>" + html_escape(so.tiers[k].name_zh + "示范镇 " + so.tiers[k].name_en) + " (" + num(towns.size()) + ")</h3>" + table(head, rows, "reasons");
+        b += "<h3>" + html_escape(so.tiers[k].name_zh + "示范镇 " + so.tiers[k].name_en) + " (" + num(towns.size()) + ")</h3>" + html_table(head, rows, "reasons");
     }
 }
 
@@ -518,7 +530,7 @@ void ReportSections::scenarios() {
         std::string counts;
         for (std::size_t s = 0; s < changes.size(); ++s)
             counts += (counts.empty() ? "" : " · ") + html_escape(in.scenario_names[s]) + ": " + num(changes[s]) + " 个镇层级变化 towns change tier";
-        b += "<p>" + counts + "</p>\n" + table(head, rows);
+        b += "<p>" + counts + "</p>\n" + html_table(head, rows);
     }
 }
 

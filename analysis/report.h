@@ -52,5 +52,7 @@ std::string html_report(const ReportInput& in);
 // Pieces the compare report shares.
 std::string html_escape(const std::string& text);
 std::string html_page(const std::string& title, const std::string& body);
+// A table: header cells and rows of cells, as HTML already (escape the text first); `cls` its class.
+std::string html_table(const std::vector<std::string>& head, const std::vector<std::vector<std::string>>& rows, const std::string& cls = "");
 
 }  // namespace townsite

@@ -20,18 +20,6 @@ std::string town_page_file(const std::string& id) {
 
 namespace {
 
-std::string row(const std::vector<std::string>& cells, const char* tag = "td") {
-    std::string r = "<tr>";
-    for (const std::string& c : cells) r += std::string("<") + tag + ">" + c + "</" + tag + ">";
-    return r + "</tr>\n";
-}
-
-std::string table(const std::vector<std::string>& head, const std::vector<std::vector<std::string>>& rows) {
-    std::string t = "<table>\n" + row(head, "th");
-    for (const auto& r : rows) t += row(r);
-    return t + "</table>\n";
-}
-
 std::string number(double v, int decimals) { return std::isfinite(v) ? fmt(v, decimals) : "—"; }
 
 std::string status_zh(const std::string& status) {
@@ -177,7 +165,7 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
         for (std::size_t j = 0; j < in.scoring->indicators.size(); ++j)
             contributions.push_back({html_escape(in.scoring->indicators[j].label_zh + " " + in.scoring->indicators[j].label_en), fmt(sc.contribution[j][i])});
         contributions.push_back({"加分 bonus", fmt(sc.bonus[i])});
-        b += table({"指标 indicator", "得分 points"}, contributions);
+        b += html_table({"指标 indicator", "得分 points"}, contributions);
         b += "<p>" + html_escape(sel.reason_zh[i]) + "<br><span class=\"note\">" + html_escape(sel.reason_en[i]) + "</span></p>\n";
         b += "<p>类型 type: " + html_escape((*in.types)[i].name_zh + " " + (*in.types)[i].name_en) +
              ((*in.types)[i].rule.empty() ? std::string() : "（" + html_escape((*in.types)[i].rule) + "）") + "</p>\n";
@@ -202,7 +190,7 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
                                 html_escape(protected_sites)});
             }
             b += "<h2>基础设施 Utilities</h2>\n" +
-                 table({"设施 utility", "状态 status", "覆盖率 share %", "缺口 gap km²", "缺口人口 gap people", "拟延伸 extension km", "连通村 villages",
+                 html_table({"设施 utility", "状态 status", "覆盖率 share %", "缺口 gap km²", "缺口人口 gap people", "拟延伸 extension km", "连通村 villages",
                         "受益人口 people", "涉及保护对象 protected sites"},
                        rows);
         }
@@ -218,7 +206,7 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
                                 number(st.places_missing, 1)});
             }
             b += "<h2>公共服务 Public services</h2>\n" +
-                 table({"服务 service", "时间标准 time", "时间 met", "超时人口 beyond", "千人标准 places", "千人服务量 per 1,000", "千人 met", "缺口 missing"}, rows);
+                 html_table({"服务 service", "时间标准 time", "时间 met", "超时人口 beyond", "千人标准 places", "千人服务量 per 1,000", "千人 met", "缺口 missing"}, rows);
         }
         if (in.works) {
             std::vector<std::vector<std::string>> rows;
@@ -229,7 +217,7 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
             }
             b += "<h2>项目清单 Works</h2>\n" +
                  (rows.empty() ? std::string("<p>无 none</p>\n")
-                               : table({"项目 work", "对象 what", "数量 quantity", "受益人口 people", "保护对象 protected", "投资 万元 cost", "每万元受益 people per 万元"},
+                               : html_table({"项目 work", "对象 what", "数量 quantity", "受益人口 people", "保护对象 protected", "投资 万元 cost", "每万元受益 people per 万元"},
                                        rows));
         }
         if (in.access) {
@@ -242,7 +230,7 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
             }
             b += "<h2>" + html_escape(town.county_name) + "道路问题 Road problems of the county</h2>\n<p>断头路 " + std::to_string(rows.size()) + " 处 dead ends, " +
                  std::to_string(links) + " 处建议连通 with a proposed link.</p>\n";
-            if (!rows.empty()) b += table({"道路 road", "所属镇 town", "建议连通 link m", "未建议原因 why none"}, rows);
+            if (!rows.empty()) b += html_table({"道路 road", "所属镇 town", "建议连通 link m", "未建议原因 why none"}, rows);
         }
         if (!near_sites.empty()) {
             std::string names;
