@@ -454,7 +454,18 @@ void ReportSections::charts() {
                  "\" fill=\"#9ecae1\"/>";
             if (k % 2 == 0) s += "<text x=\"" + fmt(left + k * bw, 1) + "\" y=\"" + fmt(bottom + 14, 0) + "\">" + std::to_string(k * 5) + "</text>";
         }
-        s += "<text x=\"4\" y=\"20\">" + std::to_string(top) + "</text>";
+        // The y axis: towns per bin, ticks at a round step (1, 2 or 5 times a power of ten), about four of them.
+        int step = 1;
+        for (int p10 = 1; step * 4 < top; p10 *= 10)
+            for (int m : {1, 2, 5})
+                if (step * 4 < top) step = m * p10;
+        s += "<line x1=\"" + fmt(left - 3, 0) + "\" y1=\"20\" x2=\"" + fmt(left - 3, 0) + "\" y2=\"" + fmt(bottom, 0) + "\" stroke=\"#555\"/>";
+        for (int v = 0; v <= top; v += step) {
+            const double y = bottom - double(v) / top * (bottom - 20);
+            s += "<line x1=\"" + fmt(left - 7, 0) + "\" y1=\"" + fmt(y, 1) + "\" x2=\"" + fmt(left - 3, 0) + "\" y2=\"" + fmt(y, 1) +
+                 "\" stroke=\"#555\"/><text x=\"" + fmt(left - 9, 0) + "\" y=\"" + fmt(y + 4, 1) + "\" text-anchor=\"end\">" + std::to_string(v) + "</text>";
+        }
+        s += "<text x=\"" + fmt(left - 3, 0) + "\" y=\"12\" text-anchor=\"middle\">镇数 towns</text>";
         for (std::size_t k = 0; k < sel.tiers.size(); ++k) {
             if (!std::isfinite(sel.tiers[k].cut_off)) continue;
             const double x = left + sel.tiers[k].cut_off / 5 * bw;

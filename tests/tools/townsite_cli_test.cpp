@@ -550,6 +550,7 @@ TEST_CASE("townsite run writes the styled GeoPackage, the QGIS project, the repo
     // reason, and on its map one dashed line per extension of the town.
     {
         const std::string report = slurp(outdir + "/report.html");
+        CHECK_THAT(report, Contains("镇数 towns") && Contains("text-anchor=\"end\">0</text>"));   // the histogram's y axis and its ticks
         std::map<std::string, int> extensions;
         for (const auto& f : *ds->GetLayerByName("network_extensions")) ++extensions[f->GetFieldAsString("town_id")];
         int pages = 0;
