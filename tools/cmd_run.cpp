@@ -383,8 +383,13 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
             if (!globals.quiet) {
                 print_selection(d, r.run, r.sensitivity, std::cout);
                 std::cout << "Wrote " << folder.path() << "/: ";
-                for (std::size_t k = 0; k < written.size(); ++k) std::cout << (k ? ", " : "") << written[k];
-                std::cout << ", manifest.json\nOpen " << folder.path() << "/townsite.qgs in QGIS, " << folder.path() << "/report.html in a browser.\n";
+                std::size_t pages = 0;   // the town pages go as one entry
+                for (const std::string& f : written) {
+                    if (f.rfind("towns/", 0) == 0) ++pages;
+                    else std::cout << f << ", ";
+                }
+                if (pages) std::cout << "towns/ (" << pages << " pages, one per demonstration town), ";
+                std::cout << "manifest.json\nOpen " << folder.path() << "/townsite.qgs in QGIS, " << folder.path() << "/report.html in a browser.\n";
             }
             return kOk;
         };
