@@ -58,7 +58,8 @@ void link_dead_ends(const Study& study, const RoadGraph& g, const Settlements& s
         const double scale = measure.scale(d.x, d.y);
         std::set<std::uint32_t> seen;
         std::vector<SegmentIndex::Hit> candidates;
-        for (const SegmentIndex::Hit& h : g.index->within(d.x, d.y, opt.dead_end_link_m * scale)) {
+        const std::vector<SegmentIndex::Hit> near = g.index->within(d.x, d.y, opt.dead_end_link_m * scale);   // nearest first
+        for (const SegmentIndex::Hit& h : near) {
             const RoadPiece& piece = g.pieces[h.owner];
             if (piece.from == d.node || piece.to == d.node || !seen.insert(h.owner).second) continue;
             candidates.push_back(h);
@@ -75,9 +76,11 @@ void link_dead_ends(const Study& study, const RoadGraph& g, const Settlements& s
             if (link_m > opt.dead_end_link_m) continue;
             const double road_m = router.to(g.snap(c.x, c.y)).metres;
             if (road_m < kUnreachable && road_m <= opt.dead_end_link_detour * link_m) continue;   // joined nearly as directly already
-            // A link that crosses another road on its way would meet that road first.
+            // A link that crosses another road on its way would meet that road first. Such a road is
+            // nearer than the link's end: among the hits already found.
             bool crosses = false;
-            for (const SegmentIndex::Hit& h : g.index->within(d.x, d.y, c.distance)) {
+            for (const SegmentIndex::Hit& h : near) {
+                if (h.distance > c.distance) break;
                 const RoadPiece& piece = g.pieces[h.owner];
                 if (h.owner == c.owner || piece.from == d.node || piece.to == d.node) continue;
                 const Pt2 a = g.points[g.segment_point[h.segment]], b = g.points[g.segment_point[h.segment] + 1];

@@ -268,9 +268,10 @@ void summarise_tiers(const SelectionOptions& opt, Selection& sel) {
             }
             using Role = TierCause::Role;
             const Role role = sel.cause[i].role;
-            const bool kept_out = role == Role::Held || role == Role::Blocked || role == Role::Spacing || barred(p, sel.tier_of, t, i);
-            if (p.tiers[t].eligible[i] && tier_rank(sel.tier_of[i], T) > int(t) && !kept_out && !(p.score[i] <= ts.best_left_out))
-                ts.best_left_out = p.score[i];
+            // The cheap tests first: barred() scans the tier's units and, with spacing, every town.
+            if (!p.tiers[t].eligible[i] || tier_rank(sel.tier_of[i], T) <= int(t) || p.score[i] <= ts.best_left_out) continue;
+            if (role == Role::Held || role == Role::Blocked || role == Role::Spacing || barred(p, sel.tier_of, t, i)) continue;
+            ts.best_left_out = p.score[i];
         }
         for (std::size_t i = 0; i < n; ++i)
             if (sel.tier_of[i] == int(t)) {
