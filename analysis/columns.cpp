@@ -21,22 +21,23 @@ constexpr std::string_view kTownLayers = "towns";
 const std::vector<std::string_view>& column_layers() {
     static const std::vector<std::string_view> layers = {
         "towns",          "demo_towns",     "scenario_tiers", "villages",   "coverage_gaps", "network_extensions", "isochrones",
-        "road_dead_ends", "dead_end_links", "works", "road_components", "towns_without_seat_route", "counties", "prefectures", "od", "town_changes"};
+        "road_dead_ends", "dead_end_links", "works", "road_components", "towns_without_seat_route", "counties", "prefectures", "od", "town_changes",
+        "review_towns", "review_totals", "built_extensions"};
     return layers;
 }
 
 const std::vector<ColumnSpec>& column_specs() {
     static const std::vector<ColumnSpec> specs = {
         // Identity, from the input layers.
-        {"towns demo_towns scenario_tiers villages towns_without_seat_route counties prefectures town_changes", "id", T::Text, "", "编码", "id",
+        {"towns demo_towns scenario_tiers villages towns_without_seat_route counties prefectures town_changes review_towns", "id", T::Text, "", "编码", "id",
          "input", "the feature's id in its input layer"},
-        {"towns demo_towns scenario_tiers villages towns_without_seat_route counties prefectures town_changes", "name", T::Text, "", "名称",
+        {"towns demo_towns scenario_tiers villages towns_without_seat_route counties prefectures town_changes review_towns", "name", T::Text, "", "名称",
          "name", "input", "the feature's name in its input layer"},
         {kTownLayers, "kind", T::Text, "", "类型", "kind", "input", "镇, 乡, 街道 … as the towns layer says"},
         {"towns towns_without_seat_route", "county", T::Text, "", "县编码", "county code", "input", "the town's county (its id in the counties layer)"},
-        {"towns demo_towns", "county_name", T::Text, "", "县", "county", "proximity", "the county's name"},
+        {"towns demo_towns review_towns", "county_name", T::Text, "", "县", "county", "proximity", "the county's name"},
         {"towns counties", "prefecture", T::Text, "", "市(州)编码", "prefecture code", "input", "the prefecture's id in the prefectures layer"},
-        {"towns demo_towns scenario_tiers town_changes", "prefecture_name", T::Text, "", "市(州)", "prefecture", "proximity", "the prefecture's name"},
+        {"towns demo_towns scenario_tiers town_changes review_towns", "prefecture_name", T::Text, "", "市(州)", "prefecture", "proximity", "the prefecture's name"},
         {"villages", "town", T::Text, "", "所属镇", "town", "input", "the id of the village's own town"},
         {"towns villages", "population", T::Real, "persons", "人口", "population", "input", "resident population, as the input layer says"},
         {kTownLayers, "industry_output", T::Real, "亿元", "工业产值", "industrial output", "input", "as the towns layer says"},
@@ -142,8 +143,8 @@ const std::vector<ColumnSpec>& column_specs() {
          "selection", "rank by score among the eligible towns of the prefecture (empty when not eligible)"},
         {kTownLayers, "eligible_rank_county", T::Integer, "", "县内参评镇排名", "rank among eligible towns in the county", "selection",
          "rank by score among the eligible towns of the county (empty when not eligible)"},
-        {"towns demo_towns", "tier", T::Text, "", "层级键", "tier key", "selection", "the tier it is selected for (empty: not selected)"},
-        {"towns demo_towns", "tier_zh", T::Text, "", "示范层级", "tier", "selection", "the tier, in Chinese"},
+        {"towns demo_towns review_towns", "tier", T::Text, "", "层级键", "tier key", "selection", "the tier it is selected for (empty: not selected)"},
+        {"towns demo_towns review_towns", "tier_zh", T::Text, "", "示范层级", "tier", "selection", "the tier, in Chinese"},
         {"demo_towns", "tier_en", T::Text, "", "示范层级(英文)", "tier (English)", "selection", "the tier, in English"},
         {"towns demo_towns", "tier_by_score", T::Text, "", "按得分层级", "tier by score alone", "selection",
          "the tier key its score alone would give (each tier takes its best eligible towns, no unit limits); empty: none"},
@@ -268,9 +269,49 @@ const std::vector<ColumnSpec>& column_specs() {
         {"town_changes", "county_seat_min_new", T::Real, "min", "现至县城", "to the county seat now", "compare", "county_seat_min in the new run"},
         {"town_changes", "tier_old", T::Text, "", "原层级", "tier before", "compare", "the tier in the old run"},
         {"town_changes", "tier_new", T::Text, "", "现层级", "tier now", "compare", "the tier in the new run"},
-        {"town_changes", "gaps_closed", T::Integer, "", "消除缺口数", "gaps closed", "compare", "utilities whose gap closed"},
-        {"town_changes", "gaps_opened", T::Integer, "", "新增缺口数", "gaps opened", "compare", "utilities whose gap opened"},
+        {"town_changes review_towns review_totals", "gaps_closed", T::Integer, "", "消除缺口数", "gaps closed", "compare",
+         "utilities with a gap (partial or none) in the old or base run that are served in the new one"},
+        {"town_changes review_towns review_totals", "gaps_opened", T::Integer, "", "新增缺口数", "gaps opened", "compare",
+         "utilities served in the old or base run that have a gap in the new one"},
         {"town_changes", "changed", T::Flag, "", "有变化", "changed", "compare", "anything above changed"},
+
+        // review: one row per designated town and later year, totals per group and year, the network built.
+        {"review_towns review_totals built_extensions", "year", T::Text, "", "评估年份", "year", "review",
+         "the later run: its config's [study] year, else its folder's name"},
+        {"review_towns", "{utility}_status", T::Text, "", "{utility}状态", "{utility} status", "review", "status in that year's run"},
+        {"review_towns review_totals", "gaps_base", T::Integer, "", "基准缺口数", "gaps in the base year", "review",
+         "utilities with a gap (partial or none) in the base run"},
+        {"review_towns review_totals", "gaps_now", T::Integer, "", "当年缺口数", "gaps this year", "review", "utilities with a gap in that year's run"},
+        {"review_towns", "gaps_closed_list", T::Text, "", "消除缺口设施", "utilities closed", "review", "the utilities whose gap closed"},
+        {"review_towns", "gaps_opened_list", T::Text, "", "新增缺口设施", "utilities opened", "review", "the utilities whose gap opened"},
+        {"review_towns review_totals", "extension_km", T::Real, "km", "建议延伸长度", "extension proposed", "review",
+         "length of the network extensions the base run proposed"},
+        {"review_towns review_totals", "extension_built_km", T::Real, "km", "延伸已建长度", "extension built", "review",
+         "network added since the base year within --corridor-m of a proposed extension, at most the extension's length each"},
+        {"review_towns review_totals", "extension_built_pct", T::Real, "%", "延伸完成比例", "extension built share", "review",
+         "extension_built_km / extension_km"},
+        {"review_towns", "standards_met_base", T::Integer, "", "基准达标项数", "standards met in the base year", "review",
+         "service standards ({kind}_time_met, {kind}_places_met) met in the base run"},
+        {"review_towns", "standards_met", T::Integer, "", "当年达标项数", "standards met this year", "review", "the same in that year's run"},
+        {"review_towns review_totals", "standards_newly_met", T::Integer, "", "新达标项数", "standards newly met", "review",
+         "standards not met in the base run and met in that year's"},
+        {"review_towns", "standards_newly_met_list", T::Text, "", "新达标项", "standards newly met (which)", "review",
+         "those standards, as {kind}_time or {kind}_places"},
+        {"review_towns review_totals", "works", T::Integer, "", "项目数", "works", "review", "works of the base run's works list"},
+        {"review_towns review_totals", "works_done", T::Integer, "", "完成项目数", "works done", "review",
+         "works done to at least 90 %: an extension by km built, a dead-end link when the dead end is gone, service places by places no longer missing"},
+        {"review_towns review_totals", "works_done_pct", T::Real, "%", "项目完成度", "works done share", "review",
+         "the mean share done of the works"},
+        {"review_totals", "level", T::Text, "", "汇总层次", "level", "review", "province, tier, prefecture or county"},
+        {"review_totals", "code", T::Text, "", "编码", "code", "review", "the tier's key, the prefecture's or the county's code"},
+        {"review_totals", "name", T::Text, "", "名称", "name", "review", "the tier's, prefecture's or county's name"},
+        {"review_totals", "towns", T::Integer, "", "示范镇数", "towns", "review", "designated towns in the group"},
+        {"built_extensions", "town_id", T::Text, "", "镇编码", "town id", "review", "the demonstration town"},
+        {"built_extensions", "town_name", T::Text, "", "镇", "town", "review", "its name"},
+        {"built_extensions", "utility", T::Text, "", "设施", "utility", "review", "water, gas, heating or sewage"},
+        {"built_extensions", "built_km", T::Real, "km", "已建长度", "built", "review",
+         "network within --corridor-m of the proposed extension that was not there in the base year (5 m tolerance)"},
+        {"built_extensions", "proposed_km", T::Real, "km", "建议长度", "proposed", "review", "the extension's length in the base run"},
     };
     return specs;
 }

@@ -548,8 +548,9 @@ StudyConfig parse_config(const std::string& text, const std::string& path) {
 
     if (const toml::node* sn = cfg.table.get("study")) {
         if (const toml::table* study = sn->as_table()) {
-            check_keys(*study, "study", {"name", "crs", "extends"}, problems);
+            check_keys(*study, "study", {"name", "crs", "year", "extends"}, problems);
             cfg.name = get_string(*study, "name", "study", "\"Jilin 2022\"", problems);
+            read_integer(*study, "study", "year", cfg.year, 1949, 2200, problems);
             cfg.crs = get_string(*study, "crs", "study", "\"EPSG:4547\"", problems);
             if (cfg.crs == "auto") cfg.crs.clear();
         } else {

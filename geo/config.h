@@ -80,6 +80,7 @@ struct StudyConfig {
     std::string dir;   // its folder: relative sources resolve against it
     std::string name;  // [study] name
     std::string crs;   // [study] crs; empty = choose one for the data extent
+    int year = 0;      // [study] year: the year the data describe (0: not given); the yearly review labels runs by it
     std::vector<std::string> files;   // the config file and every file its `extends` chain read, in that order
     std::vector<LayerSource> layers;  // in role_catalogue() order, then config order
     toml::table table;                // the whole file, for sections that analyses read

@@ -29,6 +29,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -89,6 +90,7 @@ struct Village {
 struct Road {
     std::string cls, ref;
     std::vector<Pt> pts;
+    std::string town;   // a village road: the town whose village tree it belongs to
 };
 struct Pipe {
     std::string utility, town;
@@ -420,9 +422,9 @@ void build_villages(Province& pv, Maker& make, Rng& rng) {
 
 void build_roads(Province& pv, Maker& make, Rng& rng) {
     int ref = 100;
-    auto add = [&](const std::string& cls, const std::string& prefix, Pt a, Pt b) {
+    auto add = [&](const std::string& cls, const std::string& prefix, Pt a, Pt b, const std::string& town = "") {
         if (dist(a, b) < 1.0) return;
-        pv.roads.push_back({cls, prefix + std::to_string(ref++), make.road(a, b)});
+        pv.roads.push_back({cls, prefix + std::to_string(ref++), make.road(a, b), town});
     };
     // Expressways: spanning tree of the prefecture seats, plus the two shortest other links.
     std::vector<Pt> pseats;
@@ -480,7 +482,7 @@ void build_roads(Province& pv, Maker& make, Rng& rng) {
     for (const auto& t : pv.towns) {
         std::vector<Pt> pts{t.p};
         for (const Village* v : by_town[t.code]) pts.push_back(v->p);
-        for (auto [a, b] : prim(pts)) add("村道", "C", pts[a], pts[b]);
+        for (auto [a, b] : prim(pts)) add("村道", "C", pts[a], pts[b], t.code);
     }
     // Dead ends: a dozen village roads that stop in the fields (the policy's 断头路).
     for (int i = 0; i < 12; ++i) {
@@ -587,24 +589,57 @@ void build_utilities(Province& pv, Rng& rng) {
         }
 }
 
-// The second year (2025) of the utility layers: the first year's networks and plants, plus the
-// works built since: about a fifth of the towns of each utility get a full grid of mains, which
-// closes whatever gap they had (the yearly review shows them as closed).
-struct SecondYear {
-    std::vector<Pipe> pipes;
-    std::vector<Plant> plants;
-    std::size_t grids = 0;
+// The later years of the utility and facility layers: the first year's networks, plants and
+// facilities plus the works built since, each dated 2024 or 2025; a year's file holds the works of
+// that year and before, so that the yearly review sees a trend. The works: in about a fifth of the
+// town-utility pairs a full street grid of mains (which closes the town's gap); in about a sixth of
+// the 镇 and 乡 that have a network, mains along the village roads to all of their villages (the
+// extension to the villages, along the roads that townsite's extensions follow); and in about one
+// 镇 or 乡 in eight a new home for the elderly (敬老院), in one in ten a new kindergarten (幼儿园).
+struct LaterWorks {
+    std::vector<std::pair<int, Pipe>> pipes;           // (year built, main)
+    std::vector<std::pair<int, Facility>> facilities;  // (year opened, facility)
+    int grids = 0, village_mains = 0;
 };
 
-SecondYear build_second_year(const Province& pv, Rng& rng) {
-    SecondYear y{pv.pipes, pv.plants, 0};
-    for (const auto& t : pv.towns)
-        for (const auto& u : kUtilities)
+LaterWorks build_later_works(const Province& pv, Rng& rng) {
+    LaterWorks w;
+    std::map<std::string, std::vector<const Road*>> village_roads;
+    for (const auto& r : pv.roads)
+        if (!r.town.empty()) village_roads[r.town].push_back(&r);
+    std::set<std::pair<std::string, std::string>> has_network;   // (utility, town)
+    for (const auto& p : pv.pipes) has_network.insert({p.utility, p.town});
+    int facility_no = int(pv.facilities.size()) + 1;
+    auto year = [&rng] { return rng.chance(0.45) ? 2024 : 2025; };
+    for (const auto& t : pv.towns) {
+        const bool rural = t.kind == "镇" || t.kind == "乡";
+        for (const auto& u : kUtilities) {
             if (rng.chance(0.2)) {
-                grid(y.pipes, u.name, t, builtup_radius_m(t), [](Pt&, Pt&) { return true; });
-                ++y.grids;
+                std::vector<Pipe> g;
+                grid(g, u.name, t, builtup_radius_m(t), [](Pt&, Pt&) { return true; });
+                const int y = year();
+                for (auto& p : g) w.pipes.emplace_back(y, std::move(p));
+                ++w.grids;
             }
-    return y;
+            if (rural && has_network.count({u.name, t.code}) && rng.chance(0.17)) {
+                const int y = year();
+                for (const Road* r : village_roads[t.code]) w.pipes.emplace_back(y, Pipe{u.name, t.code, r->pts});
+                ++w.village_mains;
+            }
+        }
+        if (!rural) continue;
+        const double scale = t.pop / 20000.0;
+        auto open = [&](const char* kind, const std::string& name, double capacity) {
+            char id[16];
+            std::snprintf(id, sizeof id, "F%05d", facility_no++);
+            const double a = rng.uniform(0, 2 * std::numbers::pi), r = rng.uniform(40, 220);
+            const int y = year();
+            w.facilities.emplace_back(y, Facility{id, kind, name, {t.p.x + r * std::cos(a), t.p.y + r * std::sin(a)}, std::round(capacity)});
+        };
+        if (rng.chance(0.125)) open("elderly_care", t.name + "新建敬老院", rng.uniform(40, 100) * scale);
+        if (rng.chance(0.1)) open("childcare", t.name + "新建幼儿园", rng.uniform(90, 200) * scale);
+    }
+    return w;
 }
 
 void build_facilities(Province& pv, Rng& rng) {
@@ -749,6 +784,10 @@ struct LayerSet {
 };
 
 void add_utility_layers(Writer& w, LayerSet& s);
+void add_facility_layer(Writer& w, LayerSet& s) {
+    using F = std::vector<std::pair<std::string, OGRFieldType>>;
+    s.facilities = w.layer("facilities", wkbPoint, 4326, F{{"id", OFTString}, {"kind", OFTString}, {"name", OFTString}, {"capacity", OFTInteger}});
+}
 
 LayerSet create_layers(Writer& w) {
     using F = std::vector<std::pair<std::string, OGRFieldType>>;
@@ -767,7 +806,7 @@ LayerSet create_layers(Writer& w) {
     s.border = w.layer("border", wkbMultiLineString, 4326, F{{"id", OFTString}, {"name", OFTString}});
     s.roads = w.layer("roads", wkbLineString, 4326, F{{"id", OFTString}, {"class", OFTString}, {"ref", OFTString}, {"oneway", OFTString}});
     add_utility_layers(w, s);
-    s.facilities = w.layer("facilities", wkbPoint, 4326, F{{"id", OFTString}, {"kind", OFTString}, {"name", OFTString}, {"capacity", OFTInteger}});
+    add_facility_layer(w, s);
     s.protected_sites = w.layer("protected_sites", wkbPoint, 4551, F{{"id", OFTString}, {"name", OFTString}, {"kind", OFTString}});
     return s;
 }
@@ -807,6 +846,18 @@ void write_utilities(const std::vector<Pipe>& pipes, const std::vector<Plant>& p
         if (!std::isnan(p.radius_m)) f.SetField("radius_m", p.radius_m);
         if (!std::isnan(p.capacity)) f.SetField("capacity", p.capacity);
         w.put(l, f, pt(p.p).get());
+    }
+}
+
+void write_facilities(const std::vector<Facility>& facilities, Writer& w, const LayerSet& s, const GeosContext& geos,
+                      const std::string& prefix) {
+    for (const auto& x : facilities) {
+        OGRFeature f(s.facilities->GetLayerDefn());
+        f.SetField("id", (prefix + x.id).c_str());
+        f.SetField("kind", x.kind.c_str());
+        f.SetField("name", x.name.c_str());
+        f.SetField("capacity", int(x.capacity));
+        w.put(s.facilities, f, geos.own(GEOSGeom_createPointFromXY_r(geos.get(), x.p.x, x.p.y)).get());
     }
 }
 
@@ -899,14 +950,7 @@ void write_copy(const Province& pv, Writer& w, const LayerSet& s, const GeosCont
         w.put(s.roads, f, line(geos, r.pts).get());
     }
     write_utilities(pv.pipes, pv.plants, w, s, geos, prefix);
-    for (const auto& x : pv.facilities) {
-        OGRFeature f(s.facilities->GetLayerDefn());
-        f.SetField("id", code(x.id).c_str());
-        f.SetField("kind", x.kind.c_str());
-        f.SetField("name", x.name.c_str());
-        f.SetField("capacity", int(x.capacity));
-        w.put(s.facilities, f, pt(x.p).get());
-    }
+    write_facilities(pv.facilities, w, s, geos, prefix);
     for (const auto& x : pv.sites) {
         OGRFeature f(s.protected_sites->GetLayerDefn());
         f.SetField("id", code(x.id).c_str());
@@ -919,7 +963,8 @@ void write_copy(const Province& pv, Writer& w, const LayerSet& s, const GeosCont
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::string sources = "sample_data/sources", output = "sample_data/jilin.gpkg", second_year;
+    std::string sources = "sample_data/sources", output = "sample_data/jilin.gpkg";
+    std::vector<std::string> later_years;   // YEAR=FILE
     int scale = 1;
     std::uint64_t seed = 2022;
     CLI::App app{"Writes the townsite sample province (a GeoPackage) from sample_data/sources and a seed."};
@@ -927,7 +972,9 @@ int main(int argc, char** argv) {
     app.add_option("-o,--output", output, "GeoPackage to write (replaced if it exists)");
     app.add_option("--scale", scale, "Number of copies of the province, tiled side by side")->check(CLI::Range(1, 400));
     app.add_option("--seed", seed, "Random seed");
-    app.add_option("--second-year", second_year, "Also write the utility layers of a second year (some gaps closed) to this GeoPackage");
+    app.add_option("--later-year", later_years,
+                   "YEAR=FILE (2024 or 2025, repeatable): also write that year's utility and facility layers (the works built since "
+                   "2022 added) to this GeoPackage");
     CLI11_PARSE(app, argc, argv);
 
     GDALAllRegister();
@@ -1015,22 +1062,36 @@ int main(int argc, char** argv) {
             w.commit();
         }
         fs::rename(tmp, output);
-        if (!second_year.empty()) {
-            // Its own seed, so that the first year is the same whether or not the second is written.
+        if (!later_years.empty()) {
+            // Their own seed, so that the first year is the same whether or not later ones are written.
             Rng rng2(seed + 2025);
-            const SecondYear y = build_second_year(pv, rng2);
-            const std::string tmp2 = second_year + ".tmp";
-            fs::remove(tmp2);
-            {
-                Writer w(tmp2, geos, tr);
-                LayerSet layers;
-                add_utility_layers(w, layers);
-                w.start_transaction();
-                write_utilities(y.pipes, y.plants, w, layers, geos, "");
-                w.commit();
+            const LaterWorks works = build_later_works(pv, rng2);
+            for (const std::string& spec : later_years) {
+                const auto eq = spec.find('=');
+                const int year = eq == std::string::npos ? 0 : std::atoi(spec.substr(0, eq).c_str());
+                if (year != 2024 && year != 2025) throw Error("--later-year wants 2024=FILE or 2025=FILE, not " + spec);
+                const std::string file = spec.substr(eq + 1), tmp2 = file + ".tmp";
+                std::vector<Pipe> pipes = pv.pipes;
+                std::vector<Facility> facilities = pv.facilities;
+                for (const auto& [y, p] : works.pipes)
+                    if (y <= year) pipes.push_back(p);
+                for (const auto& [y, f] : works.facilities)
+                    if (y <= year) facilities.push_back(f);
+                fs::remove(tmp2);
+                {
+                    Writer w(tmp2, geos, tr);
+                    LayerSet layers;
+                    add_utility_layers(w, layers);
+                    add_facility_layer(w, layers);
+                    w.start_transaction();
+                    write_utilities(pipes, pv.plants, w, layers, geos, "");
+                    write_facilities(facilities, w, layers, geos, "");
+                    w.commit();
+                }
+                fs::rename(tmp2, file);
+                std::cout << file << ": the utilities and facilities of " << year << ", " << pipes.size() - pv.pipes.size() << " mains and "
+                          << facilities.size() - pv.facilities.size() << " facilities added\n";
             }
-            fs::rename(tmp2, second_year);
-            std::cout << second_year << ": the utilities again, with full networks built in " << y.grids << " town-utility pairs\n";
         }
         std::cout << output << ": " << pv.prefectures.size() * scale << " prefectures, " << pv.counties.size() * scale
                   << " counties, " << pv.towns.size() * scale << " towns, " << pv.villages.size() * scale << " villages, "

@@ -221,6 +221,7 @@ nlohmann::json manifest(const Results& r, const StepTimer& timer, const OutputFo
     m["data_quality"] = quality;
     PJ_INFO pj = proj_info();
     m["versions"] = {{"gdal", GDALVersionInfo("RELEASE_NAME")}, {"geos", GEOSversion()}, {"proj", pj.version}, {"glpk", glpk_version()}};
+    if (r.config.year) m["year"] = r.config.year;   // the yearly review labels runs by it
     m["working_crs"] = {{"name", d.routed.study.crs.name}, {"definition", d.routed.study.crs.definition},
                         {"chosen", d.routed.study.crs.chosen}, {"max_scale_error", d.routed.study.crs.max_scale_error}};
     json steps = json::array();

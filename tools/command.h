@@ -112,6 +112,7 @@ void add_select(CLI::App& app, const Globals& globals, Runner& run);
 void add_run(CLI::App& app, const Globals& globals, Runner& run);
 void add_report(CLI::App& app, const Globals& globals, Runner& run);
 void add_compare(CLI::App& app, const Globals& globals, Runner& run);
+void add_review(CLI::App& app, const Globals& globals, Runner& run);
 void add_fields(CLI::App& app, const Globals& globals, Runner& run);
 void add_config(CLI::App& app, const Globals& globals, Runner& run);
 

@@ -255,6 +255,7 @@ int main(int argc, char** argv) {
     add_select(app, globals, run);
     add_report(app, globals, run);
     add_compare(app, globals, run);
+    add_review(app, globals, run);
     add_fields(app, globals, run);
     add_config(app, globals, run);
 

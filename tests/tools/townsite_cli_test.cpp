@@ -161,13 +161,15 @@ TEST_CASE("command lines as GDAL users type them: one-dash long options, and mis
 TEST_CASE("the sample generator writes the same bytes for the same seed", "[sample][slow]") {
     TempDir dir;
     const std::string gen = std::string(TOWNSITE_MAKE_SAMPLE_BIN) + " --sources " + TOWNSITE_SAMPLE_DIR + "/sources -o ";
-    REQUIRE(std::system((gen + dir.path("a.gpkg") + " --second-year " + dir.path("a2025.gpkg") + " > /dev/null").c_str()) == 0);
+    REQUIRE(std::system((gen + dir.path("a.gpkg") + " --later-year 2024=" + dir.path("a2024.gpkg") + " --later-year 2025=" + dir.path("a2025.gpkg") +
+                         " > /dev/null").c_str()) == 0);
     REQUIRE(std::system((gen + dir.path("b.gpkg") + " > /dev/null").c_str()) == 0);
     const std::string a = slurp(dir.path("a.gpkg"));
     CHECK(a.size() > 1000000);
     CHECK(a == slurp(dir.path("b.gpkg")));
     SECTION("and the committed sample is what the generator writes") {
         CHECK(a == slurp(std::string(TOWNSITE_SAMPLE_DIR) + "/jilin.gpkg"));
+        CHECK(slurp(dir.path("a2024.gpkg")) == slurp(std::string(TOWNSITE_SAMPLE_DIR) + "/jilin_2024.gpkg"));
         CHECK(slurp(dir.path("a2025.gpkg")) == slurp(std::string(TOWNSITE_SAMPLE_DIR) + "/jilin_2025.gpkg"));
     }
 }

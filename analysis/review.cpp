@@ -1,0 +1,352 @@
+#include "analysis/review.h"
+
+#include "analysis/columns.h"
+#include "analysis/coverage.h"
+#include "analysis/report.h"
+#include "geo/crs.h"
+#include "geo/text.h"
+
+#include <geos_c.h>
+
+#include <algorithm>
+#include <tuple>
+
+namespace townsite {
+
+namespace {
+
+bool is_gap(const std::string& status) { return status == "partial" || status == "none"; }
+
+// A union of pieces (lines), or null when there are none.
+GeomPtr union_of(std::vector<GeomPtr>& pieces, const GeosContext& geos) {
+    if (pieces.empty()) return nullptr;
+    std::vector<GEOSGeometry*> raw;
+    for (GeomPtr& p : pieces) raw.push_back(p.release());
+    GeomPtr all = geos.own(GEOSGeom_createCollection_r(geos.get(), GEOS_GEOMETRYCOLLECTION, raw.data(), unsigned(raw.size())));
+    return geos.own(GEOSUnaryUnion_r(geos.get(), all.get()));
+}
+
+// The lines of one utility in one year, indexed by their envelopes.
+class LineIndex {
+public:
+    LineIndex(const std::vector<GeomPtr>& lines, const GeosContext& geos) : m_lines(lines), m_geos(geos) {
+        m_tree = GEOSSTRtree_create_r(geos.get(), 10);
+        for (std::size_t i = 0; i < lines.size(); ++i)
+            GEOSSTRtree_insert_r(geos.get(), m_tree, lines[i].get(), reinterpret_cast<void*>(i));   // NOLINT: index as payload
+    }
+    ~LineIndex() { GEOSSTRtree_destroy_r(m_geos.get(), m_tree); }
+    LineIndex(const LineIndex&) = delete;
+    LineIndex& operator=(const LineIndex&) = delete;
+
+    // The union of the lines' pieces inside `area` (null when none).
+    GeomPtr inside(const GEOSGeometry* area) const {
+        std::vector<std::size_t> hits;
+        GEOSSTRtree_query_r(m_geos.get(), m_tree, area,
+                            [](void* item, void* out) { static_cast<std::vector<std::size_t>*>(out)->push_back(reinterpret_cast<std::size_t>(item)); },
+                            &hits);
+        std::sort(hits.begin(), hits.end());   // the same union whatever order the tree returns them in
+        std::vector<GeomPtr> pieces;
+        for (std::size_t i : hits) {
+            GeomPtr piece = m_geos.own(GEOSIntersection_r(m_geos.get(), area, m_lines[i].get()));
+            if (piece && !GEOSisEmpty_r(m_geos.get(), piece.get())) pieces.push_back(std::move(piece));
+        }
+        return union_of(pieces, m_geos);
+    }
+
+private:
+    const std::vector<GeomPtr>& m_lines;
+    const GeosContext& m_geos;
+    GEOSSTRtree* m_tree = nullptr;
+};
+
+}  // namespace
+
+std::vector<Corridor> extension_corridors(const std::vector<ExtensionLine>& extensions, double width_m, const Measure& measure,
+                                          const GeosContext& geos) {
+    std::vector<Corridor> out;
+    for (const ExtensionLine& e : extensions) {
+        if (!e.line || GEOSisEmpty_r(geos.get(), e.line.get())) continue;
+        GeomPtr c = geos.own(GEOSGetCentroid_r(geos.get(), e.line.get()));
+        double x = 0, y = 0;
+        GEOSGeomGetX_r(geos.get(), c.get(), &x);
+        GEOSGeomGetY_r(geos.get(), c.get(), &y);
+        Corridor k;
+        k.town_id = e.town_id, k.utility = e.utility, k.proposed_km = e.length_km;
+        k.area = geos.own(GEOSBuffer_r(geos.get(), e.line.get(), width_m * measure.scale(x, y), 8));
+        out.push_back(std::move(k));
+    }
+    return out;
+}
+
+void built_in_corridors(std::vector<Corridor>& corridors, const YearNetworks& base, const std::vector<YearNetworks>& years,
+                        const Measure& measure, const GeosContext& geos) {
+    static const std::vector<GeomPtr> kNone;
+    auto lines = [](const YearNetworks& n, const std::string& u) -> const std::vector<GeomPtr>& {
+        auto it = n.find(u);
+        return it == n.end() ? kNone : it->second;
+    };
+    std::map<std::string, std::unique_ptr<LineIndex>> base_index;
+    std::vector<std::map<std::string, std::unique_ptr<LineIndex>>> year_index(years.size());
+    for (Corridor& c : corridors) {
+        if (!base_index.count(c.utility)) base_index[c.utility] = std::make_unique<LineIndex>(lines(base, c.utility), geos);
+        // What was there in the base year, widened a little: a main drawn again is not a new one.
+        GeomPtr before = base_index[c.utility]->inside(c.area.get());
+        GeomPtr before_zone;
+        if (before) {
+            GeomPtr mid = geos.own(GEOSGetCentroid_r(geos.get(), c.area.get()));
+            double x = 0, y = 0;
+            GEOSGeomGetX_r(geos.get(), mid.get(), &x);
+            GEOSGeomGetY_r(geos.get(), mid.get(), &y);
+            before_zone = geos.own(GEOSBuffer_r(geos.get(), before.get(), kSameLine_m * measure.scale(x, y), 4));
+        }
+        c.built_km.assign(years.size(), 0.0);
+        c.built.clear();
+        for (std::size_t y = 0; y < years.size(); ++y) {
+            auto& index = year_index[y][c.utility];
+            if (!index) index = std::make_unique<LineIndex>(lines(years[y], c.utility), geos);
+            GeomPtr now = index->inside(c.area.get());
+            if (now && before_zone) now = geos.own(GEOSDifference_r(geos.get(), now.get(), before_zone.get()));
+            if (now && GEOSisEmpty_r(geos.get(), now.get())) now.reset();
+            c.built_km[y] = now ? measure.length_m(now.get()) / 1000.0 : 0.0;
+            c.built.push_back(std::move(now));
+        }
+    }
+}
+
+double work_share_done(const ReviewWork& w, const ReviewTownState& base, const ReviewTownState* now, const ReviewRun& year,
+                       const std::map<std::pair<std::string, std::string>, double>& built_km) {
+    (void)base;
+    if (w.kind == "network_extension") {
+        auto it = built_km.find({w.town_id, w.what});
+        const double built = it == built_km.end() ? 0.0 : it->second;
+        return w.quantity > 0 ? std::clamp(built / w.quantity, 0.0, 1.0) : 0.0;
+    }
+    if (w.kind == "dead_end_link") return year.dead_end_roads.count(w.what) ? 0.0 : 1.0;
+    if (w.kind == "service_places") {
+        if (!now || w.quantity <= 0) return 0.0;
+        auto it = now->places_missing.find(w.what);
+        if (it == now->places_missing.end()) return 0.0;
+        const double missing = std::isfinite(it->second) ? it->second : 0.0;   // empty: no longer missing
+        return std::clamp((w.quantity - missing) / w.quantity, 0.0, 1.0);
+    }
+    return 0.0;
+}
+
+void ReviewTotal::add(const ReviewTown& t) {
+    ++towns;
+    gaps_base += t.gaps_base, gaps_now += t.gaps_now, gaps_closed += t.gaps_closed, gaps_opened += t.gaps_opened;
+    extension_km += t.extension_km, built_km += t.built_km;
+    newly_met += t.newly_met, works += t.works, works_done += t.works_done;
+    works_share_sum += t.works_share_sum;
+}
+
+Review review(const ReviewRun& base, const std::vector<ReviewRun>& years, const std::vector<std::pair<std::string, std::string>>& tier_order,
+              const std::vector<ReviewWork>& works, const std::vector<Corridor>& corridors, double corridor_m) {
+    Review r;
+    r.base_label = base.label;
+    r.tiers = tier_order;
+    r.corridor_m = corridor_m;
+    for (const ReviewRun& y : years) r.years.push_back(y.label);
+    std::map<std::string, std::size_t> tier_rank;
+    for (std::size_t i = 0; i < tier_order.size(); ++i) tier_rank[tier_order[i].first] = i;
+
+    // The designated towns, in tier, prefecture, county and id order.
+    std::vector<const ReviewTownState*> designated;
+    for (const auto& [id, t] : base.towns)
+        if (!t.tier.empty()) designated.push_back(&t);
+    auto rank = [&](const std::string& tier) { return tier_rank.count(tier) ? tier_rank.at(tier) : tier_order.size(); };
+    std::sort(designated.begin(), designated.end(), [&](const ReviewTownState* a, const ReviewTownState* b) {
+        return std::forward_as_tuple(rank(a->tier), a->prefecture, a->county, a->id) < std::forward_as_tuple(rank(b->tier), b->prefecture, b->county, b->id);
+    });
+    std::map<std::string, std::vector<const ReviewWork*>> works_of;
+    for (const ReviewWork& w : works) works_of[w.town_id].push_back(&w);
+    std::map<std::string, std::vector<const Corridor*>> corridors_of;
+    for (const Corridor& c : corridors) corridors_of[c.town_id].push_back(&c);
+
+    for (std::size_t y = 0; y < years.size(); ++y) {
+        std::map<std::pair<std::string, std::string>, double> built;   // (town, utility) -> km, at most the km proposed
+        for (const Corridor& c : corridors) built[{c.town_id, c.utility}] += std::min(c.built_km.at(y), c.proposed_km);
+        ReviewTotal province{"province", "", "全省 province", years[y].label};
+        std::map<std::string, ReviewTotal> by_tier;
+        std::map<std::pair<std::string, std::string>, ReviewTotal> by_prefecture, by_county;   // by code, in admin-code order
+        for (const ReviewTownState* b : designated) {
+            ReviewTown t;
+            t.base = b;
+            t.year = years[y].label;
+            auto found = years[y].towns.find(b->id);
+            const ReviewTownState* now = found == years[y].towns.end() ? nullptr : &found->second;
+            t.in_run = now != nullptr;
+            for (const std::string& u : utility_names()) {
+                if (!b->status.count(u)) continue;
+                const std::string& s = b->status.at(u);
+                const std::string s_now = now && now->status.count(u) ? now->status.at(u) : std::string();
+                t.status[u] = s_now;
+                const bool before = is_gap(s), after = is_gap(s_now);
+                t.gaps_base += before;
+                t.gaps_now += after;
+                if (before && s_now == "served") ++t.gaps_closed, t.closed += (t.closed.empty() ? "" : ", ") + u;
+                if (s == "served" && after) ++t.gaps_opened, t.opened += (t.opened.empty() ? "" : ", ") + u;
+            }
+            for (const auto& [standard, met] : b->standards) {
+                const bool met_now = now && now->standards.count(standard) && now->standards.at(standard);
+                t.standards_base += met;
+                t.standards_now += met_now;
+                if (!met && met_now) ++t.newly_met, t.newly_met_list += (t.newly_met_list.empty() ? "" : ", ") + standard;
+            }
+            for (const Corridor* c : corridors_of[b->id]) t.extension_km += c->proposed_km, t.built_km += std::min(c->built_km.at(y), c->proposed_km);
+            for (const ReviewWork* w : works_of[b->id]) {
+                // A town missing from the year's run (a data problem the review table shows): nothing counts as done.
+                const double share = now ? work_share_done(*w, *b, now, years[y], built) : 0.0;
+                ++t.works;
+                t.works_share_sum += share;
+                t.works_done += share >= kDoneShare;
+            }
+            province.add(t);
+            ReviewTotal& tier = by_tier[b->tier];
+            if (tier.level.empty()) tier = {"tier", b->tier, b->tier_zh, years[y].label};
+            tier.add(t);
+            ReviewTotal& pref = by_prefecture[{b->prefecture, b->prefecture_name}];
+            if (pref.level.empty()) pref = {"prefecture", b->prefecture, b->prefecture_name, years[y].label};
+            pref.add(t);
+            ReviewTotal& county = by_county[{b->county, b->county_name}];
+            if (county.level.empty()) county = {"county", b->county, b->county_name, years[y].label};
+            county.add(t);
+            r.towns.push_back(std::move(t));
+        }
+        r.totals.push_back(province);
+        for (const auto& [key, name] : tier_order)
+            if (by_tier.count(key)) r.totals.push_back(by_tier.at(key));
+        for (const auto& [k, v] : by_prefecture) r.totals.push_back(v);
+        for (const auto& [k, v] : by_county) r.totals.push_back(v);
+    }
+    return r;
+}
+
+namespace {
+
+std::string pct(double v) { return std::isfinite(v) ? fmt(v, 1) + " %" : "–"; }
+
+// One line chart per tier: works done, extension built and gaps closed (% of the base's gaps) in the
+// base year (0) and each later year.
+std::string tier_chart(const Review& r, const std::string& tier) {
+    const double w = 420, h = 190, left = 44, right = 130, top = 14, bottom = 30;
+    const double pw = w - left - right, ph = h - top - bottom;
+    std::vector<std::string> labels = {r.base_label};
+    labels.insert(labels.end(), r.years.begin(), r.years.end());
+    struct Series {
+        const char* name;
+        const char* colour;
+        std::vector<double> values;
+    };
+    std::vector<Series> series = {{"项目完成 works done", "#1a9641", {0}}, {"延伸建成 extension built", "#2c7bb6", {0}}, {"缺口消除 gaps closed", "#d7191c", {0}}};
+    for (const ReviewTotal& t : r.totals)
+        if (t.level == "tier" && t.code == tier) {
+            series[0].values.push_back(std::isfinite(t.works_done_pct()) ? t.works_done_pct() : 0);
+            series[1].values.push_back(std::isfinite(t.built_pct()) ? t.built_pct() : 0);
+            series[2].values.push_back(t.gaps_base > 0 ? 100.0 * t.gaps_closed / t.gaps_base : 0);
+        }
+    const std::size_t n = labels.size();
+    auto px = [&](std::size_t i) { return left + (n > 1 ? pw * double(i) / double(n - 1) : pw / 2); };
+    auto py = [&](double v) { return top + ph * (1 - std::clamp(v, 0.0, 100.0) / 100.0); };
+    std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + fmt(w, 0) + "\" height=\"" + fmt(h, 0) + "\" viewBox=\"0 0 " + fmt(w, 0) + " " +
+                    fmt(h, 0) + "\" font-size=\"11\" font-family=\"'Noto Sans CJK SC',sans-serif\">";
+    for (int v = 0; v <= 100; v += 25)
+        s += "<line x1=\"" + fmt(left, 0) + "\" x2=\"" + fmt(left + pw, 0) + "\" y1=\"" + fmt(py(v), 1) + "\" y2=\"" + fmt(py(v), 1) +
+             "\" stroke=\"#ddd\"/><text x=\"" + fmt(left - 4, 0) + "\" y=\"" + fmt(py(v) + 4, 1) + "\" text-anchor=\"end\">" + std::to_string(v) + "%</text>";
+    for (std::size_t i = 0; i < n; ++i)
+        s += "<text x=\"" + fmt(px(i), 1) + "\" y=\"" + fmt(h - 10, 0) + "\" text-anchor=\"middle\">" + html_escape(labels[i]) + "</text>";
+    for (std::size_t k = 0; k < series.size(); ++k) {
+        std::string pts;
+        for (std::size_t i = 0; i < series[k].values.size(); ++i) pts += fmt(px(i), 1) + "," + fmt(py(series[k].values[i]), 1) + " ";
+        s += "<polyline fill=\"none\" stroke-width=\"2\" stroke=\"" + std::string(series[k].colour) + "\" points=\"" + pts + "\"/>";
+        for (std::size_t i = 0; i < series[k].values.size(); ++i)
+            s += "<circle r=\"3\" fill=\"" + std::string(series[k].colour) + "\" cx=\"" + fmt(px(i), 1) + "\" cy=\"" + fmt(py(series[k].values[i]), 1) + "\"/>";
+        const double ly = top + 12 + 16.0 * double(k);
+        s += "<line x1=\"" + fmt(left + pw + 10, 0) + "\" x2=\"" + fmt(left + pw + 24, 0) + "\" y1=\"" + fmt(ly - 4, 0) + "\" y2=\"" + fmt(ly - 4, 0) +
+             "\" stroke-width=\"2\" stroke=\"" + series[k].colour + "\"/><text x=\"" + fmt(left + pw + 28, 0) + "\" y=\"" + fmt(ly, 0) + "\">" +
+             series[k].name + "</text>";
+    }
+    return s + "</svg>";
+}
+
+std::vector<std::string> total_row(const ReviewTotal& t, bool with_year) {
+    std::vector<std::string> row;
+    if (with_year) row.push_back(html_escape(t.year));
+    else row.push_back(html_escape(t.name));
+    row.insert(row.end(), {std::to_string(t.towns), std::to_string(t.gaps_base) + " → " + std::to_string(t.gaps_now), std::to_string(t.gaps_closed),
+                           std::to_string(t.gaps_opened), fmt(t.built_km, 1) + " / " + fmt(t.extension_km, 1), pct(t.built_pct()),
+                           std::to_string(t.newly_met), std::to_string(t.works_done) + " / " + std::to_string(t.works), pct(t.works_done_pct())});
+    return row;
+}
+
+std::vector<std::string> total_head(const std::string& first) {
+    return {first,
+            "示范镇 towns",
+            "缺口 gaps: 基准 → 当年 base → now",
+            "消除 closed",
+            "新增 opened",
+            "延伸建成 / 建议 km built / proposed",
+            "延伸完成 built",
+            "新达标 standards newly met",
+            "完成项目 works done",
+            "项目完成度 works done (mean share)"};
+}
+
+}  // namespace
+
+std::string html_review(const Review& r) {
+    const std::string last = r.years.empty() ? r.base_label : r.years.back();
+    std::string b = "<style>@page{size:A4;margin:12mm}@media print{body{max-width:none;margin:0;font-size:10pt}h2{break-before:page}"
+                    "h2:first-of-type{break-before:auto}tr,figure{break-inside:avoid}thead{display:table-header-group}}</style>\n";
+    b += "<h1>示范镇年度评估 Yearly review of the demonstration towns</h1>\n";
+    std::string years;
+    for (const auto& y : r.years) years += (years.empty() ? "" : "、") + html_escape(y);
+    int designated = 0;
+    for (const ReviewTown& t : r.towns) designated += t.year == last;
+    b += "<p>基准 Base: " + html_escape(r.base_label) + "（认定 " + std::to_string(designated) + " 个示范镇，名单固定 the designated list is held fixed）· 评估年份 years reviewed: " +
+         years + "</p>\n<p class=\"note\">缺口：设施状态为部分覆盖或未覆盖 (a gap: a utility partial or none)。延伸建成：基准年建议的管网延伸线路两侧 " + fmt(r.corridor_m, 0) +
+         " 米走廊内新增的管网长度（每条延伸至多计其建议长度）(network added within " + fmt(r.corridor_m, 0) +
+         " m of each extension the base run proposed, at most its proposed length)。项目完成度：基准年项目清单中各项目完成比例的平均（管网延伸按建成长度，断头路按是否已消除，服务设施按缺口减少的床位/学位），完成 ≥ " +
+         fmt(kDoneShare * 100, 0) + " % 计为完成 (works done: the mean share done of the base run's works; a work counts as done from " +
+         fmt(kDoneShare * 100, 0) + " % on).</p>\n";
+
+    b += "<h2>1 各层级 By tier</h2>\n";
+    for (const auto& [key, name] : r.tiers) {
+        std::vector<std::vector<std::string>> rows;
+        for (const ReviewTotal& t : r.totals)
+            if (t.level == "tier" && t.code == key) rows.push_back(total_row(t, true));
+        if (rows.empty()) continue;
+        b += "<h3>" + html_escape(name) + " " + html_escape(key) + "</h3>\n<figure>" + tier_chart(r, key) + "<figcaption>" + html_escape(name) +
+             "示范镇：项目完成度、延伸建成比例与缺口消除比例（" + html_escape(r.base_label) + " = 0）" + html_escape(key) +
+             " tier: works done, extension built and gaps closed, by year</figcaption></figure>\n";
+        b += html_table(total_head("年份 year"), rows);
+    }
+    std::vector<std::vector<std::string>> prov;
+    for (const ReviewTotal& t : r.totals)
+        if (t.level == "province") prov.push_back(total_row(t, true));
+    b += "<h3>全部示范镇 All demonstration towns</h3>\n" + html_table(total_head("年份 year"), prov);
+
+    for (const auto& [level, title] : {std::pair<std::string, std::string>{"prefecture", "2 各市(州) By prefecture"}, {"county", "3 各县(市、区) By county"}}) {
+        std::vector<std::vector<std::string>> rows;
+        for (const ReviewTotal& t : r.totals)
+            if (t.level == level && t.year == last) rows.push_back(total_row(t, false));
+        b += "<h2>" + title + "（" + html_escape(last) + "）</h2>\n" + html_table(total_head(level == "county" ? "县(市、区) county" : "市(州) prefecture"), rows);
+    }
+
+    std::vector<std::vector<std::string>> rows;
+    for (const ReviewTown& t : r.towns) {
+        if (t.year != last) continue;
+        const ReviewTownState& s = *t.base;
+        rows.push_back({html_escape(s.tier_zh), html_escape(s.prefecture_name), html_escape(s.county_name),
+                        html_escape(s.name) + (t.in_run ? "" : "（当年数据中无此镇 not in this year's run）"), html_escape(t.closed), html_escape(t.opened),
+                        fmt(t.built_km, 1) + " / " + fmt(t.extension_km, 1), html_escape(t.newly_met_list),
+                        std::to_string(t.works_done) + " / " + std::to_string(t.works), pct(t.works_done_pct())});
+    }
+    b += "<h2>4 示范镇 The demonstration towns（" + html_escape(last) + "）</h2>\n" +
+         html_table({"层级 tier", "市(州) prefecture", "县 county", "镇 town", "消除缺口 gaps closed", "新增缺口 gaps opened", "延伸建成 / 建议 km",
+                     "新达标 standards newly met", "完成项目 works done", "项目完成度 works done"},
+                    rows);
+    return html_page("townsite: 示范镇年度评估 " + r.base_label + " → " + last, b);
+}
+
+}  // namespace townsite
