@@ -142,13 +142,24 @@ LayerStyle layer_style(const OutputLayer& layer, const StyleHints& hints) {
             ranges.push_back({k == 0 ? -1e9 : step * k, k == 4 ? 1e9 : step * (k + 1), text, marker(k, ramp[std::size_t(k)], "circle", 1.6 + 0.3 * k)});
         }
         renderer = graduated("score", ranges);
-    } else if (name == "coverage_gaps" || name == "network_extensions") {
+    } else if (name == "review_towns") {
+        // How much of each town's works list is done (filter on `year` for one year).
+        const std::vector<std::tuple<double, double, std::string, Colour>> bands = {
+            {-1, 10, "< 10 %", {215, 25, 28}}, {10, 50, "10 - 50 %", {253, 174, 97}}, {50, 90, "50 - 90 %", {166, 217, 106}}, {90, 1e9, "≥ 90 %", {26, 150, 65}}};
+        std::vector<Range> ranges;
+        int i = 0;
+        for (const auto& [lo, hi, text, c] : bands) ranges.push_back({lo, hi, "项目完成 works done " + text, marker(i++, c, "circle", 3.0)});
+        renderer = graduated("works_done_pct", ranges);
+        label = labels("name", 8, true);
+    } else if (name == "coverage_gaps" || name == "network_extensions" || name == "built_extensions") {
         std::vector<Category> cats;
         int i = 0;
         for (const auto& [u, c] : utility_colours()) {
             Colour translucent = c;
             translucent.a = 110;
-            cats.push_back({u, utility_label(u), name == "coverage_gaps" ? fill(i, translucent, c, 0.3) : line(i, c, 0.7, "dash")});
+            cats.push_back({u, utility_label(u), name == "coverage_gaps"      ? fill(i, translucent, c, 0.3)
+                                                 : name == "built_extensions" ? line(i, c, 1.2)
+                                                                              : line(i, c, 0.7, "dash")});
             ++i;
         }
         renderer = categorized("utility", cats);
