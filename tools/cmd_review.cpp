@@ -45,7 +45,8 @@ RunFolder open_run(const std::string& where) {
     if (!in || !fs::exists(r.gpkg))
         throw Error("\"" + where + "\" is not a folder written by `townsite run` (it needs townsite.gpkg and manifest.json)")
             .with_file(where)
-            .with_hint("give the folders that `townsite run CONFIG -o FOLDER` wrote, one per year, the base year first.");
+            .with_hint("give the folders that `townsite run CONFIG -o FOLDER` wrote (as GeoPackage, the default -f), one per year, the base "
+                       "year first.");
     try {
         in >> r.manifest;
     } catch (const json::exception& e) {
