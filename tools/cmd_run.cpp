@@ -9,6 +9,7 @@
 #include "tools/decision.h"
 #include "tools/layers_out.h"
 #include "tools/qgis_project.h"
+#include "tools/workbook.h"
 
 #include <cpl_conv.h>
 #include <gdal.h>
@@ -338,15 +339,31 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
             }
             progress.advance(0.85, "layers");
             timer.done("write the layers");
-            // The towns as tables (unless -f made the layers CSV or XLSX files already).
-            for (const auto& [driver, options] : std::vector<std::pair<std::string, std::vector<std::string>>>{{"CSV", {"WRITE_BOM=YES"}}, {"XLSX", {}}}) {
-                const std::string name = "towns." + extension_for_driver(driver);
-                if (std::find(written.begin(), written.end(), name) != written.end()) continue;
-                OutputDataset table(folder.file(name), study, {driver, a->study.out.t_srs, false, options});
+            // The towns as tables (unless -f made the layers CSV or XLSX files already): towns.csv for
+            // programs, towns.xlsx for people (the decision's tables, one sheet each, from a scratch GeoPackage).
+            if (std::find(written.begin(), written.end(), "towns.csv") == written.end()) {
+                OutputDataset table(folder.file("towns.csv"), study, {"CSV", a->study.out.t_srs, false, {"WRITE_BOM=YES"}});
                 write_towns(table, d, &r.run);
-                if (driver == "XLSX") write_works(table, d, r.run, r.works);   // its second sheet
                 table.commit();
-                written.push_back(name);
+                written.push_back("towns.csv");
+            }
+            if (std::find(written.begin(), written.end(), "towns.xlsx") == written.end()) {
+                const std::string scratch = folder.file(".workbook.gpkg");
+                {
+                    OutputDataset tables(scratch, study, {"GPKG", "EPSG:4326", false, {}});
+                    for (const LayerPlan& l : plan_layers(r))
+                        if (l.name == "demo_towns" || l.name == "towns" || l.name == "counties" || l.name == "prefectures" || l.name == "works") l.write(tables);
+                    tables.commit();
+                }
+                write_workbook(folder.file("towns.xlsx"), scratch,
+                               {{"demo_towns", "示范镇 demonstration towns"},
+                                {"towns", "全部乡镇 all towns"},
+                                {"counties", "县(市、区) counties"},
+                                {"prefectures", "市(州) prefectures"},
+                                {"works", "项目清单 works"}},
+                               study.config.name, *study.geos);
+                std::filesystem::remove(scratch);
+                written.push_back("towns.xlsx");
             }
             {
                 OGRSpatialReference srs;

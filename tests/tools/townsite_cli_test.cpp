@@ -505,6 +505,74 @@ TEST_CASE("quotas that cannot be met stop select with the unit, the tier and how
                           Contains("Fix:"));
 }
 
+namespace {
+
+// towns.xlsx as a planner opens it: the sheets in order, one Chinese header row (label and unit),
+// frozen, with an autofilter; statuses in Chinese; numbers rounded to what they mean, checked
+// against the GeoPackage's unrounded values; the demonstration towns in the layer's order.
+void check_workbook(const std::string& outdir) {
+    GDALDatasetUniquePtr xlsx(GDALDataset::Open((outdir + "/towns.xlsx").c_str(), GDAL_OF_VECTOR));
+    REQUIRE(xlsx);
+    std::vector<std::string> sheets;
+    for (int i = 0; i < xlsx->GetLayerCount(); ++i) sheets.push_back(xlsx->GetLayer(i)->GetName());
+    CHECK(sheets == std::vector<std::string>{"示范镇 demonstration towns", "全部乡镇 all towns", "县(市、区) counties", "市(州) prefectures", "项目清单 works",
+                                             "字段说明 columns"});
+    GDALDatasetUniquePtr gpkg(GDALDataset::Open((outdir + "/townsite.gpkg").c_str(), GDAL_OF_VECTOR));
+    REQUIRE(gpkg);
+    OGRLayer* all = xlsx->GetLayerByName("全部乡镇 all towns");
+    REQUIRE(all);
+    CHECK(all->GetFeatureCount() == 1075);
+    CHECK(xlsx->GetLayerByName("项目清单 works")->GetFeatureCount() == gpkg->GetLayerByName("works")->GetFeatureCount());
+    const std::string minutes = column("towns", "county_seat_min").zh + "（min）", km = column("towns", "county_seat_km").zh + "（km）";
+    const std::string status = column("towns", "{utility}_status", fill_of("{utility}", "water")).zh;
+    REQUIRE(all->GetLayerDefn()->GetFieldIndex(minutes.c_str()) >= 0);
+    REQUIRE(all->GetLayerDefn()->GetFieldIndex(status.c_str()) >= 0);
+    std::map<std::string, std::pair<double, double>> exact;   // id -> county_seat_min, county_seat_km
+    std::map<std::string, std::string> water;
+    for (const auto& f : *gpkg->GetLayerByName("towns")) {
+        exact[f->GetFieldAsString("id")] = {f->GetFieldAsDouble("county_seat_min"), f->GetFieldAsDouble("county_seat_km")};
+        water[f->GetFieldAsString("id")] = f->GetFieldAsString("water_status");
+    }
+    const std::map<std::string, std::string> zh = {{"served", "已覆盖"}, {"partial", "部分覆盖"}, {"none", "未覆盖"}, {"no data", "无数据"}};
+    int checked = 0;
+    for (const auto& f : *all) {
+        const std::string id = f->GetFieldAsString(column("towns", "id").zh.c_str());
+        INFO(id);
+        REQUIRE(exact.count(id));
+        const int m = f->GetFieldIndex(minutes.c_str()), k = f->GetFieldIndex(km.c_str());
+        if (f->IsFieldSetAndNotNull(m)) {
+            CHECK(f->GetFieldAsDouble(m) == Approx(std::round(exact[id].first * 10) / 10).margin(1e-9));
+            CHECK(f->GetFieldAsDouble(k) == Approx(std::round(exact[id].second * 100) / 100).margin(1e-9));
+            ++checked;
+        }
+        CHECK(f->GetFieldAsString(status.c_str()) == zh.at(water[id]));
+    }
+    CHECK(checked > 1000);
+    std::vector<std::string> demo_xlsx, demo_gpkg;
+    for (const auto& f : *xlsx->GetLayerByName("示范镇 demonstration towns")) demo_xlsx.push_back(f->GetFieldAsString(0));
+    for (const auto& f : *gpkg->GetLayerByName("demo_towns")) demo_gpkg.push_back(f->GetFieldAsString("id"));
+    CHECK(demo_xlsx == demo_gpkg);
+    // The sheet's own XML: the header frozen, an autofilter, column widths, the header bold.
+    auto part = [&](const std::string& name) {
+        VSILFILE* fp = VSIFOpenL(("/vsizip/" + outdir + "/towns.xlsx/" + name).c_str(), "rb");
+        REQUIRE(fp);
+        std::string text;
+        char buf[65536];
+        for (std::size_t n; (n = VSIFReadL(buf, 1, sizeof buf, fp)) > 0;) text.append(buf, n);
+        VSIFCloseL(fp);
+        return text;
+    };
+    const std::string sheet = part("xl/worksheets/sheet2.xml");
+    CHECK_THAT(sheet, Contains("ySplit=\"1\"") && Contains("state=\"frozen\"") && Contains("<autoFilter ref=\"A1:") && Contains("customWidth=\"1\""));
+    CHECK_THAT(part("xl/styles.xml"), Contains("<b/>"));
+    // Every column of every sheet is described.
+    int described = 0;
+    for (const auto& f : *xlsx->GetLayerByName("字段说明 columns")) described += std::string(f->GetFieldAsString(2)) == "county_seat_min";
+    CHECK(described == 1);
+}
+
+}  // namespace
+
 TEST_CASE("townsite run writes the styled GeoPackage, the QGIS project, the report, the tables and the manifest", "[cli][run][slow]") {
     TempDir dir;
     const std::string outdir = dir.path("out");
@@ -597,9 +665,7 @@ TEST_CASE("townsite run writes the styled GeoPackage, the QGIS project, the repo
     CHECK(html.find("http://") == html.find("http://www.w3.org/2000/svg"));   // no resource from the network, only the SVG namespace
     CHECK(html.find("<script") == std::string::npos);
     CHECK_THAT(slurp(outdir + "/towns.csv"), Contains("reason_zh"));
-    GDALDatasetUniquePtr xlsx(GDALDataset::Open((outdir + "/towns.xlsx").c_str(), GDAL_OF_VECTOR));
-    REQUIRE(xlsx);
-    CHECK(xlsx->GetLayer(0)->GetFeatureCount() == 1075);
+    check_workbook(outdir);
     const auto manifest = nlohmann::json::parse(slurp(outdir + "/manifest.json"));
     CHECK(manifest["versions"]["gdal"].get<std::string>().size() > 0);
     CHECK(manifest["counts"]["selected"]["provincial"] == 30);
