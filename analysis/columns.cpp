@@ -21,7 +21,7 @@ constexpr std::string_view kTownLayers = "towns";
 const std::vector<std::string_view>& column_layers() {
     static const std::vector<std::string_view> layers = {
         "towns",          "demo_towns",     "scenario_tiers", "villages",   "coverage_gaps", "network_extensions", "isochrones",
-        "road_dead_ends", "dead_end_links", "works", "road_components", "towns_without_seat_route", "counties", "prefectures", "od", "town_changes",
+        "road_dead_ends", "dead_end_links", "works", "road_components", "towns_without_seat_route", "roads", "counties", "prefectures", "od", "town_changes",
         "review_towns", "review_totals", "built_extensions"};
     return layers;
 }
@@ -224,6 +224,10 @@ const std::vector<ColumnSpec>& column_specs() {
         {"dead_end_links", "length_m", T::Real, "m", "长度", "length", "access", "the link's length on the ellipsoid"},
         {"road_dead_ends", "nearest_settlement_m", T::Real, "m", "距最近居民点", "to the nearest settlement", "access",
          "distance to the nearest town or village"},
+        {"roads", "id", T::Text, "", "道路编码", "road id", "input", "the road's id in the roads layer (its FID when none is mapped)"},
+        {"roads", "class", T::Text, "", "道路等级", "class", "input", "the road's class, as the roads layer says"},
+        {"roads", "speed_kmh", T::Real, "km/h", "设计车速", "speed", "network",
+         "the speed its class is driven at ([network.speeds], else fallback_speed_kmh; 0: not for motor vehicles)"},
         {"road_components", "component", T::Integer, "", "连通分量", "component", "access", "the piece's rank by length (1 = the main network)"},
         {"road_components", "main", T::Flag, "", "主网", "main network", "access", "the main network"},
         {"road_components", "length_km", T::Real, "km", "长度", "length", "access", "road length of the piece"},

@@ -149,6 +149,7 @@ std::vector<LayerPlan> plan_layers(const Results& r) {
                  [&](OutputDataset& o) { write_dead_end_links(o, study, d.access, d.settlements.towns); }});
     p.push_back({"road_components", "路网连通分量 road network pieces", "道路问题 road problems",
                  [&](OutputDataset& o) { write_components(o, study, d.routed.graph, d.access); }});
+    p.push_back({"roads", "道路 roads", "底图 base", [&](OutputDataset& o) { write_roads(o, study, d.routed.graph); }});
     p.push_back({"counties", "县（市、区）counties", "底图 base", [&](OutputDataset& o) { write_units(o, r, "counties"); }});
     p.push_back({"prefectures", "市（州）prefectures", "底图 base", [&](OutputDataset& o) { write_units(o, r, "prefectures"); }});
     return p;
@@ -366,13 +367,22 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
                 written.push_back("towns.xlsx");
             }
             {
-                OGRSpatialReference srs;
-                srs.SetFromUserInput(a->study.out.t_srs == "working" ? study.crs.definition.c_str() : a->study.out.t_srs.c_str());
-                char* wkt = nullptr;
-                srs.exportToWkt(&wkt);
-                std::string authid = srs.GetAuthorityName(nullptr) ? std::string(srs.GetAuthorityName(nullptr)) + ":" + srs.GetAuthorityCode(nullptr) : "";
-                write_text_file(folder.file("townsite.qgs"), qgis_project(study.config.name, authid, wkt ? wkt : "", project));
-                CPLFree(wkt);
+                // The project in the working CRS, on the province, with a print layout per prefecture.
+                ProjectView view;
+                view.crs = project_crs(study.crs.definition, study.crs.name);
+                auto extent = [&](const GEOSGeometry* g) {
+                    Extent e;
+                    GEOSGeom_getXMin_r(study.geos->get(), g, &e.xmin), GEOSGeom_getYMin_r(study.geos->get(), g, &e.ymin);
+                    GEOSGeom_getXMax_r(study.geos->get(), g, &e.xmax), GEOSGeom_getYMax_r(study.geos->get(), g, &e.ymax);
+                    return e;
+                };
+                if (study.province) view.province = extent(study.province.get());
+                for (const Layer* l : study.role("prefectures"))
+                    for (const Feature& f : l->features) view.prefectures.emplace_back(l->text(f, "name"), extent(f.geom.get()));
+                view.source = "数据来源 Source: townsite " + std::string(TOWNSITE_VERSION_TEXT) + " · " + study.config.name +
+                              " · 制图日期 Printed [% format_date(now(), 'yyyy-MM-dd') %]";
+                const ProjectCrs layers_crs = project_crs(a->study.out.t_srs == "working" ? study.crs.definition : a->study.out.t_srs);
+                write_text_file(folder.file("townsite.qgs"), qgis_project(study.config.name, layers_crs, project, view));
                 written.push_back("townsite.qgs");
             }
             ReportInput report = report_input(r);

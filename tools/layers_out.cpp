@@ -107,6 +107,17 @@ void write_dead_end_links(OutputDataset& out, const Study& study, const AccessRe
     }
 }
 
+void write_roads(OutputDataset& out, const Study& study, const RoadGraph& graph) {
+    OutputLayer& roads = out.layer("roads", wkbMultiLineString, Fields("roads").add({"id", "class", "speed_kmh"}));
+    const NetworkOptions& o = graph.options;
+    for (const Layer* l : study.role("roads"))
+        for (const Feature& f : l->features) {
+            const std::string cls = l->text(f, "class");
+            auto it = o.speeds_kmh.find(cls);
+            roads.add({f.id, cls, it == o.speeds_kmh.end() ? o.fallback_speed_kmh : it->second}, f.geom.get());
+        }
+}
+
 void write_components(OutputDataset& out, const Study& study, const RoadGraph& graph, const AccessResult& res) {
     const GeosContext& geos = *study.geos;
     OutputLayer& comps = out.layer("road_components", wkbMultiLineString,

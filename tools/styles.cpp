@@ -179,6 +179,13 @@ LayerStyle layer_style(const OutputLayer& layer, const StyleHints& hints) {
                                         {"service_places", "服务设施增量 service places", marker(2, {51, 160, 44}, "diamond", 2.6, {51, 160, 44})}});
     } else if (name == "dead_end_links") {
         renderer = single(line(0, {230, 0, 0}, 0.8));
+    } else if (name == "roads") {
+        // By the speed the class drives at: expressways, national and provincial roads, county roads, the rest.
+        renderer = graduated("speed_kmh", {{90, 1e9, "高速公路 expressway (≥ 90 km/h)", line(0, {230, 85, 13}, 0.9)},
+                                           {60, 90, "国道、省道 trunk (60 - 90 km/h)", line(1, {253, 141, 60}, 0.6)},
+                                           {40, 60, "县道 county road (40 - 60 km/h)", line(2, {140, 140, 140}, 0.4)},
+                                           {0.001, 40, "乡村道路 local road (< 40 km/h)", line(3, {185, 185, 185}, 0.2)},
+                                           {-1, 0.001, "非机动车道 not for cars", line(4, {215, 215, 215}, 0.15, "dash")}});
     } else if (name == "road_components") {
         renderer = categorized("main", {{"1", "主网 main network", line(0, {150, 150, 150}, 0.3)},
                                         {"0", "孤立路网 not joined to the main network", line(1, {255, 0, 255}, 1.2)}});
@@ -189,6 +196,7 @@ LayerStyle layer_style(const OutputLayer& layer, const StyleHints& hints) {
         label = labels("name", 11, false);
     } else if (name == "counties") {
         renderer = single(fill(0, {0, 0, 0, 0}, {160, 160, 160}, 0.25, false));
+        label = labels("name", 7.5, false);
     } else if (name == "scenario_tiers" || name == "town_changes") {
         renderer = categorized("changed", {{"1", "有变化 changed", marker(0, {215, 25, 28}, "triangle", 3.2)},
                                            {"0", "无变化 unchanged", marker(1, {180, 180, 180}, "circle", 1.6)}});

@@ -131,7 +131,7 @@ TEST_CASE("PostGIS: every layer and its style into a real database, replaced onl
 
     // A run that fails half-way leaves the database as it was: one late table in the way, no --overwrite.
     pg.query("DROP TABLE IF EXISTS towns, demo_towns, villages, coverage_gaps, network_extensions, isochrones, road_dead_ends, dead_end_links, "
-             "works, road_components, counties, prefectures, towns_without_seat_route, layer_styles");
+             "works, roads, road_components, counties, prefectures, towns_without_seat_route, layer_styles");
     pg.query("CREATE TABLE scenario_tiers (x int)");
     r = run("-q run -o " + dir.path("out2") + " --db " + db + " --sensitivity 0");
     CHECK(r.exit_code == 1);

@@ -584,9 +584,10 @@ TEST_CASE("townsite run writes the styled GeoPackage, the QGIS project, the repo
     GDALDatasetUniquePtr ds(GDALDataset::Open(gpkg.c_str(), GDAL_OF_VECTOR));
     REQUIRE(ds);
     const std::map<std::string, long> counts = {{"towns", 1075}, {"villages", 4608}, {"isochrones", 27}, {"road_dead_ends", 12},
-                                                {"road_components", 2}, {"prefectures", 9}, {"counties", 60}, {"demo_towns", 30 + 40 + 59}};
+                                                {"road_components", 2}, {"roads", 5861}, {"prefectures", 9}, {"counties", 60},
+                                                {"demo_towns", 30 + 40 + 59}};
     const std::vector<std::string> layers = {"demo_towns", "towns", "scenario_tiers", "coverage_gaps", "network_extensions", "works", "villages",
-                                             "isochrones", "road_dead_ends", "dead_end_links", "road_components", "counties", "prefectures"};
+                                             "isochrones", "road_dead_ends", "dead_end_links", "road_components", "roads", "counties", "prefectures"};
     for (const auto& name : layers) {
         OGRLayer* l = ds->GetLayerByName(name.c_str());
         INFO(name);
