@@ -6,6 +6,7 @@
 #include "geo/text.h"
 
 #include <algorithm>
+#include <set>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -22,11 +23,50 @@ std::string label(std::string_view layer, std::string_view field, const Fill& fi
 std::string num(std::size_t v) { return std::to_string(v); }
 
 
-void draw_admin(SvgMap& map, const Study& study) {
+// The counties and prefectures; with a window, only those whose extent meets it.
+void draw_admin(SvgMap& map, const Study& study, const GEOSGeometry* window = nullptr) {
+    const GeosContext& geos = *study.geos;
+    GeosContext::Extent w{};
+    if (window) w = geos.extent(window);
+    auto near = [&](const GEOSGeometry* g) {
+        if (!window) return true;
+        const GeosContext::Extent e = geos.extent(g);
+        return e.x0 <= w.x1 && w.x0 <= e.x1 && e.y0 <= w.y1 && w.y0 <= e.y1;
+    };
     for (const Layer* l : study.role("counties"))
-        for (const Feature& f : l->features) map.geometry(f.geom.get(), "fill=\"#f7f7f4\" stroke=\"#c8c8c8\" stroke-width=\"0.4\"");
+        for (const Feature& f : l->features)
+            if (near(f.geom.get())) map.geometry(f.geom.get(), "fill=\"#f7f7f4\" stroke=\"#c8c8c8\" stroke-width=\"0.4\"");
     for (const Layer* l : study.role("prefectures"))
-        for (const Feature& f : l->features) map.geometry(f.geom.get(), "fill=\"none\" stroke=\"#555\" stroke-width=\"1\"");
+        for (const Feature& f : l->features)
+            if (near(f.geom.get())) map.geometry(f.geom.get(), "fill=\"none\" stroke=\"#555\" stroke-width=\"1\"");
+}
+
+// The gaps of each town as one symbol: total gap area (circle area) and how many utilities lack (colour).
+struct TownGaps {
+    double km2 = 0;
+    int utilities = 0;
+};
+std::vector<TownGaps> gaps_by_town(const CoverageResult& coverage, std::size_t towns) {
+    std::vector<TownGaps> out(towns);
+    std::vector<std::set<std::string>> kinds(towns);
+    for (const Gap& g : coverage.gaps)
+        if (g.town < towns) out[g.town].km2 += g.area_km2, kinds[g.town].insert(g.utility);
+    for (std::size_t i = 0; i < towns; ++i) out[i].utilities = int(kinds[i].size());
+    return out;
+}
+const char* const kGapCountColour[] = {"#fcbba1", "#fc9272", "#ef3b2c", "#a50f15"};   // 1, 2, 3, 4 or more utilities lacking
+void draw_town_gaps(SvgMap& map, const TownTable& t, const std::vector<TownGaps>& gaps, double px_per_sqrt_km2, const std::vector<bool>* only = nullptr) {
+    for (std::size_t i = 0; i < gaps.size(); ++i)
+        if (gaps[i].utilities > 0 && (!only || (*only)[i]))
+            map.circle(t.towns[i].x, t.towns[i].y, std::max(1.5, std::sqrt(gaps[i].km2) * px_per_sqrt_km2),
+                       std::string("fill=\"") + kGapCountColour[std::min(gaps[i].utilities, 4) - 1] +
+                           "\" fill-opacity=\"0.7\" stroke=\"#67000d\" stroke-width=\"0.3\"");
+}
+std::vector<std::pair<std::string, std::string>> town_gap_legend() {
+    return {{kGapCountColour[0], "缺1项设施 1 utility lacking"},
+            {kGapCountColour[1], "缺2项 2 utilities"},
+            {kGapCountColour[2], "缺3项 3 utilities"},
+            {kGapCountColour[3], "缺4项及以上 4 or more"}};
 }
 
 // A horizontal bar chart: one row per label, stacked segments (value, colour).
@@ -94,7 +134,11 @@ std::string html_page(const std::string& title, const std::string& body) {
            "color:#222;line-height:1.45}\nh1{font-size:1.6em}h2{border-bottom:2px solid #2c7bb6;padding-bottom:.2em;margin-top:2em}"
            "h3{margin-top:1.4em}\ntable{border-collapse:collapse;margin:.6em 0;font-size:.9em}th,td{border:1px solid #ccc;padding:.25em .5em;"
            "text-align:left;vertical-align:top}th{background:#eef3f8}\ntd.num,th.num{text-align:right}.note{color:#555;font-size:.9em}"
-           "figure{margin:1em 0}figcaption{font-size:.9em;color:#444}\n.reasons td{max-width:520px}\n</style></head><body>\n" +
+           "figure{margin:1em 0}figcaption{font-size:.9em;color:#444}\n.reasons td{max-width:520px}\nsvg{max-width:100%;height:auto}\n"
+           "@page{size:A4;margin:14mm 12mm}\n@media print{body{max-width:none;margin:0;padding:0;font-size:9.5pt}"
+           "h2{break-before:page}h2:first-of-type{break-before:auto}h2,h3{break-after:avoid}tr,figure,svg{break-inside:avoid}"
+           "thead{display:table-header-group}table{width:100%}a{color:inherit;text-decoration:none}"
+           "figure svg{max-height:235mm;width:auto;max-width:100%}}\n</style></head><body>\n" +
            body + "</body></html>\n";
 }
 
@@ -116,11 +160,13 @@ struct ReportSections {
     void study_and_parameters();
     void data_quality();
     void maps();
+    void prefecture_maps();
     void by_prefecture();
     void demonstration_towns();
     std::string utilities_short(std::size_t town) const;
     std::string services_short(std::size_t town) const;
     void services();
+    void road_problems();
     void charts();
     void scenarios();
 };
@@ -259,30 +305,27 @@ void ReportSections::maps() {
                     if (sel.tier_of[i] == int(k))
                         map.circle(t.towns[i].x, t.towns[i].y, k == 0 ? 5 : 3.5, std::string("fill=\"") + kTierColour[std::min<std::size_t>(k, 3)] +
                                                                                                 "\" stroke=\"#222\" stroke-width=\"0.5\"");
-            for (std::size_t i = 0; i < n; ++i)
-                if (sel.tier_of[i] == 0) map.text(t.towns[i].x, t.towns[i].y, t.towns[i].name, "font-size=\"9\" fill=\"#222\"");
+            // The names of the first tier, then of the second, where they fit without overlapping.
+            std::size_t named = 0, left_out = 0;
+            for (std::size_t k = 0; k < std::min<std::size_t>(2, so.tiers.size()); ++k)
+                for (std::size_t i = 0; i < n; ++i)
+                    if (sel.tier_of[i] == int(k)) ++(map.label(t.towns[i].x, t.towns[i].y, t.towns[i].name, k == 0 ? 10 : 8.5, "fill=\"#222\"") ? named : left_out);
             std::vector<std::pair<std::string, std::string>> legend;
             for (std::size_t k = 0; k < so.tiers.size(); ++k)
                 legend.push_back({kTierColour[std::min<std::size_t>(k, 3)], so.tiers[k].name_zh + "示范镇 " + so.tiers[k].name_en + " (" +
                                                                                  std::to_string(sel.tiers[k].count) + ")"});
             legend.push_back({"#bbb", "其他镇 other towns"});
-            b += "<figure>" + map.svg(legend) + "<figcaption>图1 各级示范镇 Fig. 1 Demonstration towns by tier</figcaption></figure>\n";
+            b += "<figure>" + map.svg(legend) + "<figcaption>图1 各级示范镇 Fig. 1 Demonstration towns by tier（标注 " + num(named) + " 个名称，" + num(left_out) +
+                 " 个因重叠未标注，见第5节名单 " + num(named) + " names shown, " + num(left_out) +
+                 " left out where they would overlap: see the list in section 5）</figcaption></figure>\n";
         }
         if (in.coverage) {
             SvgMap map(geos, study.province.get(), 760);
             draw_admin(map, study);
-            const auto& names = utility_names();
-            for (const Gap& g : in.coverage->gaps) {
-                const std::size_t u = std::size_t(std::find(names.begin(), names.end(), g.utility) - names.begin());
-                double x = 0, y = 0;
-                if (!geos.representative_point(g.polygon.get(), x, y)) continue;
-                map.circle(x, y, std::max(1.2, std::sqrt(g.area_km2) * 1.5),
-                           std::string("fill=\"") + kUtilityColour[std::min<std::size_t>(u, 4)] + "\" fill-opacity=\"0.45\" stroke=\"none\"");
-            }
-            std::vector<std::pair<std::string, std::string>> legend;
-            for (std::size_t u = 0; u < names.size(); ++u) legend.push_back({kUtilityColour[u], utility_label(names[u])});
-            b += "<figure>" + map.svg(legend) +
-                 "<figcaption>图2 基础设施缺口（圆面积与缺口面积成正比）Fig. 2 Coverage gaps (circle area grows with the gap's area)</figcaption></figure>\n";
+            draw_town_gaps(map, t, gaps_by_town(*in.coverage, n), 1.5);
+            b += "<figure>" + map.svg(town_gap_legend()) +
+                 "<figcaption>图2 各镇基础设施缺口（每镇一个符号：圆面积与缺口总面积成正比，颜色为缺少的设施项数）Fig. 2 Coverage gaps, one symbol per town "
+                 "(circle area grows with the town's total gap area; colour: how many utilities it lacks)</figcaption></figure>\n";
         }
         if (in.access && !in.access->isochrones.empty()) {
             SvgMap map(geos, study.province.get(), 760);
@@ -301,33 +344,129 @@ void ReportSections::maps() {
             for (std::size_t k = 0; k < minutes.size(); ++k) legend.push_back({shades[std::min<std::size_t>(k, 3)], "≤ " + fmt(minutes[k], 0) + " 分钟 min"});
             b += "<figure>" + map.svg(legend) + "<figcaption>图3 城市核心区等时圈 Fig. 3 Isochrones of the city cores</figcaption></figure>\n";
         }
+        prefecture_maps();
     }
+}
+
+// One map per prefecture: its demonstration towns by tier, named where the names fit, over each town's gaps.
+void ReportSections::prefecture_maps() {
+    const GeosContext& geos = *study.geos;
+    const std::vector<TownGaps> gaps = in.coverage ? gaps_by_town(*in.coverage, n) : std::vector<TownGaps>(n);
+    int k = 0;
+    for (const Layer* l : study.role("prefectures"))
+        for (const Feature& f : l->features) {
+            ++k;
+            std::vector<bool> inside(n);
+            for (std::size_t i = 0; i < n; ++i) inside[i] = t.towns[i].prefecture == f.id;
+            SvgMap map(geos, f.geom.get(), 700);
+            draw_admin(map, study, f.geom.get());
+            map.geometry(f.geom.get(), "fill=\"none\" stroke=\"#222\" stroke-width=\"2\"");
+            draw_town_gaps(map, t, gaps, 4.0, &inside);
+            for (std::size_t tier = so.tiers.size(); tier-- > 0;)
+                for (std::size_t i = 0; i < n; ++i)
+                    if (inside[i] && sel.tier_of[i] == int(tier))
+                        map.circle(t.towns[i].x, t.towns[i].y, tier == 0 ? 6 : 4.5,
+                                   std::string("fill=\"") + kTierColour[std::min<std::size_t>(tier, 3)] + "\" stroke=\"#222\" stroke-width=\"0.6\"");
+            std::size_t left_out = 0;
+            for (std::size_t tier = 0; tier < so.tiers.size(); ++tier)
+                for (std::size_t i = 0; i < n; ++i)
+                    if (inside[i] && sel.tier_of[i] == int(tier)) left_out += !map.label(t.towns[i].x, t.towns[i].y, t.towns[i].name, 10, "fill=\"#222\"");
+            std::vector<std::pair<std::string, std::string>> legend;
+            for (std::size_t tier = 0; tier < so.tiers.size(); ++tier)
+                legend.push_back({kTierColour[std::min<std::size_t>(tier, 3)], so.tiers[tier].name_zh + "示范镇 " + so.tiers[tier].name_en});
+            if (in.coverage)
+                for (const auto& g : town_gap_legend()) legend.push_back(g);
+            const std::string name = l->text(f, "name");
+            b += "<figure>" + map.svg(legend) + "<figcaption>图3." + std::to_string(k) + " " + html_escape(name) + "：示范镇与各镇基础设施缺口 Fig. 3." +
+                 std::to_string(k) + " " + html_escape(name) + ": demonstration towns and each town's gaps" +
+                 (left_out ? "（" + num(left_out) + " 个名称因重叠未标注 names left out where they would overlap）" : std::string()) +
+                 "</figcaption></figure>\n";
+        }
+}
+
+// 7 Road problems: the dead ends, county by county, with the proposed links; the pieces of the road
+// network not joined to the main one.
+void ReportSections::road_problems() {
+    if (!in.access) return;
+    const AccessResult& a = *in.access;
+    b += "<h2>7 道路问题 Road problems</h2>\n";
+    const std::size_t linked = std::size_t(std::count_if(a.dead_ends.begin(), a.dead_ends.end(), [](const DeadEnd& e) { return !std::isnan(e.link_m); }));
+    std::size_t apart = 0;
+    for (const Component& c : a.components) apart += c.rank > 1;
+    b += "<p>断头路 " + num(a.dead_ends.size()) + " 处，其中 " + num(linked) + " 处建议打通；未接入主路网的路网片 " + num(apart) + " 个。" + num(a.dead_ends.size()) +
+         " dead ends, " + num(linked) + " with a proposed link; " + num(apart) + " pieces of the road network not joined to the main one.</p>\n";
+    // County by county, in admin-code order.
+    std::map<std::pair<std::string, std::string>, std::vector<const DeadEnd*>> by_county;
+    for (const DeadEnd& e : a.dead_ends) {
+        const Settlement& s = t.towns[std::min(e.town, n - 1)];
+        by_county[{s.county, s.prefecture_name + " " + s.county_name}].push_back(&e);
+    }
+    for (const auto& [county, ends] : by_county) {
+        std::vector<std::vector<std::string>> rows;
+        for (const DeadEnd* e : ends)
+            rows.push_back({html_escape(t.towns[std::min(e->town, n - 1)].name), html_escape(e->road_id), fmt(e->nearest_settlement_m, 0),
+                            std::isnan(e->link_m) ? "–" : fmt(e->link_m, 0) + " m → " + html_escape(e->link_road_id),
+                            std::isnan(e->link_m) ? html_escape(e->no_link) : std::string()});
+        b += "<h3>" + html_escape(county.second) + "</h3>\n" +
+             html_table({label("road_dead_ends", "town_name"), label("road_dead_ends", "road_id"), label("road_dead_ends", "nearest_settlement_m"),
+                         "打通建议 proposed link", label("road_dead_ends", "no_link")},
+                        rows);
+    }
+    std::vector<std::vector<std::string>> pieces;
+    for (const Component& c : a.components) {
+        if (c.rank <= 1) continue;
+        std::string towns;
+        for (std::size_t k = 0; k < c.towns.size() && k < 10; ++k) {
+            const std::string& id = c.towns[k];
+            auto it = std::find_if(t.towns.begin(), t.towns.end(), [&](const Settlement& s) { return s.id == id; });
+            towns += (towns.empty() ? "" : "、") + (it == t.towns.end() ? id : it->name);
+        }
+        if (c.towns.size() > 10) towns += "…";
+        pieces.push_back({std::to_string(c.rank), fmt(c.length_km, 1), html_escape(towns), num(c.villages)});
+    }
+    if (!pieces.empty())
+        b += "<h3>未接入主路网的路网片 Pieces not joined to the main network</h3>\n" +
+             html_table({label("road_components", "component"), label("road_components", "length_km"), label("road_components", "town_ids"),
+                         label("road_components", "villages")},
+                        pieces);
 }
 
 // 4 By prefecture: towns, picks per tier, gaps and extensions.
 void ReportSections::by_prefecture() {
-    b += "<h2>4 各市(州)汇总 By prefecture</h2>\n";
+    b += "<h2>4 各市(州)、县汇总 By prefecture and county</h2>\n";
     {
-        std::vector<std::string> head = {label("demo_towns", "prefecture_name"), label("prefectures", "towns"), label("prefectures", "eligible")};
-        for (const TierRule& r : so.tiers) head.push_back(label("prefectures", "n_{tier}", {r.key, r.name_zh, r.name_en}));
-        if (in.coverage)
-            for (const auto& u : utility_names()) head.push_back(label("prefectures", "gap_towns_{utility}", fill_of("{utility}", u)));
-        if (in.coverage) head.push_back("管网延伸 extensions km");
-        std::vector<std::vector<std::string>> rows;
-        std::map<std::string, std::string> names;   // code -> name; the rows in admin-code order
-        for (const Settlement& s : t.towns) names[s.prefecture] = s.prefecture_name;
-        for (const auto& [code, unit] : summarise_units(each(t.towns, &Settlement::prefecture), sel, so.tiers.size(), in.coverage)) {
-            const std::string& name = names[code];
-            std::vector<std::string> row = {html_escape(name.empty() ? std::string("–") : name), num(unit.towns), num(unit.eligible)};
-            for (std::size_t c : unit.per_tier) row.push_back(num(c));
-            if (in.coverage) {
-                double km = 0;
-                for (const auto& u : utility_names()) row.push_back(num(unit.gap_towns.at(u))), km += unit.extension_km.at(u);
-                row.push_back(fmt(km));
+        // One row per unit (prefecture or county) in admin-code order: towns, eligible, picks per tier, gaps, extension km.
+        auto unit_table = [&](bool county) {
+            std::vector<std::string> head;
+            if (county) head.push_back(label("demo_towns", "prefecture_name"));
+            head.push_back(county ? label("demo_towns", "county_name") : label("demo_towns", "prefecture_name"));
+            head.insert(head.end(), {label("prefectures", "towns"), label("prefectures", "eligible")});
+            for (const TierRule& r : so.tiers) head.push_back(label("prefectures", "n_{tier}", {r.key, r.name_zh, r.name_en}));
+            if (in.coverage)
+                for (const auto& u : utility_names()) head.push_back(label("prefectures", "gap_towns_{utility}", fill_of("{utility}", u)));
+            if (in.coverage) head.push_back("管网延伸 extensions km");
+            std::vector<std::vector<std::string>> rows;
+            std::map<std::string, const Settlement*> first;   // code -> a town of it (its names); the rows in admin-code order
+            for (const Settlement& s : t.towns) first.emplace(county ? s.county : s.prefecture, &s);
+            for (const auto& [code, unit] :
+                 summarise_units(each(t.towns, county ? &Settlement::county : &Settlement::prefecture), sel, so.tiers.size(), in.coverage)) {
+                const Settlement* s = first.count(code) ? first.at(code) : nullptr;
+                const std::string name = s ? (county ? s->county_name : s->prefecture_name) : std::string();
+                std::vector<std::string> row;
+                if (county) row.push_back(html_escape(s ? s->prefecture_name : std::string("–")));
+                row.insert(row.end(), {html_escape(name.empty() ? std::string("–") : name), num(unit.towns), num(unit.eligible)});
+                for (std::size_t c : unit.per_tier) row.push_back(num(c));
+                if (in.coverage) {
+                    double km = 0;
+                    for (const auto& u : utility_names()) row.push_back(num(unit.gap_towns.at(u))), km += unit.extension_km.at(u);
+                    row.push_back(fmt(km));
+                }
+                rows.push_back(row);
             }
-            rows.push_back(row);
-        }
-        b += html_table(head, rows);
+            return html_table(head, rows);
+        };
+        b += unit_table(false);
+        b += "<h3>各县(市、区) By county</h3>\n" + unit_table(true);
         if (!sel.shortfalls.empty()) {
             std::vector<std::vector<std::string>> srows;
             for (const Shortfall& s : sel.shortfalls)
@@ -435,7 +574,7 @@ void ReportSections::demonstration_towns() {
 
 // 6 Charts: scores with the cut-offs, contributions, stability.
 void ReportSections::charts() {
-    b += "<h2>7 图表 Charts</h2>\n";
+    b += "<h2>8 图表 Charts</h2>\n";
     {
         // Score distribution of the eligible towns, 5-point bins, with the cut-offs.
         double hi = 0;
@@ -522,7 +661,7 @@ void ReportSections::charts() {
 // 7 Scenarios: the towns whose tier changes.
 void ReportSections::scenarios() {
     if (!in.scenario_names.empty()) {
-        b += "<h2>8 情景比较 Scenarios</h2>\n";
+        b += "<h2>9 情景比较 Scenarios</h2>\n";
         auto tier_name = [this](int k) { return k >= 0 ? so.tiers[std::size_t(k)].name_zh : std::string("–"); };
         std::vector<std::string> head = {"市(州)", "镇 town", "基准 base"};
         for (const auto& name : in.scenario_names) head.push_back(html_escape(name));
@@ -557,6 +696,7 @@ std::string html_report(const ReportInput& in) {
     r.by_prefecture();
     r.demonstration_towns();
     r.services();
+    r.road_problems();
     r.charts();
     r.scenarios();
     return html_page("townsite report: " + r.study.config.name, r.b);

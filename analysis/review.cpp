@@ -296,9 +296,7 @@ std::vector<std::string> total_head(const std::string& first) {
 
 std::string html_review(const Review& r) {
     const std::string last = r.years.empty() ? r.base_label : r.years.back();
-    std::string b = "<style>@page{size:A4;margin:12mm}@media print{body{max-width:none;margin:0;font-size:10pt}h2{break-before:page}"
-                    "h2:first-of-type{break-before:auto}tr,figure{break-inside:avoid}thead{display:table-header-group}}</style>\n";
-    b += "<h1>示范镇年度评估 Yearly review of the demonstration towns</h1>\n";
+    std::string b = "<h1>示范镇年度评估 Yearly review of the demonstration towns</h1>\n";
     std::string years;
     for (const auto& y : r.years) years += (years.empty() ? "" : "、") + html_escape(y);
     int designated = 0;

@@ -50,9 +50,38 @@ public:
     void text(double x, double y, const std::string& t, const std::string& attrs) {
         m_body += "<text x=\"" + fmt(px(x) + 4, 1) + "\" y=\"" + fmt(py(y) - 3, 1) + "\" " + attrs + ">" + html_escape(t) + "</text>\n";
     }
+    // A label beside a point, placed where it overlaps no label placed before it (right, left, above
+    // or below the point), inside the frame; left out when there is no such place. Returns whether
+    // it was placed: callers add labels in order of importance and can say how many were left out.
+    bool label(double x, double y, const std::string& t, double font_px, const std::string& attrs) {
+        const double w = text_em(t) * font_px * 1.08 + 2, h = font_px * 1.1;
+        const double cx = px(x), cy = py(y), gap = 4;
+        // Candidate boxes (left, top): right, left, above, below, then beside the boxes above and below.
+        const double spots[][2] = {{cx + gap, cy - h / 2},         {cx - gap - w, cy - h / 2},         {cx - w / 2, cy - 1.5 * h},
+                                   {cx - w / 2, cy + h / 2},       {cx + w / 2, cy - 1.5 * h},         {cx - 1.5 * w, cy - 1.5 * h},
+                                   {cx + w / 2, cy + h / 2},       {cx - 1.5 * w, cy + h / 2}};
+        for (const auto& s : spots) {
+            const Box b{s[0], s[1], s[0] + w, s[1] + h};
+            if (b.x0 < 0 || b.y0 < 0 || b.x1 > m_width || b.y1 > m_height) continue;
+            if (std::any_of(m_labels.begin(), m_labels.end(), [&](const Box& o) {   // touching is not overlapping
+                    constexpr double e = 0.01;
+                    return b.x0 < o.x1 - e && o.x0 < b.x1 - e && b.y0 < o.y1 - e && o.y0 < b.y1 - e;
+                }))
+                continue;
+            m_labels.push_back(b);
+            m_body += "<text x=\"" + fmt(b.x0, 1) + "\" y=\"" + fmt(b.y1 - h * 0.15, 1) + "\" font-size=\"" + fmt(font_px, 1) + "\" " + attrs + ">" +
+                      html_escape(t) + "</text>\n";
+            return true;
+        }
+        return false;
+    }
     std::string svg(const std::vector<std::pair<std::string, std::string>>& legend) const {
-        std::string out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + fmt(m_width, 0) + "\" height=\"" +
-                          fmt(m_height + 22.0 * double(legend.size()) + 10, 0) + "\" font-family=\"sans-serif\" font-size=\"11\">\n" + m_body;
+        const std::string w = fmt(m_width, 0), h = fmt(m_height + 22.0 * double(legend.size()) + 10, 0);
+        std::string out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + w + "\" height=\"" + h + "\" viewBox=\"0 0 " + w + " " + h +
+                          "\" font-family=\"sans-serif\" font-size=\"11\">\n" +
+                          // the map in a viewport of its own: what lies beyond the frame is cut, not drawn over the legend
+                          "<svg x=\"0\" y=\"0\" width=\"" + fmt(m_width, 0) + "\" height=\"" + fmt(m_height, 0) + "\" overflow=\"hidden\">\n" + m_body +
+                          "</svg>\n";
         double y = m_height + 14;
         for (const auto& [colour, label] : legend) {
             out += "<rect x=\"12\" y=\"" + fmt(y - 9, 1) + "\" width=\"14\" height=\"10\" fill=\"" + colour + "\" stroke=\"#333\" stroke-width=\"0.3\"/>";
@@ -72,6 +101,20 @@ public:
     }
 
 private:
+    struct Box {
+        double x0, y0, x1, y1;
+    };
+    // A text's width in ems: CJK characters one em, others about half.
+    static double text_em(const std::string& t) {
+        double w = 0;
+        for (std::size_t i = 0; i < t.size();) {
+            const unsigned char c = static_cast<unsigned char>(t[i]);
+            const std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+            w += len >= 3 ? 1.0 : 0.58;
+            i += len;
+        }
+        return w;
+    }
     double px(double x) const { return 10 + (x - m_x0) * m_scale; }
     double py(double y) const { return 10 + (m_y1 - y) * m_scale; }
     void ring(const GEOSGeometry* g, std::string& d, bool close) {
@@ -111,6 +154,7 @@ private:
     const GeosContext& m_geos;
     double m_width, m_height = 0, m_scale = 1, m_x0 = 0, m_y1 = 0;
     std::string m_body;
+    std::vector<Box> m_labels;
 };
 
 

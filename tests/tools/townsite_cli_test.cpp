@@ -663,6 +663,17 @@ TEST_CASE("townsite run writes the styled GeoPackage, the QGIS project, the repo
     const std::string html = slurp(outdir + "/report.html");
     CHECK_THAT(html, Contains("研究与参数 Study and parameters") && Contains("数据质量 Data quality") && Contains("<svg") &&
                          Contains("CR 0.0") && Contains("铁西区") && Contains("情景比较 Scenarios") && Contains("industry_first"));
+    // Print CSS, a map per prefecture (9), one gap symbol per town, the road problems county by county, a table per county.
+    CHECK_THAT(html, Contains("@page{size:A4") && Contains("break-before:page") && Contains("图3.9 ") && !Contains("图3.10 ") &&
+                         Contains("one symbol per town") && Contains("7 道路问题 Road problems") && Contains("各县(市、区) By county") &&
+                         Contains("未接入主路网的路网片"));
+    {
+        std::size_t county_rows = 0;
+        const auto at = html.find("各县(市、区) By county");
+        const auto end = html.find("</table>", at);
+        for (auto p = html.find("<tr>", at); p != std::string::npos && p < end; p = html.find("<tr>", p + 1)) ++county_rows;
+        CHECK(county_rows == 1 + 60);   // the header and the sample's 60 counties
+    }
     CHECK(html.find("http://") == html.find("http://www.w3.org/2000/svg"));   // no resource from the network, only the SVG namespace
     CHECK(html.find("<script") == std::string::npos);
     CHECK_THAT(slurp(outdir + "/towns.csv"), Contains("reason_zh"));
