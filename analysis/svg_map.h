@@ -54,7 +54,7 @@ public:
     // or below the point), inside the frame; left out when there is no such place. Returns whether
     // it was placed: callers add labels in order of importance and can say how many were left out.
     bool label(double x, double y, const std::string& t, double font_px, const std::string& attrs) {
-        const double w = text_em(t) * font_px * 1.08 + 2, h = font_px * 1.1;
+        const double w = text_width(t, 1.0, 0.58) * font_px * 1.08 + 2, h = font_px * 1.1;
         const double cx = px(x), cy = py(y), gap = 4;
         // Candidate boxes (left, top): right, left, above, below, then beside the boxes above and below.
         const double spots[][2] = {{cx + gap, cy - h / 2},         {cx - gap - w, cy - h / 2},         {cx - w / 2, cy - 1.5 * h},
@@ -104,17 +104,6 @@ private:
     struct Box {
         double x0, y0, x1, y1;
     };
-    // A text's width in ems: CJK characters one em, others about half.
-    static double text_em(const std::string& t) {
-        double w = 0;
-        for (std::size_t i = 0; i < t.size();) {
-            const unsigned char c = static_cast<unsigned char>(t[i]);
-            const std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-            w += len >= 3 ? 1.0 : 0.58;
-            i += len;
-        }
-        return w;
-    }
     double px(double x) const { return 10 + (x - m_x0) * m_scale; }
     double py(double y) const { return 10 + (m_y1 - y) * m_scale; }
     void ring(const GEOSGeometry* g, std::string& d, bool close) {

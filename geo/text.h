@@ -23,6 +23,19 @@ inline std::string fmt(double v, int decimals = 1) {
 // The words with `sep` between them.
 std::string join(const std::vector<std::string>& words, const std::string& sep = ", ");
 
+// How wide a UTF-8 text sets: `wide` per CJK character (three or four bytes), `narrow` per other
+// character. Maps (ems: 1 and about 0.58) and spreadsheet columns (2 and 1) size their text by it.
+inline double text_width(const std::string& text, double wide, double narrow) {
+    double w = 0;
+    for (std::size_t i = 0; i < text.size();) {
+        const unsigned char c = static_cast<unsigned char>(text[i]);
+        const std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        w += len >= 3 ? wide : narrow;
+        i += len;
+    }
+    return w;
+}
+
 // The closest of `candidates` to `word` (edit distance), or "" when nothing is close.
 std::string closest_word(const std::string& word, const std::vector<std::string>& candidates);
 // " (did you mean "x"?)" with the closest candidate, or "" when nothing is close.

@@ -3,6 +3,7 @@
 #include "analysis/columns.h"
 #include "geo/error.h"
 #include "geo/layer.h"
+#include "geo/text.h"
 
 #include <gdal_priv.h>
 #include <xlsxwriter.h>
@@ -21,18 +22,6 @@ namespace {
 constexpr std::time_t kCreated = 1640995200;
 constexpr std::size_t kWidthSample = 300;   // rows looked at for a column's width
 constexpr double kMaxWidth = 48, kMinWidth = 6;
-
-// Width of a text in Excel's character units: a CJK character takes two.
-double text_width(const std::string& s) {
-    double w = 0;
-    for (std::size_t i = 0; i < s.size();) {
-        const unsigned char c = static_cast<unsigned char>(s[i]);
-        const std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-        w += len >= 3 ? 2.0 : 1.0;
-        i += len;
-    }
-    return w;
-}
 
 std::string number_format(int decimals) {
     if (decimals <= 0) return "#,##0";
@@ -162,7 +151,7 @@ void write_workbook(const std::string& path, const std::string& source, const st
             zh.push_back(label);
             cols[c].header = label;
             notes.push_back(cols[c].name + (col.en.empty() ? "" : " (" + col.en + ")") + (col.description.empty() ? "" : ": " + col.description));
-            width.push_back(std::max(text_width(label) / 2 + 2, text_width(cols[c].name) * 0.85));
+            width.push_back(std::max(text_width(label, 2, 1) / 2 + 2, text_width(cols[c].name, 2, 1) * 0.85));
             if (cols[c].name == "name" || cols[c].name == "town_name") frozen = int(c) + 1;
         }
         book.header(ws, zh, notes, frozen);
@@ -187,7 +176,7 @@ void write_workbook(const std::string& path, const std::string& source, const st
                     text = chinese_value(ci.name, as_text(it->second));
                     worksheet_write_string(ws, row, col, text.c_str(), nullptr);
                 }
-                if (row <= kWidthSample) width[c] = std::max(width[c], text_width(text) + 1);
+                if (row <= kWidthSample) width[c] = std::max(width[c], text_width(text, 2, 1) + 1);
             }
             ++row;
         }
