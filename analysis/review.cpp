@@ -9,6 +9,7 @@
 #include <geos_c.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <tuple>
 
 namespace townsite {
@@ -229,7 +230,7 @@ std::string pct(double v) { return std::isfinite(v) ? fmt(v, 1) + " %" : "–"; 
 // One line chart per tier: works done, extension built and gaps closed (% of the base's gaps) in the
 // base year (0) and each later year.
 std::string tier_chart(const Review& r, const std::string& tier) {
-    const double w = 420, h = 190, left = 44, right = 130, top = 14, bottom = 30;
+    const double w = 600, h = 190, left = 44, right = 220, top = 14, bottom = 30;
     const double pw = w - left - right, ph = h - top - bottom;
     std::vector<std::string> labels = {r.base_label};
     labels.insert(labels.end(), r.years.begin(), r.years.end());
@@ -246,7 +247,17 @@ std::string tier_chart(const Review& r, const std::string& tier) {
             series[2].values.push_back(t.gaps_base > 0 ? 100.0 * t.gaps_closed / t.gaps_base : 0);
         }
     const std::size_t n = labels.size();
-    auto px = [&](std::size_t i) { return left + (n > 1 ? pw * double(i) / double(n - 1) : pw / 2); };
+    // Years are placed by their value (2022, 2024, 2025 are not evenly spaced); other labels evenly.
+    std::vector<double> at(n);
+    bool years = true;
+    for (std::size_t i = 0; i < n; ++i) {
+        char* end = nullptr;
+        at[i] = std::strtod(labels[i].c_str(), &end);
+        years = years && end && *end == '\0' && !labels[i].empty() && (i == 0 || at[i] > at[i - 1]);
+    }
+    if (!years)
+        for (std::size_t i = 0; i < n; ++i) at[i] = double(i);
+    auto px = [&](std::size_t i) { return left + (n > 1 ? pw * (at[i] - at[0]) / (at[n - 1] - at[0]) : pw / 2); };
     auto py = [&](double v) { return top + ph * (1 - std::clamp(v, 0.0, 100.0) / 100.0); };
     std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + fmt(w, 0) + "\" height=\"" + fmt(h, 0) + "\" viewBox=\"0 0 " + fmt(w, 0) + " " +
                     fmt(h, 0) + "\" font-size=\"11\" font-family=\"'Noto Sans CJK SC',sans-serif\">";
