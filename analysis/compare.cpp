@@ -12,7 +12,6 @@ namespace townsite {
 
 namespace {
 
-bool is_gap(const std::string& status) { return status == "partial" || status == "none"; }
 
 UtilityChange change_of(const std::string& old_status, const std::string& new_status, double old_gap, double new_gap) {
     UtilityChange u{old_status, new_status, old_gap, new_gap, "same"};

@@ -24,6 +24,13 @@ const char* utility_zh(const std::string& utility) {
     return "垃圾转运";
 }
 
+const char* status_zh(const std::string& status) {
+    if (status == "served") return "已覆盖";
+    if (status == "partial") return "部分覆盖";
+    if (status == "none") return "未覆盖";
+    return "无数据";
+}
+
 std::string utility_label(const std::string& utility) { return std::string(utility_zh(utility)) + " " + utility; }
 
 const std::vector<std::string>& utility_names() {

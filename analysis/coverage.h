@@ -120,5 +120,9 @@ const std::vector<std::string>& utility_names();
 // A utility's Chinese name (供水, 燃气, 供热, 污水, 垃圾转运), and both for labels ("供水 water").
 const char* utility_zh(const std::string& utility);
 std::string utility_label(const std::string& utility);
+// A status that is a gap: partial or none ("no data" is not).
+inline bool is_gap(const std::string& status) { return status == "partial" || status == "none"; }
+// A status in Chinese: 已覆盖, 部分覆盖, 未覆盖, 无数据 (no data, and anything else).
+const char* status_zh(const std::string& status);
 
 }  // namespace townsite

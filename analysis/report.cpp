@@ -482,7 +482,7 @@ void ReportSections::by_prefecture() {
 std::string ReportSections::utilities_short(std::size_t i) const {
     std::string out;
     for (const auto& [utility, c] : in.coverage->towns[i].utilities)
-        if (c.status == "partial" || c.status == "none")
+        if (is_gap(c.status))
             out += (out.empty() ? "" : "<br>") + html_escape(utility_label(utility) + (c.status == "none" ? "：未覆盖 none" : "：部分 partial " + fmt(c.share_area * 100, 0) + " %"));
     return out.empty() ? "全部覆盖 all served" : out;
 }

@@ -16,8 +16,6 @@ namespace townsite {
 
 namespace {
 
-bool is_gap(const std::string& status) { return status == "partial" || status == "none"; }
-
 // A union of pieces (lines), or null when there are none.
 GeomPtr union_of(std::vector<GeomPtr>& pieces, const GeosContext& geos) {
     if (pieces.empty()) return nullptr;
@@ -73,7 +71,8 @@ std::vector<Corridor> extension_corridors(const std::vector<ExtensionLine>& exte
         GEOSGeomGetY_r(geos.get(), c.get(), &y);
         Corridor k;
         k.town_id = e.town_id, k.utility = e.utility, k.proposed_km = e.length_km;
-        k.area = geos.own(GEOSBuffer_r(geos.get(), e.line.get(), width_m * measure.scale(x, y), 8));
+        k.units_per_m = measure.scale(x, y);
+        k.area = geos.own(GEOSBuffer_r(geos.get(), e.line.get(), width_m * k.units_per_m, 8));
         out.push_back(std::move(k));
     }
     return out;
@@ -93,13 +92,7 @@ void built_in_corridors(std::vector<Corridor>& corridors, const YearNetworks& ba
         // What was there in the base year, widened a little: a main drawn again is not a new one.
         GeomPtr before = base_index[c.utility]->inside(c.area.get());
         GeomPtr before_zone;
-        if (before) {
-            GeomPtr mid = geos.own(GEOSGetCentroid_r(geos.get(), c.area.get()));
-            double x = 0, y = 0;
-            GEOSGeomGetX_r(geos.get(), mid.get(), &x);
-            GEOSGeomGetY_r(geos.get(), mid.get(), &y);
-            before_zone = geos.own(GEOSBuffer_r(geos.get(), before.get(), kSameLine_m * measure.scale(x, y), 4));
-        }
+        if (before) before_zone = geos.own(GEOSBuffer_r(geos.get(), before.get(), kSameLine_m * c.units_per_m, 4));
         c.built_km.assign(years.size(), 0.0);
         c.built.clear();
         for (std::size_t y = 0; y < years.size(); ++y) {
@@ -114,9 +107,8 @@ void built_in_corridors(std::vector<Corridor>& corridors, const YearNetworks& ba
     }
 }
 
-double work_share_done(const ReviewWork& w, const ReviewTownState& base, const ReviewTownState* now, const ReviewRun& year,
+double work_share_done(const ReviewWork& w, const ReviewTownState& now, const ReviewRun& year,
                        const std::map<std::pair<std::string, std::string>, double>& built_km) {
-    (void)base;
     if (w.kind == "network_extension") {
         auto it = built_km.find({w.town_id, w.what});
         const double built = it == built_km.end() ? 0.0 : it->second;
@@ -124,9 +116,9 @@ double work_share_done(const ReviewWork& w, const ReviewTownState& base, const R
     }
     if (w.kind == "dead_end_link") return year.dead_end_roads.count(w.what) ? 0.0 : 1.0;
     if (w.kind == "service_places") {
-        if (!now || w.quantity <= 0) return 0.0;
-        auto it = now->places_missing.find(w.what);
-        if (it == now->places_missing.end()) return 0.0;
+        if (w.quantity <= 0) return 0.0;
+        auto it = now.places_missing.find(w.what);
+        if (it == now.places_missing.end()) return 0.0;
         const double missing = std::isfinite(it->second) ? it->second : 0.0;   // empty: no longer missing
         return std::clamp((w.quantity - missing) / w.quantity, 0.0, 1.0);
     }
@@ -197,7 +189,7 @@ Review review(const ReviewRun& base, const std::vector<ReviewRun>& years, const 
             for (const Corridor* c : corridors_of[b->id]) t.extension_km += c->proposed_km, t.built_km += std::min(c->built_km.at(y), c->proposed_km);
             for (const ReviewWork* w : works_of[b->id]) {
                 // A town missing from the year's run (a data problem the review table shows): nothing counts as done.
-                const double share = now ? work_share_done(*w, *b, now, years[y], built) : 0.0;
+                const double share = now ? work_share_done(*w, *now, years[y], built) : 0.0;
                 ++t.works;
                 t.works_share_sum += share;
                 t.works_done += share >= kDoneShare;

@@ -57,6 +57,7 @@ struct Corridor {
     std::string town_id, utility;
     double proposed_km = 0;
     GeomPtr area;                                     // the extension buffered by the corridor width (working CRS)
+    double units_per_m = 1;                           // working-CRS units per metre there (Measure::scale)
     std::vector<double> built_km;                     // per later year
     std::vector<GeomPtr> built;                       // per later year: the new network inside the corridor
 };
@@ -129,8 +130,9 @@ struct Review {
 Review review(const ReviewRun& base, const std::vector<ReviewRun>& years, const std::vector<std::pair<std::string, std::string>>& tier_order,
               const std::vector<ReviewWork>& works, const std::vector<Corridor>& corridors, double corridor_m);
 
-// The share (0..1) of one work done in year `y` (an index into the review's years).
-double work_share_done(const ReviewWork& w, const ReviewTownState& base, const ReviewTownState* now, const ReviewRun& year,
+// The share (0..1) of one work done in `year`, whose run has the town as `now`; built_km: (town,
+// utility) -> km built in the corridors, at most the km proposed.
+double work_share_done(const ReviewWork& w, const ReviewTownState& now, const ReviewRun& year,
                        const std::map<std::pair<std::string, std::string>, double>& built_km);
 
 // review.html: printable (A4), totals per tier with a chart across the years, per prefecture and

@@ -22,11 +22,9 @@ namespace {
 
 std::string number(double v, int decimals) { return std::isfinite(v) ? fmt(v, decimals) : "—"; }
 
-std::string status_zh(const std::string& status) {
-    if (status == "served") return "已覆盖 served";
-    if (status == "partial") return "部分覆盖 partial";
-    if (status == "none") return "未覆盖 none";
-    return "无数据 no data";
+// A status in both languages: "部分覆盖 partial".
+std::string status_both(const std::string& status) {
+    return std::string(status_zh(status)) + " " + (status == "served" || status == "partial" || status == "none" ? status : "no data");
 }
 
 // An A4 page: the print CSS of a planning deliverable, no scripts.
@@ -185,7 +183,7 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
                         km += e.length_km, people += e.population, connected += e.villages.size();
                         for (const auto& s : e.protected_sites) protected_sites += (protected_sites.empty() ? "" : "、") + s;
                     }
-                rows.push_back({html_escape(utility_label(u)), status_zh(c.status), number(c.share_area * 100, 0), number(c.gap_km2, 2),
+                rows.push_back({html_escape(utility_label(u)), status_both(c.status), number(c.share_area * 100, 0), number(c.gap_km2, 2),
                                 number(c.gap_population, 0), km > 0 ? fmt(km, 2) : "—", km > 0 ? std::to_string(connected) : "—", km > 0 ? fmt(people, 0) : "—",
                                 html_escape(protected_sites)});
             }

@@ -23,7 +23,7 @@ std::map<std::string, UnitSummary> summarise_units(const std::vector<std::string
         if (sel.tier_of[i] >= 0) ++u.per_tier[std::size_t(sel.tier_of[i])];
         if (!coverage) continue;
         for (const auto& [name, c] : coverage->towns[i].utilities) {
-            u.gap_towns[name] += c.status == "partial" || c.status == "none";
+            u.gap_towns[name] += is_gap(c.status);
             if (std::isfinite(c.gap_km2)) u.gap_km2[name] += c.gap_km2;
         }
     }

@@ -24,11 +24,6 @@ std::string run_file(const std::string& where) {
     return fs::is_directory(where) ? (fs::path(where) / "townsite.gpkg").string() : where;
 }
 
-// The name `run` writes a field of its towns layer under (a logic_error when the registry has none).
-std::string towns_field(std::string_view name, const std::string& utility = "") {
-    return column("towns", name, utility.empty() ? Fill{} : fill_of("{utility}", utility)).name;
-}
-
 // The towns of one run, read back under the names the registry gives the fields `run` wrote.
 std::vector<TownSnapshot> read_run(const std::string& where, const GeosContext& geos) {
     const std::string path = run_file(where);

@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 
 namespace townsite::tools {
 
@@ -59,12 +60,6 @@ RunFolder open_run(const std::string& where) {
     return r;
 }
 
-std::string towns_field(std::string_view name, const std::string& utility = "") {
-    return column("towns", name, utility.empty() ? Fill{} : fill_of("{utility}", utility)).name;
-}
-
-bool ends_with(const std::string& s, std::string_view tail) { return s.size() > tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0; }
-
 // The towns of a run and the dead-end roads it found.
 ReviewRun read_review_run(const RunFolder& f, const GeosContext& geos) {
     ReviewRun run;
@@ -92,9 +87,9 @@ ReviewRun read_review_run(const RunFolder& f, const GeosContext& geos) {
             if (t.has(towns_field("{utility}_status", u))) s.status[u] = r.text(towns_field("{utility}_status", u));
         // The service standards the run's config checked: {kind}_time_met, {kind}_places_met, {kind}_places_missing.
         for (const std::string& field : t.fields) {
-            if (ends_with(field, "_time_met")) s.standards[field.substr(0, field.size() - 4)] = r.number(field).value_or(0) == 1;
-            if (ends_with(field, "_places_met")) s.standards[field.substr(0, field.size() - 4)] = r.number(field).value_or(0) == 1;
-            if (ends_with(field, "_places_missing")) s.places_missing[field.substr(0, field.size() - 15)] = r.number(field).value_or(NAN);
+            if (field.ends_with("_time_met")) s.standards[field.substr(0, field.size() - 4)] = r.number(field).value_or(0) == 1;
+            if (field.ends_with("_places_met")) s.standards[field.substr(0, field.size() - 4)] = r.number(field).value_or(0) == 1;
+            if (field.ends_with("_places_missing")) s.places_missing[field.substr(0, field.size() - 15)] = r.number(field).value_or(NAN);
         }
         run.towns[s.id] = std::move(s);
     }
@@ -121,6 +116,7 @@ YearNetworks read_networks(const RunFolder& f, const WorkingCrs& crs, const Geos
     const json& cfg = f.manifest["config"];
     const StudyConfig config = parse_config(cfg.value("text", std::string()), cfg.value("path", std::string()));
     std::map<std::string, std::string> sums;   // file -> sha256 the run saw
+    std::set<std::string> checked;             // one GeoPackage holds many layers: each file is hashed once
     for (const json& in : f.manifest.value("inputs", json::array()))
         for (const json& file : in.value("files", json::array())) sums[file.value("file", std::string())] = file.value("sha256", std::string());
     const Transformer tr(crs);
@@ -129,7 +125,8 @@ YearNetworks read_networks(const RunFolder& f, const WorkingCrs& crs, const Geos
         for (const LayerSource* src : config.sources(u)) {
             for (const std::string& file : source_files(*src)) {
                 auto it = sums.find(file);
-                if (it != sums.end() && sha256_file(file) != it->second)
+                if (it == sums.end() || !checked.insert(file).second) continue;
+                if (sha256_file(file) != it->second)
                     throw Error("the " + u + " layer's file changed after `townsite run` wrote " + f.dir)
                         .with_file(file)
                         .with_hint("the review measures each year's networks from the files the run used: run `townsite run` again for that year, or "
@@ -235,11 +232,11 @@ void add_review(CLI::App& app, const Globals& globals, Runner& run) {
                 const ReviewTownState& s = *t.base;
                 std::vector<FieldValue> v = {s.id, s.name, s.county_name, s.prefecture_name, s.tier, s.tier_zh, t.year};
                 for (const auto& u : utility_names()) v.push_back(t.status.count(u) ? FieldValue(t.status.at(u)) : FieldValue());
-                auto number = [](double x) { return std::isfinite(x) ? FieldValue(x) : FieldValue(); };
+                // (NaN shares, of towns without extensions or works, are written as null)
                 v.insert(v.end(), {std::int64_t(t.gaps_base), std::int64_t(t.gaps_now), std::int64_t(t.gaps_closed), std::int64_t(t.gaps_opened), t.closed,
-                                   t.opened, t.extension_km, t.built_km, number(t.built_pct()), std::int64_t(t.standards_base),
+                                   t.opened, t.extension_km, t.built_km, t.built_pct(), std::int64_t(t.standards_base),
                                    std::int64_t(t.standards_now), std::int64_t(t.newly_met), t.newly_met_list, std::int64_t(t.works),
-                                   std::int64_t(t.works_done), number(t.works_done_pct())});
+                                   std::int64_t(t.works_done), t.works_done_pct()});
                 double x = s.lon, y = s.lat;
                 GeomPtr p;
                 if (std::isfinite(x)) tr.to_working(x, y), p = geos.point(x, y);
@@ -250,10 +247,9 @@ void add_review(CLI::App& app, const Globals& globals, Runner& run) {
                               "extension_built_km", "extension_built_pct", "standards_newly_met", "works", "works_done", "works_done_pct"});
             OutputLayer& totals = out.layer("review_totals", wkbNone, total_fields);
             for (const ReviewTotal& t : rv.totals) {
-                auto number = [](double x) { return std::isfinite(x) ? FieldValue(x) : FieldValue(); };
                 totals.add({t.level, t.code, t.name, t.year, std::int64_t(t.towns), std::int64_t(t.gaps_base), std::int64_t(t.gaps_now),
-                            std::int64_t(t.gaps_closed), std::int64_t(t.gaps_opened), t.extension_km, t.built_km, number(t.built_pct()),
-                            std::int64_t(t.newly_met), std::int64_t(t.works), std::int64_t(t.works_done), number(t.works_done_pct())},
+                            std::int64_t(t.gaps_closed), std::int64_t(t.gaps_opened), t.extension_km, t.built_km, t.built_pct(),
+                            std::int64_t(t.newly_met), std::int64_t(t.works), std::int64_t(t.works_done), t.works_done_pct()},
                            nullptr);
             }
             Fields built_fields("built_extensions");

@@ -349,10 +349,13 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
                 written.push_back("towns.csv");
             }
             if (std::find(written.begin(), written.end(), "towns.xlsx") == written.end()) {
-                const std::string scratch = folder.file(".workbook.gpkg");
-                {
+                // The sheets are the layers just written to townsite.gpkg; in any other format they are
+                // written again to a scratch GeoPackage first.
+                const bool have_gpkg = a->study.out.format == "GPKG" && a->database.empty();
+                const std::string scratch = have_gpkg ? folder.file("townsite.gpkg") : folder.file(".workbook.gpkg");
+                if (!have_gpkg) {
                     OutputDataset tables(scratch, study, {"GPKG", "EPSG:4326", false, {}});
-                    for (const LayerPlan& l : plan_layers(r))
+                    for (const LayerPlan& l : plan)
                         if (l.name == "demo_towns" || l.name == "towns" || l.name == "counties" || l.name == "prefectures" || l.name == "works") l.write(tables);
                     tables.commit();
                 }
@@ -363,7 +366,7 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
                                 {"prefectures", "市(州) prefectures"},
                                 {"works", "项目清单 works"}},
                                study.config.name, *study.geos);
-                std::filesystem::remove(scratch);
+                if (!have_gpkg) std::filesystem::remove(scratch);
                 written.push_back("towns.xlsx");
             }
             {

@@ -107,6 +107,10 @@ void write_dead_end_links(OutputDataset& out, const Study& study, const AccessRe
     }
 }
 
+std::string towns_field(std::string_view name, const std::string& utility) {
+    return column("towns", name, utility.empty() ? Fill{} : fill_of("{utility}", utility)).name;
+}
+
 void write_roads(OutputDataset& out, const Study& study, const RoadGraph& graph) {
     OutputLayer& roads = out.layer("roads", wkbMultiLineString, Fields("roads").add({"id", "class", "speed_kmh"}));
     const NetworkOptions& o = graph.options;

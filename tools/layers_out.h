@@ -31,6 +31,10 @@ private:
 };
 
 // The villages of `settlements`, with the access and coverage results (either may be null) of their rows.
+// The name `run` writes a field of its towns layer under (a logic_error when the registry has none);
+// compare and review read runs back by it.
+std::string towns_field(std::string_view name, const std::string& utility = "");
+
 void write_villages(OutputDataset& out, const Settlements& settlements, const AccessResult* access, const CoverageResult* coverage,
                     const ServiceResult* services = nullptr);
 void write_isochrones(OutputDataset& out, const AccessResult& access);

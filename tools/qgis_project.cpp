@@ -1,5 +1,7 @@
 #include "tools/qgis_project.h"
 
+#include "geo/text.h"
+
 #include <cpl_conv.h>
 #include <ogr_spatialref.h>
 
@@ -31,11 +33,8 @@ std::string srs(const ProjectCrs& c) {
            (c.geographic ? "true" : "false") + "</geographicflag></spatialrefsys>";
 }
 
-std::string num(double v) {
-    char b[40];
-    std::snprintf(b, sizeof b, "%.3f", v);
-    return b;
-}
+// Coordinates and sizes in the project, to the millimetre.
+std::string num(double v) { return fmt(v, 3); }
 
 // Layers switched on when the project opens, and the scale (1:N) beyond which dense layers are not drawn.
 bool shown_at_start(const std::string& name) {
@@ -76,7 +75,7 @@ std::string item(int type, const std::string& id, double x, double y, double w, 
 const char* kItemColours = "<FrameColor alpha=\"255\" red=\"0\" green=\"0\" blue=\"0\"/><BackgroundColor alpha=\"255\" red=\"255\" green=\"255\" "
                            "blue=\"255\"/><LayoutObject><dataDefinedProperties/><customproperties/></LayoutObject>";
 
-std::string font(double size_pt, bool bold) { return "Noto Sans CJK SC," + num(size_pt) + ",-1,5," + (bold ? "75" : "50") + ",0,0,0,0,0"; }
+std::string font(double size_pt, bool bold) { return std::string(kLabelFont) + "," + num(size_pt) + ",-1,5," + (bold ? "75" : "50") + ",0,0,0,0,0"; }
 
 std::string label(int layout, int n, const std::string& text, double x, double y, double w, double h, double size_pt, bool bold) {
     return item(65641, uuid(layout, n), x, y, w, h, 5) + " frame=\"false\" background=\"false\" labelText=\"" + xml_escape(text) +
@@ -116,7 +115,7 @@ std::string layout(int k, const std::string& name, const std::string& title, con
          "maxBarWidth=\"40\" height=\"2\" labelBarSpace=\"2\" boxContentSpace=\"1\" alignment=\"0\" labelVerticalPlacement=\"0\" "
          "labelHorizontalPlacement=\"0\" outlineWidth=\"0.3\" lineJoinStyle=\"miter\" lineCapStyle=\"square\">" +
          kItemColours +
-         "<text-style fontFamily=\"Noto Sans CJK SC\" fontSize=\"8\" fontSizeUnit=\"Point\" fontWeight=\"50\" fontItalic=\"0\" "
+         "<text-style fontFamily=\"" + kLabelFont + "\" fontSize=\"8\" fontSizeUnit=\"Point\" fontWeight=\"50\" fontItalic=\"0\" "
          "textColor=\"0,0,0,255\" textOpacity=\"1\" namedStyle=\"Regular\"/></LayoutItem>";
     l += item(65640, uuid(k, 5), 196, 25, 11, 14, 6) + " frame=\"false\" background=\"false\" mapUuid=\"" + map +
          "\" file=\":/images/north_arrows/layout_default_north_arrow.svg\" mode=\"0\" resizeMode=\"0\" northMode=\"0\" northOffset=\"0\" "

@@ -92,7 +92,7 @@ std::string labels(const std::string& field, double size_pt, bool points) {
     char size[32];
     std::snprintf(size, sizeof size, "%.1f", size_pt);
     return "<labeling type=\"simple\"><settings calloutType=\"simple\"><text-style fieldName=\"" + field +
-           "\" isExpression=\"0\" fontFamily=\"Noto Sans CJK SC\" fontSize=\"" + size +
+           "\" isExpression=\"0\" fontFamily=\"" + kLabelFont + "\" fontSize=\"" + size +
            "\" fontSizeUnit=\"Point\" textColor=\"30,30,30,255\" textOpacity=\"1\" fontWeight=\"50\" fontItalic=\"0\" namedStyle=\"Regular\">"
            "<text-buffer bufferDraw=\"1\" bufferSize=\"0.8\" bufferSizeUnits=\"MM\" bufferColor=\"255,255,255,255\" bufferOpacity=\"0.9\" "
            "bufferJoinStyle=\"128\" bufferNoFill=\"1\"/></text-style><text-format wrapChar=\"\" multilineAlign=\"0\"/>"

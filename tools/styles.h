@@ -19,6 +19,9 @@ struct StyleHints {
     std::vector<std::pair<std::string, std::string>> tiers;    // key, label: demo towns in this order
 };
 
+// The font of every label, legend and layout text (fonts-noto-cjk); QGIS falls back to another where it is missing.
+inline constexpr const char* kLabelFont = "Noto Sans CJK SC";
+
 struct LayerStyle {
     std::string body;      // renderer-v2, labeling, aliases: the children of <qgis> or <maplayer>
     bool labels = false;

@@ -1,6 +1,7 @@
 #include "tools/workbook.h"
 
 #include "analysis/columns.h"
+#include "analysis/coverage.h"
 #include "geo/error.h"
 #include "geo/layer.h"
 #include "geo/text.h"
@@ -28,14 +29,10 @@ std::string number_format(int decimals) {
     return "0." + std::string(std::size_t(decimals), '0');
 }
 
-// Statuses and flags in Chinese.
+// A {utility}_status value in Chinese; any other value as it is.
 std::string chinese_value(const std::string& field, const std::string& value) {
-    static const std::map<std::string, std::string> status = {{"served", "已覆盖"}, {"partial", "部分覆盖"}, {"none", "未覆盖"}, {"no data", "无数据"}};
-    if (field.size() > 7 && field.compare(field.size() - 7, 7, "_status") == 0) {
-        auto it = status.find(value);
-        if (it != status.end()) return it->second;
-    }
-    return value;
+    const bool status = value == "served" || value == "partial" || value == "none" || value == "no data";
+    return status && field.ends_with("_status") ? status_zh(value) : value;
 }
 
 class Book {
