@@ -231,7 +231,8 @@ void AccessSteps::time_to_seats() {
     const auto towns_of_county = settlements.towns_by_county();
     for (const Seat& seat : res.county_seats)
         if (!seat.snap.ok)
-            res.notes.push_back("the seat of county " + seat.id + " is " + std::to_string(int(seat.snap.snap_m)) + " m from the nearest road");
+            res.notes.push_back({"县 " + seat.id + " 的驻地距最近道路 " + std::to_string(int(seat.snap.snap_m)) + " 米",
+                                 "the seat of county " + seat.id + " is " + std::to_string(int(seat.snap.snap_m)) + " m from the nearest road"});
     // Each county's search stops once its own towns are settled; counties write disjoint towns.
     parallel_routes(g, res.county_seats.size(), progress.slice(0.05, 0.1), "access: county seats", [&](Router& r, std::size_t c) {
         const Seat& seat = res.county_seats[c];
@@ -289,7 +290,8 @@ void AccessSteps::time_to_metro_core() {
             res.towns[i].metro_core_km = km(r.metres);
         }
     } else {
-        res.notes.push_back("no metropolitan core found (set [access] metro_core to a city_cores id): metro_core_min is empty");
+        res.notes.push_back({"未找到都市圈核心（在 [access] metro_core 中给出 city_cores 的编码）：metro_core_min 为空",
+                             "no metropolitan core found (set [access] metro_core to a city_cores id): metro_core_min is empty"});
     }
 }
 
@@ -430,7 +432,7 @@ void AccessSteps::draw_isochrones() {
     for (const std::string& id : opt.isochrone_towns) {
         const auto row = settlements.town_row(id);
         if (!row) {
-            res.notes.push_back("[access] isochrone_towns names town " + id + ", which the towns layer does not have");
+            res.notes.push_back({"[access] isochrone_towns 中的镇 " + id + " 不在镇图层中", "[access] isochrone_towns names town " + id + ", which the towns layer does not have"});
             continue;
         }
         origins.push_back({"towns", id, towns[*row].name, town_snaps[*row]});

@@ -22,6 +22,7 @@
 #include "geo/progress.h"
 #include "geo/road_graph.h"
 #include "geo/study.h"
+#include "geo/text.h"
 
 #include <map>
 #include <string>
@@ -107,7 +108,7 @@ struct DeadEnd {
     double link_x = 0, link_y = 0;        // where it meets the other road
     std::string link_road_id;
     double road_m_now = NAN;              // the way round by road today between its two ends (NaN: not joined)
-    std::string no_link;                  // why none: no other road near, the roads near are joined already, a protected site
+    Words no_link;                        // why none: no other road near, the roads near are joined already, a protected site
 };
 
 struct Component {
@@ -136,7 +137,7 @@ struct AccessResult {
     std::size_t unreachable_towns = 0, unreachable_villages = 0, unreachable_facilities = 0;
     std::vector<std::pair<std::string, double>> unreachable_examples;  // (role/id, snap distance m)
     std::string metro_core_id;
-    std::vector<std::string> notes;   // plain-words warnings for the report
+    std::vector<Words> notes;   // plain-words warnings for the report
 };
 
 // The settlements must be snapped onto `graph`.

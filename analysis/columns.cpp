@@ -218,7 +218,7 @@ const std::vector<ColumnSpec>& column_specs() {
          "an extension's villages and gap; the town's people within dead_end_link_m of a dead end; the people short of the places standard"},
         {"works", "protected_sites", T::Text, "", "涉及保护对象", "protected sites", "works", "sites an extension passes within protected_m of"},
         {"works", "cost", T::Real, "万元", "估算投资", "cost", "works", "quantity x the unit cost of [costs] (empty without one)"},
-        {"works", "people_per_cost", T::Real, "persons/万元", "每万元受益人口", "people per 万元", "works",
+        {"works", "people_per_cost", T::Real, "persons/万元", "每万元受益人口", "people served per cost", "works",
          "people served per 万元: the works of a town are listed by it, most first"},
         {"dead_end_links", "to_road_id", T::Text, "", "连通至道路", "to road", "access", "id of the road the link reaches"},
         {"dead_end_links", "length_m", T::Real, "m", "长度", "length", "access", "the link's length on the ellipsoid"},
@@ -370,7 +370,7 @@ Fill fill_of(std::string_view placeholder, const std::string& key) {
     return {key, key, key};
 }
 
-std::string Column::label() const { return (zh == en ? zh : zh + " " + en) + (unit.empty() ? "" : " (" + unit + ")"); }
+std::string Column::label(Lang lang) const { return with_unit(lang, say(lang, zh, en), unit); }
 
 Column column(std::string_view layer, std::string_view name, const Fill& fill) {
     for (const ColumnSpec& s : column_specs())

@@ -6,11 +6,13 @@
 //
 //   Column c = column("towns", "county_seat_min");              // a fixed column
 //   Column w = column("towns", "{utility}_share_pct", {"water", "供水", "water"});   // a family member
-//   c.label()   // "至县城 to the county seat (min)": the alias QGIS shows
+//   c.label(Lang::both)   // "至县城 to the county seat (min)": the alias QGIS shows
 //
 // A family's name holds one placeholder in braces ({utility}, {kind}, {minutes}, {indicator},
 // {tier}, {scenario}, {extra_field}); the Fill gives its value in the name and its words in the labels.
 #pragma once
+
+#include "geo/text.h"
 
 #include <optional>
 #include <string>
@@ -41,8 +43,8 @@ struct Column {
     std::string name;
     ColumnType type = ColumnType::Real;
     std::string unit, zh, en, step, description;
-    // "中文 English (unit)": the alias QGIS shows in place of the name.
-    std::string label() const;
+    // "中文 (unit)", "English (unit)" or "中文 English (unit)": the alias QGIS shows in place of the name.
+    std::string label(Lang lang) const;
 };
 
 // What fills a family's placeholder: the value in the name and the words in the two labels.

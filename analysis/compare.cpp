@@ -94,46 +94,59 @@ Comparison compare_runs(const std::vector<TownSnapshot>& old_run, const std::vec
     return c;
 }
 
-namespace {
-// A header cell for a field of the town_changes layer: its registered label.
-std::string th(std::string_view field) { return "<th>" + html_escape(column("town_changes", field).label()) + "</th>"; }
-}  // namespace
-
-std::string html_comparison(const Comparison& c, const std::string& old_label, const std::string& new_label) {
-    std::string b = "<h1>年度对比 Year-on-year comparison</h1>\n<p>" + html_escape(old_label) + " → " + html_escape(new_label) + "</p>\n";
-    b += "<h2>1 各设施缺口变化 Gaps by utility</h2>\n<table><thead><tr><th>设施 utility</th><th>消除 closed</th><th>新增 opened</th>"
-         "<th>缩小 smaller</th><th>扩大 larger</th><th>减少面积 km² closed</th><th>新增面积 km² opened</th></tr></thead><tbody>";
+std::string html_comparison(const Comparison& c, const std::string& old_label, const std::string& new_label, Lang lang) {
+    auto T = [lang](std::string_view zh, std::string_view en) { return say(lang, zh, en); };
+    // A header cell for a field of the town_changes layer: its registered label.
+    auto th = [lang](std::string_view field) { return "<th>" + html_escape(column("town_changes", field).label(lang)) + "</th>"; };
+    auto change = [&](const std::string& ch) {
+        if (ch == "closed") return T("消除", "closed");
+        if (ch == "opened") return T("新增", "opened");
+        if (ch == "smaller") return T("缩小", "smaller");
+        if (ch == "larger") return T("扩大", "larger");
+        return ch;
+    };
+    std::string b = "<h1>" + T("年度对比", "Year-on-year comparison") + "</h1>\n<p>" + html_escape(old_label) + " → " + html_escape(new_label) + "</p>\n";
+    b += "<h2>1 " + T("各设施缺口变化", "Gaps by utility") + "</h2>\n<table><thead><tr><th>" + T("设施", "utility") + "</th><th>" + T("消除", "closed") +
+         "</th><th>" + T("新增", "opened") + "</th><th>" + T("缩小", "smaller") + "</th><th>" + T("扩大", "larger") + "</th><th>" + T("减少面积", "closed") +
+         " (km²)</th><th>" + T("新增面积", "opened") + " (km²)</th></tr></thead><tbody>";
     for (const auto& s : c.utilities)
-        b += "<tr><td>" + html_escape(s.utility) + "</td><td>" + std::to_string(s.closed) + "</td><td>" + std::to_string(s.opened) + "</td><td>" +
-             std::to_string(s.smaller) + "</td><td>" + std::to_string(s.larger) + "</td><td>" + fmt(s.closed_km2, 2) + "</td><td>" + fmt(s.opened_km2, 2) +
-             "</td></tr>";
-    b += "</tbody></table>\n<p>层级变化 Tier changes: " + std::to_string(c.tier_changes) + " · 至县城时间变化 changed drive to the county seat: " +
-         std::to_string(c.travel_changes) + " · 仅在旧数据 only in the old run: " + std::to_string(c.only_old) + " · 仅在新数据 only in the new run: " +
-         std::to_string(c.only_new) + "</p>\n";
-    b += "<figure>" + change_map(c) +
-         "<figcaption>图1 缺口消除（绿）与新增（红）的镇 Fig. 1 Towns where gaps closed (green) or opened (red); grey: no change</figcaption></figure>\n";
+        b += "<tr><td>" + html_escape(utility_label(s.utility, lang)) + "</td><td>" + std::to_string(s.closed) + "</td><td>" + std::to_string(s.opened) +
+             "</td><td>" + std::to_string(s.smaller) + "</td><td>" + std::to_string(s.larger) + "</td><td>" + fmt(s.closed_km2, 2) + "</td><td>" +
+             fmt(s.opened_km2, 2) + "</td></tr>";
+    const std::string tiers = std::to_string(c.tier_changes), travel = std::to_string(c.travel_changes), only_old = std::to_string(c.only_old),
+                      only_new = std::to_string(c.only_new);
+    b += "</tbody></table>\n<p>" +
+         T("层级变化 " + tiers + " · 至县城时间变化 " + travel + " · 仅在旧数据 " + only_old + " · 仅在新数据 " + only_new,
+           "Tier changes: " + tiers + " · changed drive to the county seat: " + travel + " · only in the old run: " + only_old + " · only in the new run: " + only_new) +
+         "</p>\n";
+    b += "<figure>" + change_map(c) + "<figcaption>" +
+         T("图1 缺口消除（绿）与新增（红）的镇；灰色：无变化", "Fig. 1 Towns where gaps closed (green) or opened (red); grey: no change") + "</figcaption></figure>\n";
     std::map<std::pair<std::string, std::string>, std::pair<int, int>> by_prefecture;   // (code, name) in admin-code order -> closed, opened
     for (const auto& t : c.towns) {
         by_prefecture[{t.prefecture_code, t.prefecture}].first += t.gaps_closed;
         by_prefecture[{t.prefecture_code, t.prefecture}].second += t.gaps_opened;
     }
-    b += "<h2>2 各市(州) By prefecture</h2>\n<table><thead><tr>" + th("prefecture_name") + th("gaps_closed") + th("gaps_opened") + "</tr></thead><tbody>";
+    b += "<h2>2 " + T("各市(州)", "By prefecture") + "</h2>\n<table><thead><tr>" + th("prefecture_name") + th("gaps_closed") + th("gaps_opened") +
+         "</tr></thead><tbody>";
     for (const auto& [p, co] : by_prefecture)
         b += "<tr><td>" + html_escape(p.second) + "</td><td>" + std::to_string(co.first) + "</td><td>" + std::to_string(co.second) + "</td></tr>";
-    b += "</tbody></table>\n<h2>3 有变化的镇 Towns that changed</h2>\n<table><thead><tr>" + th("prefecture_name") + th("name") +
-         "<th>缺口变化 gaps</th><th>至县城 to the county seat (min): 旧 → 新 old → new</th><th>层级 tier: 旧 → 新 old → new</th></tr></thead><tbody>";
+    b += "</tbody></table>\n<h2>3 " + T("有变化的镇", "Towns that changed") + "</h2>\n<table><thead><tr>" + th("prefecture_name") + th("name") + "<th>" +
+         T("缺口变化", "gaps") + "</th><th>" + T("至县城（分钟）：旧 → 新", "to the county seat (min): old → new") + "</th><th>" +
+         T("层级：旧 → 新", "tier: old → new") + "</th></tr></thead><tbody>";
     for (const auto& t : c.towns) {
         if (!t.changed) continue;
         std::string gaps;
         for (const auto& [u, ch] : t.utilities)
             if (ch.change != "same" && ch.change != "no data")
-                gaps += (gaps.empty() ? "" : "; ") + u + " " + ch.change + " (" + fmt(ch.old_gap_km2, 2) + " → " + fmt(ch.new_gap_km2, 2) + " km²)";
-        b += "<tr><td>" + html_escape(t.prefecture) + "</td><td>" + html_escape(t.name) + (t.in_old && t.in_new ? "" : t.in_old ? " (old only)" : " (new only)") +
-             "</td><td>" + html_escape(gaps) + "</td><td>" + fmt(t.old_county_seat_min, 1) + " → " + fmt(t.new_county_seat_min, 1) + "</td><td>" +
-             html_escape(t.old_tier) + " → " + html_escape(t.new_tier) + "</td></tr>";
+                gaps += (gaps.empty() ? "" : T("；", "; ")) + utility_label(u, lang) + " " + change(ch.change) + " (" + fmt(ch.old_gap_km2, 2) + " → " +
+                        fmt(ch.new_gap_km2, 2) + " km²)";
+        b += "<tr><td>" + html_escape(t.prefecture) + "</td><td>" + html_escape(t.name) +
+             (t.in_old && t.in_new ? "" : t.in_old ? T("（仅旧数据）", " (old only)") : T("（仅新数据）", " (new only)")) + "</td><td>" + html_escape(gaps) +
+             "</td><td>" + fmt(t.old_county_seat_min, 1) + " → " + fmt(t.new_county_seat_min, 1) + "</td><td>" + html_escape(t.old_tier) + " → " +
+             html_escape(t.new_tier) + "</td></tr>";
     }
     b += "</tbody></table>\n";
-    return html_page("townsite: " + old_label + " → " + new_label, b);
+    return html_page("townsite: " + old_label + " → " + new_label, b, lang);
 }
 
 }  // namespace townsite

@@ -9,6 +9,8 @@
 // "partial" or "none"; "no data" on either side is not a change.
 #pragma once
 
+#include "geo/text.h"
+
 #include <cmath>
 #include <map>
 #include <string>
@@ -59,6 +61,6 @@ Comparison compare_runs(const std::vector<TownSnapshot>& old_run, const std::vec
                         const std::vector<std::string>& utilities);
 
 // The report section (a whole page): totals per utility, per prefecture, and the towns that changed.
-std::string html_comparison(const Comparison& c, const std::string& old_label, const std::string& new_label);
+std::string html_comparison(const Comparison& c, const std::string& old_label, const std::string& new_label, Lang lang);
 
 }  // namespace townsite

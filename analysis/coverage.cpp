@@ -24,14 +24,14 @@ const char* utility_zh(const std::string& utility) {
     return "垃圾转运";
 }
 
-const char* status_zh(const std::string& status) {
-    if (status == "served") return "已覆盖";
-    if (status == "partial") return "部分覆盖";
-    if (status == "none") return "未覆盖";
-    return "无数据";
+std::string status_text(Lang lang, const std::string& status) {
+    if (status == "served") return say(lang, "已覆盖", "served");
+    if (status == "partial") return say(lang, "部分覆盖", "partial");
+    if (status == "none") return say(lang, "未覆盖", "none");
+    return say(lang, "无数据", "no data");
 }
 
-std::string utility_label(const std::string& utility) { return std::string(utility_zh(utility)) + " " + utility; }
+std::string utility_label(const std::string& utility, Lang lang) { return say(lang, utility_zh(utility), utility); }
 
 const std::vector<std::string>& utility_names() {
     static const std::vector<std::string> names = {"water", "gas", "heating", "sewage", "garbage"};
@@ -377,7 +377,8 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Se
         res.towns.push_back(std::move(tc));
     }
     if (res.towns_without_area)
-        res.notes.push_back(std::to_string(res.towns_without_area) + " towns have no population: their area is a circle of min_radius_m");
+        res.notes.push_back({std::to_string(res.towns_without_area) + " 个镇无人口数据：其范围取半径为 min_radius_m 的圆",
+                             std::to_string(res.towns_without_area) + " towns have no population: their area is a circle of min_radius_m"});
 
     // ---- population points (villages), indexed
     res.villages.resize(villages.size());
@@ -519,8 +520,10 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Se
         res.summary.push_back(sum);
     }
     if (res.extensions_too_long)
-        res.notes.push_back(std::to_string(res.extensions_too_long) + " town-utility gaps have no road connection to the network within " +
-                            std::to_string(int(opt.max_extension_km)) + " km: no extension is proposed for them");
+        res.notes.push_back({std::to_string(res.extensions_too_long) + " 处镇设施缺口在 " + std::to_string(int(opt.max_extension_km)) +
+                                 " km 内无道路可连至管网：未提出延伸方案",
+                             std::to_string(res.extensions_too_long) + " town-utility gaps have no road connection to the network within " +
+                                 std::to_string(int(opt.max_extension_km)) + " km: no extension is proposed for them"});
     progress.advance(1.0, "coverage");
     return res;
 }

@@ -19,6 +19,7 @@
 #include "geo/progress.h"
 #include "geo/road_graph.h"
 #include "geo/study.h"
+#include "geo/text.h"
 
 #include "geo/options.h"
 
@@ -107,7 +108,7 @@ struct CoverageResult {
     std::vector<Gap> gaps;
     std::vector<Extension> extensions;
     std::vector<UtilitySummary> summary;
-    std::vector<std::string> notes;
+    std::vector<Words> notes;   // plain-words warnings for the report
     std::size_t towns_without_area = 0, extensions_too_long = 0;
 };
 
@@ -117,12 +118,12 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& graph, cons
 
 // The utilities coverage knows, in output order.
 const std::vector<std::string>& utility_names();
-// A utility's Chinese name (供水, 燃气, 供热, 污水, 垃圾转运), and both for labels ("供水 water").
+// A utility's Chinese name (供水, 燃气, 供热, 污水, 垃圾转运), and its label in `lang` ("供水", "water", "供水 water").
 const char* utility_zh(const std::string& utility);
-std::string utility_label(const std::string& utility);
+std::string utility_label(const std::string& utility, Lang lang);
 // A status that is a gap: partial or none ("no data" is not).
 inline bool is_gap(const std::string& status) { return status == "partial" || status == "none"; }
-// A status in Chinese: 已覆盖, 部分覆盖, 未覆盖, 无数据 (no data, and anything else).
-const char* status_zh(const std::string& status);
+// A status in `lang`: 已覆盖 served, 部分覆盖 partial, 未覆盖 none, 无数据 no data (and anything else).
+std::string status_text(Lang lang, const std::string& status);
 
 }  // namespace townsite

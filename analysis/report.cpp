@@ -17,8 +17,6 @@ namespace townsite {
 
 namespace {
 
-// A table header for a registered field: its label, "中文 English (unit)", as QGIS shows it.
-std::string label(std::string_view layer, std::string_view field, const Fill& fill = {}) { return html_escape(column(layer, field, fill).label()); }
 
 std::string num(std::size_t v) { return std::to_string(v); }
 
@@ -62,11 +60,11 @@ void draw_town_gaps(SvgMap& map, const TownTable& t, const std::vector<TownGaps>
                        std::string("fill=\"") + kGapCountColour[std::min(gaps[i].utilities, 4) - 1] +
                            "\" fill-opacity=\"0.7\" stroke=\"#67000d\" stroke-width=\"0.3\"");
 }
-std::vector<std::pair<std::string, std::string>> town_gap_legend() {
-    return {{kGapCountColour[0], "缺1项设施 1 utility lacking"},
-            {kGapCountColour[1], "缺2项 2 utilities"},
-            {kGapCountColour[2], "缺3项 3 utilities"},
-            {kGapCountColour[3], "缺4项及以上 4 or more"}};
+std::vector<std::pair<std::string, std::string>> town_gap_legend(Lang lang) {
+    return {{kGapCountColour[0], say(lang, "缺1项设施", "1 utility lacking")},
+            {kGapCountColour[1], say(lang, "缺2项", "2 utilities")},
+            {kGapCountColour[2], say(lang, "缺3项", "3 utilities")},
+            {kGapCountColour[3], say(lang, "缺4项及以上", "4 or more")}};
 }
 
 // A horizontal bar chart: one row per label, stacked segments (value, colour).
@@ -128,8 +126,8 @@ std::string html_table(const std::vector<std::string>& head, const std::vector<s
     return t + "</tbody></table>\n";
 }
 
-std::string html_page(const std::string& title, const std::string& body) {
-    return "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" + html_escape(title) +
+std::string html_page(const std::string& title, const std::string& body, Lang lang) {
+    return "<!DOCTYPE html>\n<html lang=\"" + std::string(html_lang(lang)) + "\"><head><meta charset=\"utf-8\"><title>" + html_escape(title) +
            "</title>\n<style>\nbody{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;"
            "color:#222;line-height:1.45}\nh1{font-size:1.6em}h2{border-bottom:2px solid #2c7bb6;padding-bottom:.2em;margin-top:2em}"
            "h3{margin-top:1.4em}\ntable{border-collapse:collapse;margin:.6em 0;font-size:.9em}th,td{border:1px solid #ccc;padding:.25em .5em;"
@@ -145,6 +143,45 @@ std::string html_page(const std::string& title, const std::string& body) {
 
 namespace {
 
+// A data problem in Chinese, by its kind ("read_as_gbk:name" names the field): the details (samples,
+// values) stay in the English text, the ids are listed by the report.
+std::string problem_zh(const Problem& p) {
+    const std::size_t colon = p.kind.find(':');
+    const std::string kind = p.kind.substr(0, colon), field = colon == std::string::npos ? "" : "字段“" + p.kind.substr(colon + 1) + "”";
+    static const std::map<std::string, std::string> zh = {
+        {"encoding_ignored", "配置的 encoding 被忽略：该格式自带编码"},
+        {"assume_crs_ignored", "配置的 assume_crs 被忽略：图层自带坐标系"},
+        {"read_as_gbk", "不是 UTF-8 编码，已按 GBK 读取"},
+        {"not_utf8", "既非 UTF-8 也非 GBK 编码"},
+        {"not_a_number", "为文本，应为数值"},
+        {"not_finite", "为 NaN 或无穷大，应为数值"},
+        {"negative", "为负数，应不小于 0"},
+        {"not_a_flag", "不是“是/否”值"},
+        {"maxspeed_unknown", "maxspeed 无法解析为车速：按道路等级车速计"},
+        {"not_a_road", "无 highway 标签的线（铁路、电力线、水系、界线等）：不是道路，已略去"},
+        {"duplicate_id", "编码被多个要素使用"},
+        {"null_geometry", "无几何的要素，已跳过"},
+        {"empty_geometry", "几何为空（或坐标为 NaN）的要素，已跳过"},
+        {"wrong_geometry", "几何类型不符的要素，已跳过"},
+        {"out_of_range", "经纬度超出有效范围，已跳过"},
+        {"transform_failed", "坐标无法转换（PROJ），已跳过"},
+        {"unreadable_geometry", "GEOS 无法读取的几何，已跳过"},
+        {"degenerate", "修复后无剩余的几何（如零长度线、零面积面），已跳过"},
+        {"repaired", "无效几何，已用 GEOS MakeValid 修复"},
+        {"outside_province", "位于省界外 2 km 以上的要素"},
+        {"no_features", "必需图层无可用要素"},
+        {"no_speed", "道路既无等级也无车速字段，行程时间无从计算"},
+        {"bad_speed", "speed_kmh 为 0、负数或超过 200 km/h：按道路等级车速计"},
+        {"reversible", "可逆向单行道（方向随时段变化）：不计入路网（与 OSRM 相同）"},
+        {"oneway_unknown", "oneway 值无法识别：按双向通行"},
+        {"crs_scale_error", "工作坐标系的长度和面积变形较大：townsite 在椭球面上量算，数值不受影响，但地图会有变形"},
+        {"unknown_prefecture", "县所属市(州)不在市(州)图层中"},
+        {"overlap", "县界相互重叠（两县编码、重叠面积 km²）"},
+    };
+    const auto it = zh.find(kind);
+    return field + (it == zh.end() ? p.message : it->second);
+}
+
 // html_report's sections, in order; each appends to `b`.
 struct ReportSections {
     const ReportInput& in;
@@ -156,6 +193,13 @@ struct ReportSections {
     const std::size_t n = t.size();
     const bool with_services = in.services && !in.services->kinds.empty();
     std::string b{};
+
+    // The words in the report's language.
+    std::string T(std::string_view zh, std::string_view en) const { return say(in.lang, zh, en); }
+    // A tier's name: "省级示范镇", "provincial".
+    std::string tier_name(std::size_t k) const { return T(so.tiers[k].name_zh + "示范镇", so.tiers[k].name_en); }
+    // A registered field's header in the report's language.
+    std::string label(std::string_view layer, std::string_view field, const Fill& fill = {}) const { return html_escape(column(layer, field, fill).label(in.lang)); }
 
     void study_and_parameters();
     void data_quality();
@@ -173,87 +217,93 @@ struct ReportSections {
 
 // 1 Study and parameters: the config, CRS, counts, speeds, service distances, weights, quotas.
 void ReportSections::study_and_parameters() {
-    b += "<h2>1 研究与参数 Study and parameters</h2>\n";
+    b += "<h2>1 " + T("研究与参数", "Study and parameters") + "</h2>\n";
     std::size_t villages = in.access ? in.access->villages.size() : 0;
-    b += html_table({"项目 item", "值 value"},
-               {{"配置 config", html_escape(study.config.path)},
-                {"工作坐标系 working CRS", html_escape(study.crs.name) + (study.crs.chosen ? "（自动选择 chosen for the study area）" : "")},
-                {"最大尺度误差 largest scale error", fmt(study.crs.max_scale_error * 100, 3) + " %"},
-                {"镇 towns / 村 villages", num(n) + " / " + num(villages)},
-                {"路网 road graph", num(in.graph->report.nodes) + " nodes, " + num(in.graph->report.pieces) + " edges, " +
+    b += html_table({T("项目", "item"), T("值", "value")},
+               {{T("配置", "config"), html_escape(study.config.path)},
+                {T("工作坐标系", "working CRS"), html_escape(in.lang == Lang::en || study.crs.name_zh.empty() ? study.crs.name : study.crs.name_zh) + (study.crs.chosen ? T("（按研究区自动选择）", " (chosen for the study area)") : "")},
+                {T("最大尺度误差", "largest scale error"), fmt(study.crs.max_scale_error * 100, 3) + " %"},
+                {T("镇 / 村", "towns / villages"), num(n) + " / " + num(villages)},
+                {T("路网", "road graph"), num(in.graph->report.nodes) + T(" 个节点，", " nodes, ") + num(in.graph->report.pieces) + T(" 条边，", " edges, ") +
                                         fmt(in.graph->report.total_km, 0) + " km"}});
-    b += "<h3>车速 Speeds (km/h)</h3><p class=\"note\">";
+    b += "<h3>" + T("车速", "Speeds") + " (km/h)</h3><p class=\"note\">";
     {
         std::string speeds;
         for (const auto& [cls, v] : in.graph->options.speeds_kmh)
             if (static_cast<unsigned char>(cls[0]) >= 0x80) speeds += (speeds.empty() ? "" : " · ") + html_escape(cls) + " " + fmt(v, 0);
-        b += speeds + " · 其他 fallback " + fmt(in.graph->options.fallback_speed_kmh, 0) + " · 步行 off-road " +
+        b += speeds + " · " + T("其他", "fallback") + " " + fmt(in.graph->options.fallback_speed_kmh, 0) + " · " + T("步行", "off-road") + " " +
              fmt(in.graph->options.offroad_speed_kmh, 0) + "</p>\n";
     }
     if (in.coverage_options) {
         std::vector<std::vector<std::string>> rows;
         for (const auto& u : utility_names()) {
             const UtilityRule& r = in.coverage_options->utilities.at(u);
-            rows.push_back({utility_label(u), fmt(r.line_service_m, 0), fmt(r.plant_radius_m, 0)});
+            rows.push_back({utility_label(u, in.lang), fmt(r.line_service_m, 0), fmt(r.plant_radius_m, 0)});
         }
-        b += "<h3>服务距离 Service distances (m)</h3>" + html_table({"设施 utility", "管网服务距离 line", "站点服务半径 plant radius"}, rows);
-        b += "<p class=\"note\">覆盖率达到 " + fmt(in.coverage_options->served_share * 100, 0) +
-             " % 视为已覆盖 (served at this share of the town's area).</p>\n";
+        b += "<h3>" + T("服务距离", "Service distances") + " (m)</h3>" + html_table({T("设施", "utility"), T("管网服务距离", "line"), T("站点服务半径", "plant radius")}, rows);
+        const std::string share = fmt(in.coverage_options->served_share * 100, 0);
+        b += "<p class=\"note\">" + T("覆盖率达到 " + share + " % 视为已覆盖。", "A town is served when " + share + " % of its area is served.") + "</p>\n";
     }
     {
         std::vector<std::vector<std::string>> rows;
-        const char* norms[] = {"min-max", "z-score", "rank"};
+        const std::string norms[] = {T("极差标准化", "min-max"), T("Z 分数", "z-score"), T("排序", "rank")};
         for (std::size_t j = 0; j < in.scoring->indicators.size(); ++j) {
             const Indicator& ind = in.scoring->indicators[j];
-            rows.push_back({html_escape(ind.label_zh + " " + ind.label_en), html_escape(ind.field), ind.higher_is_better ? "越高越好 higher" : "越低越好 lower",
+            rows.push_back({html_escape(T(ind.label_zh, ind.label_en)), html_escape(ind.field), ind.higher_is_better ? T("越高越好", "higher") : T("越低越好", "lower"),
                             norms[int(ind.normalisation)], fmt(sc.weights[j], 3)});
         }
-        b += "<h3>指标与权重 Indicators and weights</h3>" + html_table({"指标 indicator", "字段 field", "方向 direction", "标准化 normalisation", "权重 weight"}, rows);
+        b += "<h3>" + T("指标与权重", "Indicators and weights") + "</h3>" + html_table({T("指标", "indicator"), T("字段", "field"), T("方向", "direction"), T("标准化", "normalisation"), T("权重", "weight")}, rows);
         // Indicators that reward the same towns may count one thing twice.
         std::string pairs;
         for (const IndicatorPair& p : correlated_indicators(sc, *in.scoring, sel.eligible)) {
             const Indicator &a = in.scoring->indicators[p.a], &c = in.scoring->indicators[p.b];
-            pairs += (pairs.empty() ? "" : "；") + html_escape(a.label_zh + "与" + c.label_zh + " " + a.label_en + " / " + c.label_en) + " r = " + fmt(p.r, 2);
+            pairs += (pairs.empty() ? "" : T("；", "; ")) + html_escape(T(a.label_zh + "与" + c.label_zh, a.label_en + " / " + c.label_en)) + " r = " + fmt(p.r, 2);
         }
-        b += "<p>高度相关的指标 Indicators that reward the same towns (|r| ≥ 0.8 over the eligible towns; they may count one thing twice): " +
-             (pairs.empty() ? std::string("无 none") : pairs) + "</p>\n";
+        b += "<p>" + T("高度相关的指标（参评镇中 |r| ≥ 0.8，可能重复计分）：", "Indicators that reward the same towns (|r| ≥ 0.8 over the eligible towns; they may count one thing twice): ") +
+             (pairs.empty() ? T("无", "none") : pairs) + "</p>\n";
         if (const NearnessSummary near = nearness_summary(sc, *in.scoring, sel.tier_of); !near.counted.empty())
-            b += "<p>近城市得分 Nearness to cities: " + html_escape(near.counted_zh) + "都衡量与城市的接近程度，占示范镇得分平均 " + fmt(near.mean_pct, 0) +
-                 " %、最高 " + fmt(near.max_pct, 0) + " % (" + html_escape(near.counted) + " all measure nearness to cities: " + fmt(near.mean_pct, 0) +
-                 " % of the demonstration towns' score on average, up to " + fmt(near.max_pct, 0) + " %; column " +
-                 label("demo_towns", "city_nearness_pct") + " below).</p>\n";
+            b += "<p>" + T(html_escape(near.counted_zh) + "都衡量与城市的接近程度，占示范镇得分平均 " + fmt(near.mean_pct, 0) + " %、最高 " + fmt(near.max_pct, 0) +
+                               " %（见下文" + label("demo_towns", "city_nearness_pct") + "列）。",
+                           "Nearness to cities: " + html_escape(near.counted) + " all measure nearness to cities: " + fmt(near.mean_pct, 0) +
+                               " % of the demonstration towns' score on average, up to " + fmt(near.max_pct, 0) + " % (column " +
+                               label("demo_towns", "city_nearness_pct") + " below).") +
+                 "</p>\n";
         if (sc.ahp)
             b += "<p>AHP: λmax " + fmt(sc.ahp->lambda_max, 3) + ", CI " + fmt(sc.ahp->consistency_index, 4) + ", RI " + fmt(sc.ahp->random_index, 2) +
                  ", <b>CR " + fmt(sc.ahp->consistency_ratio, 3) + "</b> (" + (sc.ahp->consistency_ratio <= in.scoring->max_consistency_ratio ? "≤ " : "> ") +
                  fmt(in.scoring->max_consistency_ratio, 2) + ")</p>\n";
         std::string bonus;
-        for (const Bonus& bo : in.scoring->bonuses) bonus += (bonus.empty() ? "" : " · ") + html_escape(bo.label_zh + " " + bo.label_en) + " +" + fmt(bo.points, 1);
-        b += "<p>加分 Bonuses: " + bonus + "</p>\n";
+        for (const Bonus& bo : in.scoring->bonuses) bonus += (bonus.empty() ? "" : " · ") + html_escape(T(bo.label_zh, bo.label_en)) + " +" + fmt(bo.points, 1);
+        b += "<p>" + T("加分：", "Bonuses: ") + bonus + "</p>\n";
         std::vector<std::vector<std::string>> tiers;
         for (const TierRule& r : so.tiers) {
             std::string limits;
-            if (r.min_per_prefecture) limits += "每市(州)≥" + std::to_string(r.min_per_prefecture) + " ";
-            if (r.max_per_prefecture >= 0) limits += "每市(州)≤" + std::to_string(r.max_per_prefecture) + " ";
-            if (r.min_per_county) limits += "每县≥" + std::to_string(r.min_per_county) + " ";
-            if (r.max_per_county >= 0) limits += "每县≤" + std::to_string(r.max_per_county) + " ";
-            if (r.min_spacing_km > 0) limits += "间距≥" + fmt(r.min_spacing_km) + "km ";
-            tiers.push_back({html_escape(r.name_zh + " " + r.name_en), (r.at_least ? "≥ " : "") + std::to_string(r.count), limits});
+            if (r.min_per_prefecture) limits += T("每市(州)", "per prefecture ") + "≥" + std::to_string(r.min_per_prefecture) + " ";
+            if (r.max_per_prefecture >= 0) limits += T("每市(州)", "per prefecture ") + "≤" + std::to_string(r.max_per_prefecture) + " ";
+            if (r.min_per_county) limits += T("每县", "per county ") + "≥" + std::to_string(r.min_per_county) + " ";
+            if (r.max_per_county >= 0) limits += T("每县", "per county ") + "≤" + std::to_string(r.max_per_county) + " ";
+            if (r.min_spacing_km > 0) limits += T("间距", "spacing ") + "≥" + fmt(r.min_spacing_km) + "km ";
+            tiers.push_back({html_escape(T(r.name_zh, r.name_en)), (r.at_least ? "≥ " : "") + std::to_string(r.count), limits});
         }
-        b += "<h3>层级与名额 Tiers and quotas</h3>" + html_table({"层级 tier", "数量 count", "限制 limits"}, tiers);
-        b += "<p class=\"note\">求解 Solved by " + html_escape(sel.method) + (sel.optimal ? " (optimal)" : " (time limit: not proven optimal)") +
-             "; tiers filled in this order, each the best total score that leaves the later tiers able to meet their quotas.</p>\n";
+        b += "<h3>" + T("层级与名额", "Tiers and quotas") + "</h3>" + html_table({T("层级", "tier"), T("数量", "count"), T("限制", "limits")}, tiers);
+        b += "<p class=\"note\">" +
+             T("求解方法：" + html_escape(sel.method) + (sel.optimal ? "（最优解）" : "（达到时间限制，未证明最优）") +
+                   "；各层级依次遴选，每一层级取总得分最高、且仍能满足后续层级名额的方案。",
+               "Solved by " + html_escape(sel.method) + (sel.optimal ? " (optimal)" : " (time limit: not proven optimal)") +
+                   "; tiers filled in this order, each the best total score that leaves the later tiers able to meet their quotas.") +
+             "</p>\n";
     }
 }
 
 // 2 Data quality: every repaired, skipped and unreachable count.
 void ReportSections::data_quality() {
-    b += "<h2>2 数据质量 Data quality</h2>\n";
+    b += "<h2>2 " + T("数据质量", "Data quality") + "</h2>\n";
     {
         std::vector<std::vector<std::string>> rows;
         for (const Layer& l : study.layers) {
             std::string problems;
             for (const Problem& p : l.info.problems) {
-                problems += (problems.empty() ? "" : "<br>") + html_escape(p.message) + ": " + num(p.count);
+                problems += (problems.empty() ? "" : "<br>") + html_escape(T(problem_zh(p), p.message)) + T("：", ": ") + num(p.count);
                 if (!p.ids.empty()) {
                     std::string ids;
                     for (const auto& id : p.ids) ids += (ids.empty() ? "" : ", ") + id;
@@ -263,37 +313,55 @@ void ReportSections::data_quality() {
             rows.push_back({html_escape(l.info.role), html_escape(l.info.layer_name), num(l.info.features_read), num(l.info.features_kept),
                             problems.empty() ? "–" : problems});
         }
-        b += html_table({"角色 role", "图层 layer", "读取 read", "保留 kept", "问题 problems (repaired, skipped)"}, rows);
+        b += html_table({T("角色", "role"), T("图层", "layer"), T("读取", "read"), T("保留", "kept"), T("问题（修复、跳过）", "problems (repaired, skipped)")}, rows);
         const GraphReport& g = in.graph->report;
-        b += "<p>路网 Road graph: " + num(g.zero_length_dropped) + " zero-length lines dropped, " + num(g.duplicates_dropped) +
-             " duplicated stretches merged (the faster kept), " + num(g.crossings_noded) + " crossings joined, " + num(g.unknown_classes.size()) +
-             " unknown road classes at the fallback speed.</p>\n";
-        if (in.access)
-            b += "<p>可达性 Access: " + num(in.access->unreachable_towns) + " towns, " + num(in.access->unreachable_villages) + " villages and " +
-                 num(in.access->unreachable_facilities) + " facilities farther than " + fmt(in.graph->options.max_snap_m, 0) +
-                 " m from every road (unreachable); " +
-                 num(std::size_t(std::count_if(in.access->towns.begin(), in.access->towns.end(), [](const TownAccess& a) { return a.no_route_to_seat; }))) +
-                 " towns with no road route to their county seat; " + num(in.access->components.size()) + " road network pieces, " +
-                 num(in.access->dead_ends.size()) + " dead ends (" +
-                 num(std::size_t(std::count_if(in.access->dead_ends.begin(), in.access->dead_ends.end(), [](const DeadEnd& e) { return !std::isnan(e.link_m); }))) +
-                 " with a proposed link to another road).</p>\n";
+        b += "<p>" +
+             T("路网：删除零长度线 " + num(g.zero_length_dropped) + " 条，合并重复路段 " + num(g.duplicates_dropped) + " 处（保留较快者），连接交叉点 " +
+                   num(g.crossings_noded) + " 处，未知道路等级 " + num(g.unknown_classes.size()) + " 种（按默认车速）。",
+               "Road graph: " + num(g.zero_length_dropped) + " zero-length lines dropped, " + num(g.duplicates_dropped) +
+                   " duplicated stretches merged (the faster kept), " + num(g.crossings_noded) + " crossings joined, " + num(g.unknown_classes.size()) +
+                   " unknown road classes at the fallback speed.") +
+             "</p>\n";
+        if (in.access) {
+            const AccessResult& a = *in.access;
+            const std::string towns = num(a.unreachable_towns), villages = num(a.unreachable_villages), facilities = num(a.unreachable_facilities),
+                              snap = fmt(in.graph->options.max_snap_m, 0),
+                              no_route = num(std::size_t(std::count_if(a.towns.begin(), a.towns.end(), [](const TownAccess& x) { return x.no_route_to_seat; }))),
+                              pieces = num(a.components.size()), dead_ends = num(a.dead_ends.size()),
+                              linked = num(std::size_t(std::count_if(a.dead_ends.begin(), a.dead_ends.end(), [](const DeadEnd& d) { return !std::isnan(d.link_m); })));
+            b += "<p>" +
+                 T("可达性：" + towns + " 个镇、" + villages + " 个村和 " + facilities + " 处设施距任何道路超过 " + snap + " 米（不可达）；" + no_route +
+                       " 个镇无道路通往县城；路网分为 " + pieces + " 片；断头路 " + dead_ends + " 处（其中 " + linked + " 处建议连通至其他道路）。",
+                   "Access: " + towns + " towns, " + villages + " villages and " + facilities + " facilities farther than " + snap +
+                       " m from every road (unreachable); " + no_route + " towns with no road route to their county seat; " + pieces +
+                       " road network pieces, " + dead_ends + " dead ends (" + linked + " with a proposed link to another road).") +
+                 "</p>\n";
+        }
         if (in.coverage)
-            b += "<p>覆盖 Coverage: " + num(in.coverage->towns_without_area) + " towns without an area, " + num(in.coverage->extensions_too_long) +
-                 " extensions longer than the limit (not proposed).</p>\n";
+            b += "<p>" +
+                 T("覆盖：" + num(in.coverage->towns_without_area) + " 个镇无范围，" + num(in.coverage->extensions_too_long) + " 处延伸超过长度上限（未提出）。",
+                   "Coverage: " + num(in.coverage->towns_without_area) + " towns without an area, " + num(in.coverage->extensions_too_long) +
+                       " extensions longer than the limit (not proposed).") +
+                 "</p>\n";
         for (std::size_t j = 0; j < in.scoring->indicators.size(); ++j)
-            if (sc.missing[j])
-                b += "<p>评分 Scoring: " + num(sc.missing[j]) + " towns lack " + html_escape(in.scoring->indicators[j].field) + " (given the " +
-                     (in.scoring->missing_mean ? "mean" : "worst") + " normalised value).</p>\n";
-        std::vector<std::string> notes;
+            if (sc.missing[j]) {
+                const std::string field = html_escape(in.scoring->indicators[j].field);
+                b += "<p>" +
+                     T("评分：" + num(sc.missing[j]) + " 个镇缺少 " + field + "（取" + (in.scoring->missing_mean ? "平均" : "最差") + "的标准化值）。",
+                       "Scoring: " + num(sc.missing[j]) + " towns lack " + field + " (given the " + (in.scoring->missing_mean ? "mean" : "worst") +
+                           " normalised value).") +
+                     "</p>\n";
+            }
+        std::vector<Words> notes;
         if (in.access) notes.insert(notes.end(), in.access->notes.begin(), in.access->notes.end());
         if (in.coverage) notes.insert(notes.end(), in.coverage->notes.begin(), in.coverage->notes.end());
-        for (const auto& note : notes) b += "<p class=\"note\">" + html_escape(note) + "</p>\n";
+        for (const auto& note : notes) b += "<p class=\"note\">" + html_escape(say(in.lang, note)) + "</p>\n";
     }
 }
 
 // 3 Maps: the demonstration towns by tier, coverage gaps, isochrones of the city cores.
 void ReportSections::maps() {
-    b += "<h2>3 地图 Maps</h2>\n";
+    b += "<h2>3 " + T("地图", "Maps") + "</h2>\n";
     if (study.province) {
         const GeosContext& geos = *study.geos;
         {
@@ -312,20 +380,22 @@ void ReportSections::maps() {
                     if (sel.tier_of[i] == int(k)) ++(map.label(t.towns[i].x, t.towns[i].y, t.towns[i].name, k == 0 ? 10 : 8.5, "fill=\"#222\"") ? named : left_out);
             std::vector<std::pair<std::string, std::string>> legend;
             for (std::size_t k = 0; k < so.tiers.size(); ++k)
-                legend.push_back({kTierColour[std::min<std::size_t>(k, 3)], so.tiers[k].name_zh + "示范镇 " + so.tiers[k].name_en + " (" +
-                                                                                 std::to_string(sel.tiers[k].count) + ")"});
-            legend.push_back({"#bbb", "其他镇 other towns"});
-            b += "<figure>" + map.svg(legend) + "<figcaption>图1 各级示范镇 Fig. 1 Demonstration towns by tier（标注 " + num(named) + " 个名称，" + num(left_out) +
-                 " 个因重叠未标注，见第5节名单 " + num(named) + " names shown, " + num(left_out) +
-                 " left out where they would overlap: see the list in section 5）</figcaption></figure>\n";
+                legend.push_back({kTierColour[std::min<std::size_t>(k, 3)], tier_name(k) + " (" + std::to_string(sel.tiers[k].count) + ")"});
+            legend.push_back({"#bbb", T("其他镇", "other towns")});
+            b += "<figure>" + map.svg(legend) + "<figcaption>" +
+                 T("图1 各级示范镇（标注 " + num(named) + " 个名称，" + num(left_out) + " 个因重叠未标注，见第5节名单）",
+                   "Fig. 1 Demonstration towns by tier (" + num(named) + " names shown, " + num(left_out) +
+                       " left out where they would overlap: see the list in section 5)") +
+                 "</figcaption></figure>\n";
         }
         if (in.coverage) {
             SvgMap map(geos, study.province.get(), 760);
             draw_admin(map, study);
             draw_town_gaps(map, t, gaps_by_town(*in.coverage, n), 1.5);
-            b += "<figure>" + map.svg(town_gap_legend()) +
-                 "<figcaption>图2 各镇基础设施缺口（每镇一个符号：圆面积与缺口总面积成正比，颜色为缺少的设施项数）Fig. 2 Coverage gaps, one symbol per town "
-                 "(circle area grows with the town's total gap area; colour: how many utilities it lacks)</figcaption></figure>\n";
+            b += "<figure>" + map.svg(town_gap_legend(in.lang)) + "<figcaption>" +
+                 T("图2 各镇基础设施缺口（每镇一个符号：圆面积与缺口总面积成正比，颜色为缺少的设施项数）",
+                   "Fig. 2 Coverage gaps, one symbol per town (circle area grows with the town's total gap area; colour: how many utilities it lacks)") +
+                 "</figcaption></figure>\n";
         }
         if (in.access && !in.access->isochrones.empty()) {
             SvgMap map(geos, study.province.get(), 760);
@@ -341,8 +411,8 @@ void ReportSections::maps() {
                         map.geometry(x.polygon.get(), std::string("fill=\"") + shades[std::min<std::size_t>(k, 3)] +
                                                            "\" fill-opacity=\"0.75\" stroke=\"#555\" stroke-width=\"0.3\"");
             std::vector<std::pair<std::string, std::string>> legend;
-            for (std::size_t k = 0; k < minutes.size(); ++k) legend.push_back({shades[std::min<std::size_t>(k, 3)], "≤ " + fmt(minutes[k], 0) + " 分钟 min"});
-            b += "<figure>" + map.svg(legend) + "<figcaption>图3 城市核心区等时圈 Fig. 3 Isochrones of the city cores</figcaption></figure>\n";
+            for (std::size_t k = 0; k < minutes.size(); ++k) legend.push_back({shades[std::min<std::size_t>(k, 3)], "≤ " + fmt(minutes[k], 0) + T(" 分钟", " min")});
+            b += "<figure>" + map.svg(legend) + "<figcaption>" + T("图3 城市核心区等时圈", "Fig. 3 Isochrones of the city cores") + "</figcaption></figure>\n";
         }
         prefecture_maps();
     }
@@ -373,13 +443,14 @@ void ReportSections::prefecture_maps() {
                     if (inside[i] && sel.tier_of[i] == int(tier)) left_out += !map.label(t.towns[i].x, t.towns[i].y, t.towns[i].name, 10, "fill=\"#222\"");
             std::vector<std::pair<std::string, std::string>> legend;
             for (std::size_t tier = 0; tier < so.tiers.size(); ++tier)
-                legend.push_back({kTierColour[std::min<std::size_t>(tier, 3)], so.tiers[tier].name_zh + "示范镇 " + so.tiers[tier].name_en});
+                legend.push_back({kTierColour[std::min<std::size_t>(tier, 3)], tier_name(tier)});
             if (in.coverage)
-                for (const auto& g : town_gap_legend()) legend.push_back(g);
-            const std::string name = l->text(f, "name");
-            b += "<figure>" + map.svg(legend) + "<figcaption>图3." + std::to_string(k) + " " + html_escape(name) + "：示范镇与各镇基础设施缺口 Fig. 3." +
-                 std::to_string(k) + " " + html_escape(name) + ": demonstration towns and each town's gaps" +
-                 (left_out ? "（" + num(left_out) + " 个名称因重叠未标注 names left out where they would overlap）" : std::string()) +
+                for (const auto& g : town_gap_legend(in.lang)) legend.push_back(g);
+            const std::string name = html_escape(l->text(f, "name")), fig = std::to_string(k);
+            b += "<figure>" + map.svg(legend) + "<figcaption>" +
+                 T("图3." + fig + " " + name + "：示范镇与各镇基础设施缺口" + (left_out ? "（" + num(left_out) + " 个名称因重叠未标注）" : std::string()),
+                   "Fig. 3." + fig + " " + name + ": demonstration towns and each town's gaps" +
+                       (left_out ? " (" + num(left_out) + " names left out where they would overlap)" : std::string())) +
                  "</figcaption></figure>\n";
         }
 }
@@ -389,12 +460,14 @@ void ReportSections::prefecture_maps() {
 void ReportSections::road_problems() {
     if (!in.access) return;
     const AccessResult& a = *in.access;
-    b += "<h2>7 道路问题 Road problems</h2>\n";
+    b += "<h2>7 " + T("道路问题", "Road problems") + "</h2>\n";
     const std::size_t linked = std::size_t(std::count_if(a.dead_ends.begin(), a.dead_ends.end(), [](const DeadEnd& e) { return !std::isnan(e.link_m); }));
     std::size_t apart = 0;
     for (const Component& c : a.components) apart += c.rank > 1;
-    b += "<p>断头路 " + num(a.dead_ends.size()) + " 处，其中 " + num(linked) + " 处建议打通；未接入主路网的路网片 " + num(apart) + " 个。" + num(a.dead_ends.size()) +
-         " dead ends, " + num(linked) + " with a proposed link; " + num(apart) + " pieces of the road network not joined to the main one.</p>\n";
+    b += "<p>" +
+         T("断头路 " + num(a.dead_ends.size()) + " 处，其中 " + num(linked) + " 处建议打通；未接入主路网的路网片 " + num(apart) + " 个。",
+           num(a.dead_ends.size()) + " dead ends, " + num(linked) + " with a proposed link; " + num(apart) + " pieces of the road network not joined to the main one.") +
+         "</p>\n";
     // County by county, in admin-code order.
     std::map<std::pair<std::string, std::string>, std::vector<const DeadEnd*>> by_county;
     for (const DeadEnd& e : a.dead_ends) {
@@ -406,10 +479,10 @@ void ReportSections::road_problems() {
         for (const DeadEnd* e : ends)
             rows.push_back({html_escape(t.towns[std::min(e->town, n - 1)].name), html_escape(e->road_id), fmt(e->nearest_settlement_m, 0),
                             std::isnan(e->link_m) ? "–" : fmt(e->link_m, 0) + " m → " + html_escape(e->link_road_id),
-                            std::isnan(e->link_m) ? html_escape(e->no_link) : std::string()});
+                            std::isnan(e->link_m) ? html_escape(say(in.lang, e->no_link)) : std::string()});
         b += "<h3>" + html_escape(county.second) + "</h3>\n" +
              html_table({label("road_dead_ends", "town_name"), label("road_dead_ends", "road_id"), label("road_dead_ends", "nearest_settlement_m"),
-                         "打通建议 proposed link", label("road_dead_ends", "no_link")},
+                         T("打通建议", "proposed link"), label("road_dead_ends", "no_link")},
                         rows);
     }
     std::vector<std::vector<std::string>> pieces;
@@ -425,7 +498,7 @@ void ReportSections::road_problems() {
         pieces.push_back({std::to_string(c.rank), fmt(c.length_km, 1), html_escape(towns), num(c.villages)});
     }
     if (!pieces.empty())
-        b += "<h3>未接入主路网的路网片 Pieces not joined to the main network</h3>\n" +
+        b += "<h3>" + T("未接入主路网的路网片", "Pieces not joined to the main network") + "</h3>\n" +
              html_table({label("road_components", "component"), label("road_components", "length_km"), label("road_components", "town_ids"),
                          label("road_components", "villages")},
                         pieces);
@@ -433,7 +506,7 @@ void ReportSections::road_problems() {
 
 // 4 By prefecture: towns, picks per tier, gaps and extensions.
 void ReportSections::by_prefecture() {
-    b += "<h2>4 各市(州)、县汇总 By prefecture and county</h2>\n";
+    b += "<h2>4 " + T("各市(州)、县汇总", "By prefecture and county") + "</h2>\n";
     {
         // One row per unit (prefecture or county) in admin-code order: towns, eligible, picks per tier, gaps, extension km.
         auto unit_table = [&](bool county) {
@@ -444,7 +517,7 @@ void ReportSections::by_prefecture() {
             for (const TierRule& r : so.tiers) head.push_back(label("prefectures", "n_{tier}", {r.key, r.name_zh, r.name_en}));
             if (in.coverage)
                 for (const auto& u : utility_names()) head.push_back(label("prefectures", "gap_towns_{utility}", fill_of("{utility}", u)));
-            if (in.coverage) head.push_back("管网延伸 extensions km");
+            if (in.coverage) head.push_back(T("管网延伸", "extensions") + " (km)");
             std::vector<std::vector<std::string>> rows;
             std::map<std::string, const Settlement*> first;   // code -> a town of it (its names); the rows in admin-code order
             for (const Settlement& s : t.towns) first.emplace(county ? s.county : s.prefecture, &s);
@@ -466,13 +539,18 @@ void ReportSections::by_prefecture() {
             return html_table(head, rows);
         };
         b += unit_table(false);
-        b += "<h3>各县(市、区) By county</h3>\n" + unit_table(true);
+        b += "<h3>" + T("各县(市、区)", "By county") + "</h3>\n" + unit_table(true);
         if (!sel.shortfalls.empty()) {
             std::vector<std::vector<std::string>> srows;
-            for (const Shortfall& s : sel.shortfalls)
-                srows.push_back({html_escape(s.tier), html_escape(s.unit), std::to_string(s.needed), std::to_string(s.available),
-                                 std::to_string(s.needed - s.available), html_escape(s.why)});
-            b += "<h3>名额缺口 Shortfalls</h3>" + html_table({"层级 tier", "单位 unit", "需要 needed", "可选 available", "缺 short", "原因 why"}, srows);
+            for (const Shortfall& s : sel.shortfalls) {
+                std::string tier = s.tier;
+                for (std::size_t k = 0; k < so.tiers.size(); ++k)
+                    if (so.tiers[k].key == s.tier) tier = tier_name(k);
+                const std::string unit = s.unit == "total" ? T("合计", "total") : s.unit == "unit minimums" ? T("各单位下限", "unit minimums") : s.unit;
+                srows.push_back({html_escape(tier), html_escape(unit), std::to_string(s.needed), std::to_string(s.available),
+                                 std::to_string(s.needed - s.available), html_escape(say(in.lang, s.why))});
+            }
+            b += "<h3>" + T("名额缺口", "Shortfalls") + "</h3>" + html_table({T("层级", "tier"), T("单位", "unit"), T("需要", "needed"), T("可选", "available"), T("缺", "short"), T("原因", "why")}, srows);
         }
     }
 }
@@ -483,8 +561,9 @@ std::string ReportSections::utilities_short(std::size_t i) const {
     std::string out;
     for (const auto& [utility, c] : in.coverage->towns[i].utilities)
         if (is_gap(c.status))
-            out += (out.empty() ? "" : "<br>") + html_escape(utility_label(utility) + (c.status == "none" ? "：未覆盖 none" : "：部分 partial " + fmt(c.share_area * 100, 0) + " %"));
-    return out.empty() ? "全部覆盖 all served" : out;
+            out += (out.empty() ? "" : "<br>") + html_escape(utility_label(utility, in.lang) + T("：", ": ") + status_text(in.lang, c.status) +
+                                                             (c.status == "none" ? "" : " " + fmt(c.share_area * 100, 0) + " %"));
+    return out.empty() ? T("全部覆盖", "all served") : out;
 }
 
 // A town's services in a few words: the standards it misses, or that it meets them all.
@@ -494,21 +573,23 @@ std::string ReportSections::services_short(std::size_t i) const {
     for (std::size_t k = 0; k < r.kinds.size(); ++k) {
         const ServiceStatus& st = r.towns[k][i];
         std::string miss;
-        if (st.time_met == 0) miss += "超时" + fmt(st.pop_outside, 0) + "人 " + fmt(st.pop_outside, 0) + " beyond";
-        if (st.places_met == 0) miss += (miss.empty() ? "" : "；") + std::string("缺") + fmt(st.places_missing, 0) + "位 " + fmt(st.places_missing, 0) + " places short";
-        if (!miss.empty()) out += (out.empty() ? "" : "<br>") + html_escape(facility_kind_zh(r.kinds[k]) + "：" + miss);
+        if (st.time_met == 0) miss += T("超时" + fmt(st.pop_outside, 0) + "人", fmt(st.pop_outside, 0) + " people beyond");
+        if (st.places_met == 0) miss += (miss.empty() ? "" : T("；", "; ")) + T("缺" + fmt(st.places_missing, 0) + "位", fmt(st.places_missing, 0) + " places short");
+        if (!miss.empty()) out += (out.empty() ? "" : "<br>") + html_escape(T(facility_kind_zh(r.kinds[k]), r.kinds[k]) + T("：", ": ") + miss);
     }
-    return out.empty() ? "全部达标 all met" : out;
+    return out.empty() ? T("全部达标", "all met") : out;
 }
 
 // 6 Public services against the standards of [services.<kind>]: all towns, the demonstration towns, villages.
 void ReportSections::services() {
     if (!with_services) return;
     const ServiceResult& r = *in.services;
-    b += "<h2>6 公共服务 Public services</h2>\n";
-    b += "<p class=\"note\">标准取自配置 [services.&lt;kind&gt;]（示例数据中为示例值）。千人服务量为E2SFCA可达性指数×1000；"
-         "镇的时间标准要求镇驻地及所有行政村均在时限内。 Standards from the config's [services.&lt;kind&gt;] (example values in the sample); "
-         "places per 1,000 are the E2SFCA index × 1,000; a town meets the time standard when its seat and every village are within it.</p>\n";
+    b += "<h2>6 " + T("公共服务", "Public services") + "</h2>\n";
+    b += "<p class=\"note\">" +
+         T("标准取自配置 [services.&lt;kind&gt;]（示例数据中为示例值）。千人服务量为E2SFCA可达性指数×1000；镇的时间标准要求镇驻地及所有行政村均在时限内。",
+           "Standards from the config's [services.&lt;kind&gt;] (example values in the sample); places per 1,000 are the E2SFCA index × 1,000; a town "
+           "meets the time standard when its seat and every village are within it.") +
+         "</p>\n";
     std::vector<std::vector<std::string>> rows;
     for (std::size_t k = 0; k < r.kinds.size(); ++k) {
         const ServiceStandard& standard = r.standards[k];
@@ -525,22 +606,22 @@ void ReportSections::services() {
         }
         for (const ServiceStatus& st : r.villages[k]) villages_in_time += st.time_met == 1;
         const bool time = !std::isnan(standard.max_min), places = !std::isnan(standard.places_per_1000);
-        std::string std_text = time ? "≤ " + fmt(standard.max_min, 0) + " 分钟 min" : "";
-        if (places) std_text += (time ? "，" : "") + std::string("≥ ") + fmt(standard.places_per_1000, 1) + " 位/千人 per 1,000";
+        std::string std_text = time ? "≤ " + fmt(standard.max_min, 0) + T(" 分钟", " min") : "";
+        if (places) std_text += (time ? T("，", ", ") : "") + "≥ " + fmt(standard.places_per_1000, 1) + T(" 位/千人", " per 1,000");
         auto share = [](std::size_t a, std::size_t of) { return num(a) + " / " + num(of); };
-        rows.push_back({html_escape(facility_kind_zh(r.kinds[k]) + " " + r.kinds[k]), html_escape(std_text),
+        rows.push_back({html_escape(T(facility_kind_zh(r.kinds[k]), r.kinds[k])), html_escape(std_text),
                         time ? share(time_all, n) : "", time ? share(time_demo, demo) : "", time ? share(villages_in_time, r.villages[k].size()) : "",
                         time ? fmt(beyond, 0) + " (" + fmt(beyond_demo, 0) + ")" : "", places ? share(places_all, n) : "",
                         places ? share(places_demo, demo) : "", places ? fmt(missing, 0) + " (" + fmt(missing_demo, 0) + ")" : ""});
     }
-    b += html_table({"服务 service", "标准 standard", "时间达标镇 towns within time", "其中示范镇 demonstration towns", "时间达标村 villages within time",
-                "超时人口 people beyond (示范镇 demo)", "千人指标达标镇 towns meeting places", "其中示范镇 demonstration towns",
-                "缺口床位/学位 places missing (示范镇 demo)"},
+    b += html_table({T("服务", "service"), T("标准", "standard"), T("时间达标镇", "towns within time"), T("其中示范镇", "demonstration towns"), T("时间达标村", "villages within time"),
+                T("超时人口（示范镇）", "people beyond (demonstration towns)"), T("千人指标达标镇", "towns meeting places"), T("其中示范镇", "demonstration towns"),
+                 T("缺口床位/学位（示范镇）", "places missing (demonstration towns)")},
                rows);
 }
 
 void ReportSections::demonstration_towns() {
-    b += "<h2>5 示范镇名单 The demonstration towns</h2>\n";
+    b += "<h2>5 " + T("示范镇名单", "The demonstration towns") + "</h2>\n";
     for (std::size_t k = 0; k < so.tiers.size(); ++k) {
         std::vector<std::size_t> towns;
         for (std::size_t i = 0; i < n; ++i)
@@ -554,27 +635,30 @@ void ReportSections::demonstration_towns() {
             const std::string name = in.town_pages ? "<a href=\"" + town_page_file(t.towns[i].id) + "\">" + html_escape(t.towns[i].name) + "</a>"
                                                    : html_escape(t.towns[i].name);
             std::vector<std::string> row = {html_escape(t.towns[i].prefecture_name), html_escape(t.towns[i].county_name), name,
-                                            html_escape((*in.types)[i].name_zh), fmt(sc.score[i]), fmt(city_nearness_pct(sc, i), 0),
+                                            html_escape(T((*in.types)[i].name_zh, (*in.types)[i].name_en)), fmt(sc.score[i]), fmt(city_nearness_pct(sc, i), 0),
                                             std::to_string(sel.eligible_rank_province[i]),
-                                            html_escape(sel.reason_zh[i]) + "<br><span class=\"note\">" + html_escape(sel.reason_en[i]) + "</span>"};
-            if (in.sensitivity) row.push_back(html_escape(in.sensitivity->stability[i]) + " " + fmt(in.sensitivity->same_share[i] * 100, 0) + " %");
+                                            in.lang == Lang::zh   ? html_escape(sel.reason_zh[i])
+                                            : in.lang == Lang::en ? html_escape(sel.reason_en[i])
+                                                                  : html_escape(sel.reason_zh[i]) + "<br><span class=\"note\">" + html_escape(sel.reason_en[i]) + "</span>"};
+            if (in.sensitivity) row.push_back(stability_text(in.lang, in.sensitivity->stability[i]) + " " + fmt(in.sensitivity->same_share[i] * 100, 0) + " %");
             if (in.coverage) row.push_back(utilities_short(i));
             if (with_services) row.push_back(services_short(i));
             rows.push_back(row);
         }
         std::vector<std::string> head;
-        for (const char* field : {"prefecture_name", "county_name", "name", "town_type_zh", "score", "city_nearness_pct", "eligible_rank_province", "reason_zh"})
+        for (const char* field : {"prefecture_name", "county_name", "name", in.lang == Lang::en ? "town_type_en" : "town_type_zh", "score", "city_nearness_pct",
+                                  "eligible_rank_province", in.lang == Lang::en ? "reason_en" : "reason_zh"})
             head.push_back(label("demo_towns", field));
         if (in.sensitivity) head.push_back(label("demo_towns", "stability"));
-        if (in.coverage) head.push_back("基础设施缺口 utility gaps");
-        if (with_services) head.push_back("公共服务 public services");
-        b += "<h3>" + html_escape(so.tiers[k].name_zh + "示范镇 " + so.tiers[k].name_en) + " (" + num(towns.size()) + ")</h3>" + html_table(head, rows, "reasons");
+        if (in.coverage) head.push_back(T("基础设施缺口", "utility gaps"));
+        if (with_services) head.push_back(T("公共服务", "public services"));
+        b += "<h3>" + html_escape(tier_name(k)) + " (" + num(towns.size()) + ")</h3>" + html_table(head, rows, "reasons");
     }
 }
 
 // 6 Charts: scores with the cut-offs, contributions, stability.
 void ReportSections::charts() {
-    b += "<h2>8 图表 Charts</h2>\n";
+    b += "<h2>8 " + T("图表", "Charts") + "</h2>\n";
     {
         // Score distribution of the eligible towns, 5-point bins, with the cut-offs.
         double hi = 0;
@@ -604,16 +688,18 @@ void ReportSections::charts() {
             s += "<line x1=\"" + fmt(left - 7, 0) + "\" y1=\"" + fmt(y, 1) + "\" x2=\"" + fmt(left - 3, 0) + "\" y2=\"" + fmt(y, 1) +
                  "\" stroke=\"#555\"/><text x=\"" + fmt(left - 9, 0) + "\" y=\"" + fmt(y + 4, 1) + "\" text-anchor=\"end\">" + std::to_string(v) + "</text>";
         }
-        s += "<text x=\"" + fmt(left - 3, 0) + "\" y=\"12\" text-anchor=\"middle\">镇数 towns</text>";
+        s += "<text x=\"" + fmt(left - 3, 0) + "\" y=\"12\" text-anchor=\"middle\">" + T("镇数", "towns") + "</text>";
         for (std::size_t k = 0; k < sel.tiers.size(); ++k) {
             if (!std::isfinite(sel.tiers[k].cut_off)) continue;
             const double x = left + sel.tiers[k].cut_off / 5 * bw;
             s += "<line x1=\"" + fmt(x, 1) + "\" y1=\"15\" x2=\"" + fmt(x, 1) + "\" y2=\"" + fmt(bottom, 0) + "\" stroke=\"" + kTierColour[std::min<std::size_t>(k, 3)] +
                  "\" stroke-width=\"2\"/><text x=\"" + fmt(x + 3, 1) + "\" y=\"" + fmt(26 + 13.0 * double(k), 0) + "\" fill=\"" + kTierColour[std::min<std::size_t>(k, 3)] +
-                 "\">" + html_escape(sel.tiers[k].name_zh) + " " + fmt(sel.tiers[k].cut_off) + "</text>";
+                 "\">" + html_escape(T(sel.tiers[k].name_zh, sel.tiers[k].name_en)) + " " + fmt(sel.tiers[k].cut_off) + "</text>";
         }
-        s += "<text x=\"" + fmt(w / 2, 0) + "\" y=\"" + fmt(bottom + 30, 0) + "\">得分 score (参评镇 eligible towns)</text></svg>\n";
-        b += "<figure>" + s + "<figcaption>图4 得分分布与各级入选线 Fig. 4 Scores of the eligible towns and each tier's cut-off (lowest score selected on merit)</figcaption></figure>\n";
+        s += "<text x=\"" + fmt(w / 2, 0) + "\" y=\"" + fmt(bottom + 30, 0) + "\">" + T("得分（参评镇）", "score (eligible towns)") + "</text></svg>\n";
+        b += "<figure>" + s + "<figcaption>" +
+             T("图4 得分分布与各级入选线（按得分入选的最低分）", "Fig. 4 Scores of the eligible towns and each tier's cut-off (lowest score selected on merit)") +
+             "</figcaption></figure>\n";
     }
     {
         std::vector<std::size_t> first;
@@ -631,11 +717,13 @@ void ReportSections::charts() {
         }
         std::vector<std::pair<std::string, std::string>> legend;
         for (std::size_t j = 0; j < in.scoring->indicators.size(); ++j)
-            legend.push_back({kIndicatorColour[j % std::size(kIndicatorColour)], in.scoring->indicators[j].label_zh + " " + in.scoring->indicators[j].label_en});
-        legend.push_back({"#999999", "加分 bonus"});
+            legend.push_back({kIndicatorColour[j % std::size(kIndicatorColour)], T(in.scoring->indicators[j].label_zh, in.scoring->indicators[j].label_en)});
+        legend.push_back({"#999999", T("加分", "bonus")});
         if (!rows.empty())
-            b += "<figure>" + bar_chart(rows, max_score, legend) + "<figcaption>图5 " + html_escape(so.tiers[0].name_zh) +
-                 "示范镇的指标贡献 Fig. 5 What each indicator contributed to the " + html_escape(so.tiers[0].name_en) + " towns' scores</figcaption></figure>\n";
+            b += "<figure>" + bar_chart(rows, max_score, legend) + "<figcaption>" +
+                 T("图5 " + html_escape(so.tiers[0].name_zh) + "示范镇的指标贡献",
+                   "Fig. 5 What each indicator contributed to the " + html_escape(so.tiers[0].name_en) + " towns' scores") +
+                 "</figcaption></figure>\n";
     }
     if (in.sensitivity) {
         std::vector<std::pair<std::string, std::vector<std::pair<double, std::string>>>> rows;
@@ -647,24 +735,26 @@ void ReportSections::charts() {
                     const std::string& s = in.sensitivity->stability[i];
                     (s == "stable" ? stable : s == "borderline" ? borderline : unstable) += 1;
                 }
-            rows.push_back({so.tiers[k].name_zh + " " + so.tiers[k].name_en, {{stable, "#1a9641"}, {borderline, "#fdae61"}, {unstable, "#d7191c"}}});
+            rows.push_back({T(so.tiers[k].name_zh, so.tiers[k].name_en), {{stable, "#1a9641"}, {borderline, "#fdae61"}, {unstable, "#d7191c"}}});
             most = std::max(most, stable + borderline + unstable);
         }
         b += "<figure>" +
-             bar_chart(rows, most, {{"#1a9641", "稳定 stable (≥ 90 %)"}, {"#fdae61", "临界 borderline (≥ 50 %)"}, {"#d7191c", "不稳定 unstable"}}) +
-             "<figcaption>图6 权重扰动下的稳定性（" + std::to_string(in.sensitivity->runs) +
-             " 次）Fig. 6 How often each selected town keeps its tier when the weights are perturbed (" + std::to_string(in.sensitivity->runs) +
-             " runs)</figcaption></figure>\n";
+             bar_chart(rows, most, {{"#1a9641", stability_text(in.lang, "stable") + " (≥ 90 %)"}, {"#fdae61", stability_text(in.lang, "borderline") + " (≥ 50 %)"},
+                                    {"#d7191c", stability_text(in.lang, "unstable")}}) +
+             "<figcaption>" +
+             T("图6 权重扰动下的稳定性（" + std::to_string(in.sensitivity->runs) + " 次）",
+               "Fig. 6 How often each selected town keeps its tier when the weights are perturbed (" + std::to_string(in.sensitivity->runs) + " runs)") +
+             "</figcaption></figure>\n";
     }
 }
 
 // 7 Scenarios: the towns whose tier changes.
 void ReportSections::scenarios() {
     if (!in.scenario_names.empty()) {
-        b += "<h2>9 情景比较 Scenarios</h2>\n";
-        auto tier_name = [this](int k) { return k >= 0 ? so.tiers[std::size_t(k)].name_zh : std::string("–"); };
-        std::vector<std::string> head = {"市(州)", "镇 town", "基准 base"};
-        for (const auto& name : in.scenario_names) head.push_back(html_escape(name));
+        b += "<h2>9 " + T("情景比较", "Scenarios") + "</h2>\n";
+        auto tier_name = [this](int k) { return k >= 0 ? T(so.tiers[std::size_t(k)].name_zh, so.tiers[std::size_t(k)].name_en) : std::string("–"); };
+        std::vector<std::string> head = {label("demo_towns", "prefecture_name"), T("镇", "town"), T("基准", "base")};
+        for (const auto& name : in.scenario_names) head.push_back(html_escape(say(in.lang, name)));
         std::vector<std::vector<std::string>> rows;
         std::vector<std::size_t> changes(in.scenario_names.size(), 0);
         for (std::size_t i = 0; i < n; ++i) {
@@ -679,7 +769,7 @@ void ReportSections::scenarios() {
         }
         std::string counts;
         for (std::size_t s = 0; s < changes.size(); ++s)
-            counts += (counts.empty() ? "" : " · ") + html_escape(in.scenario_names[s]) + ": " + num(changes[s]) + " 个镇层级变化 towns change tier";
+            counts += (counts.empty() ? "" : " · ") + html_escape(say(in.lang, in.scenario_names[s])) + T("：", ": ") + num(changes[s]) + T(" 个镇层级变化", " towns change tier");
         b += "<p>" + counts + "</p>\n" + html_table(head, rows);
     }
 }
@@ -688,7 +778,8 @@ void ReportSections::scenarios() {
 
 std::string html_report(const ReportInput& in) {
     ReportSections r{in};
-    r.b += "<h1>示范镇遴选与基础设施短板报告<br>Demonstration towns and infrastructure gaps</h1>\n";
+    r.b += "<h1>" + (in.lang == Lang::both ? std::string("示范镇遴选与基础设施短板报告<br>Demonstration towns and infrastructure gaps")
+                                          : r.T("示范镇遴选与基础设施短板报告", "Demonstration towns and infrastructure gaps")) + "</h1>\n";
     r.b += "<p>" + html_escape(r.study.config.name) + " · townsite " + html_escape(in.version) + "</p>\n";
     r.study_and_parameters();
     r.data_quality();
@@ -699,7 +790,7 @@ std::string html_report(const ReportInput& in) {
     r.road_problems();
     r.charts();
     r.scenarios();
-    return html_page("townsite report: " + r.study.config.name, r.b);
+    return html_page(r.T("示范镇遴选报告：", "townsite report: ") + r.study.config.name, r.b, in.lang);
 }
 
 }  // namespace townsite

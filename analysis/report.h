@@ -42,16 +42,17 @@ struct ReportInput {
     const std::vector<Settlement>* villages = nullptr;          // for the town pages' maps; may be null
     double heritage_radius_km = 10;                             // [proximity]: the town pages show the protected sites within it
     bool town_pages = false;                                    // the demonstration towns link to towns/<id>.html
-    std::vector<std::string> scenario_names;                    // [[scenarios]] of the config
+    std::vector<Words> scenario_names;                          // [[scenarios]] of the config: their labels
     std::vector<std::vector<int>> scenario_tiers;               // [scenario][town]: tier index, -1 none
     std::string version;
+    Lang lang = Lang::zh;                                       // of every heading, sentence, label and legend
 };
 
 std::string html_report(const ReportInput& in);
 
 // Pieces the compare report shares.
 std::string html_escape(const std::string& text);
-std::string html_page(const std::string& title, const std::string& body);
+std::string html_page(const std::string& title, const std::string& body, Lang lang);
 // A table: header cells and rows of cells, as HTML already (escape the text first); `cls` its class.
 std::string html_table(const std::vector<std::string>& head, const std::vector<std::vector<std::string>>& rows, const std::string& cls = "");
 

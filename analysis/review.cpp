@@ -159,7 +159,7 @@ Review review(const ReviewRun& base, const std::vector<ReviewRun>& years, const 
     for (std::size_t y = 0; y < years.size(); ++y) {
         std::map<std::pair<std::string, std::string>, double> built;   // (town, utility) -> km, at most the km proposed
         for (const Corridor& c : corridors) built[{c.town_id, c.utility}] += std::min(c.built_km.at(y), c.proposed_km);
-        ReviewTotal province{"province", "", "全省 province", years[y].label};
+        ReviewTotal province{"province", "", "全省", years[y].label};
         std::map<std::string, ReviewTotal> by_tier;
         std::map<std::pair<std::string, std::string>, ReviewTotal> by_prefecture, by_county;   // by code, in admin-code order
         for (const ReviewTownState* b : designated) {
@@ -221,17 +221,19 @@ std::string pct(double v) { return std::isfinite(v) ? fmt(v, 1) + " %" : "–"; 
 
 // One line chart per tier: works done, extension built and gaps closed (% of the base's gaps) in the
 // base year (0) and each later year.
-std::string tier_chart(const Review& r, const std::string& tier) {
+std::string tier_chart(const Review& r, const std::string& tier, Lang lang) {
     const double w = 600, h = 190, left = 44, right = 220, top = 14, bottom = 30;
     const double pw = w - left - right, ph = h - top - bottom;
     std::vector<std::string> labels = {r.base_label};
     labels.insert(labels.end(), r.years.begin(), r.years.end());
     struct Series {
-        const char* name;
+        std::string name;
         const char* colour;
         std::vector<double> values;
     };
-    std::vector<Series> series = {{"项目完成 works done", "#1a9641", {0}}, {"延伸建成 extension built", "#2c7bb6", {0}}, {"缺口消除 gaps closed", "#d7191c", {0}}};
+    std::vector<Series> series = {{say(lang, "项目完成", "works done"), "#1a9641", {0}},
+                                  {say(lang, "延伸建成", "extension built"), "#2c7bb6", {0}},
+                                  {say(lang, "缺口消除", "gaps closed"), "#d7191c", {0}}};
     for (const ReviewTotal& t : r.totals)
         if (t.level == "tier" && t.code == tier) {
             series[0].values.push_back(std::isfinite(t.works_done_pct()) ? t.works_done_pct() : 0);
@@ -267,87 +269,125 @@ std::string tier_chart(const Review& r, const std::string& tier) {
         const double ly = top + 12 + 16.0 * double(k);
         s += "<line x1=\"" + fmt(left + pw + 10, 0) + "\" x2=\"" + fmt(left + pw + 24, 0) + "\" y1=\"" + fmt(ly - 4, 0) + "\" y2=\"" + fmt(ly - 4, 0) +
              "\" stroke-width=\"2\" stroke=\"" + series[k].colour + "\"/><text x=\"" + fmt(left + pw + 28, 0) + "\" y=\"" + fmt(ly, 0) + "\">" +
-             series[k].name + "</text>";
+             html_escape(series[k].name) + "</text>";
     }
     return s + "</svg>";
 }
 
-std::vector<std::string> total_row(const ReviewTotal& t, bool with_year) {
+std::vector<std::string> total_row(const ReviewTotal& t, bool with_year, Lang lang) {
     std::vector<std::string> row;
     if (with_year) row.push_back(html_escape(t.year));
-    else row.push_back(html_escape(t.name));
+    else row.push_back(html_escape(t.level == "province" ? say(lang, "全省", "province") : t.name));
     row.insert(row.end(), {std::to_string(t.towns), std::to_string(t.gaps_base) + " → " + std::to_string(t.gaps_now), std::to_string(t.gaps_closed),
                            std::to_string(t.gaps_opened), fmt(t.built_km, 1) + " / " + fmt(t.extension_km, 1), pct(t.built_pct()),
                            std::to_string(t.newly_met), std::to_string(t.works_done) + " / " + std::to_string(t.works), pct(t.works_done_pct())});
     return row;
 }
 
-std::vector<std::string> total_head(const std::string& first) {
+std::vector<std::string> total_head(const std::string& first, Lang lang) {
     return {first,
-            "示范镇 towns",
-            "缺口 gaps: 基准 → 当年 base → now",
-            "消除 closed",
-            "新增 opened",
-            "延伸建成 / 建议 km built / proposed",
-            "延伸完成 built",
-            "新达标 standards newly met",
-            "完成项目 works done",
-            "项目完成度 works done (mean share)"};
+            say(lang, "示范镇", "towns"),
+            say(lang, "缺口：基准 → 当年", "gaps: base → now"),
+            say(lang, "消除", "closed"),
+            say(lang, "新增", "opened"),
+            say(lang, "延伸建成 / 建议", "built / proposed") + " (km)",
+            say(lang, "延伸完成", "built"),
+            say(lang, "新达标", "standards newly met"),
+            say(lang, "完成项目", "works done"),
+            say(lang, "项目完成度", "works done (mean share)")};
+}
+
+// "water, gas" in `lang`: 供水、燃气.
+std::string utilities_text(Lang lang, const std::string& list) {
+    std::string out;
+    for (std::size_t at = 0; at < list.size();) {
+        const std::size_t end = std::min(list.find(", ", at), list.size());
+        out += (out.empty() ? "" : say(lang, "、", ", ")) + utility_label(list.substr(at, end - at), lang);
+        at = end + 2;
+    }
+    return out;
+}
+
+// "elderly_care_places, childcare_time" in `lang`: 养老机构千人指标、托育时间.
+std::string standards_text(Lang lang, const std::string& list) {
+    std::string out;
+    for (std::size_t at = 0; at < list.size();) {
+        const std::size_t end = std::min(list.find(", ", at), list.size());
+        const std::string standard = list.substr(at, end - at);
+        const std::size_t cut = standard.rfind('_');
+        const std::string kind = standard.substr(0, cut), what = cut == std::string::npos ? "" : standard.substr(cut + 1);
+        out += (out.empty() ? "" : say(lang, "、", ", ")) +
+               say(lang, facility_kind_zh(kind) + (what == "time" ? "时间" : what == "places" ? "千人指标" : what), standard);
+        at = end + 2;
+    }
+    return out;
 }
 
 }  // namespace
 
-std::string html_review(const Review& r) {
+std::string html_review(const Review& r, Lang lang) {
+    auto T = [lang](std::string_view zh, std::string_view en) { return say(lang, zh, en); };
     const std::string last = r.years.empty() ? r.base_label : r.years.back();
-    std::string b = "<h1>示范镇年度评估 Yearly review of the demonstration towns</h1>\n";
+    std::string b = "<h1>" + T("示范镇年度评估", "Yearly review of the demonstration towns") + "</h1>\n";
     std::string years;
-    for (const auto& y : r.years) years += (years.empty() ? "" : "、") + html_escape(y);
+    for (const auto& y : r.years) years += (years.empty() ? "" : T("、", ", ")) + html_escape(y);
     int designated = 0;
     for (const ReviewTown& t : r.towns) designated += t.year == last;
-    b += "<p>基准 Base: " + html_escape(r.base_label) + "（认定 " + std::to_string(designated) + " 个示范镇，名单固定 the designated list is held fixed）· 评估年份 years reviewed: " +
-         years + "</p>\n<p class=\"note\">缺口：设施状态为部分覆盖或未覆盖 (a gap: a utility partial or none)。延伸建成：基准年建议的管网延伸线路两侧 " + fmt(r.corridor_m, 0) +
-         " 米走廊内新增的管网长度（每条延伸至多计其建议长度）(network added within " + fmt(r.corridor_m, 0) +
-         " m of each extension the base run proposed, at most its proposed length)。项目完成度：基准年项目清单中各项目完成比例的平均（管网延伸按建成长度，断头路按是否已消除，服务设施按缺口减少的床位/学位），完成 ≥ " +
-         fmt(kDoneShare * 100, 0) + " % 计为完成 (works done: the mean share done of the base run's works; a work counts as done from " +
-         fmt(kDoneShare * 100, 0) + " % on).</p>\n";
+    const std::string base = html_escape(r.base_label), corridor = fmt(r.corridor_m, 0), done = fmt(kDoneShare * 100, 0);
+    b += "<p>" +
+         T("基准：" + base + "（认定 " + std::to_string(designated) + " 个示范镇，名单固定）· 评估年份：" + years,
+           "Base: " + base + " (" + std::to_string(designated) + " demonstration towns; the designated list is held fixed) · years reviewed: " + years) +
+         "</p>\n<p class=\"note\">" +
+         T("缺口：设施状态为部分覆盖或未覆盖。延伸建成：基准年建议的管网延伸线路两侧 " + corridor +
+               " 米走廊内新增的管网长度（每条延伸至多计其建议长度）。项目完成度：基准年项目清单中各项目完成比例的平均（管网延伸按建成长度，断头路按是否已消除，服务设施按缺口减少的床位/学位），完成 ≥ " +
+               done + " % 计为完成。",
+           "A gap: a utility partial or none. Extension built: network added within " + corridor +
+               " m of each extension the base run proposed, at most its proposed length. Works done: the mean share done of the base run's works "
+               "(extensions by the length built, dead ends by whether they are gone, service places by the places no longer missing); a work counts as done from " +
+               done + " % on.") +
+         "</p>\n";
 
-    b += "<h2>1 各层级 By tier</h2>\n";
+    b += "<h2>1 " + T("各层级", "By tier") + "</h2>\n";
     for (const auto& [key, name] : r.tiers) {
         std::vector<std::vector<std::string>> rows;
         for (const ReviewTotal& t : r.totals)
-            if (t.level == "tier" && t.code == key) rows.push_back(total_row(t, true));
+            if (t.level == "tier" && t.code == key) rows.push_back(total_row(t, true, lang));
         if (rows.empty()) continue;
-        b += "<h3>" + html_escape(name) + " " + html_escape(key) + "</h3>\n<figure>" + tier_chart(r, key) + "<figcaption>" + html_escape(name) +
-             "示范镇：项目完成度、延伸建成比例与缺口消除比例（" + html_escape(r.base_label) + " = 0）" + html_escape(key) +
-             " tier: works done, extension built and gaps closed, by year</figcaption></figure>\n";
-        b += html_table(total_head("年份 year"), rows);
+        b += "<h3>" + html_escape(T(name, key)) + "</h3>\n<figure>" + tier_chart(r, key, lang) + "<figcaption>" +
+             T(html_escape(name) + "示范镇：项目完成度、延伸建成比例与缺口消除比例（" + base + " = 0）",
+               html_escape(key) + " tier: works done, extension built and gaps closed, by year (" + base + " = 0)") +
+             "</figcaption></figure>\n";
+        b += html_table(total_head(T("年份", "year"), lang), rows);
     }
     std::vector<std::vector<std::string>> prov;
     for (const ReviewTotal& t : r.totals)
-        if (t.level == "province") prov.push_back(total_row(t, true));
-    b += "<h3>全部示范镇 All demonstration towns</h3>\n" + html_table(total_head("年份 year"), prov);
+        if (t.level == "province") prov.push_back(total_row(t, true, lang));
+    b += "<h3>" + T("全部示范镇", "All demonstration towns") + "</h3>\n" + html_table(total_head(T("年份", "year"), lang), prov);
 
-    for (const auto& [level, title] : {std::pair<std::string, std::string>{"prefecture", "2 各市(州) By prefecture"}, {"county", "3 各县(市、区) By county"}}) {
+    for (const std::string level : {"prefecture", "county"}) {
         std::vector<std::vector<std::string>> rows;
         for (const ReviewTotal& t : r.totals)
-            if (t.level == level && t.year == last) rows.push_back(total_row(t, false));
-        b += "<h2>" + title + "（" + html_escape(last) + "）</h2>\n" + html_table(total_head(level == "county" ? "县(市、区) county" : "市(州) prefecture"), rows);
+            if (t.level == level && t.year == last) rows.push_back(total_row(t, false, lang));
+        const std::string title = level == "county" ? "3 " + T("各县(市、区)", "By county") : "2 " + T("各市(州)", "By prefecture");
+        b += "<h2>" + title + T("（", " (") + html_escape(last) + T("）", ")") + "</h2>\n" +
+             html_table(total_head(level == "county" ? T("县(市、区)", "county") : T("市(州)", "prefecture"), lang), rows);
     }
 
     std::vector<std::vector<std::string>> rows;
     for (const ReviewTown& t : r.towns) {
         if (t.year != last) continue;
         const ReviewTownState& s = *t.base;
-        rows.push_back({html_escape(s.tier_zh), html_escape(s.prefecture_name), html_escape(s.county_name),
-                        html_escape(s.name) + (t.in_run ? "" : "（当年数据中无此镇 not in this year's run）"), html_escape(t.closed), html_escape(t.opened),
-                        fmt(t.built_km, 1) + " / " + fmt(t.extension_km, 1), html_escape(t.newly_met_list),
-                        std::to_string(t.works_done) + " / " + std::to_string(t.works), pct(t.works_done_pct())});
+        rows.push_back({html_escape(T(s.tier_zh, s.tier)), html_escape(s.prefecture_name), html_escape(s.county_name),
+                        html_escape(s.name) + (t.in_run ? "" : T("（当年数据中无此镇）", " (not in this year's run)")), html_escape(utilities_text(lang, t.closed)),
+                        html_escape(utilities_text(lang, t.opened)), fmt(t.built_km, 1) + " / " + fmt(t.extension_km, 1),
+                        html_escape(standards_text(lang, t.newly_met_list)), std::to_string(t.works_done) + " / " + std::to_string(t.works),
+                        pct(t.works_done_pct())});
     }
-    b += "<h2>4 示范镇 The demonstration towns（" + html_escape(last) + "）</h2>\n" +
-         html_table({"层级 tier", "市(州) prefecture", "县 county", "镇 town", "消除缺口 gaps closed", "新增缺口 gaps opened", "延伸建成 / 建议 km",
-                     "新达标 standards newly met", "完成项目 works done", "项目完成度 works done"},
+    b += "<h2>4 " + T("示范镇", "The demonstration towns") + T("（", " (") + html_escape(last) + T("）", ")") + "</h2>\n" +
+         html_table({T("层级", "tier"), T("市(州)", "prefecture"), T("县", "county"), T("镇", "town"), T("消除缺口", "gaps closed"), T("新增缺口", "gaps opened"),
+                     T("延伸建成 / 建议", "built / proposed") + " (km)", T("新达标", "standards newly met"), T("完成项目", "works done"), T("项目完成度", "works done")},
                     rows);
-    return html_page("townsite: 示范镇年度评估 " + r.base_label + " → " + last, b);
+    return html_page("townsite: " + T("示范镇年度评估 ", "yearly review ") + r.base_label + " → " + last, b, lang);
 }
 
 }  // namespace townsite

@@ -7,7 +7,7 @@
 //   std::vector<Corridor> c = extension_corridors(base_extensions, 50.0, measure, geos);   // per town and utility
 //   built_in_corridors(c, year_networks, measure, geos);            // km built per corridor and year
 //   Review r = review(base, years, works, c);                       // one ReviewTown per town and year
-//   std::string page = html_review(r);                              // review.html
+//   std::string page = html_review(r, Lang::zh);                            // review.html
 //
 // A gap is a utility status of "partial" or "none" (as compare counts them). A work is done to the
 // share of it the year shows: an extension by the km built in its corridor over the km proposed, a
@@ -16,6 +16,7 @@
 #pragma once
 
 #include "geo/handles.h"
+#include "geo/text.h"
 
 #include <cmath>
 #include <map>
@@ -137,6 +138,6 @@ double work_share_done(const ReviewWork& w, const ReviewTownState& now, const Re
 
 // review.html: printable (A4), totals per tier with a chart across the years, per prefecture and
 // county, and the towns.
-std::string html_review(const Review& r);
+std::string html_review(const Review& r, Lang lang);
 
 }  // namespace townsite

@@ -65,7 +65,7 @@ void link_dead_ends(const Study& study, const RoadGraph& g, const Settlements& s
             candidates.push_back(h);
         }
         if (candidates.empty()) {
-            d.no_link = within + "内无其他道路 / no other road within " + within;
+            d.no_link = {within + "内无其他道路", "no other road within " + within};
             continue;
         }
         // The way round by road, as far as it could matter.
@@ -106,9 +106,10 @@ void link_dead_ends(const Study& study, const RoadGraph& g, const Settlements& s
         const std::string clearance = std::to_string(int(std::lround(opt.dead_end_link_clearance_m))) + " m";
         const std::string detour = std::to_string(int(std::lround(opt.dead_end_link_detour)));
         if (std::isnan(d.link_m))
-            d.no_link = !blocked_by.empty() ? "连线距保护对象" + blocked_by + "不足" + clearance + " / a link would pass within " + clearance + " of " + blocked_by
-                                            : within + "内的道路已由现有道路连通（绕行不超过" + detour + "倍）或连线须穿越其他道路 / every road within " + within +
-                                                  " is joined to it by road already (at most " + detour + " times the link), or a link would cross another road";
+            d.no_link = !blocked_by.empty() ? Words{"连线距保护对象" + blocked_by + "不足" + clearance, "a link would pass within " + clearance + " of " + blocked_by}
+                                            : Words{within + "内的道路已由现有道路连通（绕行不超过" + detour + "倍）或连线须穿越其他道路",
+                                                    "every road within " + within + " is joined to it by road already (at most " + detour +
+                                                        " times the link), or a link would cross another road"};
     }
 }
 

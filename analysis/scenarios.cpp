@@ -19,7 +19,9 @@ struct ScenarioList {
 const Options<ScenarioList>& scenario_table() {
     static const Options<Scenario> scenario =
         Options<Scenario>("scenario", "a name and the weights, bonus or counts that change")
-            .text("name", &Scenario::name, "the scenario's name (unique)")
+            .text("name", &Scenario::name, "the scenario's name (unique): the key in field names (tier_<name>)")
+            .text("label_zh", &Scenario::label_zh, "its name in Chinese, for the report and the QGIS aliases (default: the name)")
+            .text("label_en", &Scenario::label_en, "its name in English (default: the name)")
             .number_map("weights", &Scenario::weights, 0, 1e6, "", "direct weights for the named indicators; the others keep the base run's")
             .number_map("bonus", &Scenario::bonus, 0, 1000, "points", "bonus points for the named priority areas")
             .whole_map("counts", &Scenario::counts, 0, 1000000, "towns to select in the named tiers")

@@ -25,6 +25,7 @@ namespace townsite {
 
 struct Scenario {
     std::string name;
+    std::string label_zh, label_en;   // what the report and the QGIS aliases call it; the name when empty
     std::map<std::string, double> weights, bonus;
     std::map<std::string, int> counts;
     int line = 0;
@@ -33,6 +34,8 @@ struct Scenario {
 // [[scenarios]], each option declared once; names must be unique, and every indicator, bonus and
 // tier named must exist.
 const OptionTable& scenario_option_table();
+// A scenario's label in both languages (its name where a label is not given).
+inline Words scenario_words(const Scenario& s) { return {s.label_zh.empty() ? s.name : s.label_zh, s.label_en.empty() ? s.name : s.label_en}; }
 std::vector<Scenario> scenario_options(const StudyConfig& config, const ScoringOptions& scoring, const SelectionOptions& selection);
 
 // The options of the base run changed as the scenario says. `base_weights`: the weights the base

@@ -152,8 +152,12 @@ std::vector<std::vector<NamedLimit>> fit_quotas(const QuotaTowns& towns, const S
             const std::string key = names[t][u].kind + ":" + names[t][u].code;
             const int left = std::max(0, eligible - used[key]);
             if (left < lim.min) {
-                std::string why = eligible == 0 ? "no eligible town" : "only " + str(eligible) + " eligible towns";
-                if (used[key] > 0 && eligible > 0) why += ", " + str(std::min(eligible, used[key])) + " of them needed by earlier tiers' minimums";
+                Words why = eligible == 0 ? Words{"无参评镇", "no eligible town"} : Words{"仅有 " + str(eligible) + " 个参评镇", "only " + str(eligible) + " eligible towns"};
+                if (used[key] > 0 && eligible > 0) {
+                    const std::string claimed = str(std::min(eligible, used[key]));
+                    why.zh += "，其中 " + claimed + " 个须满足此前层级的下限";
+                    why.en += ", " + claimed + " of them needed by earlier tiers' minimums";
+                }
                 sel.shortfalls.push_back({opt.tiers[t].key, names[t][u].name, lim.min, left, why});
                 lim.min = left;
             }
@@ -169,7 +173,8 @@ std::vector<std::vector<NamedLimit>> fit_quotas(const QuotaTowns& towns, const S
             if (opt.tiers[t].at_least) tier.count = needed;
             else
                 problems.push_back({opt.tiers[t].key, "total", needed, tier.count,
-                                    "the unit minimums add up to " + str(needed) + ", more than the tier's count of " + str(tier.count)});
+                                    Words{"各单位下限之和为 " + str(needed) + "，超过该层级名额 " + str(tier.count),
+                                          "the unit minimums add up to " + str(needed) + ", more than the tier's count of " + str(tier.count)}});
         }
         int eligible = 0;
         for (std::size_t i = 0; i < n; ++i) eligible += tier.eligible[i];
@@ -178,13 +183,15 @@ std::vector<std::vector<NamedLimit>> fit_quotas(const QuotaTowns& towns, const S
         const int left = std::max(0, eligible - claimed);
         if (left < tier.count) {
             sel.shortfalls.push_back({opt.tiers[t].key, "total", tier.count, left,
-                                      str(eligible) + " eligible towns, " + str(std::min(eligible, claimed)) + " of them in earlier tiers"});
+                                      Words{str(eligible) + " 个参评镇，其中 " + str(std::min(eligible, claimed)) + " 个已入选此前层级",
+                                            str(eligible) + " eligible towns, " + str(std::min(eligible, claimed)) + " of them in earlier tiers"}});
             tier.count = left;
             // The towns left cannot hold the tier's unit minimums either: they are dropped (and listed),
             // and the tier takes its best towns wherever they are.
             if (needed > tier.count) {
                 sel.shortfalls.push_back({opt.tiers[t].key, "unit minimums", needed, tier.count,
-                                          "only " + str(tier.count) + " towns are left for the tier, so its unit minimums are dropped"});
+                                          Words{"该层级仅余 " + str(tier.count) + " 个镇，故不再执行各单位下限",
+                                                "only " + str(tier.count) + " towns are left for the tier, so its unit minimums are dropped"}});
                 for (UnitLimit& lim : tier.limits) lim.min = 0;
             }
         }
@@ -193,7 +200,7 @@ std::vector<std::vector<NamedLimit>> fit_quotas(const QuotaTowns& towns, const S
         std::string tier_name = s.tier;
         for (const auto& r : opt.tiers)
             if (r.key == s.tier) tier_name = r.name_en + " (" + r.name_zh + ")";
-        return "tier " + tier_name + ", " + s.unit + ": needs " + str(s.needed) + ", can have " + str(s.available) + " (" + s.why + "), short by " +
+        return "tier " + tier_name + ", " + s.unit + ": needs " + str(s.needed) + ", can have " + str(s.available) + " (" + s.why.en + "), short by " +
                str(s.needed - s.available);
     };
     if (!problems.empty() || (!sel.shortfalls.empty() && !opt.report_shortfall)) {

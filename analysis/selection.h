@@ -21,6 +21,7 @@
 #include "analysis/scoring.h"
 #include "analysis/town_types.h"
 #include "geo/study.h"
+#include "geo/text.h"
 
 #include <cstdint>
 #include <map>
@@ -152,7 +153,7 @@ std::vector<TierCause> explain_tiers(const SelectionProblem& problem, const std:
 struct Shortfall {
     std::string tier, unit;   // unit: a prefecture, county or type name, or "total"
     int needed = 0, available = 0;
-    std::string why;          // plain words
+    Words why;                // plain words
 };
 
 struct TierSummary {
@@ -212,6 +213,9 @@ struct SensitivityOptions {
     double spread = 0.2;
     double concentration = 100;   // Dirichlet(concentration * w): larger is closer to the weights
 };
+// A stability in `lang`: 稳定 stable, 临界 borderline, 不稳定 unstable.
+std::string stability_text(Lang lang, const std::string& stability);
+
 
 struct Sensitivity {
     int runs = 0;

@@ -12,6 +12,13 @@
 
 namespace townsite {
 
+std::string stability_text(Lang lang, const std::string& stability) {
+    if (stability == "stable") return say(lang, "稳定", "stable");
+    if (stability == "borderline") return say(lang, "临界", "borderline");
+    if (stability == "unstable") return say(lang, "不稳定", "unstable");
+    return stability;
+}
+
 namespace {
 
 // SplitMix64 with the distributions the sensitivity runs draw from.

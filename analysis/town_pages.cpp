@@ -22,14 +22,9 @@ namespace {
 
 std::string number(double v, int decimals) { return std::isfinite(v) ? fmt(v, decimals) : "—"; }
 
-// A status in both languages: "部分覆盖 partial".
-std::string status_both(const std::string& status) {
-    return std::string(status_zh(status)) + " " + (status == "served" || status == "partial" || status == "none" ? status : "no data");
-}
-
 // An A4 page: the print CSS of a planning deliverable, no scripts.
-std::string page(const std::string& title, const std::string& body) {
-    return "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" + html_escape(title) +
+std::string page(const std::string& title, const std::string& body, Lang lang) {
+    return "<!DOCTYPE html>\n<html lang=\"" + std::string(html_lang(lang)) + "\"><head><meta charset=\"utf-8\"><title>" + html_escape(title) +
            "</title>\n<style>\n@page{size:A4;margin:12mm}\nbody{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;max-width:186mm;margin:1em auto;"
            "color:#222;font-size:10pt;line-height:1.35}\nh1{font-size:15pt;margin:.2em 0}h2{font-size:11.5pt;border-bottom:1.5px solid #2c7bb6;margin:.9em 0 .3em}"
            "\ntable{border-collapse:collapse;width:100%;margin:.3em 0;font-size:9pt}th,td{border:1px solid #ccc;padding:.15em .35em;text-align:left;"
@@ -48,6 +43,7 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
     const Study& study = *in.study;
     const GeosContext& geos = *study.geos;
     const std::size_t n = t.size();
+    auto T = [&](std::string_view zh, std::string_view en) { return say(in.lang, zh, en); };
 
     std::vector<std::size_t> order;
     for (std::size_t i = 0; i < n; ++i)
@@ -79,10 +75,10 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
         const int tier = sel.tier_of[i];
         const TierRule& rule = so.tiers[std::size_t(tier)];
         const double radius_m = std::max(5.0, in.heritage_radius_km) * 1000;
-        std::string b = "<p class=\"note\"><a href=\"../report.html\">← 报告 report</a></p>\n";
-        b += "<h1>" + html_escape(town.name) + "　" + html_escape(rule.name_zh + "示范镇") + "</h1>\n";
-        b += "<p>" + html_escape(town.prefecture_name + " · " + town.county_name) + " · 编码 " + html_escape(town.id) + " · " +
-             html_escape(rule.name_en) + " demonstration town · 一镇一档 town plan</p>\n";
+        std::string b = "<p class=\"note\"><a href=\"../report.html\">← " + T("报告", "report") + "</a></p>\n";
+        b += "<h1>" + html_escape(town.name) + "　" + html_escape(T(rule.name_zh + "示范镇", rule.name_en + " demonstration town")) + "</h1>\n";
+        b += "<p>" + html_escape(town.prefecture_name + " · " + town.county_name) + " · " + T("编码", "code") + " " + html_escape(town.id) + " · " +
+             T("一镇一档", "town plan") + "</p>\n";
 
         // The map: the town and what lies within the radius of its seat.
         const GeomPtr seat = geos.point(town.x, town.y);
@@ -144,29 +140,41 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
             }
         map.circle(town.x, town.y, 5.5, std::string("fill=\"") + kTierColour[std::min(tier, 3)] + "\" stroke=\"#222\" stroke-width=\"0.8\"");
         map.text(town.x, town.y, town.name, "font-size=\"11\" font-weight=\"bold\"");
-        std::vector<std::pair<std::string, std::string>> legend = {{"#fde0c5", "镇域/建成区 town area"}, {"#888", "道路 roads"}};
-        for (std::size_t u = 0; u < utilities.size(); ++u) legend.push_back({kUtilityColour[u], utility_label(utilities[u]) + "：管网、缺口、拟延伸（虚线） network, gap, extension (dashed)"});
-        legend.push_back({"#777", "行政村 villages"});
-        legend.push_back({"#984ea3", "保护对象 protected sites"});
-        legend.push_back({"#e31a1c", "断头路及建议连通 dead ends and proposed links"});
-        b += "<figure>" + map.svg(legend) + "<figcaption class=\"note\">半径 " + fmt(radius_m / 1000, 0) + " 公里范围 within " + fmt(radius_m / 1000, 0) +
-             " km of the seat</figcaption></figure>\n";
+        std::vector<std::pair<std::string, std::string>> legend = {{"#fde0c5", T("镇域/建成区", "town area")}, {"#888", T("道路", "roads")}};
+        for (std::size_t u = 0; u < utilities.size(); ++u)
+            legend.push_back({kUtilityColour[u], utility_label(utilities[u], in.lang) + T("：管网、缺口、拟延伸（虚线）", ": network, gap, extension (dashed)")});
+        legend.push_back({"#777", T("行政村", "villages")});
+        legend.push_back({"#984ea3", T("保护对象", "protected sites")});
+        legend.push_back({"#e31a1c", T("断头路及建议连通", "dead ends and proposed links")});
+        const std::string radius_km = fmt(radius_m / 1000, 0);
+        b += "<figure>" + map.svg(legend) + "<figcaption class=\"note\">" + T("镇驻地半径 " + radius_km + " 公里范围", "within " + radius_km + " km of the seat") +
+             "</figcaption></figure>\n";
 
         // Score against the tier's cut-off, and what makes it.
         const TierSummary& ts = sel.tiers[std::size_t(tier)];
-        b += "<h2>得分与理由 Score and reason</h2>\n<p>综合得分 score <b>" + fmt(sc.score[i]) + "</b>；" + html_escape(rule.name_zh) + "入选线 cut-off " +
-             number(ts.cut_off, 1) + "；全省参评镇第 " + std::to_string(sel.eligible_rank_province[i]) + " 名 rank among eligible towns；近城市得分占比 " +
-             number(city_nearness_pct(sc, i), 0) + " % from nearness to cities";
-        if (in.sensitivity) b += "；稳定性 stability " + html_escape(in.sensitivity->stability[i]) + " (" + fmt(in.sensitivity->same_share[i] * 100, 0) + " %)";
+        const std::string rank = std::to_string(sel.eligible_rank_province[i]), nearness = number(city_nearness_pct(sc, i), 0);
+        b += "<h2>" + T("得分与理由", "Score and reason") + "</h2>\n<p>" +
+             T("综合得分 <b>" + fmt(sc.score[i]) + "</b>；" + html_escape(rule.name_zh) + "入选线 " + number(ts.cut_off, 1) + "；全省参评镇第 " + rank +
+                   " 名；近城市得分占比 " + nearness + " %",
+               "score <b>" + fmt(sc.score[i]) + "</b>; " + html_escape(rule.name_en) + " cut-off " + number(ts.cut_off, 1) + "; rank " + rank +
+                   " among the eligible towns; " + nearness + " % from nearness to cities");
+        if (in.sensitivity)
+            b += T("；稳定性 ", "; stability ") + stability_text(in.lang, in.sensitivity->stability[i]) + " (" + fmt(in.sensitivity->same_share[i] * 100, 0) + " %)";
         b += "</p>\n";
         std::vector<std::vector<std::string>> contributions;
         for (std::size_t j = 0; j < in.scoring->indicators.size(); ++j)
-            contributions.push_back({html_escape(in.scoring->indicators[j].label_zh + " " + in.scoring->indicators[j].label_en), fmt(sc.contribution[j][i])});
-        contributions.push_back({"加分 bonus", fmt(sc.bonus[i])});
-        b += html_table({"指标 indicator", "得分 points"}, contributions);
-        b += "<p>" + html_escape(sel.reason_zh[i]) + "<br><span class=\"note\">" + html_escape(sel.reason_en[i]) + "</span></p>\n";
-        b += "<p>类型 type: " + html_escape((*in.types)[i].name_zh + " " + (*in.types)[i].name_en) +
-             ((*in.types)[i].rule.empty() ? std::string() : "（" + html_escape((*in.types)[i].rule) + "）") + "</p>\n";
+            contributions.push_back({html_escape(T(in.scoring->indicators[j].label_zh, in.scoring->indicators[j].label_en)), fmt(sc.contribution[j][i])});
+        contributions.push_back({T("加分", "bonus"), fmt(sc.bonus[i])});
+        b += html_table({T("指标", "indicator"), T("得分", "points")}, contributions);
+        b += "<p>" +
+             (in.lang == Lang::zh   ? html_escape(sel.reason_zh[i])
+              : in.lang == Lang::en ? html_escape(sel.reason_en[i])
+                                    : html_escape(sel.reason_zh[i]) + "<br><span class=\"note\">" + html_escape(sel.reason_en[i]) + "</span>") +
+             "</p>\n";
+        const TownType& type = (*in.types)[i];
+        const std::string type_rule = in.lang == Lang::en ? type.rule_en : type.rule;
+        b += "<p>" + T("类型：", "type: ") + html_escape(T(type.name_zh, type.name_en)) +
+             (type_rule.empty() ? std::string() : T("（", " (") + html_escape(type_rule) + T("）", ")")) + "</p>\n";
 
         if (in.coverage) {
             std::vector<std::vector<std::string>> rows;
@@ -181,42 +189,45 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
                 for (const Extension& e : in.coverage->extensions)
                     if (e.town == i && e.utility == u) {
                         km += e.length_km, people += e.population, connected += e.villages.size();
-                        for (const auto& s : e.protected_sites) protected_sites += (protected_sites.empty() ? "" : "、") + s;
+                        for (const auto& site : e.protected_sites) protected_sites += (protected_sites.empty() ? "" : "、") + site;
                     }
-                rows.push_back({html_escape(utility_label(u)), status_both(c.status), number(c.share_area * 100, 0), number(c.gap_km2, 2),
+                rows.push_back({html_escape(utility_label(u, in.lang)), status_text(in.lang, c.status), number(c.share_area * 100, 0), number(c.gap_km2, 2),
                                 number(c.gap_population, 0), km > 0 ? fmt(km, 2) : "—", km > 0 ? std::to_string(connected) : "—", km > 0 ? fmt(people, 0) : "—",
                                 html_escape(protected_sites)});
             }
-            b += "<h2>基础设施 Utilities</h2>\n" +
-                 html_table({"设施 utility", "状态 status", "覆盖率 share %", "缺口 gap km²", "缺口人口 gap people", "拟延伸 extension km", "连通村 villages",
-                        "受益人口 people", "涉及保护对象 protected sites"},
-                       rows);
+            b += "<h2>" + T("基础设施", "Utilities") + "</h2>\n" +
+                 html_table({T("设施", "utility"), T("状态", "status"), T("覆盖率", "share") + " (%)", T("缺口", "gap") + " (km²)", T("缺口人口", "gap people"),
+                             T("拟延伸", "extension") + " (km)", T("连通村", "villages"), T("受益人口", "people"), T("涉及保护对象", "protected sites")},
+                            rows);
         }
         if (in.services && !in.services->kinds.empty()) {
             std::vector<std::vector<std::string>> rows;
             for (std::size_t k = 0; k < in.services->kinds.size(); ++k) {
                 const ServiceStatus& st = in.services->towns[k][i];
                 const ServiceStandard& std_ = in.services->standards[k];
-                auto yes = [](double v) { return std::isnan(v) ? std::string("—") : v == 1 ? std::string("达标 met") : std::string("未达标 not met"); };
-                rows.push_back({html_escape(facility_kind_zh(in.services->kinds[k]) + " " + in.services->kinds[k]),
-                                std::isnan(std_.max_min) ? "—" : "≤ " + fmt(std_.max_min, 0) + " min", yes(st.time_met), number(st.pop_outside, 0),
+                auto yes = [&](double v) { return std::isnan(v) ? std::string("—") : v == 1 ? T("达标", "met") : T("未达标", "not met"); };
+                rows.push_back({html_escape(T(facility_kind_zh(in.services->kinds[k]), in.services->kinds[k])),
+                                std::isnan(std_.max_min) ? "—" : "≤ " + fmt(std_.max_min, 0) + T(" 分钟", " min"), yes(st.time_met), number(st.pop_outside, 0),
                                 std::isnan(std_.places_per_1000) ? "—" : "≥ " + fmt(std_.places_per_1000, 1), number(st.places_per_1000, 1), yes(st.places_met),
                                 number(st.places_missing, 1)});
             }
-            b += "<h2>公共服务 Public services</h2>\n" +
-                 html_table({"服务 service", "时间标准 time", "时间 met", "超时人口 beyond", "千人标准 places", "千人服务量 per 1,000", "千人 met", "缺口 missing"}, rows);
+            b += "<h2>" + T("公共服务", "Public services") + "</h2>\n" +
+                 html_table({T("服务", "service"), T("时间标准", "time standard"), T("时间达标", "time met"), T("超时人口", "people beyond"), T("千人标准", "places standard"),
+                             T("千人服务量", "per 1,000"), T("千人指标达标", "places met"), T("缺口", "places missing")},
+                            rows);
         }
         if (in.works) {
             std::vector<std::vector<std::string>> rows;
             for (const Work& w : *in.works) {
                 if (w.town != i) continue;
-                rows.push_back({html_escape(w.kind), html_escape(w.what), fmt(w.quantity, 2) + " " + w.unit, fmt(w.people, 0), html_escape(w.protected_sites),
-                                number(w.cost, 1), number(w.people_per_cost(), 1)});
+                rows.push_back({html_escape(work_text(in.lang, w)), fmt(w.quantity, 2) + " " + (w.unit == "places" ? T("位", "places") : w.unit), fmt(w.people, 0),
+                                html_escape(w.protected_sites), number(w.cost, 1), number(w.people_per_cost(), 1)});
             }
-            b += "<h2>项目清单 Works</h2>\n" +
-                 (rows.empty() ? std::string("<p>无 none</p>\n")
-                               : html_table({"项目 work", "对象 what", "数量 quantity", "受益人口 people", "保护对象 protected", "投资 万元 cost", "每万元受益 people per 万元"},
-                                       rows));
+            b += "<h2>" + T("项目清单", "Works") + "</h2>\n" +
+                 (rows.empty() ? "<p>" + T("无", "none") + "</p>\n"
+                               : html_table({T("项目", "work"), T("数量", "quantity"), T("受益人口", "people"), T("保护对象", "protected sites"),
+                                             T("投资（万元）", "cost (10,000 yuan)"), T("每万元受益人口", "people per 10,000 yuan")},
+                                            rows));
         }
         if (in.access) {
             std::vector<std::vector<std::string>> rows;
@@ -224,18 +235,20 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
             for (const DeadEnd& d : in.access->dead_ends) {
                 if (t.towns[d.town].county != town.county) continue;
                 links += !std::isnan(d.link_m);
-                rows.push_back({html_escape(d.road_id), html_escape(t.towns[d.town].name), number(d.link_m, 0), html_escape(d.no_link)});
+                rows.push_back({html_escape(d.road_id), html_escape(t.towns[d.town].name), number(d.link_m, 0), html_escape(say(in.lang, d.no_link))});
             }
-            b += "<h2>" + html_escape(town.county_name) + "道路问题 Road problems of the county</h2>\n<p>断头路 " + std::to_string(rows.size()) + " 处 dead ends, " +
-                 std::to_string(links) + " 处建议连通 with a proposed link.</p>\n";
-            if (!rows.empty()) b += html_table({"道路 road", "所属镇 town", "建议连通 link m", "未建议原因 why none"}, rows);
+            const std::string ends = std::to_string(rows.size()), linked = std::to_string(links);
+            b += "<h2>" + html_escape(T(town.county_name + "道路问题", "Road problems of " + town.county_name)) + "</h2>\n<p>" +
+                 T("断头路 " + ends + " 处，其中 " + linked + " 处建议连通。", ends + " dead ends, " + linked + " with a proposed link.") + "</p>\n";
+            if (!rows.empty()) b += html_table({T("道路", "road"), T("所属镇", "town"), T("建议连通", "link") + " (m)", T("未建议原因", "why none")}, rows);
         }
         if (!near_sites.empty()) {
             std::string names;
-            for (const auto& s : near_sites) names += (names.empty() ? "" : "、") + s;
-            b += "<p>" + fmt(in.heritage_radius_km, 0) + " 公里内保护对象 protected sites within " + fmt(in.heritage_radius_km, 0) + " km: " + html_escape(names) + "</p>\n";
+            for (const auto& site : near_sites) names += (names.empty() ? "" : "、") + site;
+            const std::string km = fmt(in.heritage_radius_km, 0);
+            b += "<p>" + T(km + " 公里内保护对象：", "protected sites within " + km + " km: ") + html_escape(names) + "</p>\n";
         }
-        pages.push_back({i, town_page_file(town.id), page(town.name + " 一镇一档", b)});
+        pages.push_back({i, town_page_file(town.id), page(town.name + T(" 一镇一档", ": town plan"), b, in.lang)});
     }
     return pages;
 }

@@ -41,10 +41,6 @@ std::string with_separators(long long v) {
     return v < 0 ? "-" + out : out;
 }
 
-struct Words {
-    std::string zh, en;
-};
-
 // One comparison as a planner says it, from the column's labels and unit: 至县城不超过30分钟 / to the
 // county seat at most 30 min; a yes/no field by its label (边境县 / border county); a percentile
 // threshold with the share of towns it keeps (全省前25% / top 25 % of towns).

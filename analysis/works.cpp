@@ -6,6 +6,13 @@
 
 namespace townsite {
 
+std::string work_text(Lang lang, const Work& w) {
+    const std::string what = say(lang, w.kind == "network_extension" ? utility_zh(w.what) : w.kind == "service_places" ? facility_kind_zh(w.what) : w.what, w.what);
+    if (w.kind == "network_extension") return say(lang, "管网延伸（" + what + "）", "network extension (" + what + ")");
+    if (w.kind == "dead_end_link") return say(lang, "断头路打通（" + what + "）", "dead-end link (" + what + ")");
+    return say(lang, "服务设施增量（" + what + "）", "service places (" + what + ")");
+}
+
 const Options<CostOptions>& cost_option_table() {
     static const Options<CostOptions> s =
         Options<CostOptions>("costs", "unit costs of the works, in 万元 (no defaults: without one a work's cost stays empty)")

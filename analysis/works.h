@@ -48,6 +48,9 @@ struct Work {
     double people_per_cost() const { return cost > 0 ? people / cost : NAN; }
 };
 
+// A work in `lang`: "管网延伸（供水）", "network extension (water)", "断头路打通（R17）", ...
+std::string work_text(Lang lang, const Work& w);
+
 // The works of the towns with tier_of[i] >= 0, ordered by tier, prefecture and county code and town
 // id, and within a town by people per 万元 (then people served, then kind and what). coverage may be
 // null (no extensions then).

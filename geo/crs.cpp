@@ -86,8 +86,9 @@ WorkingCrs choose_working_crs(const LonLatBox& e) {
     crs.definition = "+proj=aea +lat_0=" + fmt("%.2f", lat_0) + " +lon_0=" + fmt("%.2f", lon_0) +
                      " +lat_1=" + fmt("%.2f", lat_1) + " +lat_2=" + fmt("%.2f", lat_2) +
                      " +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs +type=crs";
-    crs.name = "Albers equal-area conic for the study (lat_1=" + fmt("%.2f", lat_1) + ", lat_2=" + fmt("%.2f", lat_2) +
-               ", lon_0=" + fmt("%.2f", lon_0) + ", WGS 84)";
+    const std::string parameters = "(lat_1=" + fmt("%.2f", lat_1) + ", lat_2=" + fmt("%.2f", lat_2) + ", lon_0=" + fmt("%.2f", lon_0) + ", WGS 84)";
+    crs.name = "Albers equal-area conic for the study " + parameters;
+    crs.name_zh = "研究区 Albers 等积圆锥投影 " + parameters;
     crs.chosen = true;
     crs.equal_area = true;
     crs.extent = e;

@@ -36,6 +36,7 @@ struct LonLatBox {
 struct WorkingCrs {
     std::string definition;  // as handed to PROJ: "EPSG:4547" or a +proj string
     std::string name;        // what people read
+    std::string name_zh;     // the same in Chinese, when townsite named it (empty: the name is the CRS's own)
     int epsg = 0;            // 0 when it has no EPSG code
     bool chosen = false;     // true when townsite chose it for the extent
     bool equal_area = false;

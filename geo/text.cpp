@@ -4,6 +4,29 @@
 
 namespace townsite {
 
+const std::vector<std::string>& lang_names() {
+    static const std::vector<std::string> names = {"zh", "en", "both"};
+    return names;
+}
+
+std::string unit_text(Lang lang, const std::string& unit) {
+    // Chinese, English: the units the column registry and the reports use.
+    static const std::vector<std::pair<std::string, Words>> units = {{"min", {"分钟", "min"}},       {"persons", {"人", "persons"}},
+                                                                     {"persons/万元", {"人/万元", "persons per 10,000 yuan"}},
+                                                                     {"places", {"位", "places"}},    {"points", {"分", "points"}},   {"ha", {"公顷", "ha"}},
+                                                                     {"万元", {"万元", "10,000 yuan"}}, {"亿元", {"亿元", "100 million yuan"}}};
+    for (const auto& [key, words] : units)
+        if (key == unit) return lang == Lang::zh ? words.zh : lang == Lang::en ? words.en : unit;
+    return unit;
+}
+
+std::optional<Lang> lang_of(std::string_view name) {
+    if (name == "zh") return Lang::zh;
+    if (name == "en") return Lang::en;
+    if (name == "both") return Lang::both;
+    return std::nullopt;
+}
+
 std::string join(const std::vector<std::string>& words, const std::string& sep) {
     std::string out;
     for (std::size_t i = 0; i < words.size(); ++i) out += (i ? sep : "") + words[i];

@@ -3,14 +3,48 @@
 //   fmt(12.345) == "12.3";  fmt(12.345, 2) == "12.35";  fmt(NAN) == "–"
 //   join({"a", "b"}) == "a, b"
 //   "no field \"popluation\"" + did_you_mean("popluation", fields)   // ... (did you mean "population"?)
+//   say(Lang::zh, "数据质量", "Data quality") == "数据质量";  say(Lang::both, ...) == "数据质量 Data quality"
 #pragma once
 
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace townsite {
+
+// The language of what a person reads (report, town pages, workbook, QGIS titles, legends and
+// aliases): Chinese (the default: the deliverables go to Chinese planning offices), English, or
+// both side by side. Field names and data values stay as they are.
+enum class Lang { zh, en, both };
+
+// The words in `lang`: the Chinese, the English, or "中文 English" (one of them when they are equal).
+inline std::string say(Lang lang, std::string_view zh, std::string_view en) {
+    if (lang == Lang::zh || en.empty() || zh == en) return std::string(zh.empty() ? en : zh);
+    if (lang == Lang::en || zh.empty()) return std::string(en);
+    return std::string(zh) + " " + std::string(en);
+}
+
+// A text written in both languages, said in one of them when it is read.
+struct Words {
+    std::string zh, en;
+};
+inline std::string say(Lang lang, const Words& w) { return say(lang, w.zh, w.en); }
+
+// A unit as `lang` writes it: min is 分钟 in Chinese, 万元 is 10,000 yuan in English; km, m, % stay.
+std::string unit_text(Lang lang, const std::string& unit);
+// A label with its unit in `lang`: "至县城 (分钟)"; the label alone when there is no unit.
+inline std::string with_unit(Lang lang, const std::string& label, const std::string& unit) {
+    return unit.empty() ? label : label + " (" + unit_text(lang, unit) + ")";
+}
+
+// "zh", "en", "both"; and back (nullopt for anything else).
+const std::vector<std::string>& lang_names();
+std::optional<Lang> lang_of(std::string_view name);
+// The HTML lang attribute: zh-CN, en, or zh-CN for both.
+inline const char* html_lang(Lang lang) { return lang == Lang::en ? "en" : "zh-CN"; }
 
 // Fixed-point with `decimals` digits; an absent (non-finite) value is a dash.
 inline std::string fmt(double v, int decimals = 1) {

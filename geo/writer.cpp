@@ -199,6 +199,8 @@ OutputLayer& OutputDataset::layer(const std::string& name, OGRwkbGeometryType ty
     if (m_driver == "GPKG") options.SetNameValue("FID", "fid");
     if (m_driver == "CSV" && type == wkbNone) options.SetNameValue("GEOMETRY", "");
     std::vector<OutField> written = fields;
+    for (OutField& f : written)
+        if (!f.label.zh.empty() || !f.label.en.empty()) f.alias = with_unit(m_options.lang, say(m_options.lang, f.label), f.unit);
     if (m_driver == "ESRI Shapefile") {
         options.SetNameValue("ENCODING", "UTF-8");  // the .cpg that tells QGIS and ArcGIS the text is UTF-8
         // The header's date follows a fixed OGR_CURRENT_DATE (run's), so that the same inputs give the same bytes.

@@ -12,6 +12,7 @@
 #include "geo/inputs.h"
 #include "geo/layer.h"
 #include "geo/study.h"
+#include "geo/text.h"
 
 #include <ogr_core.h>
 
@@ -28,7 +29,11 @@ namespace townsite {
 struct OutField {
     std::string name;
     OGRFieldType type;
-    std::string alias;  // shown by QGIS instead of the name: in the QML styles, and in the data source where GDAL (3.7+) stores them
+    // Shown by QGIS instead of the name: in the QML styles, and in the data source where GDAL (3.7+)
+    // stores them. Given as words and unit, the layer's field says them in the dataset's language.
+    std::string alias;
+    Words label = {};
+    std::string unit = {};
 };
 
 struct OutputOptions {
@@ -36,6 +41,7 @@ struct OutputOptions {
     std::string target_crs = "EPSG:4326";  // CRS of the written geometries ("" or "working": the study's)
     bool overwrite = false;
     std::vector<std::string> layer_options;  // GDAL layer creation options, KEY=VALUE (e.g. WRITE_BOM=YES for CSV)
+    Lang lang = Lang::zh;                     // of the field aliases
 };
 
 class OutputLayer {
@@ -73,6 +79,7 @@ public:
     // A PostGIS database ("PG:..." with -f PostgreSQL): tables replaced only with overwrite, all
     // of them and their styles in one transaction.
     bool database() const { return m_driver == "PostgreSQL"; }
+    Lang lang() const { return m_options.lang; }   // of the aliases and of texts written for people
     // The layers written so far, in order.
     std::vector<const OutputLayer*> layers() const;
     // Moves the output into place whole: one rename, or every part of every Shapefile (x.shp, .shx,

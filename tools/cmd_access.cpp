@@ -72,7 +72,7 @@ void add_access(CLI::App& app, const Globals& globals, Runner& run) {
             write_dead_ends(out, study, res, settlements.towns);
             write_dead_end_links(out, study, res, settlements.towns);
             write_components(out, study, graph, res);
-            style_layers(out, {});
+            style_layers(out, hints_in(args->out.lang));
             out.commit();
             timer.done("write " + args->out.path);
 
@@ -97,7 +97,7 @@ void add_access(CLI::App& app, const Globals& globals, Runner& run) {
                     os << "Facilities \"" << s.kind << "\": " << s.facilities << " (" << s.with_capacity << " with capacity); population with none within "
                        << fmt(opt.e2sfca_catchment_min, 0) << " min: " << fmt(s.unserved_population, 0) << "\n";
                 os << "Isochrones: " << res.isochrones.size() << "\n";
-                for (const auto& n : res.notes) os << "note: " << n << "\n";
+                for (const auto& n : res.notes) os << "note: " << n.en << "\n";
                 os << "Wrote " << written_text(out) << "\n";
             }
             return kOk;

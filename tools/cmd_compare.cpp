@@ -63,6 +63,7 @@ void add_compare(CLI::App& app, const Globals& globals, Runner& run) {
     struct Args {
         std::string old_run, new_run, outdir = "townsite_compare";
         bool overwrite = false;
+        Lang lang = Lang::zh;
     };
     auto a = std::make_shared<Args>();
     CLI::App* cmd = app.add_subcommand("compare", "What changed between two runs (e.g. two years): gaps closed and opened, travel times, tiers");
@@ -70,6 +71,7 @@ void add_compare(CLI::App& app, const Globals& globals, Runner& run) {
     cmd->add_option("NEW", a->new_run, "The later run")->required();
     cmd->add_option("-o,--output", a->outdir, "Output folder (compare.gpkg with the layer town_changes, compare.html)")->capture_default_str();
     cmd->add_flag("--overwrite", a->overwrite, "Replace the output folder if it exists");
+    add_lang_option(cmd, a->lang);
     cmd->footer("Examples (the sample ships a 2025 variant of its utility layers):\n"
                 "  townsite run -o y2022 && townsite run sample_data/jilin_2025.toml -o y2025\n"
                 "  townsite compare y2022 y2025 -o y2022_2025");
@@ -90,7 +92,7 @@ void add_compare(CLI::App& app, const Globals& globals, Runner& run) {
             const Comparison c = compare_runs(old_towns, new_towns, utility_names());
             timer.done("compare");
 
-            OutputDataset out(folder.file("compare.gpkg"), study, {"GPKG", "EPSG:4326", false, {}});
+            OutputDataset out(folder.file("compare.gpkg"), study, {"GPKG", "EPSG:4326", false, {}, a->lang});
             Fields fields("town_changes");
             fields.add({"id", "name", "prefecture_name", "in_old", "in_new"})
                 .per_utility({"{utility}_old", "{utility}_new", "{utility}_gap_km2_old", "{utility}_gap_km2_new", "{utility}_change"})
@@ -107,9 +109,9 @@ void add_compare(CLI::App& app, const Globals& globals, Runner& run) {
                 GeomPtr p = std::isfinite(t.lon) ? study.geos->point(t.lon, t.lat) : GeomPtr();
                 layer.add(v, p.get());
             }
-            style_layers(out, {});
+            style_layers(out, hints_in(a->lang));
             out.commit();
-            write_text_file(folder.file("compare.html"), html_comparison(c, a->old_run, a->new_run));
+            write_text_file(folder.file("compare.html"), html_comparison(c, a->old_run, a->new_run, a->lang));
             // What marks the folder as townsite's, so that --overwrite may replace it later.
             const nlohmann::json manifest = {{"townsite", TOWNSITE_VERSION_TEXT}, {"command", "compare"}, {"old", run_file(a->old_run)},
                                              {"new", run_file(a->new_run)}, {"outputs", {"compare.gpkg", "compare.html"}}};

@@ -61,7 +61,7 @@ void add_coverage(CLI::App& app, const Globals& globals, Runner& run) {
             write_villages(out, settlements, nullptr, &res);
             write_gaps(out, res, settlements.towns);
             write_extensions(out, res, settlements.towns);
-            style_layers(out, {});
+            style_layers(out, hints_in(args->out.lang));
             out.commit();
             timer.done("write " + args->out.path);
 
@@ -87,7 +87,7 @@ void add_coverage(CLI::App& app, const Globals& globals, Runner& run) {
                 std::snprintf(buf, sizeof buf, "Gaps: %zu polygons; extensions: %zu, %.1f km in all, %zu passing within %.0f m of a protected site\n",
                               res.gaps.size(), res.extensions.size(), km, flagged, opt.protected_m);
                 os << buf;
-                for (const auto& n : res.notes) os << "note: " << n << "\n";
+                for (const auto& n : res.notes) os << "note: " << n.en << "\n";
                 os << "Wrote " << written_text(out) << "\n";
             }
             return kOk;

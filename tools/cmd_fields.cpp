@@ -37,7 +37,7 @@ void add_fields(CLI::App& app, const Globals&, Runner& run) {
                 for (const Column& c : layer_columns(layer)) {
                     std::string name = c.name;
                     name.resize(std::max<std::size_t>(name.size(), 28), ' ');
-                    std::cout << "  " << name << " " << c.label() << " — " << c.description << " [" << c.step << "]\n";
+                    std::cout << "  " << name << " " << c.label(Lang::both) << " — " << c.description << " [" << c.step << "]\n";
                 }
             }
             return kOk;

@@ -150,6 +150,7 @@ void add_review(CLI::App& app, const Globals& globals, Runner& run) {
         std::string outdir = "townsite_review";
         double corridor_m = 50;
         bool overwrite = false;
+        Lang lang = Lang::zh;
     };
     auto a = std::make_shared<Args>();
     CLI::App* cmd = app.add_subcommand("review", "Yearly review of the demonstration towns designated in a base run: gaps closed, extensions built, "
@@ -163,6 +164,7 @@ void add_review(CLI::App& app, const Globals& globals, Runner& run) {
         ->check(CLI::Range(1.0, 1000.0))
         ->capture_default_str();
     cmd->add_flag("--overwrite", a->overwrite, "Replace the output folder if it exists");
+    add_lang_option(cmd, a->lang);
     cmd->footer("Examples (the sample ships the utilities and facilities of 2024 and 2025):\n"
                 "  townsite run -o y2022 && townsite run sample_data/jilin_2024.toml -o y2024 && townsite run sample_data/jilin_2025.toml -o y2025\n"
                 "  townsite review y2022 y2024 y2025 -o review");
@@ -220,7 +222,7 @@ void add_review(CLI::App& app, const Globals& globals, Runner& run) {
 
             OutputFolder folder(a->outdir, study.inputs, a->overwrite);
             for (const std::string& n : folder.notes()) globals.note(n);
-            OutputDataset out(folder.file("review.gpkg"), study, {"GPKG", "EPSG:4326", false, {}});
+            OutputDataset out(folder.file("review.gpkg"), study, {"GPKG", "EPSG:4326", false, {}, a->lang});
             Fields town_fields("review_towns");
             town_fields.add({"id", "name", "county_name", "prefecture_name", "tier", "tier_zh", "year"})
                 .per_utility({"{utility}_status"})
@@ -259,9 +261,9 @@ void add_review(CLI::App& app, const Globals& globals, Runner& run) {
                 for (std::size_t y = 0; y < c.built.size(); ++y)
                     if (c.built[y])
                         built.add({c.town_id, runs[0].towns.at(c.town_id).name, c.utility, rv.years[y], c.built_km[y], c.proposed_km}, c.built[y].get());
-            style_layers(out, {});
+            style_layers(out, hints_in(a->lang));
             out.commit();
-            write_text_file(folder.file("review.html"), html_review(rv));
+            write_text_file(folder.file("review.html"), html_review(rv, a->lang));
             json labels = json::array();
             for (const RunFolder& f : folders) labels.push_back({{"folder", f.dir}, {"label", f.label}, {"townsite.gpkg", sha256_file(f.gpkg)}});
             const json manifest = {{"townsite", TOWNSITE_VERSION_TEXT}, {"command", "review"}, {"runs", labels}, {"corridor_m", a->corridor_m},

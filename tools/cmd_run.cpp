@@ -60,9 +60,10 @@ Results compute_all(StudyConfig config, const SensitivityArgs& sensitivity, cons
     return r;
 }
 
-ReportInput report_input(const Results& r) {
+ReportInput report_input(const Results& r, Lang lang) {
     const Decision& d = *r.decision;
     ReportInput in;
+    in.lang = lang;
     in.study = &d.routed.study;
     in.graph = &d.routed.graph;
     in.access = &d.access;
@@ -79,7 +80,7 @@ ReportInput report_input(const Results& r) {
     in.selection_options = &d.options.selection;
     in.selection = &r.run.selection;
     in.sensitivity = r.run.sensitivity ? &*r.run.sensitivity : nullptr;
-    for (const Scenario& s : d.options.scenarios) in.scenario_names.push_back(s.name);
+    for (const Scenario& s : d.options.scenarios) in.scenario_names.push_back(scenario_words(s));
     in.scenario_tiers = r.run.scenario_tiers;
     in.version = TOWNSITE_VERSION_TEXT;
     return in;
@@ -117,7 +118,7 @@ void write_units(OutputDataset& out, const Results& r, const std::string& role) 
             std::string shortfall;
             for (const Shortfall& s : sel.shortfalls)
                 if (s.unit == l->text(f, "name"))
-                    shortfall += (shortfall.empty() ? "" : "; ") + s.tier + ": short by " + std::to_string(s.needed - s.available) + " (" + s.why + ")";
+                    shortfall += (shortfall.empty() ? "" : "; ") + s.tier + ": short by " + std::to_string(s.needed - s.available) + " (" + s.why.en + ")";
             v.push_back(shortfall);
             layer.add(v, f.geom.get());
         }
@@ -128,30 +129,28 @@ struct LayerPlan {
     std::function<void(OutputDataset&)> write;
 };
 
-std::vector<LayerPlan> plan_layers(const Results& r) {
+std::vector<LayerPlan> plan_layers(const Results& r, Lang lang) {
     const Decision& d = *r.decision;
     const Study& study = d.routed.study;
+    auto T = [lang](std::string_view zh, std::string_view en) { return say(lang, zh, en); };
+    const std::string decision = T("决策", "decision"), gaps = T("基础设施缺口", "infrastructure gaps"), access = T("可达性", "accessibility"),
+                      roads = T("道路问题", "road problems"), base = T("底图", "base");
     std::vector<LayerPlan> p = {
-        {"demo_towns", "示范镇 demonstration towns", "决策 decision", [&](OutputDataset& o) { write_demo_towns(o, d, r.run); }},
-        {"towns", "乡镇（得分）towns by score", "决策 decision", [&](OutputDataset& o) { write_towns(o, d, &r.run); }}};
+        {"demo_towns", T("示范镇", "demonstration towns"), decision, [&](OutputDataset& o) { write_demo_towns(o, d, r.run); }},
+        {"towns", T("乡镇（得分）", "towns by score"), decision, [&](OutputDataset& o) { write_towns(o, d, &r.run); }}};
     if (!d.options.scenarios.empty())
-        p.push_back({"scenario_tiers", "情景比较 scenarios", "决策 decision", [&](OutputDataset& o) { write_scenario_tiers(o, d, r.run); }});
-    p.push_back({"coverage_gaps", "基础设施缺口 coverage gaps", "基础设施缺口 infrastructure gaps",
-                 [&](OutputDataset& o) { write_gaps(o, *d.coverage, d.table.towns); }});
-    p.push_back({"network_extensions", "管网延伸 network extensions", "基础设施缺口 infrastructure gaps",
-                 [&](OutputDataset& o) { write_extensions(o, *d.coverage, d.table.towns); }});
-    p.push_back({"works", "项目清单 works list", "基础设施缺口 infrastructure gaps", [&](OutputDataset& o) { write_works(o, d, r.run, r.works); }});
-    p.push_back({"villages", "行政村 villages", "基础设施缺口 infrastructure gaps", [&](OutputDataset& o) { write_villages(o, d.settlements, &d.access, &*d.coverage, &d.services); }});
-    p.push_back({"isochrones", "等时圈 isochrones", "可达性 accessibility", [&](OutputDataset& o) { write_isochrones(o, d.access); }});
-    p.push_back({"road_dead_ends", "断头路 dead ends", "道路问题 road problems",
-                 [&](OutputDataset& o) { write_dead_ends(o, study, d.access, d.settlements.towns); }});
-    p.push_back({"dead_end_links", "断头路打通建议 dead-end links", "道路问题 road problems",
-                 [&](OutputDataset& o) { write_dead_end_links(o, study, d.access, d.settlements.towns); }});
-    p.push_back({"road_components", "路网连通分量 road network pieces", "道路问题 road problems",
-                 [&](OutputDataset& o) { write_components(o, study, d.routed.graph, d.access); }});
-    p.push_back({"roads", "道路 roads", "底图 base", [&](OutputDataset& o) { write_roads(o, study, d.routed.graph); }});
-    p.push_back({"counties", "县（市、区）counties", "底图 base", [&](OutputDataset& o) { write_units(o, r, "counties"); }});
-    p.push_back({"prefectures", "市（州）prefectures", "底图 base", [&](OutputDataset& o) { write_units(o, r, "prefectures"); }});
+        p.push_back({"scenario_tiers", T("情景比较", "scenarios"), decision, [&](OutputDataset& o) { write_scenario_tiers(o, d, r.run); }});
+    p.push_back({"coverage_gaps", T("基础设施缺口", "coverage gaps"), gaps, [&](OutputDataset& o) { write_gaps(o, *d.coverage, d.table.towns); }});
+    p.push_back({"network_extensions", T("管网延伸", "network extensions"), gaps, [&](OutputDataset& o) { write_extensions(o, *d.coverage, d.table.towns); }});
+    p.push_back({"works", T("项目清单", "works list"), gaps, [&](OutputDataset& o) { write_works(o, d, r.run, r.works); }});
+    p.push_back({"villages", T("行政村", "villages"), gaps, [&](OutputDataset& o) { write_villages(o, d.settlements, &d.access, &*d.coverage, &d.services); }});
+    p.push_back({"isochrones", T("等时圈", "isochrones"), access, [&](OutputDataset& o) { write_isochrones(o, d.access); }});
+    p.push_back({"road_dead_ends", T("断头路", "dead ends"), roads, [&](OutputDataset& o) { write_dead_ends(o, study, d.access, d.settlements.towns); }});
+    p.push_back({"dead_end_links", T("断头路打通建议", "dead-end links"), roads, [&](OutputDataset& o) { write_dead_end_links(o, study, d.access, d.settlements.towns); }});
+    p.push_back({"road_components", T("路网连通分量", "road network pieces"), roads, [&](OutputDataset& o) { write_components(o, study, d.routed.graph, d.access); }});
+    p.push_back({"roads", T("道路", "roads"), base, [&](OutputDataset& o) { write_roads(o, study, d.routed.graph); }});
+    p.push_back({"counties", T("县（市、区）", "counties"), base, [&](OutputDataset& o) { write_units(o, r, "counties"); }});
+    p.push_back({"prefectures", T("市（州）", "prefectures"), base, [&](OutputDataset& o) { write_units(o, r, "prefectures"); }});
     return p;
 }
 
@@ -288,7 +287,8 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
             const Results r = compute_all(std::move(config), a->sensitivity, progress.slice(0, 0.8), timer);
             const Decision& d = *r.decision;
             const Study& study = d.routed.study;
-            const StyleHints hints = style_hints(d, true);
+            const Lang lang = a->study.out.lang;
+            const StyleHints hints = style_hints(d, true, lang);
             // GeoPackage timestamps fixed, so that the same inputs give the same bytes (GDAL's documented way).
             struct FixedDate {
                 FixedDate() { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00Z"); }
@@ -297,7 +297,7 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
 
             std::vector<std::string> written;
             std::vector<ProjectLayer> project;
-            const std::vector<LayerPlan> plan = plan_layers(r);
+            const std::vector<LayerPlan> plan = plan_layers(r, lang);
             const bool one_file = a->study.out.format == "GPKG" || a->study.out.format == "SQLite";
             const std::string ext = extension_for_driver(a->study.out.format);
             // Every layer into one dataset (a GeoPackage, or the database's tables), styled, and the
@@ -312,11 +312,11 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
             };
             if (!a->database.empty()) {
                 // One transaction for every table and style: a failed run leaves the database as it was.
-                OutputDataset out(a->database, study, {"PostgreSQL", a->study.out.t_srs, a->study.out.overwrite, {}});
+                OutputDataset out(a->database, study, {"PostgreSQL", a->study.out.t_srs, a->study.out.overwrite, {}, lang});
                 write_together(out, a->database);
             } else if (one_file) {
                 const std::string name = "townsite." + ext;
-                OutputDataset out(folder.file(name), study, {a->study.out.format, a->study.out.t_srs, false, {}});
+                OutputDataset out(folder.file(name), study, {a->study.out.format, a->study.out.t_srs, false, {}, lang});
                 write_together(out, "./" + name);
                 written.push_back(name);
             } else {
@@ -325,7 +325,7 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
                     a->study.out.format == "CSV" ? std::vector<std::string>{"GEOMETRY=AS_WKT", "WRITE_BOM=YES"} : std::vector<std::string>{};
                 for (const LayerPlan& l : plan) {
                     const std::string name = l.name + "." + ext;
-                    OutputDataset out(folder.file(name), study, {a->study.out.format, a->study.out.t_srs, false, options});
+                    OutputDataset out(folder.file(name), study, {a->study.out.format, a->study.out.t_srs, false, options, lang});
                     l.write(out);
                     const LayerStyle style = layer_style(*out.layers().front(), hints);
                     project.push_back({l.name, l.title, "./" + name, l.group, out.layers().front()->geometry_type(), style});
@@ -343,7 +343,7 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
             // The towns as tables (unless -f made the layers CSV or XLSX files already): towns.csv for
             // programs, towns.xlsx for people (the decision's tables, one sheet each, from a scratch GeoPackage).
             if (std::find(written.begin(), written.end(), "towns.csv") == written.end()) {
-                OutputDataset table(folder.file("towns.csv"), study, {"CSV", a->study.out.t_srs, false, {"WRITE_BOM=YES"}});
+                OutputDataset table(folder.file("towns.csv"), study, {"CSV", a->study.out.t_srs, false, {"WRITE_BOM=YES"}, lang});
                 write_towns(table, d, &r.run);
                 table.commit();
                 written.push_back("towns.csv");
@@ -354,18 +354,18 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
                 const bool have_gpkg = a->study.out.format == "GPKG" && a->database.empty();
                 const std::string scratch = have_gpkg ? folder.file("townsite.gpkg") : folder.file(".workbook.gpkg");
                 if (!have_gpkg) {
-                    OutputDataset tables(scratch, study, {"GPKG", "EPSG:4326", false, {}});
+                    OutputDataset tables(scratch, study, {"GPKG", "EPSG:4326", false, {}, lang});
                     for (const LayerPlan& l : plan)
                         if (l.name == "demo_towns" || l.name == "towns" || l.name == "counties" || l.name == "prefectures" || l.name == "works") l.write(tables);
                     tables.commit();
                 }
                 write_workbook(folder.file("towns.xlsx"), scratch,
-                               {{"demo_towns", "示范镇 demonstration towns"},
-                                {"towns", "全部乡镇 all towns"},
-                                {"counties", "县(市、区) counties"},
-                                {"prefectures", "市(州) prefectures"},
-                                {"works", "项目清单 works"}},
-                               study.config.name, *study.geos);
+                               {{"demo_towns", say(lang, "示范镇", "demonstration towns")},
+                                {"towns", say(lang, "全部乡镇", "all towns")},
+                                {"counties", say(lang, "县(市、区)", "counties")},
+                                {"prefectures", say(lang, "市(州)", "prefectures")},
+                                {"works", say(lang, "项目清单", "works")}},
+                               study.config.name, *study.geos, lang);
                 if (!have_gpkg) std::filesystem::remove(scratch);
                 written.push_back("towns.xlsx");
             }
@@ -382,13 +382,14 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
                 if (study.province) view.province = extent(study.province.get());
                 for (const Layer* l : study.role("prefectures"))
                     for (const Feature& f : l->features) view.prefectures.emplace_back(l->text(f, "name"), extent(f.geom.get()));
-                view.source = "数据来源 Source: townsite " + std::string(TOWNSITE_VERSION_TEXT) + " · " + study.config.name +
-                              " · 制图日期 Printed [% format_date(now(), 'yyyy-MM-dd') %]";
+                view.lang = lang;
+                view.source = say(lang, "数据来源：", "Source: ") + "townsite " + std::string(TOWNSITE_VERSION_TEXT) + " · " + study.config.name + " · " +
+                              say(lang, "制图日期：", "Printed ") + "[% format_date(now(), 'yyyy-MM-dd') %]";
                 const ProjectCrs layers_crs = project_crs(a->study.out.t_srs == "working" ? study.crs.definition : a->study.out.t_srs);
                 write_text_file(folder.file("townsite.qgs"), qgis_project(study.config.name, layers_crs, project, view));
                 written.push_back("townsite.qgs");
             }
-            ReportInput report = report_input(r);
+            ReportInput report = report_input(r, lang);
             report.town_pages = true;   // `report` alone writes no pages to link to
             write_text_file(folder.file("report.html"), html_report(report));
             written.push_back("report.html");
@@ -442,7 +443,7 @@ void add_report(CLI::App& app, const Globals& globals, Runner& run) {
             if (fs::exists(a->study.out.path) && !a->study.out.overwrite)
                 throw Error("the output " + a->study.out.path + " exists already").with_hint("add --overwrite to replace it, or choose another name with -o.");
             const Results r = compute_all(a->study.load(), a->sensitivity, progress.slice(0, 0.9), timer);
-            replace_text_file(a->study.out.path, html_report(report_input(r)), a->study.out.overwrite, r.decision->routed.study.inputs);
+            replace_text_file(a->study.out.path, html_report(report_input(r, a->study.out.lang)), a->study.out.overwrite, r.decision->routed.study.inputs);
             progress(1.0, "done");
             if (!globals.quiet) std::cout << "Wrote " << a->study.out.path << "\n";
             return kOk;

@@ -25,7 +25,7 @@ void add_score(CLI::App& app, const Globals& globals, Runner& run) {
             const auto d = compute_decision(cfg, read_study_options(cfg), progress.slice(0, 0.95), timer.callback());
             OutputDataset out(args->out.path, d->routed.study, output_options(args->out));
             write_towns(out, *d);
-            style_layers(out, style_hints(*d, false));
+            style_layers(out, style_hints(*d, false, args->out.lang));
             out.commit();
             progress(1.0, "done");
             timer.done("write " + args->out.path);

@@ -37,7 +37,7 @@ void add_select(CLI::App& app, const Globals& globals, Runner& run) {
             write_towns(out, *d, &r);
             write_demo_towns(out, *d, r);
             write_scenario_tiers(out, *d, r);
-            style_layers(out, style_hints(*d, true));
+            style_layers(out, style_hints(*d, true, a->study.out.lang));
             out.commit();
             progress(1.0, "done");
             timer.done("write " + a->study.out.path);

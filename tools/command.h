@@ -80,9 +80,12 @@ struct OutputArgs {
     std::string format;
     std::string t_srs = "EPSG:4326";
     bool overwrite = false;
+    Lang lang = Lang::zh;   // of what a person reads: aliases, legends, titles, the report and the workbook
 };
 // What OutputDataset takes from them.
-inline OutputOptions output_options(const OutputArgs& out) { return {out.format, out.t_srs, out.overwrite, {}}; }
+inline OutputOptions output_options(const OutputArgs& out) { return {out.format, out.t_srs, out.overwrite, {}, out.lang}; }
+// --lang zh|en|both, as every command that writes for people declares it.
+void add_lang_option(CLI::App* cmd, Lang& lang);
 
 // What a command writes: nothing (inspect), layers into one file or a PostGIS database, a table
 // without geometry (od: no -t_srs), the run's folder of deliverables, or one file (the report).

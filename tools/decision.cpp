@@ -96,12 +96,13 @@ void write_towns(OutputDataset& out, const Decision& d, const DecisionRun* run) 
     }
 }
 
-StyleHints style_hints(const Decision& d, bool with_tiers) {
+StyleHints style_hints(const Decision& d, bool with_tiers, Lang lang) {
     StyleHints h;
+    h.lang = lang;
     h.score_max = 0;
     for (double s : d.scores.score) h.score_max = std::max(h.score_max, std::ceil(s / 5) * 5);
     if (with_tiers)
-        for (const auto& t : d.options.selection.tiers) h.tiers.push_back({t.key, t.name_zh + " " + t.name_en});
+        for (const auto& t : d.options.selection.tiers) h.tiers.push_back({t.key, say(lang, t.name_zh, t.name_en)});
     return h;
 }
 
@@ -175,16 +176,13 @@ void write_works(OutputDataset& out, const Decision& d, const DecisionRun& r, co
     OutputLayer& layer = out.layer("works", wkbPoint,
                                    Fields("works").add({"town_id", "town_name", "county_name", "prefecture_name", "tier_zh", "work", "work_zh", "what",
                                                         "quantity", "unit", "people", "protected_sites", "cost", "people_per_cost"}));
-    static const std::map<std::string, std::string> work_zh = {
-        {"network_extension", "管网延伸"}, {"dead_end_link", "断头路打通"}, {"service_places", "服务设施增量"}};
+    
     for (const Work& w : works) {
         const Settlement& town = d.table.towns[w.town];
         const int tier = r.selection.tier_of[w.town];
-        const std::string what_zh = w.kind == "network_extension" ? utility_label(w.what)
-                                    : w.kind == "service_places"  ? facility_kind_zh(w.what)
-                                                                  : w.what;
+        
         layer.add({town.id, town.name, town.county_name, town.prefecture_name, tier >= 0 ? so.tiers[std::size_t(tier)].name_zh : std::string(), w.kind,
-                   work_zh.at(w.kind) + "（" + what_zh + "）", w.what, w.quantity, w.unit, w.people, optional_text(w.protected_sites), w.cost,
+                   work_text(Lang::zh, w), w.what, w.quantity, w.unit, w.people, optional_text(w.protected_sites), w.cost,
                    w.people_per_cost()},
                   d.routed.study.geos->point(w.x, w.y).get());
     }
@@ -197,7 +195,10 @@ void write_scenario_tiers(OutputDataset& out, const Decision& d, const DecisionR
     const TownTable& t = d.table;
     Fields sf("scenario_tiers");
     sf.add({"id", "name", "prefecture_name", "tier"});
-    for (const auto& s : scenarios) sf.add("tier_{scenario}", {s.name, s.name, s.name});
+    for (const auto& s : scenarios) {
+        const Words w = scenario_words(s);
+        sf.add("tier_{scenario}", {s.name, w.zh, w.en});
+    }
     sf.add({"changed"});
     OutputLayer& sl = out.layer("scenario_tiers", wkbPoint, sf);
     for (std::size_t i = 0; i < t.size(); ++i) {
@@ -243,7 +244,7 @@ void print_selection(const Decision& d, const DecisionRun& r, const SensitivityO
         os << "  note: indicators " << d.options.scoring.indicators[p.a].name << " and " << d.options.scoring.indicators[p.b].name
            << " reward the same towns (r = " << fmt(p.r, 2) << " over " << p.towns << " eligible towns): they may count one thing twice\n";
     for (const Shortfall& s : sel.shortfalls)
-        os << "  shortfall: tier " << s.tier << ", " << s.unit << ": needs " << s.needed << ", can have " << s.available << " (" << s.why
+        os << "  shortfall: tier " << s.tier << ", " << s.unit << ": needs " << s.needed << ", can have " << s.available << " (" << s.why.en
            << "), short by " << (s.needed - s.available) << "\n";
     if (r.sensitivity) {
         std::map<std::string, int> selected;

@@ -31,7 +31,7 @@ void write_scenario_tiers(OutputDataset& out, const Decision& d, const DecisionR
 void write_works(OutputDataset& out, const Decision& d, const DecisionRun& run, const std::vector<Work>& works);
 
 // Style hints from the scores (towns graduated up to the best score) and, with_tiers, the tiers.
-StyleHints style_hints(const Decision& d, bool with_tiers);
+StyleHints style_hints(const Decision& d, bool with_tiers, Lang lang);
 
 // Prints the weights (with AHP's consistency) and the best towns.
 void print_scores(const Decision& d, std::ostream& os, int top);

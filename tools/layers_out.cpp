@@ -22,7 +22,7 @@ OGRFieldType ogr_type(ColumnType t) {
 }  // namespace
 
 Fields& Fields::add(const Column& c) {
-    m_fields.push_back({c.name, ogr_type(c.type), c.label()});
+    m_fields.push_back({c.name, ogr_type(c.type), "", {c.zh, c.en}, c.unit});
     return *this;
 }
 
@@ -91,7 +91,7 @@ void write_dead_ends(OutputDataset& out, const Study& study, const AccessResult&
     for (const DeadEnd& d : res.dead_ends) {
         const Settlement& town = towns.at(d.town);
         dead.add({std::int64_t(d.node), d.road_id, d.nearest_settlement_m, town.id, town.name, town.county_name, d.link_m, text(d.link_road_id),
-                  d.road_m_now, text(d.no_link)},
+                  d.road_m_now, text(say(out.lang(), d.no_link))},
                  geos.point(d.x, d.y).get());
     }
 }

@@ -15,6 +15,7 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -128,6 +129,16 @@ void add_study_args(CLI::App* cmd, StudyArgs& args, Writes writes, const std::st
     cmd->add_flag("--overwrite", out.overwrite,
                   writes == Writes::Folder ? "Replace the output folder (and with --db the tables) if they exist, only once the new outputs are complete"
                                            : "Replace the output if it exists");
+    if (writes != Writes::Table) add_lang_option(cmd, out.lang);
+}
+
+void add_lang_option(CLI::App* cmd, Lang& lang) {
+    static const std::map<std::string, Lang> choices = {{"zh", Lang::zh}, {"en", Lang::en}, {"both", Lang::both}};
+    cmd->add_option("--lang", lang,
+                    "Language of what people read (report, town pages, workbook, QGIS titles, legends and field aliases): zh (中文), en, or both; "
+                    "field names stay as they are")
+        ->transform(CLI::CheckedTransformer(choices))
+        ->default_str("zh");
 }
 
 std::string written_text(const OutputDataset& out) {

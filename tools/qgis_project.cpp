@@ -85,7 +85,7 @@ std::string label(int layout, int n, const std::string& text, double x, double y
 
 // An A4 landscape print layout: title, the map on `extent`, legend (of what the map shows), scale
 // bar, north arrow and the source with the date of printing.
-std::string layout(int k, const std::string& name, const std::string& title, const Extent& extent, const ProjectCrs& crs, const std::string& source) {
+std::string layout(int k, const std::string& name, const std::string& title, const Extent& extent, const ProjectCrs& crs, const std::string& source, Lang lang) {
     const double mw = 200, mh = 168;
     const Extent e = fit(extent, mw, mh);
     const std::string map = uuid(k, 1);
@@ -104,7 +104,7 @@ std::string layout(int k, const std::string& name, const std::string& title, con
                   "\"/></style>";
     styles += "</styles>";
     l += item(65642, uuid(k, 3), 215, 22, 72, 150, 3) + " frame=\"false\" background=\"true\" map_uuid=\"" + map +
-         "\" title=\"图例 Legend\" legendFilterByMap=\"1\" legendFilterByAtlas=\"0\" resizeToContents=\"1\" columnCount=\"1\" "
+         "\" title=\"" + say(lang, "图例", "Legend") + "\" legendFilterByMap=\"1\" legendFilterByAtlas=\"0\" resizeToContents=\"1\" columnCount=\"1\" "
          "splitLayer=\"0\" equalColumnWidth=\"0\" symbolWidth=\"6\" symbolHeight=\"3.5\" boxSpace=\"2\" columnSpace=\"2\" lineSpacing=\"1\" "
          "wrapChar=\"\" titleAlignment=\"1\" symbolAlignment=\"1\" fontColor=\"#000000\" rasterBorder=\"1\" rasterBorderColor=\"0,0,0,255\" "
          "rasterBorderWidth=\"0\" wmsLegendWidth=\"50\" wmsLegendHeight=\"25\" minSymbolSize=\"0\" maxSymbolSize=\"0\">" +
@@ -198,9 +198,11 @@ std::string qgis_project(const std::string& title, const ProjectCrs& layers_crs,
                            "<ProjectViewSettings UseProjectScales=\"0\" rotation=\"0\"><Scales/><DefaultViewExtent " +
                            box + ">" + srs(view.crs) + "</DefaultViewExtent></ProjectViewSettings>\n";
     std::string layouts = "<Layouts>";
-    layouts += layout(0, "全省 province", title + " · 全省 province", view.province, view.crs, view.source);
+    const std::string province = say(view.lang, "全省", "province");
+    layouts += layout(0, province, title + " · " + province, view.province, view.crs, view.source, view.lang);
     for (std::size_t k = 0; k < view.prefectures.size(); ++k)
-        layouts += layout(int(k) + 1, view.prefectures[k].first, title + " · " + view.prefectures[k].first, view.prefectures[k].second, view.crs, view.source);
+        layouts += layout(int(k) + 1, view.prefectures[k].first, title + " · " + view.prefectures[k].first, view.prefectures[k].second, view.crs, view.source,
+                          view.lang);
     layouts += "</Layouts>\n";
     return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis projectname=\"" + xml_escape(title) +
            "\" version=\"3.22.0\">\n<homePath path=\"\"/><title>" + xml_escape(title) + "</title><projectCrs>" + srs(view.crs) + "</projectCrs>\n" + tree +

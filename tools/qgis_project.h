@@ -39,6 +39,7 @@ struct ProjectView {
     Extent province;                                   // in crs
     std::vector<std::pair<std::string, Extent>> prefectures;   // name, extent in crs
     std::string source;                                // the layouts' source line
+    Lang lang = Lang::zh;                              // of the layouts' titles and legend
 };
 
 // layers_crs: the CRS of the written layers. Groups appear in the order of their first layer;

@@ -120,6 +120,7 @@ const std::vector<std::pair<std::string, Colour>>& utility_colours() {
 
 LayerStyle layer_style(const OutputLayer& layer, const StyleHints& hints) {
     const std::string& name = layer.name();
+    auto T = [&](std::string_view zh, std::string_view en) { return say(hints.lang, zh, en); };
     LayerStyle st;
     std::string renderer, label;
     if (name == "demo_towns") {
@@ -148,7 +149,7 @@ LayerStyle layer_style(const OutputLayer& layer, const StyleHints& hints) {
             {-1, 10, "< 10 %", {215, 25, 28}}, {10, 50, "10 - 50 %", {253, 174, 97}}, {50, 90, "50 - 90 %", {166, 217, 106}}, {90, 1e9, "≥ 90 %", {26, 150, 65}}};
         std::vector<Range> ranges;
         int i = 0;
-        for (const auto& [lo, hi, text, c] : bands) ranges.push_back({lo, hi, "项目完成 works done " + text, marker(i++, c, "circle", 3.0)});
+        for (const auto& [lo, hi, text, c] : bands) ranges.push_back({lo, hi, T("项目完成", "works done") + " " + text, marker(i++, c, "circle", 3.0)});
         renderer = graduated("works_done_pct", ranges);
         label = labels("name", 8, true);
     } else if (name == "coverage_gaps" || name == "network_extensions" || name == "built_extensions") {
@@ -157,7 +158,7 @@ LayerStyle layer_style(const OutputLayer& layer, const StyleHints& hints) {
         for (const auto& [u, c] : utility_colours()) {
             Colour translucent = c;
             translucent.a = 110;
-            cats.push_back({u, utility_label(u), name == "coverage_gaps"      ? fill(i, translucent, c, 0.3)
+            cats.push_back({u, utility_label(u, hints.lang), name == "coverage_gaps"      ? fill(i, translucent, c, 0.3)
                                                  : name == "built_extensions" ? line(i, c, 1.2)
                                                                               : line(i, c, 0.7, "dash")});
             ++i;
@@ -165,8 +166,8 @@ LayerStyle layer_style(const OutputLayer& layer, const StyleHints& hints) {
         renderer = categorized("utility", cats);
     } else if (name == "isochrones") {
         const std::vector<std::tuple<double, double, std::string, Colour>> bands = {
-            {0, 15, "≤ 15 分钟 min", {0, 104, 55, 140}}, {15, 30, "15 - 30 分钟 min", {120, 198, 121, 120}},
-            {30, 60, "30 - 60 分钟 min", {217, 240, 163, 110}}, {60, 1e9, "> 60 分钟 min", {255, 255, 204, 90}}};
+            {0, 15, "≤ 15" + T(" 分钟", " min"), {0, 104, 55, 140}}, {15, 30, "15 - 30" + T(" 分钟", " min"), {120, 198, 121, 120}},
+            {30, 60, "30 - 60" + T(" 分钟", " min"), {217, 240, 163, 110}}, {60, 1e9, "> 60" + T(" 分钟", " min"), {255, 255, 204, 90}}};
         std::vector<Range> ranges;
         int i = 0;
         for (const auto& [lo, hi, text, c] : bands) ranges.push_back({lo, hi, text, fill(i++, c, {80, 80, 80, 160}, 0.2)});
@@ -174,21 +175,21 @@ LayerStyle layer_style(const OutputLayer& layer, const StyleHints& hints) {
     } else if (name == "road_dead_ends") {
         renderer = single(marker(0, {230, 0, 0}, "cross2", 3.0, {230, 0, 0}));
     } else if (name == "works") {
-        renderer = categorized("work", {{"network_extension", "管网延伸 network extension", marker(0, {31, 120, 180}, "square", 2.6, {31, 120, 180})},
-                                        {"dead_end_link", "断头路打通 dead-end link", marker(1, {230, 0, 0}, "triangle", 2.6, {230, 0, 0})},
-                                        {"service_places", "服务设施增量 service places", marker(2, {51, 160, 44}, "diamond", 2.6, {51, 160, 44})}});
+        renderer = categorized("work", {{"network_extension", T("管网延伸", "network extension"), marker(0, {31, 120, 180}, "square", 2.6, {31, 120, 180})},
+                                        {"dead_end_link", T("断头路打通", "dead-end link"), marker(1, {230, 0, 0}, "triangle", 2.6, {230, 0, 0})},
+                                        {"service_places", T("服务设施增量", "service places"), marker(2, {51, 160, 44}, "diamond", 2.6, {51, 160, 44})}});
     } else if (name == "dead_end_links") {
         renderer = single(line(0, {230, 0, 0}, 0.8));
     } else if (name == "roads") {
         // By the speed the class drives at: expressways, national and provincial roads, county roads, the rest.
-        renderer = graduated("speed_kmh", {{90, 1e9, "高速公路 expressway (≥ 90 km/h)", line(0, {230, 85, 13}, 0.9)},
-                                           {60, 90, "国道、省道 trunk (60 - 90 km/h)", line(1, {253, 141, 60}, 0.6)},
-                                           {40, 60, "县道 county road (40 - 60 km/h)", line(2, {140, 140, 140}, 0.4)},
-                                           {0.001, 40, "乡村道路 local road (< 40 km/h)", line(3, {185, 185, 185}, 0.2)},
-                                           {-1, 0.001, "非机动车道 not for cars", line(4, {215, 215, 215}, 0.15, "dash")}});
+        renderer = graduated("speed_kmh", {{90, 1e9, T("高速公路", "expressway") + " (≥ 90 km/h)", line(0, {230, 85, 13}, 0.9)},
+                                           {60, 90, T("国道、省道", "trunk") + " (60 - 90 km/h)", line(1, {253, 141, 60}, 0.6)},
+                                           {40, 60, T("县道", "county road") + " (40 - 60 km/h)", line(2, {140, 140, 140}, 0.4)},
+                                           {0.001, 40, T("乡村道路", "local road") + " (< 40 km/h)", line(3, {185, 185, 185}, 0.2)},
+                                           {-1, 0.001, T("非机动车道", "not for cars"), line(4, {215, 215, 215}, 0.15, "dash")}});
     } else if (name == "road_components") {
-        renderer = categorized("main", {{"1", "主网 main network", line(0, {150, 150, 150}, 0.3)},
-                                        {"0", "孤立路网 not joined to the main network", line(1, {255, 0, 255}, 1.2)}});
+        renderer = categorized("main", {{"1", T("主网", "main network"), line(0, {150, 150, 150}, 0.3)},
+                                        {"0", T("孤立路网", "not joined to the main network"), line(1, {255, 0, 255}, 1.2)}});
     } else if (name == "villages") {
         renderer = single(marker(0, {120, 120, 120}, "circle", 1.0, {120, 120, 120}));
     } else if (name == "prefectures") {
@@ -198,8 +199,8 @@ LayerStyle layer_style(const OutputLayer& layer, const StyleHints& hints) {
         renderer = single(fill(0, {0, 0, 0, 0}, {160, 160, 160}, 0.25, false));
         label = labels("name", 7.5, false);
     } else if (name == "scenario_tiers" || name == "town_changes") {
-        renderer = categorized("changed", {{"1", "有变化 changed", marker(0, {215, 25, 28}, "triangle", 3.2)},
-                                           {"0", "无变化 unchanged", marker(1, {180, 180, 180}, "circle", 1.6)}});
+        renderer = categorized("changed", {{"1", T("有变化", "changed"), marker(0, {215, 25, 28}, "triangle", 3.2)},
+                                           {"0", T("无变化", "unchanged"), marker(1, {180, 180, 180}, "circle", 1.6)}});
     } else {
         const OGRwkbGeometryType t = wkbFlatten(layer.geometry_type());
         if (t == wkbPoint || t == wkbMultiPoint) renderer = single(marker(0, {100, 100, 100}, "circle", 2));

@@ -7,6 +7,7 @@
 //   for (const OutputLayer* l : out.layers()) out.style(l->name(), "townsite", style_qml(layer_style(*l, hints)));
 #pragma once
 
+#include "geo/text.h"
 #include "geo/writer.h"
 
 #include <string>
@@ -17,7 +18,14 @@ namespace townsite::tools {
 struct StyleHints {
     double score_max = 100;                                    // towns graduated from 0 to this
     std::vector<std::pair<std::string, std::string>> tiers;    // key, label: demo towns in this order
+    Lang lang = Lang::zh;                                      // of the legend's labels
 };
+// The hints of layers with no score or tier: only the language.
+inline StyleHints hints_in(Lang lang) {
+    StyleHints h;
+    h.lang = lang;
+    return h;
+}
 
 // The font of every label, legend and layout text (fonts-noto-cjk); QGIS falls back to another where it is missing.
 inline constexpr const char* kLabelFont = "Noto Sans CJK SC";

@@ -2,6 +2,7 @@
 
 #include "analysis/columns.h"
 #include "analysis/coverage.h"
+#include "analysis/selection.h"
 #include "geo/error.h"
 #include "geo/layer.h"
 #include "geo/text.h"
@@ -29,10 +30,26 @@ std::string number_format(int decimals) {
     return "0." + std::string(std::size_t(decimals), '0');
 }
 
-// A {utility}_status value in Chinese; any other value as it is.
-std::string chinese_value(const std::string& field, const std::string& value) {
+// A {utility}_status or stability value in `lang`; any other value as it is.
+std::string said_value(const std::string& field, const std::string& value, Lang lang) {
     const bool status = value == "served" || value == "partial" || value == "none" || value == "no data";
-    return status && field.ends_with("_status") ? status_zh(value) : value;
+    if (status && field.ends_with("_status")) return status_text(lang, value);
+    if (field == "stability") return stability_text(lang, value);
+    if (field == "unit") return unit_text(lang, value);
+    return value;
+}
+
+// A column that repeats another in the other language (reason_en beside reason_zh in a Chinese
+// workbook, tier_zh beside tier_en in an English one): left out, unless both languages are asked for.
+bool in_other_language(const std::string& field, const std::vector<std::string>& fields, Lang lang) {
+    auto has = [&](const std::string& f) { return std::find(fields.begin(), fields.end(), f) != fields.end(); };
+    if (lang == Lang::zh && field.ends_with("_en")) {
+        const std::string base = field.substr(0, field.size() - 3);
+        return has(base) || has(base + "_zh");
+    }
+    if (lang == Lang::en && field.ends_with("_zh")) return has(field.substr(0, field.size() - 3) + "_en");
+    if (lang == Lang::en && !field.ends_with("_en")) return has(field + "_en") && !has(field + "_zh");   // town_type_rule beside town_type_rule_en
+    return false;
 }
 
 class Book {
@@ -114,7 +131,7 @@ int decimals_for_unit(const std::string& unit) {
 }
 
 void write_workbook(const std::string& path, const std::string& source, const std::vector<WorkbookSheet>& sheets, const std::string& title,
-                    const GeosContext& geos) {
+                    const GeosContext& geos, Lang lang) {
     Book book(path, title);
     std::vector<std::pair<std::string, std::vector<ColumnInfo>>> described;   // sheet title -> its columns
     GDALDatasetUniquePtr ds(GDALDataset::Open(source.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
@@ -122,8 +139,17 @@ void write_workbook(const std::string& path, const std::string& source, const st
     for (const WorkbookSheet& s : sheets) {
         if (!ds->GetLayerByName(s.layer.c_str())) continue;
         const Table t = read_table(source, s.layer, geos);
+        // A tier key (tier_by_score) in Chinese, as the sheet's own rows name it (tier beside tier_zh).
+        std::map<std::string, std::string> tier_zh;
+        for (const Record& r : t.rows)
+            if (!r.text("tier").empty() && !r.text("tier_zh").empty()) tier_zh[r.text("tier")] = r.text("tier_zh");
+        auto value_text = [&](const std::string& field, const std::string& value) {
+            if (field == "tier_by_score" && tier_zh.count(value) && lang != Lang::en) return say(lang, tier_zh.at(value), value);
+            return said_value(field, value, lang);
+        };
         std::vector<ColumnInfo> cols;
         for (const std::string& f : t.fields) {
+            if (in_other_language(f, t.fields, lang)) continue;
             ColumnInfo ci;
             ci.name = f;
             if (auto c = find_column(s.layer, f)) ci.column = *c;
@@ -144,7 +170,10 @@ void write_workbook(const std::string& path, const std::string& source, const st
         int frozen = 0;
         for (std::size_t c = 0; c < cols.size(); ++c) {
             const Column& col = cols[c].column;
-            const std::string label = col.zh.empty() ? cols[c].name : col.zh + (col.unit.empty() ? "" : "（" + col.unit + "）");
+            const std::string words = say(lang, col.zh, col.en);
+            const std::string label = words.empty()      ? cols[c].name
+                                      : lang == Lang::zh ? col.zh + (col.unit.empty() ? "" : "（" + unit_text(lang, col.unit) + "）")
+                                                         : with_unit(lang, words, col.unit);
             zh.push_back(label);
             cols[c].header = label;
             notes.push_back(cols[c].name + (col.en.empty() ? "" : " (" + col.en + ")") + (col.description.empty() ? "" : ": " + col.description));
@@ -162,7 +191,7 @@ void write_workbook(const std::string& path, const std::string& source, const st
                 std::string text;
                 if (ci.column.type == ColumnType::Flag) {
                     const auto v = as_number(it->second);
-                    text = v ? (*v != 0 ? "是" : "否") : "";
+                    text = v ? (*v != 0 ? say(lang, "是", "yes") : say(lang, "否", "no")) : "";
                     worksheet_write_string(ws, row, col, text.c_str(), nullptr);
                 } else if (const auto v = std::holds_alternative<std::string>(it->second) ? std::nullopt : as_number(it->second)) {
                     const double scale = std::pow(10.0, ci.decimals);
@@ -170,7 +199,7 @@ void write_workbook(const std::string& path, const std::string& source, const st
                     worksheet_write_number(ws, row, col, rounded == 0 ? 0.0 : rounded, book.number(ci.decimals));
                     text = std::to_string(std::llround(*v)) + (ci.decimals > 0 ? "." + std::string(std::size_t(ci.decimals), '0') : "");
                 } else {
-                    text = chinese_value(ci.name, as_text(it->second));
+                    text = value_text(ci.name, as_text(it->second));
                     worksheet_write_string(ws, row, col, text.c_str(), nullptr);
                 }
                 if (row <= kWidthSample) width[c] = std::max(width[c], text_width(text, 2, 1) + 1);
@@ -183,8 +212,10 @@ void write_workbook(const std::string& path, const std::string& source, const st
     }
 
     // The columns: what each one of each sheet is.
-    lxw_worksheet* ws = book.sheet("字段说明 columns");
-    book.header(ws, {"工作表 sheet", "列名 column", "字段 field", "中文名 label", "英文名 English", "单位 unit", "计算步骤 step", "说明 meaning"},
+    lxw_worksheet* ws = book.sheet(say(lang, "字段说明", "columns"));
+    book.header(ws,
+                {say(lang, "工作表", "sheet"), say(lang, "列名", "column"), say(lang, "字段", "field"), say(lang, "中文名", "Chinese label"),
+                 say(lang, "英文名", "English label"), say(lang, "单位", "unit"), say(lang, "计算步骤", "step"), say(lang, "说明（英文）", "meaning")},
                 std::vector<std::string>(8), 3);
     lxw_row_t row = 1;
     for (const auto& [sheet, cols] : described)

@@ -47,23 +47,25 @@ TEST_CASE("every registered column has a type, both labels, a step and a meaning
 TEST_CASE("a written name resolves to its column, fixed names first and the longest family next", "[columns]") {
     const auto fixed = find_column("towns", "county_seat_min");
     REQUIRE(fixed);
-    CHECK(fixed->label() == "至县城 to the county seat (min)");
+    CHECK(fixed->label(Lang::both) == "至县城 to the county seat (min)");
+    CHECK(fixed->label(Lang::zh) == "至县城 (分钟)");
+    CHECK(fixed->label(Lang::en) == "to the county seat (min)");
     CHECK(fixed->type == ColumnType::Real);
 
     const auto pop_share = find_column("towns", "water_pop_share_pct");   // not {utility}_share_pct with utility "water_pop"
     REQUIRE(pop_share);
-    CHECK(pop_share->label() == "供水人口覆盖率 water population served (%)");
+    CHECK(pop_share->label(Lang::both) == "供水人口覆盖率 water population served (%)");
     const auto share = find_column("towns", "gas_share_pct");
     REQUIRE(share);
-    CHECK(share->label() == "燃气覆盖率 gas area served (%)");
+    CHECK(share->label(Lang::both) == "燃气覆盖率 gas area served (%)");
 
     CHECK(find_column("towns", "clinic_min")->step == "access");   // {kind}_min, not an extra field of the towns layer
     const auto clinic = find_column("villages", "clinic_min");
     REQUIRE(clinic);
-    CHECK(clinic->label() == "至最近卫生院 to the nearest clinic (min)");
+    CHECK(clinic->label(Lang::both) == "至最近卫生院 to the nearest clinic (min)");
     const auto pop = find_column("towns", "pop_30min");
     REQUIRE(pop);
-    CHECK(pop->label() == "30分钟内人口 population within 30 min (persons)");
+    CHECK(pop->label(Lang::both) == "30分钟内人口 population within 30 min (persons)");
 
     // The same name means different things in different layers.
     CHECK(find_column("road_components", "villages")->type == ColumnType::Integer);
@@ -81,6 +83,6 @@ TEST_CASE("a writer asking for a column the registry lacks is a bug, not a silen
     CHECK_THROWS_AS(column("towns", "{utility}_status"), std::logic_error);   // a family needs its fill
     const Column c = column("towns", "{utility}_status", fill_of("{utility}", "heating"));
     CHECK(c.name == "heating_status");
-    CHECK(c.label() == "供热状态 heating status");
-    CHECK(column("towns", "p_{tier}", {"provincial", "省级", "provincial"}).label() == "省级入选比例 share of runs provincial");
+    CHECK(c.label(Lang::both) == "供热状态 heating status");
+    CHECK(column("towns", "p_{tier}", {"provincial", "省级", "provincial"}).label(Lang::both) == "省级入选比例 share of runs provincial");
 }

@@ -44,7 +44,15 @@ TEST_CASE("comparing two runs: gaps closed, opened, smaller, tier and travel cha
     CHECK(c.utilities[0].opened_km2 == Approx(0.25));
     CHECK(c.utilities[1].smaller == 1);
     CHECK(c.utilities[1].closed_km2 == Approx(1.5));
-    const std::string html = html_comparison(c, "2022", "2025");
+    const std::string html = html_comparison(c, "2022", "2025", Lang::zh);
     CHECK(html.find("A镇") != std::string::npos);
     CHECK(html.find("C镇") == std::string::npos);   // unchanged towns are not listed
+    // In Chinese the headings and changes are Chinese; in English, English.
+    CHECK(html.find("各设施缺口变化") != std::string::npos);
+    CHECK(html.find("供水 消除") != std::string::npos);
+    CHECK(html.find("Gaps by utility") == std::string::npos);
+    const std::string en = html_comparison(c, "2022", "2025", Lang::en);
+    CHECK(en.find("Gaps by utility") != std::string::npos);
+    CHECK(en.find("water closed") != std::string::npos);
+    CHECK(en.find("各设施") == std::string::npos);
 }

@@ -162,8 +162,12 @@ TEST_CASE("the review holds the base list fixed and counts gaps, standards and w
     CHECK(total("county", "C2", "2025").towns == 1);
     CHECK(total("tier", "provincial", "2025").built_pct() == Approx(100));
     // The page: a chart per tier, both years, every town.
-    const std::string page = html_review(r);
+    const std::string page = html_review(r, Lang::both);
     CHECK(page.find("<svg") != std::string::npos);
     CHECK(page.find("甲镇") != std::string::npos);
     CHECK(page.find("not in this year's run") != std::string::npos);
+    const std::string zh = html_review(r, Lang::zh);
+    CHECK(zh.find("当年数据中无此镇") != std::string::npos);
+    CHECK(zh.find("not in this year's run") == std::string::npos);
+    CHECK(zh.find("Yearly review") == std::string::npos);
 }

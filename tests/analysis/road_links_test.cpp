@@ -89,10 +89,11 @@ TEST_CASE("a dead end is linked to the nearest other road where the way round is
     CHECK(e2.link_road_id == "A2");
     const DeadEnd& e3 = ends.at({3000, -400});
     CHECK(std::isnan(e3.link_m));
-    CHECK_THAT(e3.no_link, Catch::Contains("joined to it by road already") && Catch::Contains("cross another road"));
+    CHECK_THAT(e3.no_link.en, Catch::Contains("joined to it by road already") && Catch::Contains("cross another road"));
     const DeadEnd& e4 = ends.at({3000, 4000});
     CHECK(std::isnan(e4.link_m));
-    CHECK_THAT(e4.no_link, Catch::Contains("no other road within 2000 m"));
+    CHECK_THAT(e4.no_link.en, Catch::Contains("no other road within 2000 m"));
+    CHECK(e4.no_link.zh == "2000 m内无其他道路");
     SECTION("with a longer search the way round is measured") {
         AccessOptions wide = access_options(map.study.config);
         wide.dead_end_link_detour = 15;   // searched to 30 km; 12.8 km is still more than 15 x 800 m
@@ -109,6 +110,6 @@ TEST_CASE("a dead end is linked to the nearest other road where the way round is
         DrawnMap guarded("文庙");
         auto g = guarded.dead_ends();
         CHECK(std::isnan(g.at({6000, 0}).link_m));
-        CHECK_THAT(g.at({6000, 0}).no_link, Catch::Contains("within 200 m of 文庙"));
+        CHECK_THAT(g.at({6000, 0}).no_link.en, Catch::Contains("within 200 m of 文庙"));
     }
 }

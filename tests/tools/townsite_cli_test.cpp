@@ -71,7 +71,7 @@ std::map<std::string, std::map<std::string, std::string>> check_fields_registere
                                       field.rfind("n_", 0) == 0 || (name == "scenario_tiers" && field.rfind("tier_", 0) == 0);
             // Tables without geometry (review_totals) carry no style: QGIS shows their names.
             const bool styled = defn->GetGeomType() != wkbNone;
-            if (!config_words && styled) CHECK(aliases[name][field] == c->label());
+            if (!config_words && styled) CHECK(aliases[name][field] == c->label(Lang::zh));   // the default --lang
         }
     }
     return aliases;
@@ -507,6 +507,21 @@ TEST_CASE("quotas that cannot be met stop select with the unit, the tier and how
 
 namespace {
 
+// The runs of three or more English words in an HTML page's text (tags, styles and `name`, the
+// study's own name, left out): what a Chinese page must not have.
+std::vector<std::string> english_runs(std::string html, const std::string& name) {
+    html = std::regex_replace(html, std::regex("<style[\\s\\S]*?</style>"), " ");
+    html = std::regex_replace(html, std::regex("<[^>]*>"), "\n");
+    std::string text;
+    std::size_t from = 0;
+    for (std::size_t at; !name.empty() && (at = html.find(name, from)) != std::string::npos; from = at + name.size()) text.append(html, from, at - from).append(" ");
+    text.append(html, from);
+    std::vector<std::string> runs;
+    const std::regex words("[A-Za-z][A-Za-z'-]{2,}( [A-Za-z][A-Za-z'-]+){2,}");
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), words); it != std::sregex_iterator(); ++it) runs.push_back(it->str());
+    return runs;
+}
+
 // towns.xlsx as a planner opens it: the sheets in order, one Chinese header row (label and unit),
 // frozen, with an autofilter; statuses in Chinese; numbers rounded to what they mean, checked
 // against the GeoPackage's unrounded values; the demonstration towns in the layer's order.
@@ -515,15 +530,14 @@ void check_workbook(const std::string& outdir) {
     REQUIRE(xlsx);
     std::vector<std::string> sheets;
     for (int i = 0; i < xlsx->GetLayerCount(); ++i) sheets.push_back(xlsx->GetLayer(i)->GetName());
-    CHECK(sheets == std::vector<std::string>{"示范镇 demonstration towns", "全部乡镇 all towns", "县(市、区) counties", "市(州) prefectures", "项目清单 works",
-                                             "字段说明 columns"});
+    CHECK(sheets == std::vector<std::string>{"示范镇", "全部乡镇", "县(市、区)", "市(州)", "项目清单", "字段说明"});
     GDALDatasetUniquePtr gpkg(GDALDataset::Open((outdir + "/townsite.gpkg").c_str(), GDAL_OF_VECTOR));
     REQUIRE(gpkg);
-    OGRLayer* all = xlsx->GetLayerByName("全部乡镇 all towns");
+    OGRLayer* all = xlsx->GetLayerByName("全部乡镇");
     REQUIRE(all);
     CHECK(all->GetFeatureCount() == 1075);
-    CHECK(xlsx->GetLayerByName("项目清单 works")->GetFeatureCount() == gpkg->GetLayerByName("works")->GetFeatureCount());
-    const std::string minutes = column("towns", "county_seat_min").zh + "（min）", km = column("towns", "county_seat_km").zh + "（km）";
+    CHECK(xlsx->GetLayerByName("项目清单")->GetFeatureCount() == gpkg->GetLayerByName("works")->GetFeatureCount());
+    const std::string minutes = column("towns", "county_seat_min").zh + "（分钟）", km = column("towns", "county_seat_km").zh + "（km）";
     const std::string status = column("towns", "{utility}_status", fill_of("{utility}", "water")).zh;
     REQUIRE(all->GetLayerDefn()->GetFieldIndex(minutes.c_str()) >= 0);
     REQUIRE(all->GetLayerDefn()->GetFieldIndex(status.c_str()) >= 0);
@@ -549,7 +563,7 @@ void check_workbook(const std::string& outdir) {
     }
     CHECK(checked > 1000);
     std::vector<std::string> demo_xlsx, demo_gpkg;
-    for (const auto& f : *xlsx->GetLayerByName("示范镇 demonstration towns")) demo_xlsx.push_back(f->GetFieldAsString(0));
+    for (const auto& f : *xlsx->GetLayerByName("示范镇")) demo_xlsx.push_back(f->GetFieldAsString(0));
     for (const auto& f : *gpkg->GetLayerByName("demo_towns")) demo_gpkg.push_back(f->GetFieldAsString("id"));
     CHECK(demo_xlsx == demo_gpkg);
     // The sheet's own XML: the header frozen, an autofilter, column widths, the header bold.
@@ -567,7 +581,7 @@ void check_workbook(const std::string& outdir) {
     CHECK_THAT(part("xl/styles.xml"), Contains("<b/>"));
     // Every column of every sheet is described.
     int described = 0;
-    for (const auto& f : *xlsx->GetLayerByName("字段说明 columns")) described += std::string(f->GetFieldAsString(2)) == "county_seat_min";
+    for (const auto& f : *xlsx->GetLayerByName("字段说明")) described += std::string(f->GetFieldAsString(2)) == "county_seat_min";
     CHECK(described == 1);
 }
 
@@ -580,6 +594,7 @@ TEST_CASE("townsite run writes the styled GeoPackage, the QGIS project, the repo
     INFO(r.out);
     REQUIRE(r.exit_code == 0);
     CHECK_THAT(r.out, Contains("Open " + outdir + "/townsite.qgs in QGIS"));
+    const std::string study_name = "吉林省示范镇遴选样例 (Jilin sample province)";   // the sample's [study] name: a name, in both languages
     const std::string gpkg = outdir + "/townsite.gpkg";
     GDALDatasetUniquePtr ds(GDALDataset::Open(gpkg.c_str(), GDAL_OF_VECTOR));
     REQUIRE(ds);
@@ -623,7 +638,7 @@ TEST_CASE("townsite run writes the styled GeoPackage, the QGIS project, the repo
     // reason, and on its map one dashed line per extension of the town.
     {
         const std::string report = slurp(outdir + "/report.html");
-        CHECK_THAT(report, Contains("镇数 towns") && Contains("text-anchor=\"end\">0</text>"));   // the histogram's y axis and its ticks
+        CHECK_THAT(report, Contains(">镇数<") && Contains("text-anchor=\"end\">0</text>"));   // the histogram's y axis and its ticks
         std::map<std::string, int> extensions;
         for (const auto& f : *ds->GetLayerByName("network_extensions")) ++extensions[f->GetFieldAsString("town_id")];
         int pages = 0;
@@ -633,8 +648,9 @@ TEST_CASE("townsite run writes the styled GeoPackage, the QGIS project, the repo
             REQUIRE(std::filesystem::exists(outdir + "/" + file));
             CHECK_THAT(report, Contains("<a href=\"" + file + "\">"));
             const std::string html = slurp(outdir + "/" + file);
-            CHECK_THAT(html, Contains(f->GetFieldAsString("name")) && Contains("@page{size:A4") && Contains("项目清单 Works") &&
-                                 Contains("公共服务 Public services") && Contains(html_escape(f->GetFieldAsString("reason_zh"))));
+            CHECK_THAT(html, Contains(f->GetFieldAsString("name")) && Contains("@page{size:A4") && Contains(">项目清单<") &&
+                                 Contains(">公共服务<") && Contains(html_escape(f->GetFieldAsString("reason_zh"))));
+            CHECK(english_runs(html, study_name).empty());
             CHECK(html.find("<script") == std::string::npos);
             std::size_t dashed = 0;
             for (std::size_t at = html.find("stroke-dasharray"); at != std::string::npos; at = html.find("stroke-dasharray", at + 1)) ++dashed;
@@ -645,7 +661,7 @@ TEST_CASE("townsite run writes the styled GeoPackage, the QGIS project, the repo
     }
     // A style for every layer, as QGIS reads them: the default style of the table, QML.
     const auto aliases = check_fields_registered(*ds, layers);
-    CHECK(aliases.at("towns").at("score") == "综合得分 score (points)");
+    CHECK(aliases.at("towns").at("score") == "综合得分 (分)");
     for (const auto& name : layers) CHECK(aliases.count(name) == 1);
     CHECK_THAT(slurp(outdir + "/townsite.gpkg").substr(0, 16), Contains("SQLite format 3"));
     // Units carry their summaries; aliases are there in Chinese and English.
@@ -659,17 +675,19 @@ TEST_CASE("townsite run writes the styled GeoPackage, the QGIS project, the repo
 
     const std::string qgs = slurp(outdir + "/townsite.qgs");
     CHECK_THAT(qgs, Contains("./townsite.gpkg|layername=demo_towns") && Contains("<Absolute type=\"bool\">false</Absolute>") &&
-                        Contains("layer-tree-group name=\"决策 decision\"") && Contains("layer-tree-group name=\"道路问题 road problems\""));
+                        Contains("layer-tree-group name=\"决策\"") && Contains("layer-tree-group name=\"道路问题\""));
     const std::string html = slurp(outdir + "/report.html");
-    CHECK_THAT(html, Contains("研究与参数 Study and parameters") && Contains("数据质量 Data quality") && Contains("<svg") &&
-                         Contains("CR 0.0") && Contains("铁西区") && Contains("情景比较 Scenarios") && Contains("industry_first"));
+    CHECK_THAT(html, Contains("1 研究与参数") && Contains("2 数据质量") && Contains("<svg") && Contains("CR 0.0") && Contains("铁西区") &&
+                         Contains("9 情景比较") && Contains("产业优先"));
+    // In Chinese (the default), no English sentence: nothing but names, field names and units.
+    CHECK(english_runs(html, study_name).empty());
     // Print CSS, a map per prefecture (9), one gap symbol per town, the road problems county by county, a table per county.
     CHECK_THAT(html, Contains("@page{size:A4") && Contains("break-before:page") && Contains("图3.9 ") && !Contains("图3.10 ") &&
-                         Contains("one symbol per town") && Contains("7 道路问题 Road problems") && Contains("各县(市、区) By county") &&
+                         Contains("每镇一个符号") && Contains("7 道路问题") && Contains("各县(市、区)") &&
                          Contains("未接入主路网的路网片"));
     {
         std::size_t county_rows = 0;
-        const auto at = html.find("各县(市、区) By county");
+        const auto at = html.find("各县(市、区)</h3>");
         const auto end = html.find("</table>", at);
         for (auto p = html.find("<tr>", at); p != std::string::npos && p < end; p = html.find("<tr>", p + 1)) ++county_rows;
         CHECK(county_rows == 1 + 60);   // the header and the sample's 60 counties
@@ -782,6 +800,57 @@ TEST_CASE("townsite config lists every declared option with its default, range a
     const Run typo = run("config acess");
     CHECK(typo.exit_code == 1);
     CHECK_THAT(typo.out, Contains("did you mean \"access\"") && Contains("Fix:"));
+}
+
+TEST_CASE("townsite run --lang en writes every text a person reads in English, --lang both in both", "[cli][run][slow]") {
+    TempDir dir;
+    const std::string en = dir.path("en");
+    const Run r = run("run -o " + en + " --sensitivity 0 --lang en");
+    INFO(r.out);
+    REQUIRE(r.exit_code == 0);
+    // The report and the town pages: English headings and sentences, none of the Chinese ones.
+    const std::string report = slurp(en + "/report.html");
+    CHECK_THAT(report, Contains("<html lang=\"en\">") && Contains("1 Study and parameters") && Contains("2 Data quality") &&
+                           Contains("7 Road problems") && Contains("9 Scenarios") && Contains("industry first") && Contains("one symbol per town"));
+    for (const char* zh : {"研究与参数", "数据质量", "示范镇名单", "道路问题", "情景比较", "产业优先", "每镇一个符号", "已覆盖", "未覆盖"})
+        CHECK(report.find(zh) == std::string::npos);
+    GDALDatasetUniquePtr ds(GDALDataset::Open((en + "/townsite.gpkg").c_str(), GDAL_OF_VECTOR));
+    REQUIRE(ds);
+    const std::string first = (*ds->GetLayerByName("demo_towns")->begin())->GetFieldAsString("id");
+    const std::string page = slurp(en + "/towns/" + first + ".html");
+    CHECK_THAT(page, Contains("Score and reason") && Contains(">Works<") && Contains(">Utilities<"));
+    CHECK(page.find("得分与理由") == std::string::npos);
+    // The GeoPackage's aliases (in its layer styles, as QGIS reads them) and the QGIS project's groups and legend.
+    std::string towns_style;
+    if (OGRLayer* styles = ds->ExecuteSQL("SELECT styleQML FROM layer_styles WHERE f_table_name = 'towns'", nullptr, nullptr)) {
+        for (const auto& f : *styles) towns_style = f->GetFieldAsString(0);
+        ds->ReleaseResultSet(styles);
+    }
+    CHECK_THAT(towns_style, Contains("field=\"score\" index=") && Contains("name=\"score (points)\"") && Contains("name=\"to the county seat (min)\""));
+    const std::string qgs = slurp(en + "/townsite.qgs");
+    CHECK_THAT(qgs, Contains("layer-tree-group name=\"decision\"") && Contains("title=\"Legend\"") && Contains("Layout name=\"province\""));
+    CHECK(qgs.find("决策") == std::string::npos);
+    // The workbook: English sheets, headers and statuses; the Chinese twins of English columns left out.
+    GDALDatasetUniquePtr xlsx(GDALDataset::Open((en + "/towns.xlsx").c_str(), GDAL_OF_VECTOR));
+    REQUIRE(xlsx);
+    CHECK(std::string(xlsx->GetLayer(0)->GetName()) == "demonstration towns");
+    OGRLayer* all = xlsx->GetLayerByName("all towns");
+    REQUIRE(all);
+    CHECK(all->GetLayerDefn()->GetFieldIndex("to the county seat (min)") >= 0);
+    std::set<std::string> statuses;
+    for (const auto& f : *all) statuses.insert(f->GetFieldAsString("water status"));
+    CHECK(statuses == std::set<std::string>{"served", "partial", "none"});
+    OGRFeatureDefn* demo = xlsx->GetLayerByName("demonstration towns")->GetLayerDefn();
+    CHECK(demo->GetFieldIndex("reason (English)") >= 0);
+    CHECK(demo->GetFieldIndex("理由") < 0);
+    // Both: the Chinese and then the English, as the deliverables were before --lang.
+    const std::string both = dir.path("both");
+    REQUIRE(run("run -o " + both + " --sensitivity 0 --lang both").exit_code == 0);
+    CHECK_THAT(slurp(both + "/report.html"), Contains("1 研究与参数 Study and parameters") && Contains("2 数据质量 Data quality"));
+    // A language townsite does not write is a usage error.
+    const Run fr = run("run -o " + dir.path("fr") + " --lang fr");
+    CHECK(fr.exit_code == 2);
+    CHECK_THAT(fr.out, Contains("--lang") && Contains("zh"));
 }
 
 TEST_CASE("townsite run in GeoJSON and Shapefile: every layer, feature and field reads back as in the GeoPackage", "[cli][run][slow]") {
@@ -1044,7 +1113,7 @@ TEST_CASE("townsite compare on the sample's two years shows the gaps the 2025 ne
     int closed_in_layer = 0;
     for (const auto& f : *changes) closed_in_layer += std::string(f->GetFieldAsString("water_change")) == "closed";
     CHECK(closed_in_layer == closed);
-    CHECK_THAT(slurp(cmp + "/compare.html"), Contains("年度对比 Year-on-year comparison") && Contains("closed"));
+    CHECK_THAT(slurp(cmp + "/compare.html"), Contains("年度对比") && Contains("消除"));
     {   // a folder that is not a run is refused with a fix (a block: a SECTION would redo both runs)
         const Run bad = run("-q compare " + std::string(TOWNSITE_SAMPLE_DIR) + "/jilin.gpkg " + y2025 + " -o " + dir.path("x"));
         CHECK(bad.exit_code == 1);
