@@ -126,6 +126,14 @@ std::string html_table(const std::vector<std::string>& head, const std::vector<s
     return t + "</tbody></table>\n";
 }
 
+GeomPtr reached_area(const GeosContext& geos, const GEOSGeometry* bands, double radius_m) {
+    GEOSContextHandle_t ctx = geos.get();
+    const GeomPtr grown = geos.own(GEOSBuffer_r(ctx, bands, radius_m, 4));
+    // Simplified once grown (a band thinner than the tolerance would vanish before), finer than a map shows.
+    const GeomPtr simple = grown ? geos.own(GEOSSimplify_r(ctx, grown.get(), radius_m / 16)) : GeomPtr();
+    return simple ? geos.own(GEOSBuffer_r(ctx, simple.get(), -radius_m, 4)) : GeomPtr();
+}
+
 std::string html_page(const std::string& title, const std::string& body, Lang lang) {
     return "<!DOCTYPE html>\n<html lang=\"" + std::string(html_lang(lang)) + "\"><head><meta charset=\"utf-8\"><title>" + html_escape(title) +
            "</title>\n<style>\nbody{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;"
@@ -405,14 +413,23 @@ void ReportSections::maps() {
             std::sort(minutes.begin(), minutes.end());
             minutes.erase(std::unique(minutes.begin(), minutes.end()), minutes.end());
             const char* shades[] = {"#006837", "#78c679", "#d9f0a3", "#ffffcc"};
-            for (std::size_t k = minutes.size(); k-- > 0;)
+            const double radius_m = 8 * map.metres_per_px();   // roads 16 px apart on the map: one area
+            for (std::size_t k = minutes.size(); k-- > 0;) {
+                std::vector<GEOSGeometry*> bands;   // every city core's, as one
                 for (const Isochrone& x : in.access->isochrones)
-                    if (x.minutes == minutes[k] && x.origin_role == "city_cores")
-                        map.geometry(x.polygon.get(), std::string("fill=\"") + shades[std::min<std::size_t>(k, 3)] +
-                                                           "\" fill-opacity=\"0.75\" stroke=\"#555\" stroke-width=\"0.3\"");
+                    if (x.minutes == minutes[k] && x.origin_role == "city_cores") bands.push_back(GEOSGeom_clone_r(geos.get(), x.polygon.get()));
+                const GeomPtr all = geos.collect(std::move(bands), GEOS_GEOMETRYCOLLECTION);
+                if (const GeomPtr area = all ? reached_area(geos, all.get(), radius_m) : GeomPtr())
+                    map.geometry(area.get(), std::string("fill=\"") + shades[std::min<std::size_t>(k, 3)] +
+                                                 "\" fill-opacity=\"0.8\" stroke=\"#555\" stroke-width=\"0.3\"");
+            }
             std::vector<std::pair<std::string, std::string>> legend;
             for (std::size_t k = 0; k < minutes.size(); ++k) legend.push_back({shades[std::min<std::size_t>(k, 3)], "≤ " + fmt(minutes[k], 0) + T(" 分钟", " min")});
-            b += "<figure>" + map.svg(legend) + "<figcaption>" + T("图3 城市核心区等时圈", "Fig. 3 Isochrones of the city cores") + "</figcaption></figure>\n";
+            const std::string km = fmt(2 * radius_m / 1000, 0);
+            b += "<figure>" + map.svg(legend) + "<figcaption>" +
+                 T("图3 城市核心区等时圈（时限内可达的道路，相距不足 " + km + " km 的合并为面）",
+                   "Fig. 3 Isochrones of the city cores (the roads reached in time, drawn as one area where they are less than " + km + " km apart)") +
+                 "</figcaption></figure>\n";
         }
         prefecture_maps();
     }

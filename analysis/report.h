@@ -50,6 +50,12 @@ struct ReportInput {
 
 std::string html_report(const ReportInput& in);
 
+// An isochrone as the area it reaches at a map's scale, rather than a band along each reached road:
+// the bands closed (grown by `radius_m`, then shrunk by it; GEOS buffers), so that land between
+// reached roads less than twice the radius apart is filled and land farther from them stays out.
+// Null when GEOS fails.
+GeomPtr reached_area(const GeosContext& geos, const GEOSGeometry* bands, double radius_m);
+
 // Pieces the compare report shares.
 std::string html_escape(const std::string& text);
 std::string html_page(const std::string& title, const std::string& body, Lang lang);

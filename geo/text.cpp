@@ -4,10 +4,7 @@
 
 namespace townsite {
 
-const std::vector<std::string>& lang_names() {
-    static const std::vector<std::string> names = {"zh", "en", "both"};
-    return names;
-}
+
 
 std::string unit_text(Lang lang, const std::string& unit) {
     // Chinese, English: the units the column registry and the reports use.
@@ -20,12 +17,7 @@ std::string unit_text(Lang lang, const std::string& unit) {
     return unit;
 }
 
-std::optional<Lang> lang_of(std::string_view name) {
-    if (name == "zh") return Lang::zh;
-    if (name == "en") return Lang::en;
-    if (name == "both") return Lang::both;
-    return std::nullopt;
-}
+
 
 std::string join(const std::vector<std::string>& words, const std::string& sep) {
     std::string out;

@@ -40,9 +40,7 @@ inline std::string with_unit(Lang lang, const std::string& label, const std::str
     return unit.empty() ? label : label + " (" + unit_text(lang, unit) + ")";
 }
 
-// "zh", "en", "both"; and back (nullopt for anything else).
-const std::vector<std::string>& lang_names();
-std::optional<Lang> lang_of(std::string_view name);
+
 // The HTML lang attribute: zh-CN, en, or zh-CN for both.
 inline const char* html_lang(Lang lang) { return lang == Lang::en ? "en" : "zh-CN"; }
 

@@ -1,9 +1,11 @@
 // Labels on the report's maps: placed where they overlap no label placed before, else left out.
+#include "analysis/report.h"
 #include "analysis/svg_map.h"
 
 #include <catch2/catch.hpp>
 
 #include <geos_c.h>
+#include <cmath>
 #include <regex>
 
 using namespace townsite;
@@ -38,4 +40,25 @@ TEST_CASE("map labels go beside their point without overlapping, and are left ou
             const Box &a = boxes[i], &b = boxes[j];
             CHECK_FALSE((a.x0 < b.x1 - 0.5 && b.x0 < a.x1 - 0.5 && a.y0 < b.y1 - 0.5 && b.y0 < a.y1 - 0.5));
         }
+}
+
+TEST_CASE("an isochrone's bands along roads close into the area they reach; land far from them stays out", "[report][svg]") {
+    GeosContext geos;
+    // Two 200 m bands along parallel roads 1.8 km apart, and a third 5 km beyond them; closed with a
+    // 1 km radius the gap of 1.6 km between the first two fills (< 2 km), the 4.8 km gap does not.
+    auto rect = [&](double y0, double y1) { return GEOSGeom_createRectangle_r(geos.get(), 0, y0, 10000, y1); };
+    const GeomPtr bands = geos.collect({rect(0, 200), rect(1800, 2000), rect(7000, 7200)}, GEOS_MULTIPOLYGON);
+    const GeomPtr area = reached_area(geos, bands.get(), 1000);
+    REQUIRE(area);
+    double m2 = 0;
+    GEOSArea_r(geos.get(), area.get(), &m2);
+    // 10 km x 2 km filled, plus the lone band's 10 km x 200 m, less at each open end of the gap what a
+    // 1 km disc outside both bands reaches: it touches the corners (0, 200) and (0, 1800) from its
+    // centre (-600, 1000), so it cuts a circular segment 400 m deep past x = 0.
+    const double r = 1000, d = 600, segment = r * r * std::acos(d / r) - d * std::sqrt(r * r - d * d);
+    CHECK(m2 == Approx(10000.0 * 2000 + 10000.0 * 200 - 2 * segment).epsilon(0.01));
+    CHECK(GEOSGetNumGeometries_r(geos.get(), area.get()) == 2);
+    const GeomPtr between = geos.point(5000, 1000), beyond = geos.point(5000, 4500);
+    CHECK(GEOSIntersects_r(geos.get(), area.get(), between.get()) == 1);
+    CHECK(GEOSIntersects_r(geos.get(), area.get(), beyond.get()) == 0);
 }
