@@ -268,6 +268,7 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
                 "  townsite run                                   # the bundled sample, into ./townsite_out\n"
                 "  townsite run -o out/jilin --overwrite --sensitivity 200\n"
                 "  townsite run my.toml -o out/my -f GeoJSON\n"
+                "  townsite run my.toml -o out/my_en --lang en   # report, workbook and QGIS project in English\n"
                 "  townsite run my.toml -o out/my --db \"PG:dbname=plan host=localhost\" --overwrite");
     cmd->callback([a, &globals, &run] {
         run = [a, &globals] {

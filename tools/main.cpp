@@ -15,7 +15,6 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
-#include <map>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -133,11 +132,12 @@ void add_study_args(CLI::App* cmd, StudyArgs& args, Writes writes, const std::st
 }
 
 void add_lang_option(CLI::App* cmd, Lang& lang) {
-    static const std::map<std::string, Lang> choices = {{"zh", Lang::zh}, {"en", Lang::en}, {"both", Lang::both}};
-    cmd->add_option("--lang", lang,
-                    "Language of what people read (report, town pages, workbook, QGIS titles, legends and field aliases): zh (中文), en, or both; "
-                    "field names stay as they are")
-        ->transform(CLI::CheckedTransformer(choices))
+    cmd->add_option_function<std::string>(
+           "--lang", [&lang](const std::string& v) { lang = v == "en" ? Lang::en : v == "both" ? Lang::both : Lang::zh; },
+           "Language of what people read (report, town pages, workbook, QGIS titles, legends and field aliases): zh (中文), en, or both; "
+           "field names stay as they are")
+        ->check(CLI::IsMember({"zh", "en", "both"}))
+        ->type_name("zh|en|both")
         ->default_str("zh");
 }
 
