@@ -99,7 +99,7 @@ const std::vector<ColumnSpec>& column_specs() {
 
         // Coverage.
         {kTownLayers, "area_km2", T::Real, "km²", "镇区面积", "town area", "coverage", "the town's built-up area (its polygon, or a circle)"},
-        {kTownLayers, "area_source", T::Text, "", "面积来源", "area source", "coverage", "how the area was made: polygon, or the circle's radius"},
+        {kTownLayers, "area_source", T::Text, "", "面积来源", "area source", "coverage", "how the area was made: built-up layer, urban development boundary, polygon, circle from population, or circle: township polygon (a polygon too large to be built-up)"},
         {kTownLayers, "{utility}_status", T::Text, "", "{utility}状态", "{utility} status", "coverage",
          "served (at or above [coverage] served_share), partial, none, or no data when the study has no layer for the utility"},
         {kTownLayers, "{utility}_share_pct", T::Real, "%", "{utility}覆盖率", "{utility} area served", "coverage", "share of the town's area served"},

@@ -50,6 +50,8 @@ const Options<CoverageOptions>& coverage_option_table() {
                     "density that sizes the circle of a town given as a point")
             .number("min_radius_m", &CoverageOptions::min_radius_m, 10, 20000, "m", "smallest circle of a town given as a point")
             .number("max_radius_m", &CoverageOptions::max_radius_m, 10, 50000, "m", "largest circle of a town given as a point")
+            .number("max_town_polygon_km2", &CoverageOptions::max_town_polygon_km2, 0.1, 100000, "km²",
+                    "a town polygon larger than this is a township's territory, not its built-up area: the town gets a circle instead")
             .number("village_road_km", &CoverageOptions::village_road_km, 0, 200, "km", "villages this far from their town by road are looked at")
             .number("protected_m", &CoverageOptions::protected_m, 0, 10000, "m", "extensions passing this close to a protected site are flagged")
             .number("max_extension_km", &CoverageOptions::max_extension_km, 0.1, 1000, "km", "longer connections are not proposed (reported instead)");
@@ -347,22 +349,55 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Se
     std::map<std::string, std::vector<const GEOSGeometry*>> builtup;
     for (const Layer* l : study.role("builtup"))
         for (const Feature& f : l->features) builtup[l->text(f, "town")].push_back(f.geom.get());
+    // Urban development boundaries: by their town field, else the one holding the town's seat.
+    std::map<std::string, std::vector<const GEOSGeometry*>> boundary_of;
+    std::vector<const GEOSGeometry*> unassigned;
+    for (const Layer* l : study.role("urban_boundary"))
+        for (const Feature& f : l->features) {
+            const std::string town = l->has_field("town") ? l->text(f, "town") : std::string();
+            (town.empty() ? unassigned : boundary_of[town]).push_back(f.geom.get());
+        }
+    Tree boundary_index;
+    for (std::uint32_t k = 0; k < unassigned.size(); ++k) boundary_index.insert({envelope(geos, unassigned[k]), k});
     const std::vector<Settlement>& towns = settlements.towns;
     const std::vector<Settlement>& villages = settlements.villages;
     std::vector<TownArea> areas;
+    std::string largest_township;   // the largest polygon taken as a territory, for the note
+    double largest_township_km2 = 0;
     for (const Settlement& s : towns) {
         TownArea t;
         TownCoverage tc;
-        if (const auto b = builtup.find(s.id); b != builtup.end()) {
+        std::vector<const GEOSGeometry*> boundary;
+        if (const auto b = boundary_of.find(s.id); b != boundary_of.end()) boundary = b->second;
+        if (boundary.empty() && !unassigned.empty()) {
+            const GeomPtr seat = geos.point(s.x, s.y);
+            std::vector<std::pair<Box, std::uint32_t>> found;
+            boundary_index.query(bgi::intersects(P(s.x, s.y)), std::back_inserter(found));
+            std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.second < b.second; });   // input order, whatever the tree's
+            for (const auto& [box, k] : found)
+                if (GEOSIntersects_r(ctx, unassigned[k], seat.get()) == 1) boundary.push_back(unassigned[k]);
+        }
+        const bool polygon = s.feature && GEOSGeom_getDimensions_r(ctx, s.feature->geom.get()) == 2;
+        auto union_of = [&](const std::vector<const GEOSGeometry*>& geoms) {
             std::vector<GeomPtr> parts;
-            for (const GEOSGeometry* part : b->second) parts.push_back(geos.own(GEOSGeom_clone_r(ctx, part)));
-            t.area = geos.union_of(std::move(parts));
+            for (const GEOSGeometry* part : geoms) parts.push_back(geos.own(GEOSGeom_clone_r(ctx, part)));
+            return geos.union_of(std::move(parts));
+        };
+        if (const auto b = builtup.find(s.id); b != builtup.end()) {
+            t.area = union_of(b->second);
             tc.area_source = "built-up layer";
-        } else if (s.feature && GEOSGeom_getDimensions_r(ctx, s.feature->geom.get()) == 2) {
+        } else if (!boundary.empty()) {
+            t.area = union_of(boundary);
+            tc.area_source = "urban development boundary";
+        } else if (polygon && s.area_km2 <= opt.max_town_polygon_km2) {
             t.area = geos.own(GEOSGeom_clone_r(ctx, s.feature->geom.get()));
             tc.area_source = "polygon";
         } else {
-            tc.area_source = "circle from population";
+            tc.area_source = polygon ? "circle: township polygon" : "circle from population";
+            if (polygon) {
+                ++res.township_polygons;
+                if (s.area_km2 > largest_township_km2) largest_township_km2 = s.area_km2, largest_township = s.name + " (" + s.id + ")";
+            }
             const double pop = std::isfinite(s.population) && s.population > 0 ? s.population : 0;   // never a NaN radius
             if (!std::isfinite(s.population)) ++res.towns_without_area;
             const double r = std::clamp(std::sqrt(pop / opt.builtup_people_per_km2 / std::numbers::pi) * 1000, opt.min_radius_m,
@@ -375,6 +410,14 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Se
         tc.area_km2 = tc.area_source == "polygon" ? s.area_km2 : measure.area_m2(t.area.get()) / 1e6;
         areas.push_back(std::move(t));
         res.towns.push_back(std::move(tc));
+    }
+    if (res.township_polygons) {
+        const std::string n = std::to_string(res.township_polygons), limit = fmt(opt.max_town_polygon_km2, 0), km2 = fmt(largest_township_km2, 0);
+        res.notes.push_back({n + " 个镇的面大于 " + limit + " km²（最大为" + largest_township + "，" + km2 +
+                                 " km²），应为乡镇行政区域而非镇区：按人口取圆作为其范围。请提供 builtup（镇区）或 urban_boundary（城镇开发边界）图层。",
+                             n + " towns are polygons larger than " + limit + " km² (the largest " + largest_township + ", " + km2 +
+                                 " km²): township territories, not built-up areas, so each is given the circle of its population instead. "
+                                 "Fix: give the builtup or urban_boundary layer (or raise [coverage] max_town_polygon_km2 if these are built-up areas)."});
     }
     if (res.towns_without_area)
         res.notes.push_back({std::to_string(res.towns_without_area) + " 个镇无人口数据：其范围取半径为 min_radius_m 的圆",

@@ -43,6 +43,10 @@ struct CoverageOptions {
     double served_share = 0.95;              // status "served" at or above this share of the area
     double builtup_people_per_km2 = 12000;   // for towns given as points
     double min_radius_m = 400, max_radius_m = 2500;
+    // A town polygon larger than this is a township's territory (乡镇行政区域), not its built-up area
+    // (a 镇区 of 20 km² would hold 200,000 people): the town gets the circle of a point instead, and
+    // the run asks for the builtup or urban_boundary layer.
+    double max_town_polygon_km2 = 20;
     double village_road_km = 5;              // villages this far from their town by road are looked at
     double protected_m = 200;                // extensions passing this close to a protected site are flagged
     double max_extension_km = 30;            // longer connections are not proposed (reported instead)
@@ -64,7 +68,8 @@ struct UtilityCoverage {
 
 struct TownCoverage {
     double area_km2 = 0;
-    std::string area_source;   // "polygon" (the towns layer), "built-up layer", or "circle from population"
+    std::string area_source;   // "built-up layer", "urban development boundary", "polygon" (the towns layer), "circle from population",
+                               // or "circle: township polygon" (a polygon too large to be a built-up area)
     std::map<std::string, UtilityCoverage> utilities;
 };
 
@@ -110,6 +115,7 @@ struct CoverageResult {
     std::vector<UtilitySummary> summary;
     std::vector<Words> notes;   // plain-words warnings for the report
     std::size_t towns_without_area = 0, extensions_too_long = 0;
+    std::size_t township_polygons = 0;   // town polygons taken as territories (larger than max_town_polygon_km2)
 };
 
 // The settlements must be snapped onto `graph`.

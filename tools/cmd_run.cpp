@@ -413,6 +413,10 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
                     globals.note(l.info.role + ": " + std::to_string(p.count) + " × " + p.message + (ids.empty() ? "" : " (e.g. " + ids + ")") +
                                  "; listed in report.html and manifest.json");
                 }
+            // What access and coverage noticed (a seat far from the roads, township territories given as towns, ...).
+            for (const Words& n : d.access.notes) globals.note(n.en + "; listed in report.html");
+            if (d.coverage)
+                for (const Words& n : d.coverage->notes) globals.note(n.en + "; listed in report.html");
             if (!globals.quiet) {
                 print_selection(d, r.run, r.sensitivity, std::cout);
                 std::cout << "Wrote " << folder.path() << "/: ";

@@ -200,3 +200,44 @@ TEST_CASE("a village group is joined along shared road, shorter than separate co
     REQUIRE(water->protected_sites.size() == 1);
     CHECK(water->protected_sites[0] == "古榆");
 }
+
+TEST_CASE("township territories given as town polygons are not taken as built-up areas; an urban development boundary is", "[coverage][errors]") {
+    TempDir dir;
+    const std::string admin = write_admin(dir, 4551, sq(-20000, -20000, 40000, 20000));
+    // T1: a 12 km x 12 km township territory (144 km²) with 30,000 people and no boundary: the circle
+    // of its people at the default 12,000 per km² (r = sqrt(2.5 / pi) km), not the 144 km².
+    // T2: the same territory beside it, with an urban development boundary (no town field) of 2 km x 1 km around its seat.
+    // T3: a 3 km x 3 km polygon (9 km², under the 20 km² limit): a built-up area, kept.
+    write_layer(dir.path("towns.gpkg"), "GPKG", "towns", 4551, {"id", "name", "kind", "county", "population:real"},
+                {{sq(0, 0, 12000, 12000), {"T1", "甲镇", "镇", "1", "30000"}},
+                 {sq(14000, 0, 26000, 12000), {"T2", "乙镇", "镇", "1", "30000"}},
+                 {sq(28000, 0, 31000, 3000), {"T3", "丙镇", "镇", "1", "30000"}}});
+    write_layer(dir.path("boundary.gpkg"), "GPKG", "urban_boundary", 4551, {"id"}, {{sq(19000, 5500, 21000, 6500), {"B1"}}});
+    const Study study = load_study(config_from(dir.path(), "[study]\ncrs = \"EPSG:4551\"\n" + admin + R"(
+[layers.towns]
+source = "towns.gpkg"
+[layers.urban_boundary]
+source = "boundary.gpkg"
+)"));
+    const RoadGraph g;
+    CoverageOptions opt = coverage_options(study.config);
+    opt.extensions = false;
+    const CoverageResult res = compute_coverage(study, g, read_settlements(study, g), opt);
+    REQUIRE(res.towns.size() == 3);
+    CHECK(res.towns[0].area_source == "circle: township polygon");
+    CHECK(res.towns[0].area_km2 == Approx(30000.0 / 12000).epsilon(0.01));   // a 32-segment circle of 2.5 km²
+    CHECK(res.towns[1].area_source == "urban development boundary");
+    CHECK(res.towns[1].area_km2 == Approx(2.0).epsilon(1e-3));
+    CHECK(res.towns[2].area_source == "polygon");
+    CHECK(res.towns[2].area_km2 == Approx(9.0).epsilon(1e-3));
+    CHECK(res.township_polygons == 1);
+    REQUIRE_FALSE(res.notes.empty());
+    CHECK_THAT(res.notes.front().en, Catch::Contains("1 towns are polygons larger than 20 km²") && Catch::Contains("甲镇 (T1), 144 km²") &&
+                                         Catch::Contains("Fix: give the builtup or urban_boundary layer"));
+    CHECK_THAT(res.notes.front().zh, Catch::Contains("城镇开发边界"));
+    // A limit raised above the territories takes them as they are.
+    opt.max_town_polygon_km2 = 200;
+    const CoverageResult raised = compute_coverage(study, g, read_settlements(study, g), opt);
+    CHECK(raised.towns[0].area_source == "polygon");
+    CHECK(raised.township_polygons == 0);
+}
