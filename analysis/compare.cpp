@@ -95,7 +95,7 @@ Comparison compare_runs(const std::vector<TownSnapshot>& old_run, const std::vec
 }
 
 std::string html_comparison(const Comparison& c, const std::string& old_label, const std::string& new_label, Lang lang) {
-    auto T = [lang](std::string_view zh, std::string_view en) { return say(lang, zh, en); };
+    const Say T{lang};
     // A header cell for a field of the town_changes layer: its registered label.
     auto th = [lang](std::string_view field) { return "<th>" + html_escape(column("town_changes", field).label(lang)) + "</th>"; };
     auto change = [&](const std::string& ch) {

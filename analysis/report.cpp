@@ -100,6 +100,11 @@ const char* kIndicatorColour[] = {"#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#
 
 }  // namespace
 
+std::string html_words(Lang lang, const std::string& zh, const std::string& en) {
+    if (lang == Lang::both) return html_escape(zh) + "<br><span class=\"note\">" + html_escape(en) + "</span>";
+    return html_escape(say(lang, zh, en));
+}
+
 std::string html_escape(const std::string& text) {
     std::string out;
     for (char c : text) {
@@ -208,7 +213,7 @@ struct ReportSections {
     std::string b{};
 
     // The words in the report's language.
-    std::string T(std::string_view zh, std::string_view en) const { return say(in.lang, zh, en); }
+    Say T{in.lang};
     // A tier's name: "省级示范镇", "provincial".
     std::string tier_name(std::size_t k) const { return T(so.tiers[k].name_zh + "示范镇", so.tiers[k].name_en); }
     // A registered field's header in the report's language.
@@ -659,9 +664,7 @@ void ReportSections::demonstration_towns() {
             std::vector<std::string> row = {html_escape(t.towns[i].prefecture_name), html_escape(t.towns[i].county_name), name,
                                             html_escape(T((*in.types)[i].name_zh, (*in.types)[i].name_en)), fmt(sc.score[i]), fmt(city_nearness_pct(sc, i), 0),
                                             std::to_string(sel.eligible_rank_province[i]),
-                                            in.lang == Lang::zh   ? html_escape(sel.reason_zh[i])
-                                            : in.lang == Lang::en ? html_escape(sel.reason_en[i])
-                                                                  : html_escape(sel.reason_zh[i]) + "<br><span class=\"note\">" + html_escape(sel.reason_en[i]) + "</span>"};
+                                            html_words(in.lang, sel.reason_zh[i], sel.reason_en[i])};
             if (in.sensitivity) row.push_back(stability_text(in.lang, in.sensitivity->stability[i]) + " " + fmt(in.sensitivity->same_share[i] * 100, 0) + " %");
             if (in.coverage) row.push_back(utilities_short(i));
             if (with_services) row.push_back(services_short(i));

@@ -58,6 +58,8 @@ GeomPtr reached_area(const GeosContext& geos, const GEOSGeometry* bands, double 
 
 // Pieces the compare report shares.
 std::string html_escape(const std::string& text);
+// A text written in both languages as HTML in `lang`; with both, the English below in small type.
+std::string html_words(Lang lang, const std::string& zh, const std::string& en);
 std::string html_page(const std::string& title, const std::string& body, Lang lang);
 // A table: header cells and rows of cells, as HTML already (escape the text first); `cls` its class.
 std::string html_table(const std::vector<std::string>& head, const std::vector<std::vector<std::string>>& rows, const std::string& cls = "");

@@ -326,7 +326,7 @@ std::string standards_text(Lang lang, const std::string& list) {
 }  // namespace
 
 std::string html_review(const Review& r, Lang lang) {
-    auto T = [lang](std::string_view zh, std::string_view en) { return say(lang, zh, en); };
+    const Say T{lang};
     const std::string last = r.years.empty() ? r.base_label : r.years.back();
     std::string b = "<h1>" + T("示范镇年度评估", "Yearly review of the demonstration towns") + "</h1>\n";
     std::string years;

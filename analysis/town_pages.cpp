@@ -43,7 +43,7 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
     const Study& study = *in.study;
     const GeosContext& geos = *study.geos;
     const std::size_t n = t.size();
-    auto T = [&](std::string_view zh, std::string_view en) { return say(in.lang, zh, en); };
+    const Say T{in.lang};
 
     std::vector<std::size_t> order;
     for (std::size_t i = 0; i < n; ++i)
@@ -167,9 +167,7 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
         contributions.push_back({T("加分", "bonus"), fmt(sc.bonus[i])});
         b += html_table({T("指标", "indicator"), T("得分", "points")}, contributions);
         b += "<p>" +
-             (in.lang == Lang::zh   ? html_escape(sel.reason_zh[i])
-              : in.lang == Lang::en ? html_escape(sel.reason_en[i])
-                                    : html_escape(sel.reason_zh[i]) + "<br><span class=\"note\">" + html_escape(sel.reason_en[i]) + "</span>") +
+             html_words(in.lang, sel.reason_zh[i], sel.reason_en[i]) +
              "</p>\n";
         const TownType& type = (*in.types)[i];
         const std::string type_rule = in.lang == Lang::en ? type.rule_en : type.rule;

@@ -33,6 +33,13 @@ struct Words {
 };
 inline std::string say(Lang lang, const Words& w) { return say(lang, w.zh, w.en); }
 
+// `say` bound to one language, for code that writes many texts in it:
+//   const Say T{lang};  T("示范镇", "demonstration towns")
+struct Say {
+    Lang lang;
+    std::string operator()(std::string_view zh, std::string_view en) const { return say(lang, zh, en); }
+};
+
 // A unit as `lang` writes it: min is 分钟 in Chinese, 万元 is 10,000 yuan in English; km, m, % stay.
 std::string unit_text(Lang lang, const std::string& unit);
 // A label with its unit in `lang`: "至县城 (分钟)"; the label alone when there is no unit.

@@ -132,7 +132,7 @@ struct LayerPlan {
 std::vector<LayerPlan> plan_layers(const Results& r, Lang lang) {
     const Decision& d = *r.decision;
     const Study& study = d.routed.study;
-    auto T = [lang](std::string_view zh, std::string_view en) { return say(lang, zh, en); };
+    const Say T{lang};
     const std::string decision = T("决策", "decision"), gaps = T("基础设施缺口", "infrastructure gaps"), access = T("可达性", "accessibility"),
                       roads = T("道路问题", "road problems"), base = T("底图", "base");
     std::vector<LayerPlan> p = {

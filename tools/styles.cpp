@@ -120,7 +120,7 @@ const std::vector<std::pair<std::string, Colour>>& utility_colours() {
 
 LayerStyle layer_style(const OutputLayer& layer, const StyleHints& hints) {
     const std::string& name = layer.name();
-    auto T = [&](std::string_view zh, std::string_view en) { return say(hints.lang, zh, en); };
+    const Say T{hints.lang};
     LayerStyle st;
     std::string renderer, label;
     if (name == "demo_towns") {
