@@ -41,7 +41,7 @@ const std::vector<ColumnSpec>& column_specs() {
         {"villages", "town", T::Text, "", "所属镇", "town", "input", "the id of the village's own town"},
         {"towns villages", "population", T::Real, "persons", "人口", "population", "input", "resident population, as the input layer says"},
         {kTownLayers, "industry_output", T::Real, "亿元", "工业产值", "industrial output", "input", "as the towns layer says"},
-        {kTownLayers, "dev_land", T::Real, "ha", "可开发用地", "land for development", "input", "as the towns layer says"},
+        {kTownLayers, "dev_land", T::Real, "ha", "可开发用地", "land for development", "input", "as the towns layer says (typed in; room_km2 measures it)"},
         {kTownLayers, "{extra_field}", T::Real, "", "{extra_field}", "{extra_field}", "input",
          "a numeric column of the towns layer mapped in [layers.towns.extra_fields], under the name given there"},
 
@@ -99,6 +99,16 @@ const std::vector<ColumnSpec>& column_specs() {
 
         // Coverage.
         {kTownLayers, "area_km2", T::Real, "km²", "镇区面积", "town area", "coverage", "the town's built-up area (its polygon, or a circle)"},
+        {kTownLayers, "zone_km2", T::Real, "km²", "发展范围面积", "growth zone", "land",
+         "the zone the town may grow in: its urban development boundary, else the circle of [land] radius_km"},
+        {kTownLayers, "zone_source", T::Text, "", "发展范围来源", "growth zone source", "land", "urban development boundary, or radius ([land] radius_km)"},
+        {kTownLayers, "room_km2", T::Real, "km²", "发展空间", "room to grow", "land",
+         "the growth zone less built-up land, permanent basic farmland and the ecological red line (overlaps once)"},
+        {kTownLayers, "room_share_pct", T::Real, "%", "发展空间占比", "room to grow share", "land", "room_km2 as a share of zone_km2"},
+        {kTownLayers, "farmland_share_pct", T::Real, "%", "周边永久基本农田占比", "farmland nearby", "land",
+         "share of the circle of [land] radius_km around the seat that is permanent basic farmland (absent without the farmland layer)"},
+        {kTownLayers, "redline_share_pct", T::Real, "%", "周边生态保护红线占比", "red line nearby", "land",
+         "share of the circle of [land] radius_km around the seat inside the ecological protection red line (absent without the eco_redline layer)"},
         {kTownLayers, "area_source", T::Text, "", "面积来源", "area source", "coverage", "how the area was made: built-up layer, urban development boundary, polygon, circle from population, or circle: township polygon (a polygon too large to be built-up)"},
         {kTownLayers, "{utility}_status", T::Text, "", "{utility}状态", "{utility} status", "coverage",
          "served (at or above [coverage] served_share), partial, none, or no data when the study has no layer for the utility"},

@@ -333,18 +333,11 @@ bool steiner_extension(const RoadGraph& g, Router& router, const std::vector<Ter
 
 }  // namespace
 
-CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Settlements& settlements, const CoverageOptions& opt,
-                                const Progress& progress) {
-    CoverageResult res;
+TownAreas town_areas(const Study& study, const Settlements& settlements, const CoverageOptions& opt, bool boundary_as_area) {
+    TownAreas out;
     const GeosContext& geos = *study.geos;
     GEOSContextHandle_t ctx = geos.get();
     const Measure measure(study.crs, geos);
-
-    // ---- towns: their areas (built-up polygons, their own polygon, or a circle from population)
-    struct TownArea {
-        GeomPtr area;
-        PreparedPtr prepared;
-    };
     // Built-up polygons by town, when the study has a builtup layer.
     std::map<std::string, std::vector<const GEOSGeometry*>> builtup;
     for (const Layer* l : study.role("builtup"))
@@ -359,14 +352,12 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Se
         }
     Tree boundary_index;
     for (std::uint32_t k = 0; k < unassigned.size(); ++k) boundary_index.insert({envelope(geos, unassigned[k]), k});
-    const std::vector<Settlement>& towns = settlements.towns;
-    const std::vector<Settlement>& villages = settlements.villages;
-    std::vector<TownArea> areas;
-    std::string largest_township;   // the largest polygon taken as a territory, for the note
-    double largest_township_km2 = 0;
-    for (const Settlement& s : towns) {
-        TownArea t;
-        TownCoverage tc;
+    auto union_of = [&](const std::vector<const GEOSGeometry*>& geoms) {
+        std::vector<GeomPtr> parts;
+        for (const GEOSGeometry* part : geoms) parts.push_back(geos.own(GEOSGeom_clone_r(ctx, part)));
+        return geos.union_of(std::move(parts));
+    };
+    for (const Settlement& s : settlements.towns) {
         std::vector<const GEOSGeometry*> boundary;
         if (const auto b = boundary_of.find(s.id); b != boundary_of.end()) boundary = b->second;
         if (boundary.empty() && !unassigned.empty()) {
@@ -377,48 +368,74 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Se
             for (const auto& [box, k] : found)
                 if (GEOSIntersects_r(ctx, unassigned[k], seat.get()) == 1) boundary.push_back(unassigned[k]);
         }
+        out.boundary.push_back(boundary.empty() ? nullptr : union_of(boundary));
         const bool polygon = s.feature && GEOSGeom_getDimensions_r(ctx, s.feature->geom.get()) == 2;
-        auto union_of = [&](const std::vector<const GEOSGeometry*>& geoms) {
-            std::vector<GeomPtr> parts;
-            for (const GEOSGeometry* part : geoms) parts.push_back(geos.own(GEOSGeom_clone_r(ctx, part)));
-            return geos.union_of(std::move(parts));
-        };
+        GeomPtr area;
+        std::string source;
         if (const auto b = builtup.find(s.id); b != builtup.end()) {
-            t.area = union_of(b->second);
-            tc.area_source = "built-up layer";
-        } else if (!boundary.empty()) {
-            t.area = union_of(boundary);
-            tc.area_source = "urban development boundary";
+            area = union_of(b->second);
+            source = "built-up layer";
+        } else if (boundary_as_area && out.boundary.back()) {
+            area = geos.own(GEOSGeom_clone_r(ctx, out.boundary.back().get()));
+            source = "urban development boundary";
         } else if (polygon && s.area_km2 <= opt.max_town_polygon_km2) {
-            t.area = geos.own(GEOSGeom_clone_r(ctx, s.feature->geom.get()));
-            tc.area_source = "polygon";
+            area = geos.own(GEOSGeom_clone_r(ctx, s.feature->geom.get()));
+            source = "polygon";
         } else {
-            tc.area_source = polygon ? "circle: township polygon" : "circle from population";
+            source = polygon ? "circle: township polygon" : "circle from population";
             if (polygon) {
-                ++res.township_polygons;
-                if (s.area_km2 > largest_township_km2) largest_township_km2 = s.area_km2, largest_township = s.name + " (" + s.id + ")";
+                ++out.township_polygons;
+                if (s.area_km2 > out.largest_township_km2) out.largest_township_km2 = s.area_km2, out.largest_township = s.name + " (" + s.id + ")";
             }
             const double pop = std::isfinite(s.population) && s.population > 0 ? s.population : 0;   // never a NaN radius
-            if (!std::isfinite(s.population)) ++res.towns_without_area;
+            if (!std::isfinite(s.population)) ++out.without_population;
             const double r = std::clamp(std::sqrt(pop / opt.builtup_people_per_km2 / std::numbers::pi) * 1000, opt.min_radius_m,
                                         opt.max_radius_m);
             GeomPtr p = geos.point(s.x, s.y);
-            t.area = geos.own(GEOSBuffer_r(ctx, p.get(), r * measure.scale(s.x, s.y), 32));
+            area = geos.own(GEOSBuffer_r(ctx, p.get(), r * measure.scale(s.x, s.y), 32));
         }
-        t.prepared = geos.prepare(t.area.get());
         // The town's own polygon was measured when the settlements were read.
-        tc.area_km2 = tc.area_source == "polygon" ? s.area_km2 : measure.area_m2(t.area.get()) / 1e6;
-        areas.push_back(std::move(t));
+        out.km2.push_back(source == "polygon" ? s.area_km2 : measure.area_m2(area.get()) / 1e6);
+        out.area.push_back(std::move(area));
+        out.source.push_back(std::move(source));
+    }
+    return out;
+}
+
+CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Settlements& settlements, const CoverageOptions& opt,
+                                const Progress& progress) {
+    CoverageResult res;
+    const GeosContext& geos = *study.geos;
+    GEOSContextHandle_t ctx = geos.get();
+    const Measure measure(study.crs, geos);
+
+    // ---- towns: their areas (built-up polygons, their own polygon, or a circle from population)
+    TownAreas ta = town_areas(study, settlements, opt);
+    const std::vector<Settlement>& towns = settlements.towns;
+    const std::vector<Settlement>& villages = settlements.villages;
+    struct TownArea {
+        GeomPtr area;
+        PreparedPtr prepared;
+    };
+    std::vector<TownArea> areas;
+    for (std::size_t i = 0; i < towns.size(); ++i) {
+        TownCoverage tc;
+        tc.area_source = ta.source[i];
+        tc.area_km2 = ta.km2[i];
+        PreparedPtr prepared = geos.prepare(ta.area[i].get());
+        areas.push_back({std::move(ta.area[i]), std::move(prepared)});
         res.towns.push_back(std::move(tc));
     }
+    res.township_polygons = ta.township_polygons;
     if (res.township_polygons) {
-        const std::string n = std::to_string(res.township_polygons), limit = fmt(opt.max_town_polygon_km2, 0), km2 = fmt(largest_township_km2, 0);
-        res.notes.push_back({n + " 个镇的面大于 " + limit + " km²（最大为" + largest_township + "，" + km2 +
+        const std::string n = std::to_string(res.township_polygons), limit = fmt(opt.max_town_polygon_km2, 0), km2 = fmt(ta.largest_township_km2, 0);
+        res.notes.push_back({n + " 个镇的面大于 " + limit + " km²（最大为" + ta.largest_township + "，" + km2 +
                                  " km²），应为乡镇行政区域而非镇区：按人口取圆作为其范围。请提供 builtup（镇区）或 urban_boundary（城镇开发边界）图层。",
-                             n + " towns are polygons larger than " + limit + " km² (the largest " + largest_township + ", " + km2 +
+                             n + " towns are polygons larger than " + limit + " km² (the largest " + ta.largest_township + ", " + km2 +
                                  " km²): township territories, not built-up areas, so each is given the circle of its population instead. "
                                  "Fix: give the builtup or urban_boundary layer (or raise [coverage] max_town_polygon_km2 if these are built-up areas)."});
     }
+    res.towns_without_area = ta.without_population;
     if (res.towns_without_area)
         res.notes.push_back({std::to_string(res.towns_without_area) + " 个镇无人口数据：其范围取半径为 min_radius_m 的圆",
                              std::to_string(res.towns_without_area) + " towns have no population: their area is a circle of min_radius_m"});

@@ -118,6 +118,22 @@ struct CoverageResult {
     std::size_t township_polygons = 0;   // town polygons taken as territories (larger than max_town_polygon_km2)
 };
 
+// Each town's area as coverage takes it (see the top), in the working CRS: its built-up polygons,
+// else its urban development boundary, else its own polygon (up to max_town_polygon_km2), else the
+// circle of its population; with how many territories and towns without population there were.
+struct TownAreas {
+    std::vector<GeomPtr> area;              // row i: Settlements::towns[i]
+    std::vector<std::string> source;        // TownCoverage::area_source
+    std::vector<double> km2;
+    std::vector<GeomPtr> boundary;          // its urban development boundary (by town field or holding the seat); null: none
+    std::size_t township_polygons = 0, without_population = 0;
+    std::string largest_township;           // "name (id)" of the largest territory
+    double largest_township_km2 = 0;
+};
+// With boundary_as_area false a boundary is only looked up, not taken as the area (land measures
+// the built-up area inside it).
+TownAreas town_areas(const Study& study, const Settlements& settlements, const CoverageOptions& options, bool boundary_as_area = true);
+
 // The settlements must be snapped onto `graph`.
 CoverageResult compute_coverage(const Study& study, const RoadGraph& graph, const Settlements& settlements, const CoverageOptions& options,
                                 const Progress& progress = {});

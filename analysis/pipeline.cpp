@@ -21,6 +21,7 @@ StudyOptions read_study_options(const StudyConfig& config) {
     read(o.access, [&] { return access_options(config); });
     read(o.coverage, [&] { return coverage_options(config); });
     read(o.proximity, [&] { return proximity_options(config); });
+    read(o.land, [&] { return land_options(config); });
     read(o.services, [&] { return service_options(config); });
     read(o.costs, [&] { return cost_options(config); });
     read(o.types, [&] { return town_type_options(config); });
@@ -97,7 +98,12 @@ std::unique_ptr<Decision> compute_decision(const StudyConfig& config, StudyOptio
         note("compute coverage");
     }
     d->proximity = compute_proximity(study, d->settlements, d->access, o.proximity);
-    d->table = build_town_table(d->settlements, d->access, o.access, d->coverage ? &*d->coverage : nullptr, d->proximity);
+    if (has_land_layers(study)) {
+        d->land = compute_land(study, d->settlements, o.land, o.coverage, BottomLines(study), progress.slice(0.9, 0.92));
+        note("room to grow");
+    }
+    d->table = build_town_table(d->settlements, d->access, o.access, d->coverage ? &*d->coverage : nullptr, d->proximity,
+                                d->land ? &*d->land : nullptr);
     d->services = assess_services(d->settlements, d->access, o.services);
     add_service_columns(d->table, d->services);   // before scoring: an indicator may read them
     d->scores = score_towns(d->table, o.scoring);

@@ -7,6 +7,7 @@
 //   access       travel times, catchments, E2SFCA, isochrones, road problems
 //   coverage     utility coverage, gaps and extensions (when a rule reads it, or asked for)
 //   proximity    the policy's priority areas
+//   land         room to grow and the bottom lines (when the study has their layers)
 //   services     public services against the standards of [services.<kind>]
 //   scores       the town table, scores, ranks and development types
 //   selection    the tiers under the quotas, with reasons
@@ -23,6 +24,7 @@
 
 #include "analysis/access.h"
 #include "analysis/coverage.h"
+#include "analysis/land.h"
 #include "analysis/proximity.h"
 #include "analysis/scenarios.h"
 #include "analysis/selection.h"
@@ -48,6 +50,7 @@ struct StudyOptions {
     AccessOptions access;
     CoverageOptions coverage;
     ProximityOptions proximity;
+    LandOptions land;
     ScoringOptions scoring;
     ServiceOptions services;
     TownTypeOptions types;
@@ -79,6 +82,7 @@ struct Decision {
     AccessResult access;
     std::optional<CoverageResult> coverage;
     std::vector<TownProximity> proximity;
+    std::optional<LandResult> land;   // when has_land_layers(study)
     ServiceResult services;   // the standards of [services.<kind>]; empty without them
     TownTable table;
     Scores scores;

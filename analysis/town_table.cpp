@@ -51,7 +51,7 @@ void TownTable::add_text(const Column& c, std::vector<std::string> v) {
 }
 
 TownTable build_town_table(const Settlements& settlements, const AccessResult& access, const AccessOptions& aopt,
-                           const CoverageResult* coverage, const std::vector<TownProximity>& proximity) {
+                           const CoverageResult* coverage, const std::vector<TownProximity>& proximity, const LandResult* land) {
     TownTable t;
     t.towns = settlements.towns;
     t.proximity = proximity;
@@ -144,6 +144,21 @@ TownTable build_town_table(const Settlements& settlements, const AccessResult& a
                 }
                 t.add(column("towns", family, fill_of("{utility}", u)), std::move(v));
             }
+    if (land) {
+        auto from_land = [&](std::string_view c, auto get) {
+            std::vector<double> v;
+            for (const TownLand& l : land->towns) v.push_back(get(l));
+            t.add(column("towns", c), std::move(v));
+        };
+        from_land("zone_km2", [](const TownLand& l) { return l.zone_km2; });
+        from_land("room_km2", [](const TownLand& l) { return l.room_km2; });
+        from_land("room_share_pct", [](const TownLand& l) { return pct(l.room_share); });
+        from_land("farmland_share_pct", [](const TownLand& l) { return pct(l.farmland_share); });
+        from_land("redline_share_pct", [](const TownLand& l) { return pct(l.redline_share); });
+        std::vector<std::string> source;
+        for (const TownLand& l : land->towns) source.push_back(l.zone_source);
+        t.add_text(column("towns", "zone_source"), std::move(source));
+    }
     return t;
 }
 

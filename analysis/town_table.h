@@ -13,6 +13,7 @@
 #include "analysis/access.h"
 #include "analysis/columns.h"
 #include "analysis/coverage.h"
+#include "analysis/land.h"
 #include "analysis/proximity.h"
 
 #include <map>
@@ -38,9 +39,9 @@ struct TownTable {
     void add_text(const Column& column, std::vector<std::string> v);
 };
 
-// coverage may be null: then the coverage columns are absent.
+// coverage and land may be null: then their columns are absent.
 TownTable build_town_table(const Settlements& settlements, const AccessResult& access, const AccessOptions& access_options,
-                           const CoverageResult* coverage, const std::vector<TownProximity>& proximity);
+                           const CoverageResult* coverage, const std::vector<TownProximity>& proximity, const LandResult* land = nullptr);
 
 // True when one of these column names is one the coverage step produces (water_share_pct, ...).
 bool is_coverage_column(const std::string& column);

@@ -548,7 +548,7 @@ StudyConfig parse_config(const std::string& text, const std::string& path) {
     extend_config(cfg.table, cfg.dir, path, 0, cfg.files);
     // Sections read by the modules that own them ([network] by the road graph, [access] by the
     // accessibility analysis, ...), each checking its own keys.
-    check_keys(cfg.table, "", {"study", "layers", "network", "access", "coverage", "proximity", "services", "scoring", "town_types",
+    check_keys(cfg.table, "", {"study", "layers", "network", "access", "coverage", "proximity", "land", "services", "scoring", "town_types",
                                 "selection", "scenarios", "costs"},
                problems);
 

@@ -19,7 +19,7 @@ namespace townsite::tools {
 
 const std::vector<const OptionTable*>& declared_sections() {
     static const std::vector<const OptionTable*> sections = {&network_option_table(),   &access_option_table(),    &coverage_option_table(),
-                                                             &proximity_option_table(), &service_option_table(),   &scoring_option_table(),
+                                                             &proximity_option_table(), &land_option_table(), &service_option_table(),   &scoring_option_table(),
                                                              &selection_option_table(), &town_type_option_table(), &scenario_option_table(),
                                                              &cost_option_table()};
     return sections;
@@ -29,7 +29,7 @@ const std::vector<const OptionTable*>& declared_sections() {
 void add_config(CLI::App& app, const Globals&, Runner& run) {
     auto section = std::make_shared<std::string>();
     CLI::App* cmd = app.add_subcommand("config", "Every option of the study config: kind, range, unit, default and meaning");
-    cmd->add_option("SECTION", *section, "Only this section (network, access, coverage, proximity, services, scoring, selection, town_types, scenarios, costs)");
+    cmd->add_option("SECTION", *section, "Only this section (network, access, coverage, proximity, land, services, scoring, selection, town_types, scenarios, costs)");
     cmd->footer("A list of tables ([[selection.tiers]]) shows the keys of one entry as tiers[].KEY. [layers.ROLE] is\n"
                 "described in the README. Examples:\n"
                 "  townsite config\n"

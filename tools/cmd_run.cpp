@@ -182,6 +182,7 @@ nlohmann::json manifest(const Results& r, const StepTimer& timer, const OutputFo
     options.insert_or_assign("access", access_option_table().as_toml(d.options.access));
     options.insert_or_assign("coverage", coverage_option_table().as_toml(d.options.coverage));
     options.insert_or_assign("proximity", proximity_option_table().as_toml(d.options.proximity));
+    options.insert_or_assign("land", land_option_table().as_toml(d.options.land));
     options.insert_or_assign("services", service_option_table().as_toml(d.options.services));
     options.insert_or_assign("scoring", scoring_option_table().as_toml(d.options.scoring));
     options.insert_or_assign("selection", selection_option_table().as_toml(d.options.selection));

@@ -814,7 +814,7 @@ TEST_CASE("townsite config lists every declared option with its default, range a
     const Run r = run("config");
     REQUIRE(r.exit_code == 0);
     const std::vector<const OptionTable*> sections = {&network_option_table(), &access_option_table(),  &coverage_option_table(),
-                                                      &proximity_option_table(), &service_option_table(), &scoring_option_table(),
+                                                      &proximity_option_table(), &land_option_table(), &service_option_table(), &scoring_option_table(),
                                                       &selection_option_table()};
     for (const OptionTable* s : sections) {
         CHECK_THAT(r.out, Contains("[" + s->name() + "]"));

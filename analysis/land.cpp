@@ -1,0 +1,183 @@
+#include "analysis/land.h"
+
+#include "geo/error.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace townsite {
+
+namespace bgi = boost::geometry::index;
+
+const Options<LandOptions>& land_option_table() {
+    static const Options<LandOptions> s =
+        Options<LandOptions>("land", "bottom lines of the spatial plan (permanent farmland, ecological red line) and room to grow")
+            .number("radius_km", &LandOptions::radius_km, 0.1, 50, "km",
+                    "room to grow of a town without an urban development boundary is measured within this distance of its seat, "
+                    "and the farmland and red-line shares of every town");
+    return s;
+}
+
+LandOptions land_options(const StudyConfig& config) { return land_option_table().read(config); }
+
+Overlay::Overlay(const Study& study, const std::vector<std::string>& roles) : m_geos(*study.geos) {
+    GEOSContextHandle_t ctx = m_geos.get();
+    std::vector<std::pair<Box, std::uint32_t>> boxes;
+    for (const std::string& role : roles)
+        for (const Layer* l : study.role(role))
+            for (const Feature& f : l->features)
+                for (int i = 0, n = GEOSGetNumGeometries_r(ctx, f.geom.get()); i < n; ++i) {
+                    const GEOSGeometry* part = GEOSGetGeometryN_r(ctx, f.geom.get(), i);
+                    if (GEOSGeom_getDimensions_r(ctx, part) != 2 || GEOSisEmpty_r(ctx, part) == 1) continue;
+                    const GeosContext::Extent e = m_geos.extent(part);
+                    boxes.emplace_back(Box(P(e.x0, e.y0), P(e.x1, e.y1)), std::uint32_t(m_parts.size()));
+                    GeomPtr g = m_geos.own(GEOSGeom_clone_r(ctx, part));
+                    PreparedPtr prepared = m_geos.prepare(g.get());
+                    m_parts.push_back({std::move(g), std::move(prepared)});
+                }
+    m_tree = decltype(m_tree)(boxes.begin(), boxes.end());
+}
+
+GeomPtr Overlay::inside(const GEOSGeometry* g) const {
+    if (m_parts.empty() || !g || GEOSisEmpty_r(m_geos.get(), g) == 1) return nullptr;
+    GEOSContextHandle_t ctx = m_geos.get();
+    const GeosContext::Extent e = m_geos.extent(g);
+    std::vector<std::pair<Box, std::uint32_t>> found;
+    m_tree.query(bgi::intersects(Box(P(e.x0, e.y0), P(e.x1, e.y1))), std::back_inserter(found));
+    std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.second < b.second; });   // input order, whatever the tree's
+    const bool area = GEOSGeom_getDimensions_r(ctx, g) == 2;
+    PreparedPtr g_prepared;
+    std::vector<GeomPtr> parts;
+    for (const auto& [box, k] : found) {
+        const Part& p = m_parts[k];
+        if (GEOSPreparedContains_r(ctx, p.prepared.get(), g) == 1) return m_geos.own(GEOSGeom_clone_r(ctx, g));   // all of it
+        if (GEOSPreparedIntersects_r(ctx, p.prepared.get(), g) != 1) continue;
+        if (area) {
+            if (!g_prepared) g_prepared = m_geos.prepare(g);
+            if (GEOSPreparedContains_r(ctx, g_prepared.get(), p.geom.get()) == 1) {   // the part whole
+                parts.push_back(m_geos.own(GEOSGeom_clone_r(ctx, p.geom.get())));
+                continue;
+            }
+        }
+        // A large part (a county's farmland) is cut to the box first: the cut then costs what the box holds.
+        // (Grown by a metre: the box of a straight north-south line has no width.)
+        GeomPtr clipped = m_geos.own(GEOSClipByRect_r(ctx, p.geom.get(), e.x0 - 1, e.y0 - 1, e.x1 + 1, e.y1 + 1));
+        if (!clipped) continue;
+        GeomPtr cut = m_geos.own(GEOSIntersection_r(ctx, clipped.get(), g));
+        if (cut && GEOSisEmpty_r(ctx, cut.get()) != 1) parts.push_back(std::move(cut));
+    }
+    if (parts.empty()) return nullptr;
+    if (parts.size() == 1) return std::move(parts.front());
+    return m_geos.union_of(std::move(parts));
+}
+
+double Overlay::area_m2(const GEOSGeometry* g, const Measure& measure) const {
+    const GeomPtr in = inside(g);
+    return in ? measure.area_m2(in.get()) : 0.0;
+}
+
+double Overlay::length_m(const GEOSGeometry* g, const Measure& measure) const {
+    const GeomPtr in = inside(g);
+    return in ? measure.length_m(in.get()) : 0.0;
+}
+
+std::vector<char> Overlay::pieces_inside(const RoadGraph& graph, const Measure& measure, double min_m) const {
+    std::vector<char> inside_flags(graph.pieces.size(), 0);
+    if (m_parts.empty()) return inside_flags;
+    for (std::size_t k = 0; k < graph.pieces.size(); ++k) {
+        const RoadPiece& piece = graph.pieces[k];
+        Box box(P(1e300, 1e300), P(-1e300, -1e300));
+        for (std::uint32_t i = 0; i < piece.points; ++i) {
+            const Pt2& pt = graph.points[piece.first_point + i];
+            boost::geometry::expand(box, P(pt.x, pt.y));
+        }
+        if (m_tree.qbegin(bgi::intersects(box)) == m_tree.qend()) continue;
+        const GeomPtr line = line_geometry(m_geos, std::vector<Pt2>(graph.points.begin() + piece.first_point,
+                                                                    graph.points.begin() + piece.first_point + piece.points));
+        inside_flags[k] = length_m(line.get(), measure) > min_m;
+    }
+    return inside_flags;
+}
+
+bool has_land_layers(const Study& study) {
+    return !study.role("farmland").empty() || !study.role("eco_redline").empty() || !study.role("urban_boundary").empty();
+}
+
+LandResult compute_land(const Study& study, const Settlements& settlements, const LandOptions& opt, const CoverageOptions& coverage,
+                        const BottomLines& lines, const Progress& progress) {
+    LandResult res;
+    const GeosContext& geos = *study.geos;
+    GEOSContextHandle_t ctx = geos.get();
+    const Measure measure(study.crs, geos);
+    const Overlay builtup(study, {"builtup"});
+    res.builtup_layer = !builtup.empty();
+    res.farmland = !lines.farmland.empty();
+    res.redline = !lines.redline.empty();
+    // Each town's boundary, and its built-up area when there is no builtup layer.
+    TownAreas areas = town_areas(study, settlements, coverage, false);
+    const std::vector<Settlement>& towns = settlements.towns;
+    for (std::size_t i = 0; i < towns.size(); ++i) {
+        if ((i & 63) == 0) progress.advance(double(i) / towns.size(), "land: room to grow");
+        const Settlement& s = towns[i];
+        TownLand t;
+        const GeomPtr seat = geos.point(s.x, s.y);
+        const GeomPtr circle = geos.own(GEOSBuffer_r(ctx, seat.get(), opt.radius_km * 1000 * measure.scale(s.x, s.y), 32));
+        const GEOSGeometry* zone = areas.boundary[i] ? areas.boundary[i].get() : circle.get();
+        t.zone_source = areas.boundary[i] ? "urban development boundary" : "radius";
+        res.with_boundary += areas.boundary[i] != nullptr;
+        const double zone_m2 = measure.area_m2(zone);
+        t.zone_km2 = zone_m2 / 1e6;
+
+        // What is taken in the zone: each of the three, then all three together (overlaps once).
+        std::vector<GeomPtr> taken;
+        auto take = [&](GeomPtr part, double& km2) {
+            km2 = part ? measure.area_m2(part.get()) / 1e6 : 0.0;
+            if (part) taken.push_back(std::move(part));
+        };
+        if (res.builtup_layer) {
+            take(builtup.inside(zone), t.builtup_km2);
+        } else {
+            const PreparedPtr z = geos.prepare(zone);
+            take(GEOSPreparedContains_r(ctx, z.get(), areas.area[i].get()) == 1
+                     ? geos.own(GEOSGeom_clone_r(ctx, areas.area[i].get()))
+                     : geos.own(GEOSIntersection_r(ctx, zone, areas.area[i].get())),
+                 t.builtup_km2);
+        }
+        if (res.farmland) take(lines.farmland.inside(zone), t.farmland_km2);
+        if (res.redline) take(lines.redline.inside(zone), t.redline_km2);
+        double taken_m2 = 0;
+        if (taken.size() == 1) taken_m2 = measure.area_m2(taken.front().get());
+        else if (!taken.empty()) {
+            const GeomPtr all = geos.union_of(std::move(taken));
+            taken_m2 = all ? measure.area_m2(all.get()) : 0.0;
+        }
+        t.room_km2 = std::max(0.0, zone_m2 - taken_m2) / 1e6;
+        t.room_share = zone_m2 > 0 ? std::clamp(t.room_km2 * 1e6 / zone_m2, 0.0, 1.0) : NAN;
+
+        // What limits it: the shares of the circle.
+        const double circle_m2 = zone == circle.get() ? zone_m2 : measure.area_m2(circle.get());
+        auto share = [&](const Overlay& o, double in_zone_km2) {
+            if (zone == circle.get()) return in_zone_km2 * 1e6 / circle_m2;
+            return o.area_m2(circle.get(), measure) / circle_m2;
+        };
+        if (res.farmland) t.farmland_share = std::clamp(share(lines.farmland, t.farmland_km2), 0.0, 1.0);
+        if (res.redline) t.redline_share = std::clamp(share(lines.redline, t.redline_km2), 0.0, 1.0);
+        res.towns.push_back(std::move(t));
+    }
+    const std::string r = fmt(opt.radius_km, 1);
+    if (res.with_boundary < towns.size())
+        res.notes.push_back({std::to_string(towns.size() - res.with_boundary) + " 个镇无城镇开发边界：其发展空间按镇驻地周边 " + r + " km 范围计",
+                             std::to_string(towns.size() - res.with_boundary) + " towns have no urban development boundary: their room to grow is measured within " +
+                                 r + " km of the seat ([land] radius_km)"});
+    if (!res.farmland || !res.redline)
+        res.notes.push_back({std::string("缺少") + (!res.farmland ? "永久基本农田（farmland）" : "") + (!res.farmland && !res.redline ? "和" : "") +
+                                 (!res.redline ? "生态保护红线（eco_redline）" : "") + "图层：发展空间未扣除之",
+                             std::string("No ") + (!res.farmland ? "farmland" : "") + (!res.farmland && !res.redline ? " or " : "") +
+                                 (!res.redline ? "eco_redline" : "") + " layer: room to grow does not take it off"});
+    if (!res.builtup_layer)
+        res.notes.push_back({"无 builtup（镇区）图层：已建成区按镇的面或人口圆计", "No builtup layer: the built-up area is the town's polygon or the circle of its population"});
+    progress.advance(1.0, "land");
+    return res;
+}
+
+}  // namespace townsite
