@@ -102,13 +102,16 @@ struct DeadEnd {
     double nearest_settlement_m = NAN;
     std::size_t town = 0;                 // row of the nearest town seat (straight line): its town and county
     // The proposed link (断头路打通): a straight line to the nearest other road within
-    // dead_end_link_m whose way round by road is more than dead_end_link_detour times longer, and
-    // that passes no protected site within dead_end_link_clearance_m. NaN link_m: none, and why.
+    // dead_end_link_m whose way round by road is more than dead_end_link_detour times longer, that
+    // passes no protected site within dead_end_link_clearance_m and does not enter the ecological
+    // red line (eco_redline). NaN link_m: none, and why.
     double link_m = NAN;
     double link_x = 0, link_y = 0;        // where it meets the other road
     std::string link_road_id;
     double road_m_now = NAN;              // the way round by road today between its two ends (NaN: not joined)
-    Words no_link;                        // why none: no other road near, the roads near are joined already, a protected site
+    double link_farmland_m = NAN;         // of the link through permanent basic farmland (NaN without the farmland layer)
+    Words no_link;                        // why none: no other road near, the roads near are joined already, a protected site,
+                                          // the ecological red line
 };
 
 struct Component {

@@ -1,5 +1,6 @@
 #include "analysis/coverage.h"
 
+#include "analysis/land.h"
 #include "geo/error.h"
 #include "geo/spatial_index.h"
 
@@ -331,6 +332,42 @@ bool steiner_extension(const RoadGraph& g, Router& router, const std::vector<Ter
     return true;
 }
 
+// Keeps an extension out of the ecological red line. When `ext` runs through it, the search runs
+// again without the road pieces through it (`in_redline`) and without the villages on them (named in
+// villages_in_redline). True with `ext` the extension to propose; false when no way avoids the red
+// line, or the town's own gap lies on a road through it: the case goes to `blocked`.
+bool keep_out_of_redline(const RoadGraph& g, Router& router, const std::vector<Terminal>& terms, const std::vector<char>& served_node,
+                         double max_km, const GeosContext& geos, const Measure& measure, const Overlay& redline,
+                         const std::vector<char>& in_redline, Extension& ext, std::vector<BlockedExtension>& blocked) {
+    if (redline.empty()) return true;
+    const double through_m = redline.length_m(ext.lines.get(), measure);
+    if (through_m <= 1) return true;
+    Extension alt;
+    alt.town = ext.town;
+    alt.utility = ext.utility;
+    std::vector<Terminal> kept;
+    bool gap_kept = true;
+    for (const Terminal& t : terms) {
+        if (!in_redline[t.snap.piece]) kept.push_back(t);
+        else if (t.village.empty()) gap_kept = false;
+        else alt.villages_in_redline.push_back(t.village);
+    }
+    bool ok = false;
+    if (gap_kept && !kept.empty()) {
+        router.avoid(&in_redline);
+        ok = steiner_extension(g, router, kept, served_node, max_km * 1000, geos, alt) && alt.length_km <= max_km &&
+             redline.length_m(alt.lines.get(), measure) <= 1;   // the pipes from the roads to the points too
+        router.avoid(nullptr);
+    }
+    if (!ok) {
+        blocked.push_back({ext.town, ext.utility, ext.length_km, through_m / 1000, ext.villages.size()});
+        return false;
+    }
+    alt.redline_detour_km = std::max(0.0, alt.length_km - ext.length_km);
+    ext = std::move(alt);
+    return true;
+}
+
 }  // namespace
 
 TownAreas town_areas(const Study& study, const Settlements& settlements, const CoverageOptions& opt, bool boundary_as_area) {
@@ -473,6 +510,10 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Se
         }
     const Tree site_tree(site_boxes.begin(), site_boxes.end());
 
+    // ---- the bottom lines: road pieces through the red line, which extensions keep out of
+    const BottomLines bottom(study);
+    const std::vector<char> in_redline = opt.extensions ? bottom.redline.pieces_inside(g, measure) : std::vector<char>();
+
     // ---- each utility
     const auto& names = utility_names();
     for (std::size_t u = 0; u < names.size(); ++u) {
@@ -562,8 +603,12 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Se
                 Extension ext;
                 ext.town = i;
                 ext.utility = name;
-                if (steiner_extension(g, length_router, terms, served_node, opt.max_extension_km * 1000, geos, ext) &&
-                    ext.length_km <= opt.max_extension_km) {
+                if (!steiner_extension(g, length_router, terms, served_node, opt.max_extension_km * 1000, geos, ext) ||
+                    ext.length_km > opt.max_extension_km) {
+                    ++res.extensions_too_long;
+                } else if (keep_out_of_redline(g, length_router, terms, served_node, opt.max_extension_km, geos, measure, bottom.redline,
+                                               in_redline, ext, res.blocked)) {
+                    ext.farmland_km = bottom.farmland.empty() ? NAN : bottom.farmland.length_m(ext.lines.get(), measure) / 1000;
                     std::vector<std::pair<Box, std::uint32_t>> near;
                     site_tree.query(bgi::intersects(envelope(geos, ext.lines.get())), std::back_inserter(near));
                     std::sort(near.begin(), near.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
@@ -571,8 +616,6 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Se
                         if (measure.nearest_m(ext.lines.get(), sites[s].first) <= opt.protected_m) ext.protected_sites.push_back(sites[s].second);
                     }
                     res.extensions.push_back(std::move(ext));
-                } else {
-                    ++res.extensions_too_long;
                 }
             }
             res.towns[i].utilities[name] = c;
@@ -584,6 +627,11 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Se
                                  " km 内无道路可连至管网：未提出延伸方案",
                              std::to_string(res.extensions_too_long) + " town-utility gaps have no road connection to the network within " +
                                  std::to_string(int(opt.max_extension_km)) + " km: no extension is proposed for them"});
+    if (!res.blocked.empty()) {
+        const std::string n = std::to_string(res.blocked.size());
+        res.notes.push_back({n + " 处管网延伸只能穿越生态保护红线：未提出方案（见报告）",
+                             n + " extensions could only run through the ecological red line: not proposed (see the report)"});
+    }
     progress.advance(1.0, "coverage");
     return res;
 }

@@ -10,6 +10,10 @@
 // radius_m, else `plant_radius_m`, counted); service-area polygons count as served as they are. A town's area is its built-up polygon when the
 // towns layer has polygons, else a circle around its seat whose radius grows with its population:
 // r = sqrt(population / builtup_people_per_km2 / pi), kept within [min_radius_m, max_radius_m].
+// Extensions keep out of the ecological red line (eco_redline): when the shortest runs through it the
+// roads through it are taken out and the search runs again (villages reached only through it are
+// left out and named); when no way avoids it the extension is reported as blocked, not drawn. The
+// length through permanent basic farmland (farmland) is measured on each.
 // Coverage is answered town by town with an R-tree of the utility features: buffers and unions
 // are built only for the features near one town, never for the province.
 // Areas are geodesic (km2), distances geodesic (m), extension lengths along the roads (km).
@@ -96,6 +100,17 @@ struct Extension {
     double population = 0;               // villages connected plus the gap's population
     bool connects_gap = false;           // includes the town's own gap
     std::vector<std::string> protected_sites;  // names of the sites it passes within protected_m of
+    double farmland_km = NAN;                  // of it through permanent basic farmland (NaN without the farmland layer)
+    double redline_detour_km = 0;              // longer by this than the shortest, which ran through the ecological red line
+    std::vector<std::string> villages_in_redline;   // villages left out: their roads run through the red line
+};
+
+// An extension the ecological red line blocks: every way along the roads runs through it.
+struct BlockedExtension {
+    std::size_t town = 0;
+    std::string utility;
+    double length_km = 0, redline_km = 0;   // the shortest way, and how much of it runs through the red line
+    std::size_t villages = 0;               // villages it would have joined
 };
 
 struct UtilitySummary {
@@ -112,6 +127,7 @@ struct CoverageResult {
     std::vector<VillageCoverage> villages;    // row i: Settlements::villages[i]
     std::vector<Gap> gaps;
     std::vector<Extension> extensions;
+    std::vector<BlockedExtension> blocked;   // not proposed: the red line is in the way
     std::vector<UtilitySummary> summary;
     std::vector<Words> notes;   // plain-words warnings for the report
     std::size_t towns_without_area = 0, extensions_too_long = 0;

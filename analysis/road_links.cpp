@@ -1,6 +1,7 @@
 // Dead ends (断头路): the town each belongs to, and a short link to another road where the way round
 // by road is long, as the policy asks dead-end roads to be opened.
 #include "analysis/access.h"
+#include "analysis/land.h"
 
 #include "geo/spatial_index.h"
 
@@ -42,6 +43,7 @@ void link_dead_ends(const Study& study, const RoadGraph& g, const Settlements& s
     for (const Layer* l : study.role("protected"))
         for (const Feature& f : l->features) sites.emplace_back(f.geom.get(), l->text(f, "name"));
 
+    const BottomLines bottom(study);
     Router router(g, Router::Metric::Length);
     const std::string within = std::to_string(int(std::lround(opt.dead_end_link_m))) + " m";
     for (DeadEnd& d : dead_ends) {
@@ -71,6 +73,7 @@ void link_dead_ends(const Study& study, const RoadGraph& g, const Settlements& s
         // The way round by road, as far as it could matter.
         router.run_from(g.snap(d.x, d.y), Router::Bound::metres(opt.dead_end_link_detour * opt.dead_end_link_m));
         std::string blocked_by;
+        bool redline = false;   // a link was refused for entering the red line
         for (const SegmentIndex::Hit& c : candidates) {
             const double link_m = measure.distance_m(d.x, d.y, c.x, c.y);
             if (link_m > opt.dead_end_link_m) continue;
@@ -98,6 +101,11 @@ void link_dead_ends(const Study& study, const RoadGraph& g, const Settlements& s
                 if (blocked_by.empty()) blocked_by = near_site;
                 continue;
             }
+            if (bottom.redline.length_m(line.get(), measure) > 1) {
+                redline = true;
+                continue;
+            }
+            if (!bottom.farmland.empty()) d.link_farmland_m = bottom.farmland.length_m(line.get(), measure);
             d.link_m = link_m, d.link_x = c.x, d.link_y = c.y;
             d.link_road_id = g.layer_ids[g.pieces[c.owner].feature];
             d.road_m_now = road_m < kUnreachable ? road_m : NAN;
@@ -107,6 +115,7 @@ void link_dead_ends(const Study& study, const RoadGraph& g, const Settlements& s
         const std::string detour = std::to_string(int(std::lround(opt.dead_end_link_detour)));
         if (std::isnan(d.link_m))
             d.no_link = !blocked_by.empty() ? Words{"连线距保护对象" + blocked_by + "不足" + clearance, "a link would pass within " + clearance + " of " + blocked_by}
+                        : redline           ? Words{"连线须穿越生态保护红线", "a link would run through the ecological red line"}
                                             : Words{within + "内的道路已由现有道路连通（绕行不超过" + detour + "倍）或连线须穿越其他道路",
                                                     "every road within " + within + " is joined to it by road already (at most " + detour +
                                                         " times the link), or a link would cross another road"};

@@ -45,6 +45,8 @@ std::vector<Work> works_list(const Settlements& settlements, const std::vector<i
             Work w;
             w.town = e.town, w.kind = "network_extension", w.what = e.utility, w.quantity = e.length_km, w.unit = "km", w.people = e.population;
             for (const std::string& site : e.protected_sites) w.protected_sites += (w.protected_sites.empty() ? "" : "、") + site;
+            w.farmland_km = e.farmland_km;
+            w.redline_detour_km = e.redline_detour_km;
             w.cost = e.length_km * unit_cost(costs.pipe_per_km, e.utility);
             w.x = settlements.towns[e.town].x, w.y = settlements.towns[e.town].y;
             by_town[e.town].push_back(w);
@@ -58,6 +60,7 @@ std::vector<Work> works_list(const Settlements& settlements, const std::vector<i
         const Settlement& town = settlements.towns[d.town];
         Work w;
         w.town = d.town, w.kind = "dead_end_link", w.what = d.road_id, w.quantity = d.link_m / 1000, w.unit = "km";
+        w.farmland_km = d.link_farmland_m / 1000;
         auto near = [&](const Settlement& s) { return std::hypot(s.x - d.x, s.y - d.y) <= aopt.dead_end_link_m ? s.population_or(0) : 0.0; };
         w.people = near(town);
         if (const auto it = villages.find(town.id); it != villages.end())

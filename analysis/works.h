@@ -43,6 +43,8 @@ struct Work {
     double people = 0;                // served: an extension's villages and gap; the town's people within a link's length of
                                       // the dead end; the people short of the places standard
     std::string protected_sites;      // the sites an extension passes (names, "、"-joined)
+    double farmland_km = NAN;         // of an extension or link through permanent basic farmland (NaN: not known)
+    double redline_detour_km = NAN;   // an extension longer by this to keep out of the ecological red line
     double cost = NAN;                // 万元, when [costs] has the unit cost
     double x = 0, y = 0;              // where: the dead end, else the town's seat (working CRS)
     double people_per_cost() const { return cost > 0 ? people / cost : NAN; }

@@ -191,6 +191,9 @@ public:
     Reach from(const Snap& source) const { return combine(source, false); }   // after run_to
     double seconds_to(const Snap& target) const { return to(target).seconds; }
     double seconds_from(const Snap& source) const { return from(source).seconds; }
+    // Runs from now on do not use the pieces flagged in `pieces` (one per RoadGraph::pieces; null:
+    // every piece), e.g. roads through the ecological red line; the flags must outlive the runs.
+    void avoid(const std::vector<char>* pieces) { m_avoid = pieces; }
     // Nodes reached by the last run (in the order first reached).
     const std::vector<std::uint32_t>& touched() const { return m_touched; }
     // Length mode: the pieces of the route from the run's seeds to node v, nearest the seed first.
@@ -225,6 +228,7 @@ private:
         std::uint32_t stamp, pos, origin, needed;  // needed == run: a node the run must settle
     };
     std::vector<Label> m_label;
+    const std::vector<char>* m_avoid = nullptr;
     std::vector<std::uint32_t> m_heap;
     std::uint32_t m_run = 0;
     std::vector<Snap> m_seeds;  // the points of the last run

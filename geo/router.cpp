@@ -151,6 +151,7 @@ void Router::run(const std::vector<std::array<double, 4>>& seeds, bool reversed,
         const std::uint32_t origin = l.origin;
         if (!m_length) {
             for (std::uint32_t a = first[v]; a < first[v + 1]; ++a) {
+                if (m_avoid && (*m_avoid)[arcs[a].piece]) continue;
                 const double nk = key + arcs[a].seconds;
                 if (nk <= max_key) relax(arcs[a].head, nk, other + arcs[a].metres, origin, v, arcs[a].piece);
             }
@@ -160,6 +161,7 @@ void Router::run(const std::vector<std::array<double, 4>>& seeds, bool reversed,
             const std::uint32_t* f = pass == 0 ? first : first2;
             const RoadGraph::Arc* arc = pass == 0 ? arcs : arcs2;
             for (std::uint32_t a = f[v]; a < f[v + 1]; ++a) {
+                if (m_avoid && (*m_avoid)[arc[a].piece]) continue;
                 const double nk = key + arc[a].metres;
                 if (nk <= max_key) relax(arc[a].head, nk, other + arc[a].seconds, origin, v, arc[a].piece);
             }

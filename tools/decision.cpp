@@ -175,14 +175,15 @@ void write_works(OutputDataset& out, const Decision& d, const DecisionRun& r, co
     const SelectionOptions& so = d.options.selection;
     OutputLayer& layer = out.layer("works", wkbPoint,
                                    Fields("works").add({"town_id", "town_name", "county_name", "prefecture_name", "tier_zh", "work", "work_zh", "what",
-                                                        "quantity", "unit", "people", "protected_sites", "cost", "people_per_cost"}));
+                                                        "quantity", "unit", "people", "protected_sites", "farmland_km", "redline_detour_km", "cost",
+                                                        "people_per_cost"}));
     
     for (const Work& w : works) {
         const Settlement& town = d.table.towns[w.town];
         const int tier = r.selection.tier_of[w.town];
         
         layer.add({town.id, town.name, town.county_name, town.prefecture_name, tier >= 0 ? so.tiers[std::size_t(tier)].name_zh : std::string(), w.kind,
-                   work_text(Lang::zh, w), w.what, w.quantity, w.unit, w.people, optional_text(w.protected_sites), w.cost,
+                   work_text(Lang::zh, w), w.what, w.quantity, w.unit, w.people, optional_text(w.protected_sites), w.farmland_km, w.redline_detour_km, w.cost,
                    w.people_per_cost()},
                   d.routed.study.geos->point(w.x, w.y).get());
     }

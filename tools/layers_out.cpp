@@ -98,11 +98,13 @@ void write_dead_ends(OutputDataset& out, const Study& study, const AccessResult&
 
 void write_dead_end_links(OutputDataset& out, const Study& study, const AccessResult& res, const std::vector<Settlement>& towns) {
     OutputLayer& links = out.layer("dead_end_links", wkbLineString,
-                                   Fields("dead_end_links").add({"town_id", "town_name", "county_name", "road_id", "to_road_id", "length_m", "road_m_now"}));
+                                   Fields("dead_end_links").add({"town_id", "town_name", "county_name", "road_id", "to_road_id", "length_m", "road_m_now", "farmland_m",
+                                                                 "farmland_flag"}));
     for (const DeadEnd& d : res.dead_ends) {
         if (std::isnan(d.link_m)) continue;
         const Settlement& town = towns.at(d.town);
-        links.add({town.id, town.name, town.county_name, d.road_id, d.link_road_id, d.link_m, d.road_m_now},
+        const FieldValue farmland_flag = std::isnan(d.link_farmland_m) ? FieldValue{} : FieldValue{std::int64_t(d.link_farmland_m > 0)};
+        links.add({town.id, town.name, town.county_name, d.road_id, d.link_road_id, d.link_m, d.road_m_now, d.link_farmland_m, farmland_flag},
                   line_geometry(*study.geos, {{d.x, d.y}, {d.link_x, d.link_y}}).get());
     }
 }
@@ -156,10 +158,13 @@ void write_extensions(OutputDataset& out, const CoverageResult& res, const std::
     OutputLayer& ext = out.layer("network_extensions", wkbMultiLineString,
                                  Fields("network_extensions")
                                      .add({"town_id", "town_name", "utility", "length_km", "villages", "village_count", "connects_gap", "population",
-                                           "protected_sites", "protected_flag"}));
+                                           "protected_sites", "protected_flag", "farmland_km", "farmland_flag", "redline_detour_km",
+                                           "villages_in_redline", "redline_flag"}));
     for (const Extension& e : res.extensions)
         ext.add({towns[e.town].id, towns[e.town].name, e.utility, e.length_km, join(e.villages, ","), std::int64_t(e.villages.size()),
-                 std::int64_t(e.connects_gap), e.population, join(e.protected_sites, ","), std::int64_t(!e.protected_sites.empty())},
+                 std::int64_t(e.connects_gap), e.population, join(e.protected_sites, ","), std::int64_t(!e.protected_sites.empty()), e.farmland_km,
+                 std::isnan(e.farmland_km) ? FieldValue{} : FieldValue{std::int64_t(e.farmland_km > 0)}, e.redline_detour_km, join(e.villages_in_redline, ","),
+                 std::int64_t(e.redline_detour_km > 0 || !e.villages_in_redline.empty())},
                 e.lines.get());
 }
 

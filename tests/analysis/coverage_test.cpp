@@ -241,3 +241,61 @@ source = "boundary.gpkg"
     CHECK(raised.towns[0].area_source == "polygon");
     CHECK(raised.township_polygons == 0);
 }
+
+TEST_CASE("extensions keep out of the ecological red line, or are reported as blocked; their length through farmland is measured", "[coverage][land]") {
+    // A water main along x = -100 serves road node A (0, 0). Town T: a point at (3000, 0) with no
+    // population (its whole 400 m circle is the gap, joined at its centre, on the piece B-C).
+    // Roads: A-B straight (2800 m) through the red line [1000, 2000] x [-200, 200]; a detour A-(0,
+    // 1000)-(2800, 1000)-B of 4800 m; B (2800, 0) - C (3200, 0). Farmland [2900, 3100] x [-50, 50]
+    // lies on B-C: all of the pipe from B to the gap's point but its first 100 m (GEOS puts the
+    // point near the circle's centre, some metres east of it).
+    TempDir dir;
+    const std::string admin = write_admin(dir, 4551, sq(-3000, -3000, 6000, 4000));
+    write_layer(dir.path("towns.gpkg"), "GPKG", "towns", 4551, {"id", "name", "kind", "county"}, {{"POINT (" + p(3000, 0) + ")", {"T", "甲镇", "镇", "1"}}});
+    write_layer(dir.path("water.gpkg"), "GPKG", "water", 4551, {"id"}, {{ln(-100, -2000, -100, 2000), {"w1"}}});
+    write_layer(dir.path("roads.gpkg"), "GPKG", "roads", 4551, {"class"},
+                {{ln(0, 0, 2800, 0), {"村道"}},
+                 {"LINESTRING (" + p(0, 0) + ", " + p(0, 1000) + ", " + p(2800, 1000) + ", " + p(2800, 0) + ")", {"村道"}},
+                 {ln(2800, 0, 3200, 0), {"村道"}}});
+    write_layer(dir.path("farmland.gpkg"), "GPKG", "farmland", 4551, {"id"}, {{sq(2900, -50, 3100, 50), {"F1"}}});
+    write_layer(dir.path("red.gpkg"), "GPKG", "eco_redline", 4551, {"id"}, {{sq(1000, -200, 2000, 200), {"R1"}}});
+    write_layer(dir.path("red_both.gpkg"), "GPKG", "eco_redline", 4551, {"id"}, {{sq(1000, -200, 2000, 1200), {"R1"}}});
+    auto coverage_with = [&](const std::string& red) {
+        const Study study = load_study(config_from(dir.path(), "[study]\ncrs = \"EPSG:4551\"\n" + admin + R"(
+[layers.towns]
+source = "towns.gpkg"
+[layers.water]
+source = "water.gpkg"
+[layers.roads]
+source = "roads.gpkg"
+[layers.farmland]
+source = "farmland.gpkg"
+)" + (red.empty() ? "" : "[layers.eco_redline]\nsource = \"" + red + "\"\n") + "[coverage]\nmin_radius_m = 400\n[coverage.water]\nline_service_m = 250\n"));
+        const RoadGraph g = build_road_graph(study, network_options(study.config));
+        return compute_coverage(study, g, read_settlements(study, g), coverage_options(study.config));
+    };
+    // Without the red line: straight along A-B, 2800 m and the stretch of B-C to the point.
+    const CoverageResult free = coverage_with("");
+    REQUIRE(free.extensions.size() == 1);
+    const double stretch_km = free.extensions[0].length_km - 2.8;
+    CHECK(stretch_km == Approx(0.2).margin(0.02));
+    CHECK(free.extensions[0].farmland_km == Approx(stretch_km - 0.1).epsilon(1e-4));
+    CHECK(free.extensions[0].redline_detour_km == 0);
+    // With it: round by the detour, 4800 m and the same stretch, 2 km longer; nothing blocked.
+    const CoverageResult round = coverage_with("red.gpkg");
+    REQUIRE(round.extensions.size() == 1);
+    CHECK(round.extensions[0].length_km == Approx(4.8 + stretch_km).epsilon(1e-4));
+    CHECK(round.extensions[0].redline_detour_km == Approx(2.0).epsilon(1e-4));
+    CHECK(round.extensions[0].farmland_km == Approx(stretch_km - 0.1).epsilon(1e-4));
+    CHECK(round.blocked.empty());
+    // A red line across both ways: no extension drawn through it; the case is reported.
+    const CoverageResult shut = coverage_with("red_both.gpkg");
+    CHECK(shut.extensions.empty());
+    REQUIRE(shut.blocked.size() == 1);
+    CHECK(shut.blocked[0].utility == "water");
+    CHECK(shut.blocked[0].length_km == Approx(2.8 + stretch_km).epsilon(1e-4));
+    CHECK(shut.blocked[0].redline_km == Approx(1.0).epsilon(1e-3));
+    bool said = false;
+    for (const Words& w : shut.notes) said = said || w.en.find("1 extensions could only run through the ecological red line") != std::string::npos;
+    CHECK(said);
+}

@@ -35,7 +35,8 @@ struct DrawnMap {
     Study study;
     RoadGraph graph;
     Settlements settlements;
-    explicit DrawnMap(const std::string& protected_site = "") {
+    // bottom: "eco_redline" or "farmland" puts that layer's box [5900, 6100] x [100, 300] across E1-E2's link.
+    explicit DrawnMap(const std::string& protected_site = "", const std::string& bottom = "") {
         const std::string admin = write_admin(dir, 4551, box_wkt(X0 - 10000, Y0 - 10000, X0 + 16000, Y0 + 14000));
         write_layer(dir.path("towns.gpkg"), "GPKG", "towns", 4551, {"id", "name", "kind", "county", "population:real"},
                     {{point(1500, 400), {"T", "甲镇", "镇", "1", "1000"}}});
@@ -51,6 +52,10 @@ struct DrawnMap {
         if (!protected_site.empty()) {
             write_layer(dir.path("sites.gpkg"), "GPKG", "sites", 4551, {"id", "name"}, {{point(6000, 400), {"P1", protected_site}}});
             sites = "[layers.protected]\nsource = \"sites.gpkg\"\n";
+        }
+        if (!bottom.empty()) {
+            write_layer(dir.path("bottom.gpkg"), "GPKG", bottom, 4551, {"id"}, {{box_wkt(X0 + 5900, Y0 + 100, X0 + 6100, Y0 + 300), {"L1"}}});
+            sites += "[layers." + bottom + "]\nsource = \"bottom.gpkg\"\n";
         }
         study = load_study(config_from(dir.path(), "[study]\ncrs = \"EPSG:4551\"\n" + admin + sites + R"(
 [layers.towns]
@@ -112,4 +117,19 @@ TEST_CASE("a dead end is linked to the nearest other road where the way round is
         CHECK(std::isnan(g.at({6000, 0}).link_m));
         CHECK_THAT(g.at({6000, 0}).no_link.en, Catch::Contains("within 200 m of 文庙"));
     }
+}
+
+TEST_CASE("a dead-end link may not enter the ecological red line; its length through farmland is measured", "[access][dead_ends][land]") {
+    // E1-E2's link runs along x = 6000 from y = 0 to 800: 200 m of it inside the box.
+    auto red = DrawnMap("", "eco_redline").dead_ends();
+    REQUIRE(red.count({6000, 0}) == 1);
+    CHECK(std::isnan(red.at({6000, 0}).link_m));
+    CHECK(red.at({6000, 0}).no_link.en == "a link would run through the ecological red line");
+    CHECK(red.at({6000, 0}).no_link.zh == "连线须穿越生态保护红线");
+    auto farm = DrawnMap("", "farmland").dead_ends();
+    REQUIRE(farm.count({6000, 0}) == 1);
+    CHECK(farm.at({6000, 0}).link_m == Approx(800).epsilon(1e-4));
+    CHECK(farm.at({6000, 0}).link_farmland_m == Approx(200).epsilon(1e-4));
+    // Without the layer the length through farmland is not known, not 0.
+    CHECK(std::isnan(DrawnMap().dead_ends().at({6000, 0}).link_farmland_m));
 }
