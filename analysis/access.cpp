@@ -185,6 +185,7 @@ struct AccessSteps {
     const AccessOptions& opt;
     const Progress& progress;
     AccessResult& res;
+    const BottomLines* bottom;
     const GeosContext& geos = *study.geos;
     const Measure measure{study.crs, geos};
     const std::vector<Settlement>& towns = settlements.towns;
@@ -505,15 +506,15 @@ void AccessSteps::find_road_problems() {
         d.node = v, d.x = p.x, d.y = p.y, d.road_id = g.layer_ids[piece.feature], d.nearest_settlement_m = nearest;
         res.dead_ends.push_back(d);
     }
-    link_dead_ends(study, g, settlements, opt, res.dead_ends);
+    link_dead_ends(study, g, settlements, opt, res.dead_ends, bottom);
 }
 
 }  // namespace
 
 AccessResult compute_access(const Study& study, const RoadGraph& g, const Settlements& settlements, const AccessOptions& opt,
-                            const Progress& progress) {
+                            const Progress& progress, const BottomLines* bottom) {
     AccessResult res;
-    AccessSteps steps{study, g, settlements, opt, progress, res};
+    AccessSteps steps{study, g, settlements, opt, progress, res, bottom};
     steps.read_points();
     steps.time_to_seats();
     steps.time_to_metro_core();

@@ -143,14 +143,17 @@ struct AccessResult {
     std::vector<Words> notes;   // plain-words warnings for the report
 };
 
-// The settlements must be snapped onto `graph`.
+struct BottomLines;   // analysis/land.h
+
+// The settlements must be snapped onto `graph`. `bottom`: the study's farmland and red line, when
+// the caller has them already (else they are read from the study).
 AccessResult compute_access(const Study& study, const RoadGraph& graph, const Settlements& settlements, const AccessOptions& options,
-                            const Progress& progress = {});
+                            const Progress& progress = {}, const BottomLines* bottom = nullptr);
 
 // Each dead end's town (the nearest town seat) and its proposed link to another road (see DeadEnd).
 // compute_access calls it; for tests.
 void link_dead_ends(const Study& study, const RoadGraph& graph, const Settlements& settlements, const AccessOptions& options,
-                    std::vector<DeadEnd>& dead_ends);
+                    std::vector<DeadEnd>& dead_ends, const BottomLines* bottom = nullptr);
 
 // Seats of the admin units: seat_lon/seat_lat when the layer has them, else a point inside.
 std::vector<Seat> admin_seats(const Study& study, const std::string& role);

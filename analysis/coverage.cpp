@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <optional>
 #include <set>
 
 namespace townsite {
@@ -412,12 +413,14 @@ TownAreas town_areas(const Study& study, const Settlements& settlements, const C
         if (const auto b = builtup.find(s.id); b != builtup.end()) {
             area = union_of(b->second);
             source = "built-up layer";
-        } else if (boundary_as_area && out.boundary.back()) {
-            area = geos.own(GEOSGeom_clone_r(ctx, out.boundary.back().get()));
-            source = "urban development boundary";
         } else if (polygon && s.area_km2 <= opt.max_town_polygon_km2) {
             area = geos.own(GEOSGeom_clone_r(ctx, s.feature->geom.get()));
             source = "polygon";
+        } else if (polygon && boundary_as_area && out.boundary.back()) {
+            // A township's territory: its urban development boundary stands for the town. (A town
+            // given as a point keeps the circle of its people: the boundary holds land not yet built.)
+            area = geos.own(GEOSGeom_clone_r(ctx, out.boundary.back().get()));
+            source = "urban development boundary";
         } else {
             source = polygon ? "circle: township polygon" : "circle from population";
             if (polygon) {
@@ -440,7 +443,7 @@ TownAreas town_areas(const Study& study, const Settlements& settlements, const C
 }
 
 CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Settlements& settlements, const CoverageOptions& opt,
-                                const Progress& progress) {
+                                const Progress& progress, const BottomLines* given) {
     CoverageResult res;
     const GeosContext& geos = *study.geos;
     GEOSContextHandle_t ctx = geos.get();
@@ -511,7 +514,8 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Se
     const Tree site_tree(site_boxes.begin(), site_boxes.end());
 
     // ---- the bottom lines: road pieces through the red line, which extensions keep out of
-    const BottomLines bottom(study);
+    const std::optional<BottomLines> read = given ? std::nullopt : std::optional<BottomLines>(std::in_place, study);
+    const BottomLines& bottom = given ? *given : *read;
     const std::vector<char> in_redline = opt.extensions ? bottom.redline.pieces_inside(g, measure) : std::vector<char>();
 
     // ---- each utility

@@ -135,8 +135,9 @@ struct CoverageResult {
 };
 
 // Each town's area as coverage takes it (see the top), in the working CRS: its built-up polygons,
-// else its urban development boundary, else its own polygon (up to max_town_polygon_km2), else the
-// circle of its population; with how many territories and towns without population there were.
+// else its own polygon (up to max_town_polygon_km2), else, for a larger polygon (a territory), its
+// urban development boundary, else the circle of its population; with how many territories were
+// left a circle and how many towns had no population.
 struct TownAreas {
     std::vector<GeomPtr> area;              // row i: Settlements::towns[i]
     std::vector<std::string> source;        // TownCoverage::area_source
@@ -150,9 +151,12 @@ struct TownAreas {
 // the built-up area inside it).
 TownAreas town_areas(const Study& study, const Settlements& settlements, const CoverageOptions& options, bool boundary_as_area = true);
 
-// The settlements must be snapped onto `graph`.
+struct BottomLines;   // analysis/land.h
+
+// The settlements must be snapped onto `graph`. `bottom`: the study's farmland and red line, when
+// the caller has them already (else they are read from the study).
 CoverageResult compute_coverage(const Study& study, const RoadGraph& graph, const Settlements& settlements, const CoverageOptions& options,
-                                const Progress& progress = {});
+                                const Progress& progress = {}, const BottomLines* bottom = nullptr);
 
 // The utilities coverage knows, in output order.
 const std::vector<std::string>& utility_names();

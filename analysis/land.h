@@ -48,6 +48,8 @@ class Overlay {
 public:
     Overlay(const Study& study, const std::vector<std::string>& roles);
     bool empty() const { return m_parts.empty(); }
+    // Pairs of parts that overlap (their interiors meet): the polygons were dissolved into disjoint ones.
+    std::size_t overlaps() const { return m_overlaps; }
     // The part of `g` (polygons or lines, working CRS) inside the polygons, overlaps counted once;
     // null when none of it is.
     GeomPtr inside(const GEOSGeometry* g) const;
@@ -66,6 +68,7 @@ private:
     };
     const GeosContext& m_geos;
     std::vector<Part> m_parts;
+    std::size_t m_overlaps = 0;
     boost::geometry::index::rtree<std::pair<Box, std::uint32_t>, boost::geometry::index::rstar<16>> m_tree;
 };
 

@@ -91,15 +91,16 @@ std::unique_ptr<Decision> compute_decision(const StudyConfig& config, StudyOptio
     d->settlements = read_settlements(study, graph);
     progress.advance(0.3, "settlements");
     note("load and build the graph");
-    d->access = compute_access(study, graph, d->settlements, o.access, progress.slice(0.3, coverage ? 0.6 : 0.9));
+    const BottomLines bottom(study);   // farmland and red line, read once for links, extensions and room to grow
+    d->access = compute_access(study, graph, d->settlements, o.access, progress.slice(0.3, coverage ? 0.6 : 0.9), &bottom);
     note("compute access");
     if (coverage) {
-        d->coverage = compute_coverage(study, graph, d->settlements, o.coverage, progress.slice(0.6, 0.9));
+        d->coverage = compute_coverage(study, graph, d->settlements, o.coverage, progress.slice(0.6, 0.9), &bottom);
         note("compute coverage");
     }
     d->proximity = compute_proximity(study, d->settlements, d->access, o.proximity);
     if (has_land_layers(study)) {
-        d->land = compute_land(study, d->settlements, o.land, o.coverage, BottomLines(study), progress.slice(0.9, 0.92));
+        d->land = compute_land(study, d->settlements, o.land, o.coverage, bottom, progress.slice(0.9, 0.92));
         note("room to grow");
     }
     d->table = build_town_table(d->settlements, d->access, o.access, d->coverage ? &*d->coverage : nullptr, d->proximity,

@@ -229,6 +229,7 @@ struct ReportSections {
     std::string services_short(std::size_t town) const;
     void services();
     void road_problems();
+    void bottom_lines();
     void charts();
     void scenarios();
 };
@@ -373,6 +374,7 @@ void ReportSections::data_quality() {
         std::vector<Words> notes;
         if (in.access) notes.insert(notes.end(), in.access->notes.begin(), in.access->notes.end());
         if (in.coverage) notes.insert(notes.end(), in.coverage->notes.begin(), in.coverage->notes.end());
+        if (in.land) notes.insert(notes.end(), in.land->notes.begin(), in.land->notes.end());
         for (const auto& note : notes) b += "<p class=\"note\">" + html_escape(say(in.lang, note)) + "</p>\n";
     }
 }
@@ -531,6 +533,69 @@ void ReportSections::road_problems() {
                         pieces);
 }
 
+// 8 Bottom lines and room to grow: each demonstration town's room and what limits it; the extensions
+// the ecological red line lengthened, shortened or blocked; the length through permanent farmland.
+void ReportSections::bottom_lines() {
+    if (!in.land && !(in.coverage && (!in.coverage->blocked.empty()))) return;
+    b += "<h2>8 " + T("底线管控与发展空间", "Bottom lines and room to grow") + "</h2>\n";
+    if (in.land) {
+        const LandResult& land = *in.land;
+        b += "<p>" +
+             T("发展空间：城镇开发边界（无边界的镇取镇驻地周边圆）内扣除已建成区、永久基本农田和生态保护红线后的面积；"
+               "周边农田、红线占比按镇驻地周边圆计。",
+               "Room to grow: the urban development boundary (for a town without one, the circle around its seat) less built-up land, "
+               "permanent basic farmland and the ecological red line; the farmland and red-line shares are of the circle around the seat.") +
+             "</p>\n";
+        std::vector<std::vector<std::string>> rows;
+        for (std::size_t k = 0; k < so.tiers.size(); ++k)
+            for (std::size_t i = 0; i < n; ++i) {
+                if (sel.tier_of[i] != int(k)) continue;
+                const TownLand& l = land.towns[i];
+                // What limits it most: the larger of the two shares, when it is a fifth of the circle or more.
+                const double farm = std::isnan(l.farmland_share) ? 0 : l.farmland_share, red = std::isnan(l.redline_share) ? 0 : l.redline_share;
+                const std::string limit = std::max(farm, red) < 0.2 ? "–" : farm >= red ? T("永久基本农田", "farmland") : T("生态保护红线", "red line");
+                rows.push_back({html_escape(tier_name(k)), html_escape(t.towns[i].county_name), html_escape(t.towns[i].name),
+                                html_escape(l.zone_source == "radius" ? T("周边圆", "circle") : T("城镇开发边界", "boundary")), fmt(l.zone_km2, 2),
+                                fmt(l.room_km2, 2), fmt(l.room_share * 100, 0), fmt(l.farmland_share * 100, 0), fmt(l.redline_share * 100, 0),
+                                html_escape(limit)});
+            }
+        b += "<h3>" + T("示范镇的发展空间", "Room to grow of the demonstration towns") + "</h3>\n" +
+             html_table({T("层级", "tier"), label("towns", "county_name"), label("towns", "name"), label("towns", "zone_source"),
+                         label("towns", "zone_km2"), label("towns", "room_km2"), label("towns", "room_share_pct"), label("towns", "farmland_share_pct"),
+                         label("towns", "redline_share_pct"), T("主要限制", "main limit")},
+                        rows);
+    }
+    if (!in.coverage) return;
+    const CoverageResult& c = *in.coverage;
+    std::size_t rerouted = 0, left_out = 0, through_farmland = 0;
+    double detour_km = 0, farmland_km = 0;
+    for (const Extension& e : c.extensions) {
+        rerouted += e.redline_detour_km > 0;
+        detour_km += e.redline_detour_km;
+        left_out += e.villages_in_redline.size();
+        if (e.farmland_km > 0) ++through_farmland, farmland_km += e.farmland_km;
+    }
+    b += "<p>" +
+         T("管网延伸：" + num(rerouted) + " 处为避让生态保护红线绕行（共增加 " + fmt(detour_km, 1) + " km），" + num(left_out) + " 个村的道路均穿越红线而未纳入，" +
+               num(c.blocked.size()) + " 处无法避让红线（未提出，见下表）；" + num(through_farmland) + " 处涉及永久基本农田，共 " + fmt(farmland_km, 1) + " km。",
+           "Extensions: " + num(rerouted) + " go round the ecological red line (" + fmt(detour_km, 1) + " km longer in all), " + num(left_out) +
+               " villages are left out because every road to them runs through it, " + num(c.blocked.size()) +
+               " cannot avoid it (not proposed, listed below); " + num(through_farmland) + " run through permanent basic farmland, " +
+               fmt(farmland_km, 1) + " km in all.") +
+         "</p>\n";
+    std::vector<std::vector<std::string>> blocked;
+    for (const BlockedExtension& x : c.blocked) {
+        const Settlement& s = t.towns[std::min(x.town, n - 1)];
+        blocked.push_back({html_escape(s.prefecture_name), html_escape(s.county_name), html_escape(s.name), html_escape(utility_label(x.utility, in.lang)),
+                           fmt(x.length_km, 2), fmt(x.redline_km, 2), num(x.villages)});
+    }
+    if (!blocked.empty())
+        b += "<h3>" + T("因生态保护红线未提出的管网延伸", "Extensions not proposed: the red line is in the way") + "</h3>\n" +
+             html_table({label("towns", "prefecture_name"), label("towns", "county_name"), label("towns", "name"), T("设施", "utility"),
+                         T("最短路径 (km)", "shortest way (km)"), T("其中穿越红线 (km)", "of it in the red line (km)"), T("涉及村数", "villages")},
+                        blocked);
+}
+
 // 4 By prefecture: towns, picks per tier, gaps and extensions.
 void ReportSections::by_prefecture() {
     b += "<h2>4 " + T("各市(州)、县汇总", "By prefecture and county") + "</h2>\n";
@@ -683,7 +748,7 @@ void ReportSections::demonstration_towns() {
 
 // 6 Charts: scores with the cut-offs, contributions, stability.
 void ReportSections::charts() {
-    b += "<h2>8 " + T("图表", "Charts") + "</h2>\n";
+    b += "<h2>9 " + T("图表", "Charts") + "</h2>\n";
     {
         // Score distribution of the eligible towns, 5-point bins, with the cut-offs.
         double hi = 0;
@@ -776,7 +841,7 @@ void ReportSections::charts() {
 // 7 Scenarios: the towns whose tier changes.
 void ReportSections::scenarios() {
     if (!in.scenario_names.empty()) {
-        b += "<h2>9 " + T("情景比较", "Scenarios") + "</h2>\n";
+        b += "<h2>10 " + T("情景比较", "Scenarios") + "</h2>\n";
         auto tier_name = [this](int k) { return k >= 0 ? T(so.tiers[std::size_t(k)].name_zh, so.tiers[std::size_t(k)].name_en) : std::string("–"); };
         std::vector<std::string> head = {label("demo_towns", "prefecture_name"), T("镇", "town"), T("基准", "base")};
         for (const auto& name : in.scenario_names) head.push_back(html_escape(say(in.lang, name)));
@@ -813,6 +878,7 @@ std::string html_report(const ReportInput& in) {
     r.demonstration_towns();
     r.services();
     r.road_problems();
+    r.bottom_lines();
     r.charts();
     r.scenarios();
     return html_page(r.T("示范镇遴选报告：", "townsite report: ") + r.study.config.name, r.b, in.lang);

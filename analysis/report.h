@@ -30,6 +30,7 @@ struct ReportInput {
     const AccessResult* access = nullptr;
     const CoverageOptions* coverage_options = nullptr;
     const CoverageResult* coverage = nullptr;
+    const LandResult* land = nullptr;                           // room to grow; null without the bottom-line layers
     const TownTable* table = nullptr;
     const ScoringOptions* scoring = nullptr;
     const Scores* scores = nullptr;
@@ -41,6 +42,7 @@ struct ReportInput {
     const std::vector<Work>* works = nullptr;                   // the works list (town pages); may be null
     const std::vector<Settlement>* villages = nullptr;          // for the town pages' maps; may be null
     double heritage_radius_km = 10;                             // [proximity]: the town pages show the protected sites within it
+    double land_radius_km = 2;                                  // [land] radius_km
     bool town_pages = false;                                    // the demonstration towns link to towns/<id>.html
     std::vector<Words> scenario_names;                          // [[scenarios]] of the config: their labels
     std::vector<std::vector<int>> scenario_tiers;               // [scenario][town]: tier index, -1 none

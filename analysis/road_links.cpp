@@ -9,6 +9,7 @@
 #include <boost/geometry/index/rtree.hpp>
 
 #include <cmath>
+#include <optional>
 #include <set>
 
 namespace townsite {
@@ -26,7 +27,8 @@ bool segments_cross(double px, double py, double qx, double qy, double ax, doubl
 
 }  // namespace
 
-void link_dead_ends(const Study& study, const RoadGraph& g, const Settlements& settlements, const AccessOptions& opt, std::vector<DeadEnd>& dead_ends) {
+void link_dead_ends(const Study& study, const RoadGraph& g, const Settlements& settlements, const AccessOptions& opt, std::vector<DeadEnd>& dead_ends,
+                    const BottomLines* given) {
     if (dead_ends.empty() || settlements.towns.empty()) return;
     namespace bg = boost::geometry;
     namespace bgi = boost::geometry::index;
@@ -43,7 +45,8 @@ void link_dead_ends(const Study& study, const RoadGraph& g, const Settlements& s
     for (const Layer* l : study.role("protected"))
         for (const Feature& f : l->features) sites.emplace_back(f.geom.get(), l->text(f, "name"));
 
-    const BottomLines bottom(study);
+    const std::optional<BottomLines> read = given ? std::nullopt : std::optional<BottomLines>(std::in_place, study);
+    const BottomLines& bottom = given ? *given : *read;
     Router router(g, Router::Metric::Length);
     const std::string within = std::to_string(int(std::lround(opt.dead_end_link_m))) + " m";
     for (DeadEnd& d : dead_ends) {

@@ -183,20 +183,43 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
                 const UtilityCoverage& c = it->second;
                 double km = 0, people = 0;
                 std::size_t connected = 0;
-                std::string protected_sites;
+                std::string protected_sites, bottom;   // the sites it passes; what the bottom lines did to it
                 for (const Extension& e : in.coverage->extensions)
                     if (e.town == i && e.utility == u) {
                         km += e.length_km, people += e.population, connected += e.villages.size();
                         for (const auto& site : e.protected_sites) protected_sites += (protected_sites.empty() ? "" : "、") + site;
+                        if (e.redline_detour_km > 0) bottom += T("避让生态红线绕行 +" + fmt(e.redline_detour_km, 2) + " km；", "goes round the red line, +" + fmt(e.redline_detour_km, 2) + " km; ");
+                        if (!e.villages_in_redline.empty())
+                            bottom += T(std::to_string(e.villages_in_redline.size()) + " 个村被红线阻隔；", std::to_string(e.villages_in_redline.size()) + " villages behind the red line; ");
+                        if (e.farmland_km > 0) bottom += T("涉及永久基本农田 " + fmt(e.farmland_km, 2) + " km", fmt(e.farmland_km, 2) + " km through farmland");
                     }
+                for (const BlockedExtension& x : in.coverage->blocked)
+                    if (x.town == i && x.utility == u)
+                        bottom += T("须穿越生态红线 " + fmt(x.redline_km, 2) + " km：未提出延伸", "would run " + fmt(x.redline_km, 2) + " km through the red line: not proposed");
                 rows.push_back({html_escape(utility_label(u, in.lang)), status_text(in.lang, c.status), number(c.share_area * 100, 0), number(c.gap_km2, 2),
                                 number(c.gap_population, 0), km > 0 ? fmt(km, 2) : "—", km > 0 ? std::to_string(connected) : "—", km > 0 ? fmt(people, 0) : "—",
-                                html_escape(protected_sites)});
+                                html_escape(protected_sites), html_escape(bottom)});
             }
             b += "<h2>" + T("基础设施", "Utilities") + "</h2>\n" +
                  html_table({T("设施", "utility"), T("状态", "status"), T("覆盖率", "share") + " (%)", T("缺口", "gap") + " (km²)", T("缺口人口", "gap people"),
-                             T("拟延伸", "extension") + " (km)", T("连通村", "villages"), T("受益人口", "people"), T("涉及保护对象", "protected sites")},
+                             T("拟延伸", "extension") + " (km)", T("连通村", "villages"), T("受益人口", "people"), T("涉及保护对象", "protected sites"),
+                             T("底线管控", "bottom lines")},
                             rows);
+        }
+        if (in.land) {
+            const TownLand& l = in.land->towns[i];
+            b += "<h2>" + T("发展空间", "Room to grow") + "</h2>\n<p>" +
+                 T((l.zone_source == "radius" ? "镇驻地周边 " + fmt(in.land_radius_km, 1) + " km 范围" : std::string("城镇开发边界")) + " " + fmt(l.zone_km2, 2) +
+                       " km²，扣除已建成区 " + fmt(l.builtup_km2, 2) + " km²、永久基本农田 " + fmt(l.farmland_km2, 2) + " km²、生态保护红线 " +
+                       fmt(l.redline_km2, 2) + " km²（重叠只计一次）后，发展空间 " + fmt(l.room_km2, 2) + " km²（" + fmt(l.room_share * 100, 0) +
+                       " %）。周边 " + fmt(in.land_radius_km, 1) + " km 内永久基本农田占 " + fmt(l.farmland_share * 100, 0) + " %，生态保护红线占 " +
+                       fmt(l.redline_share * 100, 0) + " %。",
+                   (l.zone_source == "radius" ? "Within " + fmt(in.land_radius_km, 1) + " km of the seat" : std::string("Urban development boundary")) + ", " +
+                       fmt(l.zone_km2, 2) + " km²; less built-up land " + fmt(l.builtup_km2, 2) + " km², permanent farmland " + fmt(l.farmland_km2, 2) +
+                       " km² and the ecological red line " + fmt(l.redline_km2, 2) + " km² (overlaps once): room to grow " + fmt(l.room_km2, 2) + " km² (" +
+                       fmt(l.room_share * 100, 0) + " %). Within " + fmt(in.land_radius_km, 1) + " km: farmland " + fmt(l.farmland_share * 100, 0) +
+                       " %, red line " + fmt(l.redline_share * 100, 0) + " %.") +
+                 "</p>\n";
         }
         if (in.services && !in.services->kinds.empty()) {
             std::vector<std::vector<std::string>> rows;

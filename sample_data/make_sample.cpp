@@ -110,6 +110,11 @@ struct Site {
     std::string id, name, kind;
     Pt p;
 };
+// A polygon of the spatial plan: an urban development boundary (town set), farmland, a red line.
+struct Zone {
+    std::string id, name, town;
+    GeomPtr poly;
+};
 
 struct Province {
     GeomPtr outline;
@@ -124,6 +129,7 @@ struct Province {
     std::vector<Site> sites;
     GeomPtr metro;
     std::vector<std::vector<Pt>> border;
+    std::vector<Zone> boundaries, farmland, redline;
 };
 
 // ---------------------------------------------------------------- reading the sources
@@ -680,6 +686,164 @@ void build_sites(Province& pv, Rng& rng) {
     }
 }
 
+GeomPtr line(const GeosContext& geos, const std::vector<Pt>& pts);
+
+// The polygons of an overlay's result: a cut can leave lines and points beside them, and GEOS's
+// overlay refuses such a mixed collection as input to the next cut.
+GeomPtr polygonal(const GeosContext& geos, GeomPtr g) {
+    GEOSContextHandle_t ctx = geos.get();
+    if (!g) return g;
+    const int type = GEOSGeomTypeId_r(ctx, g.get());
+    if (type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON) return g;
+    std::vector<GEOSGeometry*> polys;
+    for (int i = 0, n = GEOSGetNumGeometries_r(ctx, g.get()); i < n; ++i) {
+        const GEOSGeometry* part = GEOSGetGeometryN_r(ctx, g.get(), i);
+        for (int j = 0, m = GEOSGetNumGeometries_r(ctx, part); j < m; ++j)
+            if (GEOSGeomTypeId_r(ctx, GEOSGetGeometryN_r(ctx, part, j)) == GEOS_POLYGON) polys.push_back(GEOSGeom_clone_r(ctx, GEOSGetGeometryN_r(ctx, part, j)));
+    }
+    return geos.own(GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, polys.data(), unsigned(polys.size())));
+}
+
+// An irregular blob of mean radius r around c: three waves of random phase on the circle.
+GeomPtr blob(const GeosContext& geos, Rng& rng, Pt c, double r, int n = 48) {
+    double amp[3], phase[3];
+    for (int k = 0; k < 3; ++k) amp[k] = rng.uniform(0, 0.18 / (k + 1)), phase[k] = rng.uniform(0, 2 * std::numbers::pi);
+    GEOSCoordSequence* seq = GEOSCoordSeq_create_r(geos.get(), unsigned(n + 1), 2);
+    for (int i = 0; i <= n; ++i) {
+        const double a = 2 * std::numbers::pi * (i % n) / n;
+        double f = 1;
+        for (int k = 0; k < 3; ++k) f += amp[k] * std::cos((k + 1) * a + phase[k]);
+        GEOSCoordSeq_setXY_r(geos.get(), seq, unsigned(i), c.x + r * f * std::cos(a), c.y + r * f * std::sin(a));
+    }
+    return geos.own(GEOSGeom_createPolygon_r(geos.get(), GEOSGeom_createLinearRing_r(geos.get(), seq), nullptr, 0));
+}
+
+// The spatial plan's bottom lines, all synthetic (sample_data/README.md), from their own seed so
+// that every other layer stays as it was:
+//   - an urban development boundary around each 镇 and 乡: a blob 1.2 to 1.6 times its built-up radius;
+//   - permanent basic farmland around the towns of the western and central plains (west of 126.3°E):
+//     a blob of 3.5 to 5 km, 300 m clear of every town's built-up circle and boundary, with one or two wedges left out (roads,
+//     orchards, villages' own land), and less the patches of the towns before it (no overlaps);
+//   - ecological protection red lines: forests over the eastern mountains (counties seated east of
+//     127°E, two blobs of 6 to 14 km each) and three river corridors 600 m wide across the east;
+//     none within 1 km of a town's seat or 200 m of its boundary, and the corridors of the roads of
+//     county class and above (40 m wide: the existing roads and bridges) left out of them.
+void build_bottom_lines(Province& pv, const GeosContext& geos, const Transformer& tr, Maker& make, Rng& rng) {
+    GEOSContextHandle_t ctx = geos.get();
+    auto lon_of = [&](Pt p) { tr.to_lonlat(p.x, p.y); return p.x; };
+    auto circle = [&](Pt c, double r) { return geos.own(GEOSBuffer_r(ctx, make.point(c).get(), r, 16)); };
+    auto seats_within = [&](double r) {
+        std::vector<GeomPtr> parts;
+        for (const Town& t : pv.towns) parts.push_back(circle(t.p, r));
+        return geos.union_of(std::move(parts));
+    };
+    int no = 1;
+    char id[16];
+    for (const Town& t : pv.towns) {
+        if (t.kind != "镇" && t.kind != "乡") continue;
+        std::snprintf(id, sizeof id, "U%04d", no++);
+        pv.boundaries.push_back({id, t.name + "城镇开发边界", t.code, blob(geos, rng, t.p, builtup_radius_m(t) * rng.uniform(1.2, 1.6))});
+    }
+    std::map<std::string, const GEOSGeometry*> boundary_of;
+    for (const Zone& z : pv.boundaries) boundary_of[z.town] = z.poly.get();
+    no = 1;
+    std::vector<Pt> farmland_centre;
+    for (std::size_t i = 0; i < pv.towns.size(); ++i) {
+        const Town& t = pv.towns[i];
+        if (lon_of(t.p) >= 126.3 || t.kind == "区") continue;
+        GeomPtr land = blob(geos, rng, t.p, rng.uniform(3500, 5000));
+        // Not on any town: 300 m clear of every built-up circle and urban development boundary near.
+        for (std::size_t j = 0; j < pv.towns.size(); ++j) {
+            const Town& other = pv.towns[j];
+            if (dist(other.p, t.p) > 12000) continue;
+            if (GeomPtr rest = geos.own(GEOSDifference_r(ctx, land.get(), circle(other.p, builtup_radius_m(other) + 300).get()))) land = polygonal(geos, std::move(rest));
+            const auto b = boundary_of.find(other.code);
+            if (b == boundary_of.end()) continue;
+            const GeomPtr clear = geos.own(GEOSBuffer_r(ctx, b->second, 300, 4));
+            if (GeomPtr rest = geos.own(GEOSDifference_r(ctx, land.get(), clear.get()))) land = polygonal(geos, std::move(rest));
+        }
+        for (int w = 0, wedges = rng.integer(1, 2); w < wedges; ++w) {
+            const double a = rng.uniform(0, 2 * std::numbers::pi), half = rng.uniform(0.3, 0.7);
+            const std::vector<Pt> tri = {t.p, {t.p.x + 8000 * std::cos(a - half), t.p.y + 8000 * std::sin(a - half)},
+                                         {t.p.x + 8000 * std::cos(a + half), t.p.y + 8000 * std::sin(a + half)}, t.p};
+            GEOSCoordSequence* seq = GEOSCoordSeq_create_r(ctx, 4, 2);
+            for (unsigned k = 0; k < 4; ++k) GEOSCoordSeq_setXY_r(ctx, seq, k, tri[k].x, tri[k].y);
+            GeomPtr wedge = geos.own(GEOSGeom_createPolygon_r(ctx, GEOSGeom_createLinearRing_r(ctx, seq), nullptr, 0));
+            if (GeomPtr rest = geos.own(GEOSDifference_r(ctx, land.get(), wedge.get()))) land = polygonal(geos, std::move(rest));
+        }
+        // Patches do not overlap, as in a real farmland layer: what an earlier town took is not taken again.
+        // (A cut that fails on a nearly degenerate shape is retried on the shapes made valid.)
+        for (std::size_t k = 0; k < pv.farmland.size(); ++k)
+            if (dist(farmland_centre[k], t.p) < 14000) {
+                GeomPtr rest = geos.own(GEOSDifference_r(ctx, land.get(), pv.farmland[k].poly.get()));
+                if (!rest) {
+                    const GeomPtr a = geos.own(GEOSMakeValid_r(ctx, land.get())), b = geos.own(GEOSMakeValid_r(ctx, pv.farmland[k].poly.get()));
+                    rest = geos.own(GEOSDifference_r(ctx, a.get(), b.get()));
+                }
+                if (!rest) throw Error("farmland: a cut failed");
+                land = polygonal(geos, std::move(rest));
+            }
+        // The cuts leave slivers a few centimetres wide that rounding to centimetres would make
+        // invalid: opened by 2 m (shrunk, then grown back).
+        if (GeomPtr shrunk = geos.own(GEOSBuffer_r(ctx, land.get(), -2, 2)))
+            if (GeomPtr opened = geos.own(GEOSBuffer_r(ctx, shrunk.get(), 2, 2))) land = polygonal(geos, std::move(opened));
+        if (GEOSisEmpty_r(ctx, land.get()) == 1 || GEOSGeom_getDimensions_r(ctx, land.get()) != 2) continue;
+        std::snprintf(id, sizeof id, "F%04d", no++);
+        farmland_centre.push_back(t.p);
+        pv.farmland.push_back({id, t.name + "永久基本农田", "", std::move(land)});
+    }
+    // Red lines: keep the towns and the main roads out.
+    GeomPtr kept_out;
+    {
+        std::vector<GeomPtr> parts;
+        parts.push_back(seats_within(1000));
+        for (const Zone& z : pv.boundaries) parts.push_back(geos.own(GEOSBuffer_r(ctx, z.poly.get(), 200, 4)));
+        std::vector<GEOSGeometry*> mains;
+        for (const Road& r : pv.roads)
+            if (r.cls != "村道" && r.cls != "乡道") mains.push_back(line(geos, r.pts).release());
+        GeomPtr all = geos.own(GEOSGeom_createCollection_r(ctx, GEOS_MULTILINESTRING, mains.data(), unsigned(mains.size())));
+        parts.push_back(geos.own(GEOSBuffer_r(ctx, all.get(), 20, 2)));
+        kept_out = geos.union_of(std::move(parts));
+    }
+
+    no = 1;
+    for (const County& c : pv.counties) {
+        if (lon_of(c.seat) <= 127.0) continue;
+        std::vector<GeomPtr> parts;
+        for (int k = 0; k < 2; ++k) parts.push_back(blob(geos, rng, make.sample_in(c, {}, 0, c.seat, 0), rng.uniform(6000, 14000)));
+        GeomPtr forest = geos.union_of(std::move(parts));
+        forest = geos.own(GEOSIntersection_r(ctx, forest.get(), c.poly.get()));
+        forest = geos.own(GEOSDifference_r(ctx, forest.get(), kept_out.get()));
+        if (!forest || GEOSisEmpty_r(ctx, forest.get())) continue;
+        std::snprintf(id, sizeof id, "R%03d", no++);
+        pv.redline.push_back({id, c.name + "森林生态保护红线", "", std::move(forest)});
+    }
+    // Rivers: a meander from a random eastern county seat, westward, about 120 km.
+    std::vector<const County*> east;
+    for (const County& c : pv.counties)
+        if (lon_of(c.seat) > 127.5) east.push_back(&c);
+    for (int river = 0; river < 3 && !east.empty(); ++river) {
+        const County& from = *east[std::size_t(rng.integer(0, int(east.size()) - 1))];
+        Pt p = {from.seat.x + rng.uniform(-15000, 15000), from.seat.y + rng.uniform(-15000, 15000)};
+        double heading = std::numbers::pi + rng.uniform(-0.6, 0.6);
+        std::vector<Pt> pts{p};
+        for (int step = 0; step < 60; ++step) {
+            heading += rng.normal() * 0.25;
+            p = {p.x + 2000 * std::cos(heading), p.y + 2000 * std::sin(heading)};
+            pts.push_back(p);
+        }
+        GEOSCoordSequence* seq = GEOSCoordSeq_create_r(ctx, unsigned(pts.size()), 2);
+        for (unsigned k = 0; k < pts.size(); ++k) GEOSCoordSeq_setXY_r(ctx, seq, k, pts[k].x, pts[k].y);
+        GeomPtr course = geos.own(GEOSGeom_createLineString_r(ctx, seq));
+        GeomPtr corridor = geos.own(GEOSBuffer_r(ctx, course.get(), 300, 4));
+        corridor = geos.own(GEOSIntersection_r(ctx, corridor.get(), pv.outline.get()));
+        corridor = geos.own(GEOSDifference_r(ctx, corridor.get(), kept_out.get()));
+        if (!corridor || GEOSisEmpty_r(ctx, corridor.get())) continue;
+        std::snprintf(id, sizeof id, "R%03d", no++);
+        pv.redline.push_back({id, "河流生态保护红线（第" + std::to_string(river + 1) + "段）", "", std::move(corridor)});
+    }
+}
+
 // ---------------------------------------------------------------- writing
 class Writer {
 public:
@@ -780,6 +944,7 @@ GeomPtr line(const GeosContext& geos, const std::vector<Pt>& pts) {
 
 struct LayerSet {
     OGRLayer *prefectures, *counties, *towns, *villages, *metro, *cores, *border, *roads, *facilities, *protected_sites;
+    OGRLayer *boundaries, *farmland, *redline;
     std::map<std::string, OGRLayer*> pipes, plants;
 };
 
@@ -808,6 +973,11 @@ LayerSet create_layers(Writer& w) {
     add_utility_layers(w, s);
     add_facility_layer(w, s);
     s.protected_sites = w.layer("protected_sites", wkbPoint, 4551, F{{"id", OFTString}, {"name", OFTString}, {"kind", OFTString}});
+    // The spatial plan's layers come as planning offices send them: boundaries in CGCS2000 lon/lat,
+    // farmland and red lines in CGCS2000 / 3-degree Gauss-Kruger CM 126E.
+    s.boundaries = w.layer("urban_boundaries", wkbMultiPolygon, 4490, F{{"id", OFTString}, {"name", OFTString}, {"town", OFTString}});
+    s.farmland = w.layer("farmland", wkbMultiPolygon, 4551, F{{"id", OFTString}, {"name", OFTString}});
+    s.redline = w.layer("eco_redline", wkbMultiPolygon, 4551, F{{"id", OFTString}, {"name", OFTString}});
     return s;
 }
 
@@ -958,6 +1128,30 @@ void write_copy(const Province& pv, Writer& w, const LayerSet& s, const GeosCont
         f.SetField("kind", x.kind.c_str());
         w.put(s.protected_sites, f, pt(x.p).get());
     }
+    auto zones = [&](OGRLayer* l, const std::vector<Zone>& list) {
+        for (const Zone& z : list) {
+            OGRFeature f(l->GetLayerDefn());
+            f.SetField("id", code(z.id).c_str());
+            f.SetField("name", z.name.c_str());
+            if (!z.town.empty()) f.SetField("town", code(z.town).c_str());
+            // Overlays can leave slivers of lines and points beside the polygons: the polygons only.
+            std::vector<GEOSGeometry*> polys;
+            for (int i = 0, n = GEOSGetNumGeometries_r(ctx, z.poly.get()); i < n; ++i) {
+                const GEOSGeometry* part = GEOSGetGeometryN_r(ctx, z.poly.get(), i);
+                for (int j = 0, m = GEOSGetNumGeometries_r(ctx, part); j < m; ++j) {
+                    const GEOSGeometry* poly = GEOSGetGeometryN_r(ctx, part, j);
+                    double a = 0;
+                    if (GEOSGeomTypeId_r(ctx, poly) == GEOS_POLYGON && GEOSArea_r(ctx, poly, &a) == 1 && a >= 5000)   // no crumbs under 0.5 ha
+                        polys.push_back(GEOSGeom_clone_r(ctx, poly));
+                }
+            }
+            if (polys.empty()) continue;   // (all crumbs: not written, so the count printed below may be one or two more)
+            w.put(l, f, geos.own(GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, polys.data(), unsigned(polys.size()))).get());
+        }
+    };
+    zones(s.boundaries, pv.boundaries);
+    zones(s.farmland, pv.farmland);
+    zones(s.redline, pv.redline);
 }
 
 }  // namespace
@@ -1008,6 +1202,11 @@ int main(int argc, char** argv) {
         build_utilities(pv, rng);
         build_facilities(pv, rng);
         build_sites(pv, rng);
+        {
+            Rng plan_rng(seed + 2026);   // their own seed: every layer above stays as it was
+            Maker plan_make(geos, plan_rng);
+            build_bottom_lines(pv, geos, tr, plan_make, plan_rng);
+        }
 
         const std::string tmp = output + ".tmp";
         fs::remove(tmp);
@@ -1097,7 +1296,9 @@ int main(int argc, char** argv) {
                   << " counties, " << pv.towns.size() * scale << " towns, " << pv.villages.size() * scale << " villages, "
                   << pv.roads.size() * scale << " roads, " << pv.pipes.size() * scale << " pipes, "
                   << pv.plants.size() * scale << " plants and stations, " << pv.facilities.size() * scale
-                  << " facilities, " << pv.sites.size() * scale << " protected sites\n";
+                  << " facilities, " << pv.sites.size() * scale << " protected sites, " << pv.boundaries.size() * scale
+                  << " urban development boundaries, " << pv.farmland.size() * scale << " farmland and " << pv.redline.size() * scale
+                  << " red-line polygons\n";
     } catch (const std::exception& e) {
         std::cerr << "townsite-make-sample: " << e.what() << "\n";
         return 1;

@@ -73,6 +73,8 @@ ReportInput report_input(const Results& r, Lang lang) {
     in.heritage_radius_km = d.options.proximity.heritage_radius_km;
     in.coverage_options = &d.options.coverage;
     in.coverage = d.coverage ? &*d.coverage : nullptr;
+    in.land = d.land ? &*d.land : nullptr;
+    in.land_radius_km = d.options.land.radius_km;
     in.table = &d.table;
     in.scoring = &d.options.scoring;
     in.scores = &d.scores;
@@ -193,7 +195,7 @@ nlohmann::json manifest(const Results& r, const StepTimer& timer, const OutputFo
     options_text << options;
     m["config"] = {{"path", r.config.path}, {"sha256", sha256_text(config_text)}, {"text", config_text}, {"as_used", as_used.str()},
                    {"options", options_text.str()}};
-    // Many layers come from one file (the sample: 19 layers, one GeoPackage): each source is listed
+    // Many layers come from one file (the sample: 22 layers, one GeoPackage): each source is listed
     // and each file checksummed once; the files are those the study listed when it loaded.
     std::map<std::string, json> file_cache;
     json inputs = json::array();
@@ -418,6 +420,8 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
             for (const Words& n : d.access.notes) globals.note(n.en + "; listed in report.html");
             if (d.coverage)
                 for (const Words& n : d.coverage->notes) globals.note(n.en + "; listed in report.html");
+            if (d.land)
+                for (const Words& n : d.land->notes) globals.note(n.en + "; listed in report.html");
             if (!globals.quiet) {
                 print_selection(d, r.run, r.sensitivity, std::cout);
                 std::cout << "Wrote " << folder.path() << "/: ";

@@ -164,9 +164,8 @@ TEST_CASE("a missing config file is an error that says what to do", "[config][er
 
 TEST_CASE("the bundled sample config is valid", "[config]") {
     const StudyConfig cfg = load_config(std::string(TOWNSITE_SAMPLE_DIR) + "/jilin.toml");
-    // Every role but builtup (the sample's towns are seat points, and their areas circles) and the
-    // bottom lines of the spatial plan, whose synthetic sample layers are still to be made (issue 15).
-    const std::set<std::string> not_in_sample = {"builtup", "urban_boundary", "farmland", "eco_redline"};
+    // Every role but builtup (the sample's towns are seat points, and their areas circles).
+    const std::set<std::string> not_in_sample = {"builtup"};
     for (const auto& role : role_catalogue())
         if (!not_in_sample.count(role.name)) CHECK(cfg.has(role.name));
 }

@@ -96,7 +96,7 @@ TEST_CASE("townsite inspect --json is JSON with the same verdict", "[cli][slow]"
     REQUIRE(r.exit_code == 0);
     const auto j = nlohmann::json::parse(r.out);
     CHECK(j["usable"] == true);
-    CHECK(j["layers"].size() == 19);
+    CHECK(j["layers"].size() == 22);
     CHECK(j["working_crs"]["max_scale_error_percent"].get<double>() < 0.1);
 }
 
@@ -710,7 +710,7 @@ TEST_CASE("townsite run writes the styled GeoPackage, the QGIS project, the repo
                         Contains("layer-tree-group name=\"决策\"") && Contains("layer-tree-group name=\"道路问题\""));
     const std::string html = slurp(outdir + "/report.html");
     CHECK_THAT(html, Contains("1 研究与参数") && Contains("2 数据质量") && Contains("<svg") && Contains("CR 0.0") && Contains("铁西区") &&
-                         Contains("9 情景比较") && Contains("产业优先"));
+                         Contains("10 情景比较") && Contains("产业优先"));
     // In Chinese (the default), no English sentence: nothing but names, field names and units.
     CHECK(english_runs(html, study_name).empty());
     // Print CSS, a map per prefecture (9), one gap symbol per town, the road problems county by county, a table per county.
@@ -843,7 +843,7 @@ TEST_CASE("townsite run --lang en writes every text a person reads in English, -
     // The report and the town pages: English headings and sentences, none of the Chinese ones.
     const std::string report = slurp(en + "/report.html");
     CHECK_THAT(report, Contains("<html lang=\"en\">") && Contains("1 Study and parameters") && Contains("2 Data quality") &&
-                           Contains("7 Road problems") && Contains("9 Scenarios") && Contains("industry first") && Contains("one symbol per town"));
+                           Contains("7 Road problems") && Contains("10 Scenarios") && Contains("industry first") && Contains("one symbol per town"));
     for (const char* zh : {"研究与参数", "数据质量", "示范镇名单", "道路问题", "情景比较", "产业优先", "每镇一个符号", "已覆盖", "未覆盖"})
         CHECK(report.find(zh) == std::string::npos);
     // The check the Chinese pages pass finds the English sentences here (it can fail).
