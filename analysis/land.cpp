@@ -22,20 +22,11 @@ LandOptions land_options(const StudyConfig& config) { return land_option_table()
 
 Overlay::Overlay(const Study& study, const std::vector<std::string>& roles) : m_geos(*study.geos) {
     GEOSContextHandle_t ctx = m_geos.get();
-    std::vector<std::pair<Box, std::uint32_t>> boxes;
+    std::vector<GeomPtr> polygons;
     for (const std::string& role : roles)
         for (const Layer* l : study.role(role))
-            for (const Feature& f : l->features)
-                for (int i = 0, n = GEOSGetNumGeometries_r(ctx, f.geom.get()); i < n; ++i) {
-                    const GEOSGeometry* part = GEOSGetGeometryN_r(ctx, f.geom.get(), i);
-                    if (GEOSGeom_getDimensions_r(ctx, part) != 2 || GEOSisEmpty_r(ctx, part) == 1) continue;
-                    const GeosContext::Extent e = m_geos.extent(part);
-                    boxes.emplace_back(Box(P(e.x0, e.y0), P(e.x1, e.y1)), std::uint32_t(m_parts.size()));
-                    GeomPtr g = m_geos.own(GEOSGeom_clone_r(ctx, part));
-                    PreparedPtr prepared = m_geos.prepare(g.get());
-                    m_parts.push_back({std::move(g), std::move(prepared)});
-                }
-    m_tree = decltype(m_tree)(boxes.begin(), boxes.end());
+            for (const Feature& f : l->features) polygons.push_back(m_geos.own(GEOSGeom_clone_r(ctx, f.geom.get())));
+    const std::vector<std::pair<Box, std::uint32_t>> boxes = index(std::move(polygons));
     // Parts that overlap (a patch digitised twice, two layers of one role) are counted, and the
     // whole is dissolved once, so that each query can add its pieces up instead of uniting them.
     // Neighbours that share an edge overlap by slivers (coordinates rounded, reprojected): an
@@ -56,18 +47,27 @@ Overlay::Overlay(const Study& study, const std::vector<std::string>& roles) : m_
     if (m_overlaps == 0) return;
     std::vector<GeomPtr> all;
     for (Part& p : m_parts) all.push_back(std::move(p.geom));
+    std::vector<GeomPtr> dissolved;
+    dissolved.push_back(m_geos.union_of(std::move(all)));
+    index(std::move(dissolved));
+}
+
+std::vector<std::pair<Overlay::Box, std::uint32_t>> Overlay::index(std::vector<GeomPtr> polygons) {
+    GEOSContextHandle_t ctx = m_geos.get();
     m_parts.clear();
-    const GeomPtr dissolved = m_geos.union_of(std::move(all));
-    boxes.clear();
-    for (int i = 0, n = dissolved ? GEOSGetNumGeometries_r(ctx, dissolved.get()) : 0; i < n; ++i) {
-        GeomPtr g = m_geos.own(GEOSGeom_clone_r(ctx, GEOSGetGeometryN_r(ctx, dissolved.get(), i)));
-        if (GEOSGeom_getDimensions_r(ctx, g.get()) != 2) continue;
-        const GeosContext::Extent e = m_geos.extent(g.get());
-        boxes.emplace_back(Box(P(e.x0, e.y0), P(e.x1, e.y1)), std::uint32_t(m_parts.size()));
-        PreparedPtr prepared = m_geos.prepare(g.get());
-        m_parts.push_back({std::move(g), std::move(prepared)});
-    }
+    std::vector<std::pair<Box, std::uint32_t>> boxes;
+    for (const GeomPtr& g : polygons)
+        for (int i = 0, n = g ? GEOSGetNumGeometries_r(ctx, g.get()) : 0; i < n; ++i) {
+            const GEOSGeometry* part = GEOSGetGeometryN_r(ctx, g.get(), i);
+            if (GEOSGeom_getDimensions_r(ctx, part) != 2 || GEOSisEmpty_r(ctx, part) == 1) continue;
+            const GeosContext::Extent e = m_geos.extent(part);
+            boxes.emplace_back(Box(P(e.x0, e.y0), P(e.x1, e.y1)), std::uint32_t(m_parts.size()));
+            GeomPtr copy = m_geos.own(GEOSGeom_clone_r(ctx, part));
+            PreparedPtr prepared = m_geos.prepare(copy.get());
+            m_parts.push_back({std::move(copy), std::move(prepared)});
+        }
     m_tree = decltype(m_tree)(boxes.begin(), boxes.end());
+    return boxes;
 }
 
 GeomPtr Overlay::inside(const GEOSGeometry* g) const {

@@ -66,6 +66,9 @@ private:
         GeomPtr geom;
         PreparedPtr prepared;
     };
+    // Makes the polygon parts of `polygons` the parts, indexed; returns their boxes, part by part.
+    std::vector<std::pair<Box, std::uint32_t>> index(std::vector<GeomPtr> polygons);
+
     const GeosContext& m_geos;
     std::vector<Part> m_parts;
     std::size_t m_overlaps = 0;

@@ -688,18 +688,22 @@ void build_sites(Province& pv, Rng& rng) {
 
 GeomPtr line(const GeosContext& geos, const std::vector<Pt>& pts);
 
-// The polygons of an overlay's result: a cut can leave lines and points beside them, and GEOS's
-// overlay refuses such a mixed collection as input to the next cut.
-GeomPtr polygonal(const GeosContext& geos, GeomPtr g) {
+// The polygons of an overlay's result, those of at least min_m2: a cut can leave lines and points
+// beside them, and GEOS's overlay refuses such a mixed collection as input to the next cut.
+GeomPtr polygonal(const GeosContext& geos, GeomPtr g, double min_m2 = 0) {
     GEOSContextHandle_t ctx = geos.get();
     if (!g) return g;
     const int type = GEOSGeomTypeId_r(ctx, g.get());
-    if (type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON) return g;
+    if (min_m2 <= 0 && (type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON)) return g;
     std::vector<GEOSGeometry*> polys;
     for (int i = 0, n = GEOSGetNumGeometries_r(ctx, g.get()); i < n; ++i) {
         const GEOSGeometry* part = GEOSGetGeometryN_r(ctx, g.get(), i);
-        for (int j = 0, m = GEOSGetNumGeometries_r(ctx, part); j < m; ++j)
-            if (GEOSGeomTypeId_r(ctx, GEOSGetGeometryN_r(ctx, part, j)) == GEOS_POLYGON) polys.push_back(GEOSGeom_clone_r(ctx, GEOSGetGeometryN_r(ctx, part, j)));
+        for (int j = 0, m = GEOSGetNumGeometries_r(ctx, part); j < m; ++j) {
+            const GEOSGeometry* poly = GEOSGetGeometryN_r(ctx, part, j);
+            double a = 0;
+            if (GEOSGeomTypeId_r(ctx, poly) == GEOS_POLYGON && (min_m2 <= 0 || (GEOSArea_r(ctx, poly, &a) == 1 && a >= min_m2)))
+                polys.push_back(GEOSGeom_clone_r(ctx, poly));
+        }
     }
     return geos.own(GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, polys.data(), unsigned(polys.size())));
 }
@@ -1134,19 +1138,11 @@ void write_copy(const Province& pv, Writer& w, const LayerSet& s, const GeosCont
             f.SetField("id", code(z.id).c_str());
             f.SetField("name", z.name.c_str());
             if (!z.town.empty()) f.SetField("town", code(z.town).c_str());
-            // Overlays can leave slivers of lines and points beside the polygons: the polygons only.
-            std::vector<GEOSGeometry*> polys;
-            for (int i = 0, n = GEOSGetNumGeometries_r(ctx, z.poly.get()); i < n; ++i) {
-                const GEOSGeometry* part = GEOSGetGeometryN_r(ctx, z.poly.get(), i);
-                for (int j = 0, m = GEOSGetNumGeometries_r(ctx, part); j < m; ++j) {
-                    const GEOSGeometry* poly = GEOSGetGeometryN_r(ctx, part, j);
-                    double a = 0;
-                    if (GEOSGeomTypeId_r(ctx, poly) == GEOS_POLYGON && GEOSArea_r(ctx, poly, &a) == 1 && a >= 5000)   // no crumbs under 0.5 ha
-                        polys.push_back(GEOSGeom_clone_r(ctx, poly));
-                }
-            }
-            if (polys.empty()) continue;   // (all crumbs: not written, so the count printed below may be one or two more)
-            w.put(l, f, geos.own(GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, polys.data(), unsigned(polys.size()))).get());
+            // The polygons only, and no crumbs under 0.5 ha; all crumbs: not written (so the count
+            // printed below may be one or two more).
+            const GeomPtr polys = polygonal(geos, geos.own(GEOSGeom_clone_r(ctx, z.poly.get())), 5000);
+            if (!polys || GEOSisEmpty_r(ctx, polys.get()) == 1) continue;
+            w.put(l, f, polys.get());
         }
     };
     zones(s.boundaries, pv.boundaries);
