@@ -141,8 +141,7 @@ void isochrone(const RoadGraph& g, const Router& r, const Snap& source, double m
     }
     out.road_km = road_m / 1000;
     if (parts.empty()) {
-        GeomPtr point = geos.point(source.x, source.y);
-        out.polygon = geos.own(GEOSBuffer_r(geos.get(), point.get(), buffer_m * measure.scale(source.x, source.y), 8));
+        out.polygon = geos.circle(source.x, source.y, buffer_m * measure.scale(source.x, source.y), 8);
     } else {
         GeomPtr lines = geos.collect(std::move(parts), GEOS_MULTILINESTRING);
         out.polygon = geos.own(GEOSBuffer_r(geos.get(), lines.get(), buffer_m * measure.scale(source.x, source.y), 4));

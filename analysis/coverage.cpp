@@ -305,6 +305,7 @@ bool steiner_extension(const RoadGraph& g, Router& router, const std::vector<Ter
     }
     std::vector<GeomPtr> lines;
     double metres = 0;
+    ext.road_pieces.assign(full.begin(), full.end());
     for (std::uint32_t p : full) {
         const RoadPiece& piece = g.pieces[p];
         metres += piece.length_m;
@@ -333,15 +334,31 @@ bool steiner_extension(const RoadGraph& g, Router& router, const std::vector<Ter
     return true;
 }
 
+// Metres of an extension inside an overlay: its whole road pieces each measured once for every
+// extension (`per_piece`, NaN until a first extension runs along it), the rest of its lines one by one.
+double metres_inside(const Overlay& overlay, std::vector<double>& per_piece, const RoadGraph& g, const Extension& ext,
+                     const GeosContext& geos, const Measure& measure) {
+    double metres = 0;
+    for (std::uint32_t p : ext.road_pieces) {
+        if (std::isnan(per_piece[p])) per_piece[p] = overlay.piece_length_m(g, p, measure);
+        metres += per_piece[p];
+    }
+    GEOSContextHandle_t ctx = geos.get();
+    for (int i = int(ext.road_pieces.size()), n = GEOSGetNumGeometries_r(ctx, ext.lines.get()); i < n; ++i)
+        metres += overlay.length_m(GEOSGetGeometryN_r(ctx, ext.lines.get(), i), measure);
+    return metres;
+}
+
 // Keeps an extension out of the ecological red line. When `ext` runs through it, the search runs
 // again without the road pieces through it (`in_redline`) and without the villages on them (named in
 // villages_in_redline). True with `ext` the extension to propose; false when no way avoids the red
 // line, or the town's own gap lies on a road through it: the case goes to `blocked`.
 bool keep_out_of_redline(const RoadGraph& g, Router& router, const std::vector<Terminal>& terms, const std::vector<char>& served_node,
                          double max_km, const GeosContext& geos, const Measure& measure, const Overlay& redline,
-                         const std::vector<char>& in_redline, Extension& ext, std::vector<BlockedExtension>& blocked) {
+                         std::vector<double>& redline_m, const std::vector<char>& in_redline, Extension& ext,
+                         std::vector<BlockedExtension>& blocked) {
     if (redline.empty()) return true;
-    const double through_m = redline.length_m(ext.lines.get(), measure);
+    const double through_m = metres_inside(redline, redline_m, g, ext, geos, measure);
     if (through_m <= 1) return true;
     Extension alt;
     alt.town = ext.town;
@@ -357,7 +374,7 @@ bool keep_out_of_redline(const RoadGraph& g, Router& router, const std::vector<T
     if (gap_kept && !kept.empty()) {
         router.avoid(&in_redline);
         ok = steiner_extension(g, router, kept, served_node, max_km * 1000, geos, alt) && alt.length_km <= max_km &&
-             redline.length_m(alt.lines.get(), measure) <= 1;   // the pipes from the roads to the points too
+             metres_inside(redline, redline_m, g, alt, geos, measure) <= 1;   // the pipes from the roads to the points too
         router.avoid(nullptr);
     }
     if (!ok) {
@@ -391,6 +408,7 @@ TownAreas town_areas(const Study& study, const Settlements& settlements, const C
     Tree boundary_index;
     for (std::uint32_t k = 0; k < unassigned.size(); ++k) boundary_index.insert({envelope(geos, unassigned[k]), k});
     auto union_of = [&](const std::vector<const GEOSGeometry*>& geoms) {
+        if (geoms.size() == 1) return geos.own(GEOSGeom_clone_r(ctx, geoms.front()));   // valid since loading: nothing to unite
         std::vector<GeomPtr> parts;
         for (const GEOSGeometry* part : geoms) parts.push_back(geos.own(GEOSGeom_clone_r(ctx, part)));
         return geos.union_of(std::move(parts));
@@ -431,8 +449,7 @@ TownAreas town_areas(const Study& study, const Settlements& settlements, const C
             if (!std::isfinite(s.population)) ++out.without_population;
             const double r = std::clamp(std::sqrt(pop / opt.builtup_people_per_km2 / std::numbers::pi) * 1000, opt.min_radius_m,
                                         opt.max_radius_m);
-            GeomPtr p = geos.point(s.x, s.y);
-            area = geos.own(GEOSBuffer_r(ctx, p.get(), r * measure.scale(s.x, s.y), 32));
+            area = geos.circle(s.x, s.y, r * measure.scale(s.x, s.y));
         }
         // The town's own polygon was measured when the settlements were read.
         out.km2.push_back(source == "polygon" ? s.area_km2 : measure.area_m2(area.get()) / 1e6);
@@ -516,7 +533,11 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Se
     // ---- the bottom lines: road pieces through the red line, which extensions keep out of
     const std::optional<BottomLines> read = given ? std::nullopt : std::optional<BottomLines>(std::in_place, study);
     const BottomLines& bottom = given ? *given : *read;
-    const std::vector<char> in_redline = opt.extensions ? bottom.redline.pieces_inside(g, measure) : std::vector<char>();
+    // (every piece through the red line, for the searches to leave out; farmland only along the extensions)
+    std::vector<double> redline_m = opt.extensions ? bottom.redline.piece_lengths_m(g, measure) : std::vector<double>();
+    std::vector<double> farmland_m(opt.extensions ? g.pieces.size() : 0, NAN);
+    std::vector<char> in_redline(redline_m.size());   // closed to extensions: more than a metre through it
+    for (std::size_t p = 0; p < redline_m.size(); ++p) in_redline[p] = redline_m[p] > 1;
 
     // ---- each utility
     const auto& names = utility_names();
@@ -611,8 +632,8 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Se
                     ext.length_km > opt.max_extension_km) {
                     ++res.extensions_too_long;
                 } else if (keep_out_of_redline(g, length_router, terms, served_node, opt.max_extension_km, geos, measure, bottom.redline,
-                                               in_redline, ext, res.blocked)) {
-                    ext.farmland_km = bottom.farmland.empty() ? NAN : bottom.farmland.length_m(ext.lines.get(), measure) / 1000;
+                                               redline_m, in_redline, ext, res.blocked)) {
+                    ext.farmland_km = bottom.farmland.empty() ? NAN : metres_inside(bottom.farmland, farmland_m, g, ext, geos, measure) / 1000;
                     std::vector<std::pair<Box, std::uint32_t>> near;
                     site_tree.query(bgi::intersects(envelope(geos, ext.lines.get())), std::back_inserter(near));
                     std::sort(near.begin(), near.end(), [](const auto& a, const auto& b) { return a.second < b.second; });

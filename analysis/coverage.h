@@ -94,7 +94,8 @@ struct Gap {
 struct Extension {
     std::size_t town = 0;
     std::string utility;
-    GeomPtr lines;                       // working CRS
+    GeomPtr lines;                       // working CRS: the whole road pieces it runs along, then the rest
+    std::vector<std::uint32_t> road_pieces;   // those whole pieces, in the order of the first lines
     double length_km = 0;
     std::vector<std::string> villages;   // village ids it connects
     double population = 0;               // villages connected plus the gap's population

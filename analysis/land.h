@@ -4,6 +4,7 @@
 //   LandResult r = compute_land(study, settlements, land_opt, coverage_opt, lines);
 //   r.towns[i].room_km2, r.towns[i].room_share, r.towns[i].farmland_share ...
 //   lines.redline.length_m(extension, measure)            // what of a pipe runs through the red line
+//   lines.farmland.piece_lengths_m(graph, measure)        // and of each road piece, once for many pipes
 //
 // Room to grow: the zone a town may grow in (its urban development boundary, 城镇开发边界, else the
 // circle of [land] radius_km around its seat) less what is built up (the builtup layer, else the
@@ -56,8 +57,10 @@ public:
     // Geodesic m² of polygons `g` inside, and m of lines `g` inside.
     double area_m2(const GEOSGeometry* g, const Measure& measure) const;
     double length_m(const GEOSGeometry* g, const Measure& measure) const;
-    // Road pieces that run more than `min_m` through the polygons: one flag per piece of `graph`.
-    std::vector<char> pieces_inside(const RoadGraph& graph, const Measure& measure, double min_m = 1) const;
+    // Metres of road piece `piece` of `graph` inside the polygons, and of each piece (all zero when
+    // there are no polygons).
+    double piece_length_m(const RoadGraph& graph, std::uint32_t piece, const Measure& measure) const;
+    std::vector<double> piece_lengths_m(const RoadGraph& graph, const Measure& measure) const;
 
 private:
     using P = boost::geometry::model::d2::point_xy<double>;

@@ -82,7 +82,7 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
 
         // The map: the town and what lies within the radius of its seat.
         const GeomPtr seat = geos.point(town.x, town.y);
-        const GeomPtr frame = geos.own(GEOSBuffer_r(geos.get(), seat.get(), radius_m * measure.scale(town.x, town.y), 16));
+        const GeomPtr frame = geos.circle(town.x, town.y, radius_m * measure.scale(town.x, town.y), 16);
         const PreparedPtr near = geos.prepare(frame.get());
         auto inside = [&](const GEOSGeometry* g) { return GEOSPreparedIntersects_r(geos.get(), near.get(), g) == 1; };
         SvgMap map(geos, frame.get(), 640);

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
+#include <mutex>
 
 namespace townsite {
 
@@ -121,10 +123,26 @@ WorkingCrs user_working_crs(const std::string& definition, const LonLatBox& e) {
 }
 
 Transformer::Transformer(const WorkingCrs& crs) : m_ctx(proj_context_create()) {
+    // PROJ searches its database for the operation each time (some 10 ms): the pipeline it found is
+    // kept by definition, and a later transformer is made from that pipeline, the same steps.
+    static std::mutex mutex;
+    static std::map<std::string, std::string> pipelines;
+    {
+        const std::lock_guard<std::mutex> lock(mutex);
+        if (const auto it = pipelines.find(crs.definition); it != pipelines.end()) {
+            m_pj.reset(proj_create(m_ctx.get(), it->second.c_str()));
+            if (m_pj) return;
+        }
+    }
     PjPtr raw{proj_create_crs_to_crs(m_ctx.get(), "EPSG:4326", crs.definition.c_str(), nullptr)};
     if (!raw) throw Error("PROJ cannot transform WGS 84 to the working CRS \"" + crs.definition + "\"");
     m_pj.reset(proj_normalize_for_visualization(m_ctx.get(), raw.get()));
     if (!m_pj) throw Error("PROJ cannot normalise the axis order of \"" + crs.definition + "\"");
+    // Only a single operation has one pipeline (several candidates, chosen by area, have none).
+    if (const char* pipeline = proj_as_proj_string(m_ctx.get(), m_pj.get(), PJ_PROJ_5, nullptr)) {
+        const std::lock_guard<std::mutex> lock(mutex);
+        pipelines.emplace(crs.definition, pipeline);
+    }
 }
 
 void Transformer::to_working(double& x, double& y) const {

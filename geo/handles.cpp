@@ -2,8 +2,11 @@
 
 #include "geo/error.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdarg>
 #include <cstdio>
+#include <numbers>
 
 namespace townsite {
 
@@ -47,6 +50,18 @@ bool GeosContext::representative_point(const GEOSGeometry* g, double& x, double&
 
 GeomPtr GeosContext::point(double x, double y) const { return own(GEOSGeom_createPointFromXY_r(m_ctx, x, y)); }
 
+GeomPtr GeosContext::circle(double x, double y, double r, int quadsegs) const {
+    // As GEOS's OffsetSegmentGenerator makes a point's buffer: the angle grows by equal steps from
+    // 0 and turns clockwise; the ring is closed on its first point.
+    const unsigned n = 4 * unsigned(std::max(1, quadsegs));
+    const double step = 2 * std::numbers::pi / n;
+    GEOSCoordSequence* seq = GEOSCoordSeq_create_r(m_ctx, n + 1, 2);
+    double angle = 0;
+    for (unsigned i = 0; i < n; ++i, angle += step) GEOSCoordSeq_setXY_r(m_ctx, seq, i, x + r * std::cos(-angle), y + r * std::sin(-angle));
+    GEOSCoordSeq_setXY_r(m_ctx, seq, n, x + r, y);
+    return own(GEOSGeom_createPolygon_r(m_ctx, GEOSGeom_createLinearRing_r(m_ctx, seq), nullptr, 0));
+}
+
 GeomPtr GeosContext::collect(std::vector<GEOSGeometry*> parts, int type) const {
     return own(GEOSGeom_createCollection_r(m_ctx, type, parts.data(), static_cast<unsigned>(parts.size())));
 }
@@ -68,6 +83,23 @@ GeomPtr GeosContext::union_of(std::vector<GeomPtr> parts) const {
     if (parts.empty()) return nullptr;
     const GeomPtr all = collect(std::move(parts));
     return own(GEOSUnaryUnion_r(m_ctx, all.get()));
+}
+
+GeomPtr GeosContext::polygonal(GeomPtr g, double min_m2) const {
+    if (!g) return g;
+    const int type = GEOSGeomTypeId_r(m_ctx, g.get());
+    if (min_m2 <= 0 && (type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON)) return g;
+    std::vector<GEOSGeometry*> polys;
+    for (int i = 0, n = GEOSGetNumGeometries_r(m_ctx, g.get()); i < n; ++i) {
+        const GEOSGeometry* part = GEOSGetGeometryN_r(m_ctx, g.get(), i);
+        for (int j = 0, m = GEOSGetNumGeometries_r(m_ctx, part); j < m; ++j) {
+            const GEOSGeometry* poly = GEOSGetGeometryN_r(m_ctx, part, j);
+            double a = 0;
+            if (GEOSGeomTypeId_r(m_ctx, poly) == GEOS_POLYGON && (min_m2 <= 0 || (GEOSArea_r(m_ctx, poly, &a) == 1 && a >= min_m2)))
+                polys.push_back(GEOSGeom_clone_r(m_ctx, poly));
+        }
+    }
+    return collect(std::move(polys), GEOS_MULTIPOLYGON);
 }
 
 GeosContext::Extent GeosContext::extent(const GEOSGeometry* g) const {

@@ -60,12 +60,19 @@ public:
 
     // Small builders the analyses share.
     GeomPtr point(double x, double y) const;
+    // The circle of radius r around (x, y) with quadsegs segments a quarter: the same ring as GEOS's
+    // buffer of the point (from east, clockwise), without the buffer's noding and ring building.
+    GeomPtr circle(double x, double y, double r, int quadsegs = 32) const;
     // A collection of `type` (GEOS_MULTILINESTRING, ...) that takes the parts over.
     GeomPtr collect(std::vector<GEOSGeometry*> parts, int type = GEOS_GEOMETRYCOLLECTION) const;
     GeomPtr collect(std::vector<GeomPtr> parts, int type = GEOS_GEOMETRYCOLLECTION) const;
     // The union of the parts (taken over); null when there are none.
     GeomPtr union_of(std::vector<GEOSGeometry*> parts) const;
     GeomPtr union_of(std::vector<GeomPtr> parts) const;
+    // The polygons of an overlay's result, those of at least min_m2 (planar): a cut can leave lines
+    // and points beside them, and GEOS's overlay refuses such a mixed collection as the input of the
+    // next cut. `g` itself when it is already polygons and no smallest area is given.
+    GeomPtr polygonal(GeomPtr g, double min_m2 = 0) const;
     // The bounding box.
     struct Extent {
         double x0 = 0, y0 = 0, x1 = 0, y1 = 0;

@@ -484,6 +484,27 @@ bool read_osm_road(Layer& layer, const LayerSource& src, const std::string& othe
     return false;
 }
 
+// The transformation from `srs` (lon/lat axis order) to WGS 84 lon/lat, or null when PROJ has none.
+// Made once per CRS and thread: PROJ searches its database for each new one (some 30 ms for CGCS2000
+// or a Gauss-Kruger zone), and a study often has several layers in one CRS.
+OGRCoordinateTransformation* to_wgs84(const OGRSpatialReference& srs) {
+    thread_local std::map<std::string, std::unique_ptr<OGRCoordinateTransformation>> made;
+    char* wkt = nullptr;
+    const char* const options[] = {"FORMAT=WKT2_2019", nullptr};
+    srs.exportToWkt(&wkt, options);
+    std::string key = wkt ? wkt : "";
+    CPLFree(wkt);
+    for (int axis : srs.GetDataAxisToSRSAxisMapping()) key.append(1, ' ').append(std::to_string(axis));   // the axis order too
+    auto [it, inserted] = made.try_emplace(key);
+    if (inserted) {
+        OGRSpatialReference wgs84;
+        wgs84.SetWellKnownGeogCS("WGS84");
+        wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        it->second.reset(OGRCreateCoordinateTransformation(&srs, &wgs84));
+    }
+    return it->second.get();
+}
+
 int gcj_callback(double* x, double* y, void*) {
     gcj02_to_wgs84(*x, *y);
     return 1;
@@ -542,11 +563,8 @@ Layer read_layer(const LayerSource& src, const GeosContext& geos, const Progress
                        to_string(out.spec->geometry) + ".");
 
     OGRSpatialReference srs = source_crs(*layer, src, info);
-    OGRSpatialReference wgs84;
-    wgs84.SetWellKnownGeogCS("WGS84");
-    wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     const bool geographic = srs.IsGeographic();
-    std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&srs, &wgs84));
+    OGRCoordinateTransformation* ct = to_wgs84(srs);
     if (!ct)
         throw Error("PROJ cannot transform the layer's CRS (" + info.crs_name + ") to WGS 84: " + gdal_last_error())
             .with_file(src.resolved)
@@ -623,7 +641,7 @@ Layer read_layer(const LayerSource& src, const GeosContext& geos, const Progress
                 continue;
             }
         }
-        if (geom->transform(ct.get()) != OGRERR_NONE) {
+        if (geom->transform(ct) != OGRERR_NONE) {
             info.add_problem("transform_failed", Severity::Error,
                              "coordinates PROJ cannot transform to WGS 84, skipped", f.id,
                              "check the layer's CRS and the feature's coordinates.");
@@ -721,14 +739,11 @@ Table read_table(const std::string& path, const std::string& layer_name, const G
     Table t{path, layer_name, {}, {}};
     OGRFeatureDefn* defn = layer->GetLayerDefn();
     for (int i = 0; i < defn->GetFieldCount(); ++i) t.fields.emplace_back(defn->GetFieldDefn(i)->GetNameRef());
-    std::unique_ptr<OGRCoordinateTransformation> ct;
+    OGRCoordinateTransformation* ct = nullptr;
     if (const OGRSpatialReference* srs = layer->GetSpatialRef()) {
-        OGRSpatialReference wgs84;
-        wgs84.SetWellKnownGeogCS("WGS84");
-        wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
         OGRSpatialReference from(*srs);
         from.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-        ct.reset(OGRCreateCoordinateTransformation(&from, &wgs84));
+        ct = to_wgs84(from);
     }
     for (const auto& f : *layer) {
         Record r;
@@ -741,7 +756,7 @@ Table read_table(const std::string& path, const std::string& layer_name, const G
         }
         if (OGRGeometry* g = f->GetGeometryRef()) {
             std::unique_ptr<OGRGeometry> copy(g->clone());
-            if (ct) copy->transform(ct.get());
+            if (ct) copy->transform(ct);
             std::vector<unsigned char> wkb(std::size_t(copy->WkbSize()));
             copy->exportToWkb(wkbNDR, wkb.data());
             r.geom = geos.from_wkb(wkb.data(), wkb.size());

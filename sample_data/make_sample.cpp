@@ -688,26 +688,6 @@ void build_sites(Province& pv, Rng& rng) {
 
 GeomPtr line(const GeosContext& geos, const std::vector<Pt>& pts);
 
-// The polygons of an overlay's result, those of at least min_m2: a cut can leave lines and points
-// beside them, and GEOS's overlay refuses such a mixed collection as input to the next cut.
-GeomPtr polygonal(const GeosContext& geos, GeomPtr g, double min_m2 = 0) {
-    GEOSContextHandle_t ctx = geos.get();
-    if (!g) return g;
-    const int type = GEOSGeomTypeId_r(ctx, g.get());
-    if (min_m2 <= 0 && (type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON)) return g;
-    std::vector<GEOSGeometry*> polys;
-    for (int i = 0, n = GEOSGetNumGeometries_r(ctx, g.get()); i < n; ++i) {
-        const GEOSGeometry* part = GEOSGetGeometryN_r(ctx, g.get(), i);
-        for (int j = 0, m = GEOSGetNumGeometries_r(ctx, part); j < m; ++j) {
-            const GEOSGeometry* poly = GEOSGetGeometryN_r(ctx, part, j);
-            double a = 0;
-            if (GEOSGeomTypeId_r(ctx, poly) == GEOS_POLYGON && (min_m2 <= 0 || (GEOSArea_r(ctx, poly, &a) == 1 && a >= min_m2)))
-                polys.push_back(GEOSGeom_clone_r(ctx, poly));
-        }
-    }
-    return geos.own(GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, polys.data(), unsigned(polys.size())));
-}
-
 // An irregular blob of mean radius r around c: three waves of random phase on the circle.
 GeomPtr blob(const GeosContext& geos, Rng& rng, Pt c, double r, int n = 48) {
     double amp[3], phase[3];
@@ -760,11 +740,11 @@ void build_bottom_lines(Province& pv, const GeosContext& geos, const Transformer
         for (std::size_t j = 0; j < pv.towns.size(); ++j) {
             const Town& other = pv.towns[j];
             if (dist(other.p, t.p) > 12000) continue;
-            if (GeomPtr rest = geos.own(GEOSDifference_r(ctx, land.get(), circle(other.p, builtup_radius_m(other) + 300).get()))) land = polygonal(geos, std::move(rest));
+            if (GeomPtr rest = geos.own(GEOSDifference_r(ctx, land.get(), circle(other.p, builtup_radius_m(other) + 300).get()))) land = geos.polygonal(std::move(rest));
             const auto b = boundary_of.find(other.code);
             if (b == boundary_of.end()) continue;
             const GeomPtr clear = geos.own(GEOSBuffer_r(ctx, b->second, 300, 4));
-            if (GeomPtr rest = geos.own(GEOSDifference_r(ctx, land.get(), clear.get()))) land = polygonal(geos, std::move(rest));
+            if (GeomPtr rest = geos.own(GEOSDifference_r(ctx, land.get(), clear.get()))) land = geos.polygonal(std::move(rest));
         }
         for (int w = 0, wedges = rng.integer(1, 2); w < wedges; ++w) {
             const double a = rng.uniform(0, 2 * std::numbers::pi), half = rng.uniform(0.3, 0.7);
@@ -773,7 +753,7 @@ void build_bottom_lines(Province& pv, const GeosContext& geos, const Transformer
             GEOSCoordSequence* seq = GEOSCoordSeq_create_r(ctx, 4, 2);
             for (unsigned k = 0; k < 4; ++k) GEOSCoordSeq_setXY_r(ctx, seq, k, tri[k].x, tri[k].y);
             GeomPtr wedge = geos.own(GEOSGeom_createPolygon_r(ctx, GEOSGeom_createLinearRing_r(ctx, seq), nullptr, 0));
-            if (GeomPtr rest = geos.own(GEOSDifference_r(ctx, land.get(), wedge.get()))) land = polygonal(geos, std::move(rest));
+            if (GeomPtr rest = geos.own(GEOSDifference_r(ctx, land.get(), wedge.get()))) land = geos.polygonal(std::move(rest));
         }
         // Patches do not overlap, as in a real farmland layer: what an earlier town took is not taken again.
         // (A cut that fails on a nearly degenerate shape is retried on the shapes made valid.)
@@ -785,12 +765,12 @@ void build_bottom_lines(Province& pv, const GeosContext& geos, const Transformer
                     rest = geos.own(GEOSDifference_r(ctx, a.get(), b.get()));
                 }
                 if (!rest) throw Error("farmland: a cut failed");
-                land = polygonal(geos, std::move(rest));
+                land = geos.polygonal(std::move(rest));
             }
         // The cuts leave slivers a few centimetres wide that rounding to centimetres would make
         // invalid: opened by 2 m (shrunk, then grown back).
         if (GeomPtr shrunk = geos.own(GEOSBuffer_r(ctx, land.get(), -2, 2)))
-            if (GeomPtr opened = geos.own(GEOSBuffer_r(ctx, shrunk.get(), 2, 2))) land = polygonal(geos, std::move(opened));
+            if (GeomPtr opened = geos.own(GEOSBuffer_r(ctx, shrunk.get(), 2, 2))) land = geos.polygonal(std::move(opened));
         if (GEOSisEmpty_r(ctx, land.get()) == 1 || GEOSGeom_getDimensions_r(ctx, land.get()) != 2) continue;
         std::snprintf(id, sizeof id, "F%04d", no++);
         farmland_centre.push_back(t.p);
@@ -1140,7 +1120,7 @@ void write_copy(const Province& pv, Writer& w, const LayerSet& s, const GeosCont
             if (!z.town.empty()) f.SetField("town", code(z.town).c_str());
             // The polygons only, and no crumbs under 0.5 ha; all crumbs: not written (so the count
             // printed below may be one or two more).
-            const GeomPtr polys = polygonal(geos, geos.own(GEOSGeom_clone_r(ctx, z.poly.get())), 5000);
+            const GeomPtr polys = geos.polygonal(geos.own(GEOSGeom_clone_r(ctx, z.poly.get())), 5000);
             if (!polys || GEOSisEmpty_r(ctx, polys.get()) == 1) continue;
             w.put(l, f, polys.get());
         }
