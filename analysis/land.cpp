@@ -156,13 +156,16 @@ std::vector<double> Overlay::piece_lengths_m(const RoadGraph& graph, const Measu
 namespace {
 
 // The polygons two polygonal geometries share; null when they share no area (their boxes miss,
-// they do not meet, or only their edges do).
-GeomPtr shared(const GeosContext& geos, const GEOSGeometry* a, const GEOSPreparedGeometry* a_prepared, const GEOSGeometry* b) {
+// they do not meet, or only their edges do), and when GEOS cannot cut them (`failed` set).
+GeomPtr shared(const GeosContext& geos, const GEOSGeometry* a, const GEOSPreparedGeometry* a_prepared, const GEOSGeometry* b, bool& failed) {
     GEOSContextHandle_t ctx = geos.get();
     const GeosContext::Extent ea = geos.extent(a), eb = geos.extent(b);
     if (ea.x1 < eb.x0 || eb.x1 < ea.x0 || ea.y1 < eb.y0 || eb.y1 < ea.y0 || GEOSPreparedIntersects_r(ctx, a_prepared, b) != 1) return nullptr;
     GeomPtr both = geos.own(GEOSIntersection_r(ctx, a, b));
-    if (!both) throw Error("GEOS could not intersect two polygons: " + geos.last_message());
+    if (!both) {
+        failed = true;
+        return nullptr;
+    }
     double m2 = 0;
     return GEOSArea_r(ctx, both.get(), &m2) == 1 && m2 > 0 ? geos.polygonal(std::move(both)) : nullptr;
 }
@@ -171,20 +174,27 @@ GeomPtr shared(const GeosContext& geos, const GEOSGeometry* a, const GEOSPrepare
 // within itself: inclusion-exclusion (the sum, less what each pair shares, plus what each three
 // share, ...), a set followed further only while its members share something. Built-up land,
 // farmland and red line in a town's zone mostly share nothing, and then no cut is made at all,
-// where uniting them would node every edge.
+// where uniting them would node every edge. The pieces of neighbouring patches that share an edge
+// make a collection GEOS's cut may refuse as invalid: then they are united after all.
 double union_area_m2(const GeosContext& geos, const Measure& measure, std::vector<std::pair<GeomPtr, double>> parts) {
     double total = 0;
+    bool failed = false;
     auto visit = [&](auto& self, const GEOSGeometry* common, std::size_t from, double sign) -> void {
         const PreparedPtr prepared = common && from < parts.size() ? geos.prepare(common) : nullptr;
-        for (std::size_t j = from; j < parts.size(); ++j) {
+        for (std::size_t j = from; j < parts.size() && !failed; ++j) {
             GeomPtr both;
-            if (common && !(both = shared(geos, common, prepared.get(), parts[j].first.get()))) continue;
+            if (common && !(both = shared(geos, common, prepared.get(), parts[j].first.get(), failed))) continue;
             total += sign * (common ? measure.area_m2(both.get()) : parts[j].second);
             self(self, common ? both.get() : parts[j].first.get(), j + 1, -sign);
         }
     };
     visit(visit, nullptr, 0, 1.0);
-    return total;
+    if (!failed) return total;
+    std::vector<GeomPtr> all;
+    for (auto& [g, m2] : parts) all.push_back(std::move(g));
+    const GeomPtr united = geos.union_of(std::move(all));
+    if (!united) throw Error("GEOS could not unite the land taken in a town's zone: " + geos.last_message());
+    return measure.area_m2(united.get());
 }
 
 }  // namespace

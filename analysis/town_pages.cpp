@@ -89,6 +89,28 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
         for (const Layer* l : study.role("counties"))
             for (const Feature& f : l->features)
                 if (inside(f.geom.get())) map.geometry(f.geom.get(), "fill=\"#f7f7f4\" stroke=\"#aaa\" stroke-width=\"0.8\"");
+        // The bottom lines of the spatial plan, under everything else.
+        struct Plan {
+            const char* role;
+            const char* colour;   // of the legend
+            const char* style;
+            Words label;
+        };
+        static const Plan plans[] = {
+            {"farmland", "#c7e9a0", "fill=\"#c7e9a0\" fill-opacity=\"0.7\" stroke=\"none\"", {"永久基本农田", "permanent farmland"}},
+            {"eco_redline", "#1a9850", "fill=\"#1a9850\" fill-opacity=\"0.25\" stroke=\"#1a9850\" stroke-width=\"0.8\"",
+             {"生态保护红线", "ecological red line"}},
+            {"urban_boundary", "#b35806", "fill=\"none\" stroke=\"#b35806\" stroke-width=\"1\" stroke-dasharray=\"4,2\"",
+             {"城镇开发边界", "urban development boundary"}},
+        };
+        std::vector<std::pair<std::string, std::string>> plan_legend;
+        for (const Plan& plan : plans) {
+            bool drawn = false;
+            for (const Layer* l : study.role(plan.role))
+                for (const Feature& f : l->features)
+                    if (inside(f.geom.get())) map.geometry(f.geom.get(), plan.style), drawn = true;
+            if (drawn) plan_legend.push_back({plan.colour, T(plan.label.zh, plan.label.en)});
+        }
         if (town.feature && GEOSGeomTypeId_r(geos.get(), town.feature->geom.get()) != GEOS_POINT)
             map.geometry(town.feature->geom.get(), "fill=\"#fde0c5\" stroke=\"#e08214\" stroke-width=\"1\"");
         if (in.graph) {
@@ -146,6 +168,7 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
         legend.push_back({"#777", T("行政村", "villages")});
         legend.push_back({"#984ea3", T("保护对象", "protected sites")});
         legend.push_back({"#e31a1c", T("断头路及建议连通", "dead ends and proposed links")});
+        legend.insert(legend.end(), plan_legend.begin(), plan_legend.end());
         const std::string radius_km = fmt(radius_m / 1000, 0);
         b += "<figure>" + map.svg(legend) + "<figcaption class=\"note\">" + T("镇驻地半径 " + radius_km + " 公里范围", "within " + radius_km + " km of the seat") +
              "</figcaption></figure>\n";

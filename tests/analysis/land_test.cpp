@@ -39,6 +39,20 @@ double rect_in_disc_m2(double r, double x0, double x1, double y0, double y1) {
     return sum * dx;
 }
 
+// The five layers each test writes, by their file names.
+constexpr const char* kLayers = R"(
+[layers.towns]
+source = "towns.gpkg"
+[layers.builtup]
+source = "builtup.gpkg"
+[layers.urban_boundary]
+source = "boundary.gpkg"
+[layers.farmland]
+source = "farmland.gpkg"
+[layers.eco_redline]
+source = "redline.gpkg"
+)";
+
 struct Fixture {
     TempDir dir;
     Study study;
@@ -59,20 +73,7 @@ struct Fixture {
                      {sq(10500, -500, 13000, 500), {"F2"}}});
         write_layer(dir.path("redline.gpkg"), "GPKG", "eco_redline", 4551, {"id", "name"},
                     {{sq(-5000, 1500, 5000, 5000), {"R1", "北山"}}, {sq(9000, 250, 11000, 3000), {"R2", "河谷"}}});
-        study = load_study(config_from(dir.path(), "[study]\ncrs = \"EPSG:4551\"\n" + admin + R"(
-[layers.towns]
-source = "towns.gpkg"
-[layers.builtup]
-source = "builtup.gpkg"
-[layers.urban_boundary]
-source = "boundary.gpkg"
-[layers.farmland]
-source = "farmland.gpkg"
-[layers.eco_redline]
-source = "redline.gpkg"
-[land]
-radius_km = 2
-)"));
+        study = load_study(config_from(dir.path(), "[study]\ncrs = \"EPSG:4551\"\n" + admin + kLayers + "[land]\nradius_km = 2\n"));
         const RoadGraph g;
         settlements = read_settlements(study, g);
         res = compute_land(study, settlements, land_options(study.config), coverage_options(study.config), BottomLines(study));
@@ -115,6 +116,35 @@ TEST_CASE("room to grow and the farmland and red-line shares agree with areas wo
     CHECK(f.res.with_boundary == 1);
     REQUIRE_FALSE(f.res.notes.empty());
     CHECK_THAT(f.res.notes.front().en, Catch::Contains("1 towns have no urban development boundary") && Catch::Contains("2.0 km"));
+}
+
+TEST_CASE("land taken three ways over neighbouring farmland patches is counted once", "[land]") {
+    // Zone: the boundary [0, 2000] x [0, 1000] (2 km²). Farmland in two patches sharing the edge
+    // x = 1000 (F1 [0, 1000] x [0, 1000], F2 [1000, 2000] x [0, 600]); built up [800, 1200] x
+    // [300, 700] across that edge; red line [900, 1100] x [0, 1000] across all. By hand, taken:
+    // F1 1.0 + F2 0.6 + built up beyond them ([1000, 1200] x [600, 700]) 0.02 + red line beyond
+    // all ([1000, 1100] x [700, 1000]) 0.03 = 1.65 km²; room 0.35 km².
+    TempDir dir;
+    const std::string admin = write_admin(dir, 4551, sq(-20000, -20000, 20000, 20000));
+    write_layer(dir.path("towns.gpkg"), "GPKG", "towns", 4551, {"id", "name", "kind", "county", "population:real"},
+                {{"POINT (" + p(1000, 500) + ")", {"T3", "丙镇", "镇", "1", "8000"}}});
+    write_layer(dir.path("builtup.gpkg"), "GPKG", "builtup", 4551, {"id", "town"}, {{sq(800, 300, 1200, 700), {"B3", "T3"}}});
+    write_layer(dir.path("boundary.gpkg"), "GPKG", "urban_boundary", 4551, {"id", "town"}, {{sq(0, 0, 2000, 1000), {"U3", "T3"}}});
+    write_layer(dir.path("farmland.gpkg"), "GPKG", "farmland", 4551, {"id"}, {{sq(0, 0, 1000, 1000), {"F1"}}, {sq(1000, 0, 2000, 600), {"F2"}}});
+    write_layer(dir.path("redline.gpkg"), "GPKG", "eco_redline", 4551, {"id", "name"}, {{sq(900, 0, 1100, 1000), {"R3", "河"}}});
+    const Study study = load_study(config_from(dir.path(), "[study]\ncrs = \"EPSG:4551\"\n" + admin + kLayers));
+    const RoadGraph g;
+    const BottomLines lines(study);
+    CHECK(lines.farmland.overlaps() == 0);   // patches that only share an edge do not overlap
+    const LandResult res = compute_land(study, read_settlements(study, g), land_options(study.config), coverage_options(study.config), lines);
+    REQUIRE(res.towns.size() == 1);
+    const TownLand& t = res.towns[0];
+    CHECK(t.zone_km2 == Approx(2.0).epsilon(1e-5));
+    CHECK(t.farmland_km2 == Approx(1.6).epsilon(1e-5));
+    CHECK(t.builtup_km2 == Approx(0.16).epsilon(1e-5));
+    CHECK(t.redline_km2 == Approx(0.2).epsilon(1e-5));
+    CHECK(t.room_km2 == Approx(0.35).epsilon(1e-4));
+    CHECK(t.room_share == Approx(0.175).epsilon(1e-4));
 }
 
 TEST_CASE("lines through the red line: their length inside, and the road pieces that run through it", "[land]") {
