@@ -70,18 +70,31 @@ std::vector<std::pair<Overlay::Box, std::uint32_t>> Overlay::index(std::vector<G
     return boxes;
 }
 
+namespace {
+
+// Copies of the non-empty pieces of dimension `dim` of each of `parts` (a cut can leave points and
+// lines beside polygons), to be collected into one multi-geometry.
+std::vector<GEOSGeometry*> pieces_of(GEOSContextHandle_t ctx, const std::vector<GeomPtr>& parts, int dim) {
+    std::vector<GEOSGeometry*> pieces;
+    for (const GeomPtr& part : parts)
+        for (int i = 0, n = GEOSGetNumGeometries_r(ctx, part.get()); i < n; ++i) {
+            const GEOSGeometry* piece = GEOSGetGeometryN_r(ctx, part.get(), i);
+            if (GEOSGeom_getDimensions_r(ctx, piece) == dim && GEOSisEmpty_r(ctx, piece) != 1) pieces.push_back(GEOSGeom_clone_r(ctx, piece));
+        }
+    return pieces;
+}
+
+}  // namespace
+
 GeomPtr Overlay::inside(const GEOSGeometry* g) const {
     if (m_parts.empty() || !g || GEOSisEmpty_r(m_geos.get(), g) == 1) return nullptr;
     GEOSContextHandle_t ctx = m_geos.get();
     if (GEOSGeomTypeId_r(ctx, g) == GEOS_MULTILINESTRING && GEOSGetNumGeometries_r(ctx, g) > 1) {
         // An extension's many lines: line by line, each with its own small box, instead of the box of all.
-        std::vector<GEOSGeometry*> pieces;
+        std::vector<GeomPtr> ins;
         for (int i = 0, n = GEOSGetNumGeometries_r(ctx, g); i < n; ++i)
-            if (const GeomPtr in = inside(GEOSGetGeometryN_r(ctx, g, i)))
-                for (int j = 0, m = GEOSGetNumGeometries_r(ctx, in.get()); j < m; ++j) {
-                    const GEOSGeometry* piece = GEOSGetGeometryN_r(ctx, in.get(), j);
-                    if (GEOSGeom_getDimensions_r(ctx, piece) == 1 && GEOSisEmpty_r(ctx, piece) != 1) pieces.push_back(GEOSGeom_clone_r(ctx, piece));
-                }
+            if (GeomPtr in = inside(GEOSGetGeometryN_r(ctx, g, i))) ins.push_back(std::move(in));
+        std::vector<GEOSGeometry*> pieces = pieces_of(ctx, ins, 1);
         return pieces.empty() ? nullptr : m_geos.collect(std::move(pieces), GEOS_MULTILINESTRING);
     }
     const GeosContext::Extent e = m_geos.extent(g);
@@ -112,14 +125,7 @@ GeomPtr Overlay::inside(const GEOSGeometry* g) const {
     if (parts.empty()) return nullptr;
     if (parts.size() == 1) return std::move(parts.front());
     // The parts are disjoint (dissolved when they were not): their pieces only need collecting.
-    std::vector<GEOSGeometry*> pieces;
-    for (GeomPtr& part : parts)
-        for (int i = 0, n = GEOSGetNumGeometries_r(ctx, part.get()); i < n; ++i) {
-            const GEOSGeometry* piece = GEOSGetGeometryN_r(ctx, part.get(), i);
-            if (GEOSGeom_getDimensions_r(ctx, piece) == GEOSGeom_getDimensions_r(ctx, g) && GEOSisEmpty_r(ctx, piece) != 1)
-                pieces.push_back(GEOSGeom_clone_r(ctx, piece));
-        }
-    return m_geos.collect(std::move(pieces), area ? GEOS_MULTIPOLYGON : GEOS_MULTILINESTRING);
+    return m_geos.collect(pieces_of(ctx, parts, GEOSGeom_getDimensions_r(ctx, g)), area ? GEOS_MULTIPOLYGON : GEOS_MULTILINESTRING);
 }
 
 double Overlay::area_m2(const GEOSGeometry* g, const Measure& measure) const {
