@@ -306,7 +306,7 @@ void ReportSections::study_and_parameters() {
         }
         b += "<h3>" + T("层级与名额", "Tiers and quotas") + "</h3>" + html_table({T("层级", "tier"), T("数量", "count"), T("限制", "limits")}, tiers);
         b += "<p class=\"note\">" +
-             T("求解方法：" + html_escape(sel.method) + (sel.optimal ? "（最优解）" : "（达到时间限制，未证明最优）") +
+             T("求解方法：" + html_escape(sel.method == "greedy" ? "贪心法" : sel.method == "min-cost flow" ? "最小费用流" : "GLPK 整数规划") + (sel.optimal ? "（最优解）" : "（达到时间限制，未证明最优）") +
                    "；各层级依次遴选，每一层级取总得分最高、且仍能满足后续层级名额的方案。",
                "Solved by " + html_escape(sel.method) + (sel.optimal ? " (optimal)" : " (time limit: not proven optimal)") +
                    "; tiers filled in this order, each the best total score that leaves the later tiers able to meet their quotas.") +

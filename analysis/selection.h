@@ -9,13 +9,16 @@
 // The tiers are filled in their configured order (provincial first): each tier takes the towns that
 // give it the highest total score possible while every later tier can still meet its quotas, the
 // earlier tiers' choices standing (a lexicographic optimum; among equally good choices for a tier,
-// which only equal scores allow, the first found stands). Two exact methods: a greedy one when each
-// tier's limits are minimums and maximums over disjoint units (top `min` of every unit, then the best
-// of the rest: optimal because the total is a sum of per-unit prefix sums, each concave), tried first
-// and kept when every tier is met; otherwise an integer program solved to optimality with GLPK, one
-// tier at a time with the later tiers' limits in the model, which also handles spacing
-// (x_i + x_j <= 1 for towns of a tier closer than min_spacing_km, straight-line in the working CRS),
-// minimums per town type, and units that overlap (counties within prefectures).
+// which only equal scores allow, the first found stands). Three exact methods, tried in turn:
+// - greedy, when each tier's limits are minimums and maximums over disjoint units (top `min` of every
+//   unit, then the best of the rest: optimal because the total is a sum of per-unit prefix sums,
+//   each concave), kept when every tier is met;
+// - a min-cost flow, when each tier's units nest (counties within prefectures) and no tier has
+//   spacing: the quotas are then a network, whose optimum is integral (near-linear in practice);
+// - an integer program solved to optimality with GLPK, one tier at a time with the later tiers'
+//   limits in the model, which also handles spacing (x_i + x_j <= 1 for towns of a tier closer than
+//   min_spacing_km, straight-line in the working CRS) and minimums per town type (units that cut
+//   across the prefectures).
 #pragma once
 
 #include "analysis/scoring.h"
@@ -25,6 +28,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -78,7 +82,7 @@ struct Solution {
     bool feasible = false;
     bool optimal = false;               // proven (false only when GLPK hit its time limit)
     bool timed_out = false;             // GLPK hit its time limit before finding any selection
-    std::string method;                 // "greedy" or "GLPK"
+    std::string method;                 // "greedy", "min-cost flow" or "GLPK"
     std::vector<int> tier_of;           // per town, -1 none
     std::vector<double> tier_score;     // total score per tier
 };
@@ -86,6 +90,9 @@ struct Solution {
 Solution solve_selection(const SelectionProblem& problem, double time_limit_s = 120);
 // The greedy method alone: infeasible (not wrong) when a tier has spacing or overlapping limits.
 Solution solve_greedy(const SelectionProblem& problem);
+// The min-cost flow alone: nullopt when a tier has spacing or units that overlap without nesting
+// (type minimums); otherwise the optimum, or infeasible when the quotas cannot be met.
+std::optional<Solution> solve_flow(const SelectionProblem& problem);
 // The integer program alone. hold_totals: instead of fixing each tier's choice, hold only its total
 // at the optimum (a row sum(score x) >= best): the lexicographic optimum even across equal scores,
 // 1.3x slower on the sample at x1 and x10 (bench/select_bench), and the benchmark's baseline.

@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <algorithm>
+#include <optional>
 #include <random>
 
 using namespace townsite;
@@ -142,7 +143,7 @@ SelectionProblem random_problem(std::mt19937& rng) {
 }  // namespace
 
 TEST_CASE("selection is the lexicographic optimum that brute force finds, on 400 random instances", "[selection]") {
-    int greedy_used = 0, glpk_used = 0, infeasible = 0;
+    int greedy_used = 0, flow_used = 0, glpk_used = 0, infeasible = 0;
     for (unsigned seed = 1; seed <= 400; ++seed) {
         std::mt19937 rng(seed);
         const SelectionProblem p = random_problem(rng);
@@ -150,11 +151,13 @@ TEST_CASE("selection is the lexicographic optimum that brute force finds, on 400
         const Solution s = solve_selection(p);
         INFO("seed " << seed);
         REQUIRE(s.feasible == !best.empty());
+        const std::optional<Solution> flow = solve_flow(p);
+        if (flow) CHECK(flow->feasible == !best.empty());   // the flow says so when quotas cannot be met
         if (!s.feasible) {
             ++infeasible;
             continue;
         }
-        // Each method alone too: GLPK always, greedy whenever it accepts the instance.
+        // Each method alone too: GLPK always, greedy and the flow whenever they accept the instance.
         std::vector<Solution> solutions = {s, solve_glpk(p)};
         REQUIRE(solutions[1].feasible);
         // Holding each tier's total instead of its choice: the lexicographic optimum even across ties.
@@ -163,6 +166,7 @@ TEST_CASE("selection is the lexicographic optimum that brute force finds, on 400
         CHECK(feasible(p, held.tier_of));
         for (std::size_t t = 0; t < best.size(); ++t) CHECK(held.tier_score[t] == Approx(best[t]).margin(1e-6));
         if (const Solution gr = solve_greedy(p); gr.feasible) solutions.push_back(gr);
+        if (flow) solutions.push_back(*flow), ++flow_used;
         for (const Solution& x : solutions) {
             INFO(x.method);
             CHECK(feasible(p, x.tier_of));
@@ -172,12 +176,59 @@ TEST_CASE("selection is the lexicographic optimum that brute force finds, on 400
             if (distinct_scores(p))   // one optimum per tier: the lexicographic best itself
                 for (std::size_t t = 0; t < best.size(); ++t) CHECK(x.tier_score[t] == Approx(best[t]).margin(1e-6));
         }
-        (s.method == "greedy" ? greedy_used : glpk_used)++;
+        (s.method == "greedy" ? greedy_used : glpk_used) += s.method != "min-cost flow";
     }
-    // The instances exercise both methods and infeasible quotas.
+    // The instances exercise every method (the flow checked wherever it accepts) and infeasible quotas.
     CHECK(greedy_used > 20);
+    CHECK(flow_used > 20);
     CHECK(glpk_used > 20);
     CHECK(infeasible > 10);
+}
+
+TEST_CASE("the min-cost flow and GLPK choose the same towns on provinces of 300 towns, and the flow declines what it cannot model", "[selection]") {
+    // Too large for brute force: GLPK's proven optimum is the reference. Three tiers as in the policy,
+    // minimums and maximums per prefecture and per county (counties within prefectures), distinct
+    // scores, so that each tier's optimum is one set of towns.
+    for (unsigned seed = 1; seed <= 12; ++seed) {
+        std::mt19937 rng(seed);
+        auto pick = [&rng](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+        SelectionProblem p;
+        const std::size_t n = 300;
+        std::vector<std::vector<std::size_t>> prefecture(6), county(30);
+        for (std::size_t i = 0; i < n; ++i) {
+            p.score.push_back(std::uniform_real_distribution<double>(0, 100)(rng));
+            p.x.push_back(0), p.y.push_back(0);
+            const int c = pick(0, 29);
+            county[std::size_t(c)].push_back(i), prefecture[std::size_t(c / 5)].push_back(i);
+        }
+        for (int t = 0; t < 3; ++t) {
+            TierProblem tier;
+            for (std::size_t i = 0; i < n; ++i) tier.eligible.push_back(pick(0, 9) > 0);
+            tier.count = 20 + 15 * t;
+            for (const auto& m : prefecture) tier.limits.push_back({m, pick(0, 3), t == 1 ? pick(5, 8) : -1});
+            if (t == 2)
+                for (const auto& m : county) tier.limits.push_back({m, pick(0, 1), pick(2, 3)});
+            p.tiers.push_back(tier);
+        }
+        INFO("seed " << seed);
+        REQUIRE(distinct_scores(p));
+        const std::optional<Solution> flow = solve_flow(p);
+        const Solution glpk = solve_glpk(p);
+        REQUIRE(flow);
+        REQUIRE(flow->feasible == glpk.feasible);
+        if (!glpk.feasible) continue;
+        CHECK(feasible(p, flow->tier_of));
+        CHECK(flow->tier_of == glpk.tier_of);
+        for (std::size_t t = 0; t < 3; ++t) CHECK(flow->tier_score[t] == Approx(glpk.tier_score[t]).epsilon(1e-12));
+        CHECK(solve_selection(p).method != "GLPK");
+        // Spacing, or units that cut across each other (types across prefectures), are GLPK's.
+        SelectionProblem spaced = p;
+        spaced.tiers[1].spacing_m = 1000;
+        CHECK_FALSE(solve_flow(spaced));
+        SelectionProblem typed = p;
+        typed.tiers[0].limits.push_back({{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19}, 1, -1});
+        CHECK_FALSE(solve_flow(typed));   // towns 0 to 19 lie in several prefectures, each with others
+    }
 }
 
 TEST_CASE("the greedy method takes each unit's minimum, then the best of the rest", "[selection]") {
