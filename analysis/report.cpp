@@ -133,14 +133,27 @@ std::string html_table(const std::vector<std::string>& head, const std::vector<s
 
 GeomPtr reached_area(const GeosContext& geos, const GEOSGeometry* bands, double radius_m) {
     GEOSContextHandle_t ctx = geos.get();
-    // Each part grown alone, then the grown parts (few vertices, smooth) unioned: cheaper than growing the
-    // overlapping bands of every city core at once, which nodes them all first.
+    // Grown in four steps of a quarter of the radius, simplified between them (Douglas-Peucker at
+    // radius / 64, finer than the map shows, three times: at most a twentieth of the radius): growing by the whole radius at once sets the offset
+    // curve of every vertex against those of the hundreds within twice the radius, which costs
+    // minutes for a province of ten times the sample. Growing by discs one after another is growing
+    // by their sum. Each part is grown alone, then the grown parts (few vertices, smooth) united:
+    // cheaper than growing the overlapping bands of every city core at once, which nodes them all first.
+    constexpr int kSteps = 4;
+    const double step = radius_m / kSteps, tolerance = radius_m / 16;
+    auto grow = [&](const GEOSGeometry* g) {
+        GeomPtr out = geos.own(GEOSBuffer_r(ctx, g, step, 4));
+        for (int k = 1; k < kSteps && out; ++k) {
+            const GeomPtr simple = geos.own(GEOSSimplify_r(ctx, out.get(), radius_m / 64));
+            out = simple ? geos.own(GEOSBuffer_r(ctx, simple.get(), step, 4)) : nullptr;
+        }
+        return out;
+    };
     std::vector<GeomPtr> parts;
-    for (int i = 0, n = GEOSGetNumGeometries_r(ctx, bands); i < n; ++i)
-        parts.push_back(geos.own(GEOSBuffer_r(ctx, GEOSGetGeometryN_r(ctx, bands, i), radius_m, 4)));
+    for (int i = 0, n = GEOSGetNumGeometries_r(ctx, bands); i < n; ++i) parts.push_back(grow(GEOSGetGeometryN_r(ctx, bands, i)));
     const GeomPtr grown = geos.union_of(std::move(parts));
     // Simplified once grown (a band thinner than the tolerance would vanish before), finer than a map shows.
-    const GeomPtr simple = grown ? geos.own(GEOSSimplify_r(ctx, grown.get(), radius_m / 16)) : GeomPtr();
+    const GeomPtr simple = grown ? geos.own(GEOSSimplify_r(ctx, grown.get(), tolerance)) : GeomPtr();
     return simple ? geos.own(GEOSBuffer_r(ctx, simple.get(), -radius_m, 4)) : GeomPtr();
 }
 
