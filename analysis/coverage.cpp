@@ -2,6 +2,7 @@
 
 #include "analysis/land.h"
 #include "geo/error.h"
+#include "geo/parallel.h"
 #include "geo/spatial_index.h"
 
 #include <boost/geometry.hpp>
@@ -166,6 +167,7 @@ Network build_network(const Study& study, const Measure& measure, const std::str
                 reach *= measure.scale(x, y);
             }
             boxes.emplace_back(envelope(geos, f.geom.get(), reach), std::uint32_t(net.items.size()));
+            geos.share(f.geom.get());   // the towns' threads read it
             net.items.push_back({f.geom.get(), dim, reach});
         }
     }
@@ -209,6 +211,71 @@ struct Terminal {
     std::string village;     // empty for the gap
     double population = 0;
 };
+
+struct TownArea {
+    GeomPtr area;
+    PreparedPtr prepared;
+};
+
+using PointTree = bgi::rtree<std::pair<P, std::uint32_t>, bgi::rstar<16>>;
+
+// What a town's served area gives, for one utility.
+struct Served {
+    UtilityCoverage c;
+    GeomPtr gap;          // the town area the network does not serve: made in a worker's context, taken over after
+    Terminal terminal;    // the gap's largest part, snapped to the roads (snap.ok false: none)
+};
+
+// A worker's own GEOS context and Measure (PROJ context).
+struct CoverageThread {
+    explicit CoverageThread(const WorkingCrs& crs) : measure(crs, geos) {}
+    GeosContext geos;
+    Measure measure;
+};
+
+// The served share of a town's area and people, and its gap. Reads the network, the town's area and
+// the villages; writes nothing shared (the town's prepared area is this town's alone).
+Served serve(const GeosContext& geos, const Measure& measure, const Network& net, const Settlement& town, const TownArea& t, double area_km2,
+             const std::vector<Settlement>& villages, const PointTree& village_tree, const CoverageOptions& opt, const RoadGraph& g) {
+    GEOSContextHandle_t ctx = geos.get();
+    Served out;
+    UtilityCoverage& c = out.c;
+    c.seat_to_network_m = network_distance(net, measure, town.x, town.y);
+    GeomPtr served = net.served_near(geos, envelope(geos, t.area.get()));
+    GeomPtr served_in = served ? geos.own(GEOSIntersection_r(ctx, served.get(), t.area.get())) : nullptr;
+    const double area_m2 = area_km2 * 1e6;
+    const double served_m2 = served_in ? measure.area_m2(served_in.get()) : 0.0;
+    c.share_area = area_m2 > 0 ? std::clamp(served_m2 / area_m2, 0.0, 1.0) : NAN;
+    c.status = c.share_area >= opt.served_share ? "served" : c.share_area > 1e-6 ? "partial" : "none";
+    // Population points inside the town area, and those of them served.
+    std::vector<std::pair<P, std::uint32_t>> inside;
+    village_tree.query(bgi::within(envelope(geos, t.area.get())), std::back_inserter(inside));
+    double pop_in = 0, pop_served = 0;
+    PreparedPtr served_prep = served_in ? geos.prepare(served_in.get()) : nullptr;
+    for (const auto& [pt, v] : inside) {
+        GeomPtr p = geos.point(villages[v].x, villages[v].y);
+        if (GEOSPreparedContains_r(ctx, t.prepared.get(), p.get()) != 1) continue;
+        pop_in += villages[v].population_or(0);
+        if (served_prep && GEOSPreparedContains_r(ctx, served_prep.get(), p.get()) == 1) pop_served += villages[v].population_or(0);
+    }
+    if (pop_in > 0) c.share_population = pop_served / pop_in;
+    if (c.status == "served") {
+        c.gap_km2 = c.gap_population = 0;
+        return out;
+    }
+    // The gap: the town area the network does not serve. People in it: the population points in it,
+    // else the town's population spread evenly over its area (an estimate, said so in the report).
+    GeomPtr gap = served_in ? geos.own(GEOSDifference_r(ctx, t.area.get(), served_in.get())) : geos.own(GEOSGeom_clone_r(ctx, t.area.get()));
+    if (!gap || GEOSisEmpty_r(ctx, gap.get())) return out;
+    c.gap_km2 = measure.area_m2(gap.get()) / 1e6;
+    c.gap_population = pop_in > 0 ? pop_in - pop_served : (std::isfinite(town.population) ? town.population * (1 - c.share_area) : NAN);
+    Terminal& tm = out.terminal;
+    largest_part_point(geos, gap.get(), measure, tm.px, tm.py);
+    tm.snap = g.snap(tm.px, tm.py);
+    tm.population = std::isfinite(c.gap_population) ? c.gap_population : 0;
+    out.gap = std::move(gap);
+    return out;
+}
 
 // Connects the terminals to the served road nodes along the roads: the minimum spanning tree of
 // the metric closure over the terminals and the network (taken as one vertex), each tree edge laid
@@ -463,17 +530,12 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Se
                                 const Progress& progress, const BottomLines* given) {
     CoverageResult res;
     const GeosContext& geos = *study.geos;
-    GEOSContextHandle_t ctx = geos.get();
     const Measure measure(study.crs, geos);
 
     // ---- towns: their areas (built-up polygons, their own polygon, or a circle from population)
     TownAreas ta = town_areas(study, settlements, opt);
     const std::vector<Settlement>& towns = settlements.towns;
     const std::vector<Settlement>& villages = settlements.villages;
-    struct TownArea {
-        GeomPtr area;
-        PreparedPtr prepared;
-    };
     std::vector<TownArea> areas;
     for (std::size_t i = 0; i < towns.size(); ++i) {
         TownCoverage tc;
@@ -501,7 +563,7 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Se
     res.villages.resize(villages.size());
     std::vector<std::pair<P, std::uint32_t>> vpts;
     for (std::uint32_t i = 0; i < villages.size(); ++i) vpts.emplace_back(P(villages[i].x, villages[i].y), i);
-    const bgi::rtree<std::pair<P, std::uint32_t>, bgi::rstar<16>> village_tree(vpts.begin(), vpts.end());
+    const PointTree village_tree(vpts.begin(), vpts.end());
 
     // ---- villages near their town, by road (shortest length)
     progress.advance(0.05, "coverage: villages");
@@ -563,63 +625,26 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Se
         if (opt.extensions)
             for (std::uint32_t n = 0; n < g.node_count(); ++n) served_node[n] = net.serves(geos, g.nodes[n].x, g.nodes[n].y);
 
+        // The served share of every town, its people served and its gap: on every core, each thread
+        // with its own GEOS context and Measure, each town writing only its own slot.
+        std::vector<Served> served(towns.size());
+        parallel_for(towns.size(), step.slice(0, 0.8), ("coverage: " + name).c_str(),
+                     [&](unsigned) { return CoverageThread(study.crs); },
+                     [&](CoverageThread& th, std::size_t i) {
+                         served[i] = serve(th.geos, th.measure, net, towns[i], areas[i], res.towns[i].area_km2, villages, village_tree, opt, g);
+                     });
+        const Progress extension_step = step.slice(0.8, 1);
         for (std::size_t i = 0; i < towns.size(); ++i) {
-            if ((i & 63) == 0) step.advance(double(i) / towns.size(), ("coverage: " + name).c_str());
+            if ((i & 63) == 0) extension_step.advance(double(i) / towns.size(), ("coverage: " + name + " extensions").c_str());
             const Settlement& town = towns[i];
-            const TownArea& t = areas[i];
-            UtilityCoverage c;
-            c.seat_to_network_m = network_distance(net, measure, town.x, town.y);
-            GeomPtr served = net.served_near(geos, envelope(geos, t.area.get()));
-            GeomPtr served_in = served ? geos.own(GEOSIntersection_r(ctx, served.get(), t.area.get())) : nullptr;
-            const double area_m2 = res.towns[i].area_km2 * 1e6;
-            const double served_m2 = served_in ? measure.area_m2(served_in.get()) : 0.0;
-            c.share_area = area_m2 > 0 ? std::clamp(served_m2 / area_m2, 0.0, 1.0) : NAN;
-            c.status = c.share_area >= opt.served_share ? "served" : c.share_area > 1e-6 ? "partial" : "none";
-            // Population points inside the town area, and those of them served.
-            std::vector<std::pair<P, std::uint32_t>> inside;
-            village_tree.query(bgi::within(envelope(geos, t.area.get())), std::back_inserter(inside));
-            double pop_in = 0, pop_served = 0;
-            PreparedPtr served_prep = served_in ? geos.prepare(served_in.get()) : nullptr;
-            for (const auto& [pt, v] : inside) {
-                GeomPtr p = geos.point(villages[v].x, villages[v].y);
-                if (GEOSPreparedContains_r(ctx, t.prepared.get(), p.get()) != 1) continue;
-                pop_in += villages[v].population_or(0);
-                if (served_prep && GEOSPreparedContains_r(ctx, served_prep.get(), p.get()) == 1) pop_served += villages[v].population_or(0);
-            }
-            if (pop_in > 0) c.share_population = pop_served / pop_in;
-            // The gap: the town area the network does not serve.
-            if (c.status != "served") {
-                GeomPtr gap = served_in ? geos.own(GEOSDifference_r(ctx, t.area.get(), served_in.get()))
-                                        : geos.own(GEOSGeom_clone_r(ctx, t.area.get()));
-                if (gap && !GEOSisEmpty_r(ctx, gap.get())) {
-                    Gap gp;
-                    gp.town = i;
-                    gp.utility = name;
-                    gp.area_km2 = measure.area_m2(gap.get()) / 1e6;
-                    // People in the gap: the population points in it, else the town's population
-                    // spread evenly over its area (an estimate, said so in the report).
-                    gp.population = pop_in > 0 ? pop_in - pop_served
-                                               : (std::isfinite(town.population) ? town.population * (1 - c.share_area) : NAN);
-                    c.gap_km2 = gp.area_km2;
-                    c.gap_population = gp.population;
-                    gp.polygon = std::move(gap);
-                    res.gaps.push_back(std::move(gp));
-                }
-            } else {
-                c.gap_km2 = 0;
-                c.gap_population = 0;
-            }
+            Served& sv = served[i];
+            const UtilityCoverage& c = sv.c;
+            if (sv.gap) res.gaps.push_back({i, name, geos.own(sv.gap.release()), sv.c.gap_km2, sv.c.gap_population});
             (c.status == "served" ? sum.towns_served : c.status == "partial" ? sum.towns_partial : sum.towns_none) += 1;
 
             // Extension: the gap and the unserved villages near the town, joined to the network.
             std::vector<Terminal> terms;
-            if (c.status != "served" && !res.gaps.empty() && res.gaps.back().town == i && res.gaps.back().utility == name) {
-                Terminal tm;
-                largest_part_point(geos, res.gaps.back().polygon.get(), measure, tm.px, tm.py);
-                tm.snap = g.snap(tm.px, tm.py);
-                tm.population = std::isfinite(res.gaps.back().population) ? res.gaps.back().population : 0;
-                if (tm.snap.ok) terms.push_back(tm);
-            }
+            if (sv.terminal.snap.ok) terms.push_back(sv.terminal);
             if (const auto vit = villages_of.find(town.id); vit != villages_of.end())
                 for (std::uint32_t v : vit->second)
                     if (res.villages[v].near_town && !res.villages[v].reached[name] && villages[v].snap.ok)

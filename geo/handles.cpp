@@ -102,6 +102,28 @@ GeomPtr GeosContext::polygonal(GeomPtr g, double min_m2) const {
     return collect(std::move(polys), GEOS_MULTIPOLYGON);
 }
 
+void GeosContext::share(const GEOSGeometry* g) const {
+    double v = 0;
+    GEOSGeom_getXMin_r(m_ctx, g, &v);
+    switch (GEOSGeomTypeId_r(m_ctx, g)) {
+        case GEOS_POINT:
+        case GEOS_LINESTRING:
+        case GEOS_LINEARRING:
+            if (const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(m_ctx, g)) {
+                unsigned dims = 0;
+                GEOSCoordSeq_getDimensions_r(m_ctx, seq, &dims);
+            }
+            break;
+        case GEOS_POLYGON:
+            if (GEOSisEmpty_r(m_ctx, g) == 1) break;
+            share(GEOSGetExteriorRing_r(m_ctx, g));
+            for (int i = 0, n = GEOSGetNumInteriorRings_r(m_ctx, g); i < n; ++i) share(GEOSGetInteriorRingN_r(m_ctx, g, i));
+            break;
+        default:
+            for (int i = 0, n = GEOSGetNumGeometries_r(m_ctx, g); i < n; ++i) share(GEOSGetGeometryN_r(m_ctx, g, i));
+    }
+}
+
 GeosContext::Extent GeosContext::extent(const GEOSGeometry* g) const {
     Extent e;
     GEOSGeom_getXMin_r(m_ctx, g, &e.x0);

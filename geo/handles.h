@@ -78,6 +78,11 @@ public:
         double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
     };
     Extent extent(const GEOSGeometry* g) const;
+    // Makes a geometry safe to read from several threads at once, each with its own context: GEOS
+    // 3.11 computes a geometry's envelope (and a coordinate sequence's dimension) on first use and
+    // keeps it, a write that two threads must not race to; this computes them all, part by part and
+    // ring by ring. (Prepared geometries stay one thread's: they build their indexes as they go.)
+    void share(const GEOSGeometry* g) const;
     // The last message GEOS gave through this context (errors and notices).
     const std::string& last_message() const { return m_last_message; }
 

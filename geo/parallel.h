@@ -14,12 +14,26 @@
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
+#include <cstdlib>
 #include <exception>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 namespace townsite {
+
+// The threads parallel_for may use: every core, unless set (townsite --threads; TOWNSITE_THREADS in
+// the environment, for the tests). Outputs never depend on it.
+inline std::atomic<unsigned>& thread_count_setting() {
+    static std::atomic<unsigned> n{[] {
+        const char* e = std::getenv("TOWNSITE_THREADS");
+        const int v = e ? std::atoi(e) : 0;
+        return v > 0 ? unsigned(v) : std::max(1u, std::thread::hardware_concurrency());
+    }()};
+    return n;
+}
+inline void set_thread_count(unsigned n) { thread_count_setting() = std::max(1u, n); }
+inline unsigned thread_count() { return thread_count_setting(); }
 
 // Runs work(state, i) for i in [0, n) on every core (at most max_threads). Each thread has its own
 // state, made by make_state(thread) (thread 0 is the calling one) and destroyed when the thread is
@@ -51,7 +65,7 @@ void parallel_for(std::size_t n, const Progress& progress, const char* step, Mak
             stop = true;
         }
     };
-    const unsigned threads = std::max(1u, std::min(max_threads, std::thread::hardware_concurrency()));
+    const unsigned threads = std::max(1u, std::min(max_threads, thread_count()));
     std::vector<std::thread> pool;
     for (unsigned t = 1; t < threads && t < n; ++t) pool.emplace_back(run, t);
     run(0);

@@ -34,13 +34,14 @@ struct Globals {
     int verbose = 0;
     bool debug = false;
     bool progress = false;  // force the progress bar even when stderr is not a terminal
+    unsigned threads = 0;   // --threads: 0 every core
 
     Progress make_progress() const;
     // A note on stderr ("townsite: note: ..."), unless -q.
     void note(const std::string& text) const;
 };
 
-// With -v, says on stderr how long each step took.
+// With -v, says on stderr how long each step took (wall and CPU time) and the peak memory so far.
 class StepTimer {
 public:
     explicit StepTimer(const Globals& globals);
@@ -50,7 +51,7 @@ public:
 
 private:
     const Globals& m_globals;
-    double m_start;
+    double m_start, m_cpu;
     std::vector<std::pair<std::string, double>> m_steps;
 };
 

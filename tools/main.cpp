@@ -1,11 +1,13 @@
 // townsite: the command. A thin main: global options, the subcommands, one catch.
 #include "geo/error.h"
+#include "geo/parallel.h"
 #include "geo/text.h"
 #include "tools/command.h"
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
 #include <gdal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -64,13 +66,28 @@ double now_s() {
 }
 }  // namespace
 
-StepTimer::StepTimer(const Globals& globals) : m_globals(globals), m_start(now_s()) {}
+namespace {
+// CPU seconds of every thread of the process so far, and its peak resident memory (MiB).
+double cpu_s() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+double peak_mib() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return double(u.ru_maxrss) / 1024;   // Linux: KiB
+}
+}  // namespace
+
+StepTimer::StepTimer(const Globals& globals) : m_globals(globals), m_start(now_s()), m_cpu(cpu_s()) {}
 
 void StepTimer::done(const std::string& step) {
-    const double t = now_s();
+    const double t = now_s(), cpu = cpu_s();
     m_steps.emplace_back(step, t - m_start);
-    if (m_globals.verbose > 0 && !m_globals.quiet) std::fprintf(stderr, "townsite: %-24s %8.2f s\n", step.c_str(), t - m_start);
-    m_start = t;
+    if (m_globals.verbose > 0 && !m_globals.quiet)
+        std::fprintf(stderr, "townsite: %-36s %8.2f s wall %8.2f s CPU  peak %6.0f MiB\n", step.c_str(), t - m_start, cpu - m_cpu, peak_mib());
+    m_start = t, m_cpu = cpu;
 }
 
 namespace {
@@ -252,6 +269,9 @@ int main(int argc, char** argv) {
                  "show, and inspect, fields and config still print what they are asked for");
     app.add_flag("-v,--verbose", globals.verbose, "More detail (timings per step)");
     app.add_flag("--progress", globals.progress, "Show the progress bar even when stderr is not a terminal");
+    app.add_option("--threads", globals.threads,
+                   "Threads for the steps that share out their work (default: every core). The outputs are the same whatever the number")
+        ->check(CLI::Range(1, 256));
     app.add_flag("--debug", globals.debug, "Show GDAL's own messages and where errors were raised");
     app.footer("Exit codes: 0 success, 1 bad input or config, 2 usage error, 3 internal error, 130 cancelled (Ctrl-C or SIGTERM).\n"
                "Run 'townsite COMMAND --help' for a command's options and examples.");
@@ -284,6 +304,7 @@ int main(int argc, char** argv) {
         return code == 0 ? kOk : kUsage;
     }
     if (!globals.debug) CPLSetErrorHandler(CPLQuietErrorHandler);
+    if (globals.threads) townsite::set_thread_count(globals.threads);
     catch_interrupts();
 
     try {

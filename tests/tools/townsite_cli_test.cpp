@@ -319,6 +319,15 @@ TEST_CASE("townsite coverage on the sample writes towns, villages, gaps and exte
     CHECK(ds->GetLayerByName("coverage_gaps")->GetFeatureCount() > 100);
     CHECK(ds->GetLayerByName("network_extensions")->GetFeatureCount() > 100);
     check_fields_registered(*ds, {"towns", "villages", "coverage_gaps", "network_extensions"});
+    // The towns are shared out over the threads: on one thread, the same bytes (at the same date:
+    // coverage, unlike run, dates the GeoPackage's tables).
+    const std::string two = dir.path("coverage_two_threads.gpkg"), one = dir.path("coverage_one_thread.gpkg");
+    setenv("OGR_CURRENT_DATE", "2000-01-01T00:00:00Z", 1);
+    const int two_exit = run("coverage -q --threads 2 -o " + two).exit_code, one_exit = run("coverage -q --threads 1 -o " + one).exit_code;
+    unsetenv("OGR_CURRENT_DATE");
+    REQUIRE(two_exit == 0);
+    REQUIRE(one_exit == 0);
+    CHECK(slurp(one) == slurp(two));
     // Every status is one of the four words, and "served" towns have no gap.
     std::size_t served = 0, none = 0;
     for (auto& f : *towns) {
