@@ -222,7 +222,7 @@ using PointTree = bgi::rtree<std::pair<P, std::uint32_t>, bgi::rstar<16>>;
 // What a town's served area gives, for one utility.
 struct Served {
     UtilityCoverage c;
-    GeomPtr gap;          // the town area the network does not serve: made in a worker's context, taken over after
+    GeomPtr gap;          // the town area the network does not serve
     Terminal terminal;    // the gap's largest part, snapped to the roads (snap.ok false: none)
 };
 
@@ -632,6 +632,8 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Se
                      [&](unsigned) { return CoverageThread(study.crs); },
                      [&](CoverageThread& th, std::size_t i) {
                          served[i] = serve(th.geos, th.measure, net, towns[i], areas[i], res.towns[i].area_km2, villages, village_tree, opt, g);
+                         // Owned through the study's context, which outlives the worker's (even when a step is cancelled).
+                         served[i].gap = geos.own(served[i].gap.release());
                      });
         const Progress extension_step = step.slice(0.8, 1);
         for (std::size_t i = 0; i < towns.size(); ++i) {
@@ -639,7 +641,7 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Se
             const Settlement& town = towns[i];
             Served& sv = served[i];
             const UtilityCoverage& c = sv.c;
-            if (sv.gap) res.gaps.push_back({i, name, geos.own(sv.gap.release()), sv.c.gap_km2, sv.c.gap_population});
+            if (sv.gap) res.gaps.push_back({i, name, std::move(sv.gap), sv.c.gap_km2, sv.c.gap_population});
             (c.status == "served" ? sum.towns_served : c.status == "partial" ? sum.towns_partial : sum.towns_none) += 1;
 
             // Extension: the gap and the unserved villages near the town, joined to the network.
