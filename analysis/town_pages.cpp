@@ -1,11 +1,13 @@
 #include "analysis/town_pages.h"
 
 #include "analysis/svg_map.h"
+#include "geo/spatial_index.h"
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <numeric>
 #include <set>
 #include <tuple>
@@ -53,18 +55,47 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
                std::tie(sel.tier_of[b], t.towns[b].prefecture, t.towns[b].county, t.towns[b].id);
     });
 
-    // The utility networks' lines, once for every page.
+    // What the maps draw a part of, indexed once for every page: each page draws what its frame meets,
+    // in the order of the layers (the same page whatever the index).
+    struct Drawn {
+        explicit Drawn(const GeosContext& g) : index(g) {}
+        std::vector<const GEOSGeometry*> geoms;
+        BoxIndex index;
+        void add(const GEOSGeometry* g) { geoms.push_back(g), index.add(g); }
+    };
+    auto layers = [&](const char* role) {
+        auto d = std::make_unique<Drawn>(geos);
+        for (const Layer* l : study.role(role))
+            for (const Feature& f : l->features) d->add(f.geom.get());
+        d->index.build();
+        return d;
+    };
+    const std::unique_ptr<Drawn> counties = layers("counties");
+    // The bottom lines of the spatial plan, in the order the pages draw them.
+    const std::unique_ptr<Drawn> plan_layers[] = {layers("farmland"), layers("eco_redline"), layers("urban_boundary")};
+    // The utility networks' lines.
     const auto& utilities = utility_names();
-    std::vector<std::pair<std::size_t, const GEOSGeometry*>> network_lines;
+    std::vector<std::size_t> line_utility;
+    Drawn network_lines(geos);
     for (std::size_t u = 0; u < utilities.size(); ++u)
         for (const Layer* l : study.role(utilities[u]))
             for (const Feature& f : l->features) {
                 const int type = GEOSGeomTypeId_r(geos.get(), f.geom.get());
-                if (type == GEOS_LINESTRING || type == GEOS_MULTILINESTRING) network_lines.emplace_back(u, f.geom.get());
+                if (type == GEOS_LINESTRING || type == GEOS_MULTILINESTRING) line_utility.push_back(u), network_lines.add(f.geom.get());
             }
-    std::vector<std::pair<const GEOSGeometry*, std::string>> sites;
+    network_lines.index.build();
+    std::vector<std::string> site_names;
+    Drawn sites(geos);
     for (const Layer* l : study.role("protected"))
-        for (const Feature& f : l->features) sites.emplace_back(f.geom.get(), l->text(f, "name"));
+        for (const Feature& f : l->features) site_names.push_back(l->text(f, "name")), sites.add(f.geom.get());
+    sites.index.build();
+    // Each town's gaps and extensions, in their order.
+    std::vector<std::vector<const Gap*>> gaps_of(n);
+    std::vector<std::vector<const Extension*>> extensions_of(n);
+    if (in.coverage) {
+        for (const Gap& g : in.coverage->gaps) gaps_of[g.town].push_back(&g);
+        for (const Extension& e : in.coverage->extensions) extensions_of[e.town].push_back(&e);
+    }
     const Measure measure{study.crs, geos};
     std::map<std::string, std::vector<std::uint32_t>> villages;   // town id -> rows of its villages
     for (std::uint32_t v = 0; v < (in.villages ? in.villages->size() : 0); ++v) villages[(*in.villages)[v].town].push_back(v);
@@ -85,10 +116,10 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
         const GeomPtr frame = geos.circle(town.x, town.y, radius_m * measure.scale(town.x, town.y), 16);
         const PreparedPtr near = geos.prepare(frame.get());
         auto inside = [&](const GEOSGeometry* g) { return GEOSPreparedIntersects_r(geos.get(), near.get(), g) == 1; };
+        const GeosContext::Extent box = geos.extent(frame.get());
         SvgMap map(geos, frame.get(), 640);
-        for (const Layer* l : study.role("counties"))
-            for (const Feature& f : l->features)
-                if (inside(f.geom.get())) map.geometry(f.geom.get(), "fill=\"#f7f7f4\" stroke=\"#aaa\" stroke-width=\"0.8\"");
+        for (std::uint32_t k : counties->index.meeting(box))
+            if (inside(counties->geoms[k])) map.geometry(counties->geoms[k], "fill=\"#f7f7f4\" stroke=\"#aaa\" stroke-width=\"0.8\"");
         // The bottom lines of the spatial plan, under everything else.
         struct Plan {
             const char* role;
@@ -96,7 +127,7 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
             const char* style;
             Words label;
         };
-        static const Plan plans[] = {
+        static const Plan plans[] = {   // as plan_layers
             {"farmland", "#c7e9a0", "fill=\"#c7e9a0\" fill-opacity=\"0.7\" stroke=\"none\"", {"永久基本农田", "permanent farmland"}},
             {"eco_redline", "#1a9850", "fill=\"#1a9850\" fill-opacity=\"0.25\" stroke=\"#1a9850\" stroke-width=\"0.8\"",
              {"生态保护红线", "ecological red line"}},
@@ -104,12 +135,11 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
              {"城镇开发边界", "urban development boundary"}},
         };
         std::vector<std::pair<std::string, std::string>> plan_legend;
-        for (const Plan& plan : plans) {
+        for (std::size_t p = 0; p < std::size(plans); ++p) {
             bool drawn = false;
-            for (const Layer* l : study.role(plan.role))
-                for (const Feature& f : l->features)
-                    if (inside(f.geom.get())) map.geometry(f.geom.get(), plan.style), drawn = true;
-            if (drawn) plan_legend.push_back({plan.colour, T(plan.label.zh, plan.label.en)});
+            for (std::uint32_t k : plan_layers[p]->index.meeting(box))
+                if (inside(plan_layers[p]->geoms[k])) map.geometry(plan_layers[p]->geoms[k], plans[p].style), drawn = true;
+            if (drawn) plan_legend.push_back({plans[p].colour, T(plans[p].label.zh, plans[p].label.en)});
         }
         if (town.feature && GEOSGeomTypeId_r(geos.get(), town.feature->geom.get()) != GEOS_POINT)
             map.geometry(town.feature->geom.get(), "fill=\"#fde0c5\" stroke=\"#e08214\" stroke-width=\"1\"");
@@ -122,21 +152,18 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
                 map.geometry(line_geometry(geos, pts).get(), "fill=\"none\" stroke=\"#888\" stroke-width=\"0.8\"", 0);
             }
         }
-        for (const auto& [u, g] : network_lines)
-            if (inside(g)) map.geometry(g, std::string("fill=\"none\" stroke=\"") + kUtilityColour[std::min<std::size_t>(u, 4)] + "\" stroke-width=\"1\"", 0);
+        for (std::uint32_t k : network_lines.index.meeting(box))
+            if (inside(network_lines.geoms[k]))
+                map.geometry(network_lines.geoms[k], std::string("fill=\"none\" stroke=\"") + kUtilityColour[std::min<std::size_t>(line_utility[k], 4)] + "\" stroke-width=\"1\"", 0);
         std::vector<std::string> works_here;
-        if (in.coverage) {
-            for (const Gap& g : in.coverage->gaps)
-                if (g.town == i) {
-                    const std::size_t u = std::size_t(std::find(utilities.begin(), utilities.end(), g.utility) - utilities.begin());
-                    map.geometry(g.polygon.get(), std::string("fill=\"") + kUtilityColour[std::min<std::size_t>(u, 4)] + "\" fill-opacity=\"0.3\" stroke=\"none\"");
-                }
-            for (const Extension& e : in.coverage->extensions)
-                if (e.town == i) {
-                    const std::size_t u = std::size_t(std::find(utilities.begin(), utilities.end(), e.utility) - utilities.begin());
-                    map.geometry(e.lines.get(), std::string("fill=\"none\" stroke=\"") + kUtilityColour[std::min<std::size_t>(u, 4)] +
-                                                    "\" stroke-width=\"2.4\" stroke-dasharray=\"5,3\"", 0);
-                }
+        for (const Gap* g : gaps_of[i]) {
+            const std::size_t u = std::size_t(std::find(utilities.begin(), utilities.end(), g->utility) - utilities.begin());
+            map.geometry(g->polygon.get(), std::string("fill=\"") + kUtilityColour[std::min<std::size_t>(u, 4)] + "\" fill-opacity=\"0.3\" stroke=\"none\"");
+        }
+        for (const Extension* e : extensions_of[i]) {
+            const std::size_t u = std::size_t(std::find(utilities.begin(), utilities.end(), e->utility) - utilities.begin());
+            map.geometry(e->lines.get(), std::string("fill=\"none\" stroke=\"") + kUtilityColour[std::min<std::size_t>(u, 4)] +
+                                             "\" stroke-width=\"2.4\" stroke-dasharray=\"5,3\"", 0);
         }
         if (const auto it = villages.find(town.id); it != villages.end())
             for (std::uint32_t v : it->second) {
@@ -145,8 +172,11 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
                 map.text(s.x, s.y, s.name, "font-size=\"8\" fill=\"#555\"");
             }
         std::vector<std::string> near_sites;
-        for (const auto& [g, name] : sites)
-            if (measure.nearest_m(seat.get(), g) <= in.heritage_radius_km * 1000) {
+        // Sites within the radius on the ground: within twice it in the working CRS, whatever its scale there.
+        const double reach = 2 * in.heritage_radius_km * 1000 * measure.scale(town.x, town.y);
+        for (std::uint32_t k : sites.index.meeting({town.x - reach, town.y - reach, town.x + reach, town.y + reach}))
+            if (const GEOSGeometry* g = sites.geoms[k]; measure.nearest_m(seat.get(), g) <= in.heritage_radius_km * 1000) {
+                const std::string& name = site_names[k];
                 double x = 0, y = 0;
                 geos.representative_point(g, x, y);
                 map.circle(x, y, 3.5, "fill=\"#984ea3\" stroke=\"#222\" stroke-width=\"0.5\"");

@@ -141,4 +141,21 @@ PointIndex::Hit PointIndex::nearest(double x, double y) const {
     return best;
 }
 
+void BoxIndex::add(const GEOSGeometry* g) {
+    const GeosContext::Extent e = m_geos.extent(g);
+    m_boxes.emplace_back(Box(Point(e.x0, e.y0), Point(e.x1, e.y1)), std::uint32_t(m_boxes.size()));
+}
+
+void BoxIndex::build() { m_tree = decltype(m_tree)(m_boxes.begin(), m_boxes.end()); }
+
+std::vector<std::uint32_t> BoxIndex::meeting(const GeosContext::Extent& e) const {
+    std::vector<Value> found;
+    m_tree.query(boost::geometry::index::intersects(Box(Point(e.x0, e.y0), Point(e.x1, e.y1))), std::back_inserter(found));
+    std::vector<std::uint32_t> out;
+    out.reserve(found.size());
+    for (const Value& v : found) out.push_back(v.second);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
 }  // namespace townsite

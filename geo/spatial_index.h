@@ -78,6 +78,30 @@ private:
     boost::geometry::index::rtree<Value, boost::geometry::index::rstar<16>> m_tree;
 };
 
+// BoxIndex: which of many geometries may meet a box (their bounding boxes meet it), in the order
+// they were added: for the pages that each draw a small part of large layers.
+//
+//   BoxIndex counties(geos);
+//   for (const Feature& f : layer.features) counties.add(f.geom.get());
+//   counties.build();
+//   for (std::uint32_t k : counties.meeting(geos.extent(frame))) ...   // then the exact test
+class BoxIndex {
+public:
+    explicit BoxIndex(const GeosContext& geos) : m_geos(geos) {}
+    void add(const GEOSGeometry* g);   // numbered from 0 in the order added
+    void build();
+    std::vector<std::uint32_t> meeting(const GeosContext::Extent& box) const;   // ascending
+    std::size_t size() const { return m_boxes.size(); }
+
+private:
+    using Point = boost::geometry::model::d2::point_xy<double>;
+    using Box = boost::geometry::model::box<Point>;
+    using Value = std::pair<Box, std::uint32_t>;
+    const GeosContext& m_geos;
+    std::vector<Value> m_boxes;
+    boost::geometry::index::rtree<Value, boost::geometry::index::rstar<16>> m_tree;
+};
+
 // Nearest point to (px, py) on segment a-b, and its squared distance.
 double nearest_on_segment(double px, double py, double ax, double ay, double bx, double by, double& qx, double& qy);
 

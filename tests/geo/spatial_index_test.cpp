@@ -59,3 +59,26 @@ TEST_CASE("a point beside a segment's middle is nearest to its foot", "[spatial_
     CHECK(qy == Approx(0));
     CHECK(nearest_on_segment(-4, 3, 0, 0, 10, 0, qx, qy) == Approx(25));  // past the end: the end point
 }
+
+TEST_CASE("the box index gives every geometry whose box meets a box, in the order added, as brute force does", "[spatial_index]") {
+    GeosContext geos;
+    Lcg rng{7};
+    std::vector<GeomPtr> geoms;
+    BoxIndex index(geos);
+    for (int i = 0; i < 500; ++i) {
+        const double x = rng.next() * 1000, y = rng.next() * 1000, w = rng.next() * 50, h = rng.next() * 50;
+        geoms.push_back(geos.own(GEOSGeom_createRectangle_r(geos.get(), x, y, x + w, y + h)));
+        index.add(geoms.back().get());
+    }
+    index.build();
+    for (int q = 0; q < 200; ++q) {
+        const double x = rng.next() * 1000, y = rng.next() * 1000, s = rng.next() * 100;
+        const GeosContext::Extent box{x, y, x + s, y + s};
+        std::vector<std::uint32_t> expected;
+        for (std::uint32_t k = 0; k < geoms.size(); ++k) {
+            const GeosContext::Extent e = geos.extent(geoms[k].get());
+            if (e.x0 <= box.x1 && box.x0 <= e.x1 && e.y0 <= box.y1 && box.y0 <= e.y1) expected.push_back(k);
+        }
+        CHECK(index.meeting(box) == expected);
+    }
+}
