@@ -35,6 +35,21 @@ std::string page(const std::string& title, const std::string& body, Lang lang) {
            body + "</body></html>\n";
 }
 
+// The bottom lines of the spatial plan on the page maps, in the order drawn.
+struct Plan {
+    const char* role;
+    const char* colour;   // of the legend
+    const char* style;
+    Words label;
+};
+const Plan kPlans[] = {
+    {"farmland", "#c7e9a0", "fill=\"#c7e9a0\" fill-opacity=\"0.7\" stroke=\"none\"", {"永久基本农田", "permanent farmland"}},
+    {"eco_redline", "#1a9850", "fill=\"#1a9850\" fill-opacity=\"0.25\" stroke=\"#1a9850\" stroke-width=\"0.8\"",
+     {"生态保护红线", "ecological red line"}},
+    {"urban_boundary", "#b35806", "fill=\"none\" stroke=\"#b35806\" stroke-width=\"1\" stroke-dasharray=\"4,2\"",
+     {"城镇开发边界", "urban development boundary"}},
+};
+
 }  // namespace
 
 std::vector<TownPage> town_pages(const ReportInput& in) {
@@ -71,8 +86,8 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
         return d;
     };
     const std::unique_ptr<Drawn> counties = layers("counties");
-    // The bottom lines of the spatial plan, in the order the pages draw them.
-    const std::unique_ptr<Drawn> plan_layers[] = {layers("farmland"), layers("eco_redline"), layers("urban_boundary")};
+    std::vector<std::unique_ptr<Drawn>> plan_layers;
+    for (const Plan& plan : kPlans) plan_layers.push_back(layers(plan.role));
     // The utility networks' lines.
     const auto& utilities = utility_names();
     std::vector<std::size_t> line_utility;
@@ -121,25 +136,12 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
         for (std::uint32_t k : counties->index.meeting(box))
             if (inside(counties->geoms[k])) map.geometry(counties->geoms[k], "fill=\"#f7f7f4\" stroke=\"#aaa\" stroke-width=\"0.8\"");
         // The bottom lines of the spatial plan, under everything else.
-        struct Plan {
-            const char* role;
-            const char* colour;   // of the legend
-            const char* style;
-            Words label;
-        };
-        static const Plan plans[] = {   // as plan_layers
-            {"farmland", "#c7e9a0", "fill=\"#c7e9a0\" fill-opacity=\"0.7\" stroke=\"none\"", {"永久基本农田", "permanent farmland"}},
-            {"eco_redline", "#1a9850", "fill=\"#1a9850\" fill-opacity=\"0.25\" stroke=\"#1a9850\" stroke-width=\"0.8\"",
-             {"生态保护红线", "ecological red line"}},
-            {"urban_boundary", "#b35806", "fill=\"none\" stroke=\"#b35806\" stroke-width=\"1\" stroke-dasharray=\"4,2\"",
-             {"城镇开发边界", "urban development boundary"}},
-        };
         std::vector<std::pair<std::string, std::string>> plan_legend;
-        for (std::size_t p = 0; p < std::size(plans); ++p) {
+        for (std::size_t p = 0; p < std::size(kPlans); ++p) {
             bool drawn = false;
             for (std::uint32_t k : plan_layers[p]->index.meeting(box))
-                if (inside(plan_layers[p]->geoms[k])) map.geometry(plan_layers[p]->geoms[k], plans[p].style), drawn = true;
-            if (drawn) plan_legend.push_back({plans[p].colour, T(plans[p].label.zh, plans[p].label.en)});
+                if (inside(plan_layers[p]->geoms[k])) map.geometry(plan_layers[p]->geoms[k], kPlans[p].style), drawn = true;
+            if (drawn) plan_legend.push_back({kPlans[p].colour, T(kPlans[p].label.zh, kPlans[p].label.en)});
         }
         if (town.feature && GEOSGeomTypeId_r(geos.get(), town.feature->geom.get()) != GEOS_POINT)
             map.geometry(town.feature->geom.get(), "fill=\"#fde0c5\" stroke=\"#e08214\" stroke-width=\"1\"");
