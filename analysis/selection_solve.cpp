@@ -150,6 +150,9 @@ std::optional<Solution> solve_flow(const SelectionProblem& p) {
     Solution s;
     s.method = "min-cost flow";
     s.tier_of.assign(n, -1);
+    std::size_t nodes = n + 2;   // towns, source and sink, each tier and each of its units
+    for (const TierProblem& tier : p.tiers) nodes += 1 + tier.limits.size();
+    const long long scale = scale_of(p, nodes);
     for (std::size_t t = 0; t < T; ++t) {
         Graph g;
         Graph::ArcMap<long long> lower(g), upper(g), cost(g);
@@ -164,7 +167,6 @@ std::optional<Solution> solve_flow(const SelectionProblem& p) {
             if (town[i] == lemon::INVALID) arc(town[i] = g.addNode(), sink, 0, 1, 0);
             return town[i];
         };
-        const long long scale = scale_of(p, n + 2 * T + 2);
         std::vector<std::pair<Graph::Arc, std::size_t>> taken;   // tier t's arcs to its towns
         long long total = 0;
         for (std::size_t u = t; u < T; ++u) {
