@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cerrno>
@@ -126,11 +127,127 @@ OutputDataset::OutputDataset(std::string path, const Study& study, OutputOptions
     if (m_driver != "ESRI Shapefile") tmp_name += p.extension().string();
     m_tmp = (p.parent_path() / tmp_name).string();
     fs::remove_all(m_tmp);
-    m_ds.reset(drv->Create(m_tmp.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-    if (!m_ds) throw Error("cannot create " + m_path + ": " + gdal_last_error()).with_hint("check that the folder is writable.");
-
+    // A CSV file waits for its first layer: a table without geometry is written directly.
+    if (m_driver != "CSV") create_dataset();
     set_target_crs();
 }
+
+void OutputDataset::create_dataset() {
+    GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(m_driver.c_str());
+    m_ds.reset(drv->Create(m_tmp.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    if (!m_ds) throw Error("cannot create " + m_path + ": " + gdal_last_error()).with_hint("check that the folder is writable.");
+}
+
+// One CSV table in the layout GDAL's CSV driver writes with its default options (tested against
+// it): a header of the field names; reals as %.15g; every other value quoted when it reads as a
+// number (STRING_QUOTING=IF_AMBIGUOUS, so that ids such as 220102 stay text), else quoted only when
+// it holds a separator, a quote or a line break; null and empty as nothing; LF line ends.
+class OutputDataset::CsvTable {
+public:
+    CsvTable(std::string tmp, std::string shown, bool bom) : m_tmp(std::move(tmp)), m_shown(std::move(shown)) {
+        m_file = std::fopen(m_tmp.c_str(), "wb");
+        if (!m_file) throw Error("cannot create " + m_shown + ": " + std::strerror(errno)).with_hint("check that the folder is writable.");
+        if (bom) m_buf = "\xEF\xBB\xBF";
+    }
+    ~CsvTable() {
+        m_feature.reset();
+        if (m_defn) m_defn->Release();
+        if (m_file) std::fclose(m_file);
+    }
+    CsvTable(const CsvTable&) = delete;
+    CsvTable& operator=(const CsvTable&) = delete;
+
+    void header(const std::vector<OutField>& fields) {
+        m_defn = new OGRFeatureDefn();
+        m_defn->Reference();
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+            if (i > 0) m_buf += ',';
+            append_escaped(fields[i].name, false);
+            m_types.push_back(fields[i].type);
+            OGRFieldDefn fd(fields[i].name.c_str(), fields[i].type);
+            m_defn->AddFieldDefn(&fd);
+        }
+        m_buf += '\n';
+    }
+
+    void row(const std::vector<FieldValue>& values) {
+        for (std::size_t i = 0; i < m_types.size(); ++i) {
+            if (i > 0) m_buf += ',';
+            const FieldValue& v = i < values.size() ? values[i] : FieldValue{};
+            const bool real = m_types[i] == OFTReal;
+            if (const auto* d = std::get_if<double>(&v); d && real) {
+                if (std::isfinite(*d)) append_number(*d);
+            } else if (const auto* n = std::get_if<std::int64_t>(&v); n && m_types[i] != OFTString) {
+                if (real) append_number(double(*n));
+                else append_quoted_integer(*n);
+            } else if (const auto* s = std::get_if<std::string>(&v); s && m_types[i] == OFTString) {
+                append_escaped(*s, CPLGetValueType(s->c_str()) != CPL_VALUE_STRING);
+            } else if (!std::holds_alternative<std::monostate>(v)) {
+                append_converted(int(i), v);
+            }
+        }
+        m_buf += '\n';
+        if (m_buf.size() >= (1u << 20)) flush();
+    }
+
+    // Writes what is left and closes the file; a full disk is an error here, not a short file.
+    void close() {
+        flush();
+        const int rc = std::fclose(m_file);
+        m_file = nullptr;
+        if (rc != 0) throw Error("cannot finish writing " + m_shown + ": " + std::strerror(errno)).with_hint("check the free space.");
+    }
+
+private:
+    void flush() {
+        if (!m_buf.empty() && std::fwrite(m_buf.data(), 1, m_buf.size(), m_file) != m_buf.size())
+            throw Error("cannot write " + m_shown + ": " + std::strerror(errno)).with_hint("check the free space.");
+        m_buf.clear();
+    }
+    void append_number(double d) {
+        char text[32];
+        const auto r = std::to_chars(text, text + sizeof text, d, std::chars_format::general, 15);
+        m_buf.append(text, r.ptr);
+    }
+    void append_quoted_integer(std::int64_t n) {
+        char text[24];
+        const auto r = std::to_chars(text, text + sizeof text, n);
+        m_buf += '"';
+        m_buf.append(text, r.ptr);
+        m_buf += '"';
+    }
+    void append_escaped(const std::string& s, bool force_quotes) {
+        if (force_quotes) {
+            m_buf += '"';
+            for (char c : s) (c == '"' ? m_buf += "\"\"" : m_buf += c);
+            m_buf += '"';
+        } else if (s.find_first_of("\",;\t\r\n") == std::string::npos) {
+            m_buf += s;
+        } else {
+            char* e = CPLEscapeString(s.c_str(), int(s.size()), CPLES_CSV);
+            m_buf += e;
+            CPLFree(e);
+        }
+    }
+    // A value of another type than its field (rare): converted as GDAL converts it.
+    void append_converted(int i, const FieldValue& v) {
+        if (!m_feature) m_feature = std::make_unique<OGRFeature>(m_defn);
+        if (const auto* n = std::get_if<std::int64_t>(&v)) m_feature->SetField(i, static_cast<GIntBig>(*n));
+        else if (const auto* d = std::get_if<double>(&v)) {
+            if (!std::isfinite(*d)) return;
+            m_feature->SetField(i, *d);
+        } else m_feature->SetField(i, std::get<std::string>(v).c_str());
+        const std::string text = m_feature->GetFieldAsString(i);
+        if (m_types[std::size_t(i)] == OFTReal) m_buf += text;
+        else append_escaped(text, CPLGetValueType(text.c_str()) != CPL_VALUE_STRING);
+    }
+
+    std::string m_tmp, m_shown, m_buf;
+    std::FILE* m_file = nullptr;
+    std::vector<OGRFieldType> m_types;
+    OGRFeatureDefn* m_defn = nullptr;
+    std::unique_ptr<OGRFeature> m_feature;
+};
 
 // A PostGIS database: connected to, never created; every layer (and the styles) written in one
 // transaction, so that a run that fails leaves the tables as they were.
@@ -169,18 +286,45 @@ void OutputDataset::set_target_crs() {
 }
 
 void OutputDataset::Closer::operator()(GDALDataset* ds) const { GDALClose(ds); }
+void OutputDataset::CsvTableDeleter::operator()(CsvTable* t) const { delete t; }
 void OutputDataset::CtDeleter::operator()(OGRCoordinateTransformation* ct) const { OGRCoordinateTransformation::DestroyCT(ct); }
 
 OutputDataset::~OutputDataset() {
     if (m_committed) return;
     if (m_in_transaction && database()) m_ds->RollbackTransaction();
     m_ds.reset();
+    m_csv.reset();
     if (database()) return;
     std::error_code ec;
     fs::remove_all(m_tmp, ec);  // an interrupted write leaves nothing behind and the old output as it was
 }
 
+namespace {
+// The layer options the direct CSV table writes as GDAL would: none, or a byte order mark.
+bool direct_csv_options(const std::vector<std::string>& options) {
+    return std::all_of(options.begin(), options.end(), [](const std::string& o) { return o == "WRITE_BOM=YES" || o == "WRITE_BOM=NO"; });
+}
+}  // namespace
+
 OutputLayer& OutputDataset::layer(const std::string& name, OGRwkbGeometryType type, const std::vector<OutField>& fields) {
+    if (m_csv) throw Error("a CSV file holds one table: " + m_path + " has \"" + m_layers.front()->name() + "\" already, not also \"" + name + "\"")
+                     .with_hint("write to a GeoPackage (.gpkg) or a workbook (.xlsx) to keep several tables in one file.");
+    if (m_driver == "CSV" && !m_ds) {
+        if (type == wkbNone && direct_csv_options(m_options.layer_options)) {
+            const auto& o = m_options.layer_options;
+            m_csv.reset(new CsvTable(m_tmp, m_path, std::find(o.begin(), o.end(), "WRITE_BOM=YES") != o.end()));
+            m_csv->header(fields);
+            auto out = std::make_unique<OutputLayer>();
+            out->m_owner = this;
+            out->m_fields = fields;
+            for (const auto& f : fields) out->m_full_names.push_back(f.name);
+            out->m_name = name;
+            out->m_type = type;
+            m_layers.push_back(std::move(out));
+            return *m_layers.back();
+        }
+        create_dataset();
+    }
     if (m_in_transaction && !database()) m_ds->CommitTransaction(), m_in_transaction = false;
     if (database()) {
         for (const LayerSource& src : m_study.config.layers)
@@ -235,6 +379,11 @@ OutputLayer& OutputDataset::layer(const std::string& name, OGRwkbGeometryType ty
 }
 
 void OutputLayer::add(const std::vector<FieldValue>& values, const GEOSGeometry* geom) {
+    if (!m_layer) {  // a CSV table, written directly (it has no geometry)
+        m_owner->m_csv->row(values);
+        ++m_count;
+        return;
+    }
     OGRFeature f(m_layer->GetLayerDefn());
     for (std::size_t i = 0; i < values.size() && i < m_fields.size(); ++i) {
         const int idx = int(i);
@@ -364,7 +513,9 @@ void OutputDataset::commit() {
         return;
     }
     if (m_in_transaction) m_ds->CommitTransaction(), m_in_transaction = false;
+    if (m_driver == "CSV" && !m_ds && !m_csv) create_dataset();  // no table at all: what GDAL makes of that
     write_styles();
+    if (m_csv) m_csv->close();
     CPLErrorReset();
     m_ds.reset();
     if (CPLGetLastErrorType() >= CE_Failure) throw Error("cannot finish writing " + m_path + ": " + gdal_last_error());

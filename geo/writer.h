@@ -93,6 +93,7 @@ public:
 
 private:
     void open_database();
+    void create_dataset();
     void set_target_crs();
     void write_database_styles();
     std::string shapefile_base(std::size_t layer) const;
@@ -109,6 +110,13 @@ private:
     };
     std::unique_ptr<GDALDataset, Closer> m_ds;
     std::unique_ptr<OGRCoordinateTransformation, CtDeleter> m_ct;
+    // A CSV table (no geometry, GDAL's default options) is written here directly, in GDAL's own
+    // layout: GDAL's CSV driver takes about 11 µs a row, too slow for a million-row od matrix.
+    class CsvTable;
+    struct CsvTableDeleter {
+        void operator()(CsvTable* t) const;
+    };
+    std::unique_ptr<CsvTable, CsvTableDeleter> m_csv;
     std::vector<std::unique_ptr<OutputLayer>> m_layers;
     struct Style {
         std::string layer, name, qml;
