@@ -81,25 +81,28 @@ void parallel_routes(const RoadGraph& g, std::size_t n, const Progress& progress
     parallel_for(n, progress, step, [&](unsigned) { return Router(g); }, work, max_threads);
 }
 
-// The fastest route from each origin to each destination, [origin][destination] (unreachable:
-// kUnreachable): one search per origin, or one backward search per destination when those are
-// fewer (1,075 towns x 60 county seats: 60 searches, not 1,075).
+// The fastest route from each origin to each destination, [origin][destination] (unreachable, or
+// farther than `bound`: kUnreachable): one search per origin, or one backward search per
+// destination when those are fewer (1,075 towns x 60 county seats: 60 searches, not 1,075). A
+// bound stops each search there.
 inline std::vector<std::vector<Router::Reach>> route_matrix(const RoadGraph& g, const std::vector<Snap>& origins,
-                                                            const std::vector<Snap>& destinations, const Progress& progress = {},
-                                                            unsigned max_threads = 4) {
+                                                            const std::vector<Snap>& destinations, Router::Bound bound = {},
+                                                            const Progress& progress = {}, unsigned max_threads = 4) {
     std::vector<std::vector<Router::Reach>> m(origins.size(), std::vector<Router::Reach>(destinations.size()));
+    // The search stops at the bound, but a point's way onto the road may take it past.
+    auto keep = [&](Router::Reach r) { return (bound.in_metres ? r.metres : r.seconds) <= bound.value ? r : Router::Reach{}; };
     if (destinations.size() < origins.size()) {
         parallel_routes(g, destinations.size(), progress, "od matrix", [&](Router& router, std::size_t j) {
             if (!destinations[j].ok) return;
-            router.run_to(destinations[j]);
+            router.run_to(destinations[j], bound);
             for (std::size_t i = 0; i < origins.size(); ++i)
-                if (origins[i].ok) m[i][j] = router.from(origins[i]);   // each search writes its own column
+                if (origins[i].ok) m[i][j] = keep(router.from(origins[i]));   // each search writes its own column
         }, max_threads);
     } else {
         parallel_routes(g, origins.size(), progress, "od matrix", [&](Router& router, std::size_t i) {
             if (!origins[i].ok) return;
-            router.run_from(origins[i]);
-            for (std::size_t j = 0; j < destinations.size(); ++j) m[i][j] = router.to(destinations[j]);
+            router.run_from(origins[i], bound);
+            for (std::size_t j = 0; j < destinations.size(); ++j) m[i][j] = keep(router.to(destinations[j]));
         }, max_threads);
     }
     return m;

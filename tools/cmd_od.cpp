@@ -20,6 +20,7 @@ struct OdArgs {
     StudyArgs study;
     std::string from, to;
     std::size_t nearest = 0;
+    double max_minutes = 0;   // 0: no cut-off
 };
 
 struct Place {
@@ -73,13 +74,17 @@ void add_od(CLI::App& app, const Globals& globals, Runner& run) {
     cmd->add_option("--from", args->from, "Origins: a point role")->required()->check(CLI::IsMember(kRoles));
     cmd->add_option("--to", args->to, "Destinations: a point role")->required()->check(CLI::IsMember(kRoles));
     cmd->add_option("--nearest", args->nearest, "Keep only each origin's K fastest destinations");
+    cmd->add_option("--max-minutes", args->max_minutes, "Keep only the pairs within M minutes (each search stops there)")
+        ->check(CLI::PositiveNumber);
     cmd->footer("Rows: from_id, to_id, minutes, km, and for each end its distance to the road (m) and network piece\n"
                 "(1 = the largest); unreachable pairs are kept with empty minutes and km and say why: origin_off_road,\n"
                 "destination_off_road (farther than [network] max_snap_m), not_connected (different pieces), one_way.\n"
+                "With --max-minutes only the pairs within the cut-off are written (the others are farther or unreachable).\n"
                 "Roles: towns, villages, city_cores, facilities, county_seats, prefecture_seats.\n"
                 "Examples:\n"
                 "  townsite od --from towns --to county_seats -o od.csv --overwrite\n"
-                "  townsite od --from villages --to facilities --nearest 3 -o nearest.xlsx");
+                "  townsite od --from villages --to facilities --nearest 3 -o nearest.xlsx\n"
+                "  townsite od --from villages --to towns --max-minutes 30 -o within_30min.csv");
     cmd->callback([args, &globals, &run] {
         run = [args, &globals] {
             StepTimer timer(globals);
@@ -96,12 +101,15 @@ void add_od(CLI::App& app, const Globals& globals, Runner& run) {
             std::vector<Snap> from_snaps, to_snaps;
             for (const auto& p : from) from_snaps.push_back(p.snap);
             for (const auto& p : to) to_snaps.push_back(p.snap);
-            const auto matrix = route_matrix(graph, from_snaps, to_snaps, progress.slice(0.2, 0.9));
+            const bool cut_off = args->max_minutes > 0;
+            const auto matrix = route_matrix(graph, from_snaps, to_snaps, cut_off ? Router::Bound::seconds(args->max_minutes * 60) : Router::Bound{},
+                                             progress.slice(0.2, 0.9));
             std::vector<std::vector<Cell>> rows(from.size());
             for (std::size_t i = 0; i < from.size(); ++i) {
                 auto& row = rows[i];
-                row.reserve(to.size());
-                for (std::uint32_t j = 0; j < to.size(); ++j) row.push_back({j, matrix[i][j].seconds, matrix[i][j].metres});
+                row.reserve(cut_off ? 0 : to.size());
+                for (std::uint32_t j = 0; j < to.size(); ++j)
+                    if (!cut_off || std::isfinite(matrix[i][j].seconds)) row.push_back({j, matrix[i][j].seconds, matrix[i][j].metres});
                 if (args->nearest > 0 && row.size() > args->nearest) {
                     std::stable_sort(row.begin(), row.end(), [](const Cell& a, const Cell& b) { return a.seconds < b.seconds; });
                     row.resize(args->nearest);
@@ -132,8 +140,12 @@ void add_od(CLI::App& app, const Globals& globals, Runner& run) {
                 std::size_t total = 0;
                 std::string why;
                 for (const auto& [reason, n] : unreachable) total += n, why += (why.empty() ? ": " : ", ") + std::to_string(n) + " " + reason;
-                std::cout << "Wrote " << table.count() << " pairs (" << total << " unreachable" << why << "; kept with empty values) to "
-                          << out.path() << "\n";
+                if (cut_off)
+                    std::cout << "Wrote " << table.count() << " pairs within " << args->max_minutes << " minutes (of " << from.size() * to.size()
+                              << "; the others are farther or unreachable) to " << out.path() << "\n";
+                else
+                    std::cout << "Wrote " << table.count() << " pairs (" << total << " unreachable" << why << "; kept with empty values) to "
+                              << out.path() << "\n";
             }
             return kOk;
         };

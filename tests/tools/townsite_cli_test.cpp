@@ -229,13 +229,7 @@ TEST_CASE("townsite od writes the towns x county seats matrix that Boost.Graph c
         GEOSGeomGetY_r(study.geos->get(), f.geom.get(), &y);
         town_snap[f.id] = g.snap(x, y);
     }
-    GDALDatasetUniquePtr ds(GDALDataset::Open(out.c_str(), GDAL_OF_VECTOR));
-    REQUIRE(ds);
-    OGRLayer* l = ds->GetLayer(0);
-    CHECK(l->GetFeatureCount() == 1075 * 60);
-    std::size_t checked = 0, empty = 0, mismatched = 0;
-    for (auto& row : *l) {
-        const std::string from = row->GetFieldAsString("from_id"), to = row->GetFieldAsString("to_id");
+    auto best_seconds = [&](const std::string& from, const std::string& to) {
         const Snap& t = town_snap.at(from);
         const Snap& s = seat_snap.at(to);
         double best = std::numeric_limits<double>::max();
@@ -244,6 +238,16 @@ TEST_CASE("townsite od writes the towns x county seats matrix that Boost.Graph c
             const RoadPiece& p = g.pieces[t.piece];
             best = std::min(best, t.offroad_s + s.offroad_s + std::fabs(t.offset_m - s.offset_m) * p.seconds / p.length_m);
         }
+        return best;
+    };
+    GDALDatasetUniquePtr ds(GDALDataset::Open(out.c_str(), GDAL_OF_VECTOR));
+    REQUIRE(ds);
+    OGRLayer* l = ds->GetLayer(0);
+    CHECK(l->GetFeatureCount() == 1075 * 60);
+    std::size_t checked = 0, empty = 0, mismatched = 0;
+    for (auto& row : *l) {
+        const std::string from = row->GetFieldAsString("from_id"), to = row->GetFieldAsString("to_id");
+        const double best = best_seconds(from, to);
         if (!row->IsFieldSetAndNotNull(row->GetFieldIndex("minutes")) || std::string(row->GetFieldAsString("minutes")).empty()) {
             ++empty;
             if (best < std::numeric_limits<double>::max()) ++mismatched;
@@ -258,6 +262,30 @@ TEST_CASE("townsite od writes the towns x county seats matrix that Boost.Graph c
     std::size_t not_connected = 0;
     for (auto& row : *l) not_connected += std::string(row->GetFieldAsString("unreachable")) == "not_connected";
     CHECK(not_connected == 60);
+
+    // With a cut-off, bounded searches: exactly the pairs Boost.Graph finds within 40 minutes.
+    const std::string within = dir.path("within.csv");
+    const Run r = run("od --from towns --to county_seats --max-minutes 40 -o " + within);
+    REQUIRE(r.exit_code == 0);
+    std::set<std::string> want;
+    for (const auto& [town, snap] : town_snap)
+        for (const auto& [seat, seat_snap_] : seat_snap)
+            if (best_seconds(town, seat) <= 40 * 60) want.insert(town + ">" + seat);
+    CHECK(want.size() > 1000);
+    CHECK(want.size() < 1075 * 60 / 4);
+    CHECK_THAT(r.out, Contains("Wrote " + std::to_string(want.size()) + " pairs within 40 minutes (of 64500;"));
+    GDALDatasetUniquePtr bounded(GDALDataset::Open(within.c_str(), GDAL_OF_VECTOR));
+    REQUIRE(bounded);
+    std::size_t found = 0;
+    mismatched = 0;
+    for (auto& row : *bounded->GetLayer(0)) {
+        const std::string from = row->GetFieldAsString("from_id"), to = row->GetFieldAsString("to_id");
+        found += want.count(from + ">" + to);
+        if (std::fabs(row->GetFieldAsDouble("minutes") - best_seconds(from, to) / 60) > 1e-6 * 40) ++mismatched;
+    }
+    CHECK(found == want.size());
+    CHECK(bounded->GetLayer(0)->GetFeatureCount() == GIntBig(want.size()));
+    CHECK(mismatched == 0);
 }
 
 TEST_CASE("townsite od says why a pair is unreachable", "[cli][od]") {
