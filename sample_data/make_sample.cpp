@@ -8,8 +8,9 @@
 //   townsite-make-sample --sources sample_data/sources -o /tmp/jilin_x10.gpkg --scale 10    # benchmarks
 //
 // --scale N tiles N copies of the province side by side (each shifted by whole degrees, codes
-// prefixed "cK-"), joined by one expressway each, so that a province N times larger keeps the same
-// structure and is still one road network.
+// prefixed "cK-"; never past 180 degrees of longitude: sample_data/tiling.h), joined by one
+// expressway each, so that a province N times larger keeps the same structure and is still one
+// road network.
 //
 // What is real and what is synthetic is listed in sample_data/README.md. Generation works in an
 // Albers equal-area plane fitted to the outline (metres), output is WGS 84 lon/lat, except the
@@ -19,6 +20,7 @@
 #include "geo/error.h"
 #include "geo/handles.h"
 #include "geo/random.h"
+#include "sample_data/tiling.h"
 
 #include <CLI/CLI.hpp>
 #include <cpl_conv.h>
@@ -1190,9 +1192,10 @@ int main(int argc, char** argv) {
             Writer w(tmp, geos, tr);
             LayerSet layers = create_layers(w);
             const int cols = int(std::ceil(std::sqrt(double(scale))));
+            const std::vector<sample::Tile> tiles = sample::tile_offsets(scale, box);
             for (int k = 0; k < scale; ++k) {
-                w.dlon = 10.0 * (k % cols);
-                w.dlat = 6.0 * (k / cols);
+                w.dlon = tiles[std::size_t(k)].dlon;
+                w.dlat = tiles[std::size_t(k)].dlat;
                 w.start_transaction();
                 write_copy(pv, w, layers, geos, tr, k == 0 ? "" : "c" + std::to_string(k) + "-");
                 w.commit();
@@ -1213,13 +1216,14 @@ int main(int argc, char** argv) {
             };
             w.start_transaction();
             for (int k = 1; k < scale; ++k) {
-                const int col = k % cols, row = k / cols;
+                const int col = k % cols;
                 const bool sideways = col > 0;
                 const int other = sideways ? k - 1 : k - cols;
                 const Pt a = sideways ? extreme(true, true) : extreme(false, true);
                 const Pt b = sideways ? extreme(true, false) : extreme(false, false);
-                const double ax = std::round((a.x + 10.0 * (other % cols)) * 1e7) / 1e7, ay = std::round((a.y + 6.0 * (other / cols)) * 1e7) / 1e7;
-                const double bx = std::round((b.x + 10.0 * col) * 1e7) / 1e7, by = std::round((b.y + 6.0 * row) * 1e7) / 1e7;
+                const sample::Tile from = tiles[std::size_t(other)], to = tiles[std::size_t(k)];
+                const double ax = std::round((a.x + from.dlon) * 1e7) / 1e7, ay = std::round((a.y + from.dlat) * 1e7) / 1e7;
+                const double bx = std::round((b.x + to.dlon) * 1e7) / 1e7, by = std::round((b.y + to.dlat) * 1e7) / 1e7;
                 auto* link = new OGRLineString();
                 const int steps = std::max(1, int(std::hypot(bx - ax, by - ay) / 0.05));
                 for (int i = 0; i <= steps; ++i) {

@@ -6,6 +6,7 @@
 #include "analysis/report.h"
 #include "analysis/selection.h"
 #include "analysis/services.h"
+#include "sample_data/tiling.h"
 #include "tests/bgl_baseline.h"
 #include "tests/support.h"
 
@@ -175,6 +176,34 @@ TEST_CASE("the sample generator writes the same bytes for the same seed", "[samp
         CHECK(slurp(dir.path("a2024.gpkg")) == slurp(std::string(TOWNSITE_SAMPLE_DIR) + "/jilin_2024.gpkg"));
         CHECK(slurp(dir.path("a2025.gpkg")) == slurp(std::string(TOWNSITE_SAMPLE_DIR) + "/jilin_2025.gpkg"));
     }
+}
+
+TEST_CASE("the sample's copies stay on the globe at any --scale, and up to x25 where they always were", "[sample]") {
+    const LonLatBox jilin{121.6, 40.8, 131.4, 46.4};
+    for (int n = 1; n <= 25; ++n) {   // up to 5 x 5: the grid the benchmarks were measured on
+        const int cols = int(std::ceil(std::sqrt(double(n))));
+        const auto tiles = sample::tile_offsets(n, jilin);
+        REQUIRE(tiles.size() == std::size_t(n));
+        for (int k = 0; k < n; ++k) CHECK((tiles[std::size_t(k)].dlon == 10.0 * (k % cols) && tiles[std::size_t(k)].dlat == 6.0 * (k / cols)));
+    }
+    for (int n : {26, 37, 100, 400}) {
+        INFO(n << " copies");
+        const auto tiles = sample::tile_offsets(n, jilin);
+        std::set<std::pair<double, double>> places;
+        double east = -1e9, west = 1e9, north = -1e9, south = 1e9;
+        for (const auto& t : tiles) {
+            places.insert({t.dlon, t.dlat});
+            east = std::max(east, jilin.east + t.dlon), west = std::min(west, jilin.west + t.dlon);
+            north = std::max(north, jilin.north + t.dlat), south = std::min(south, jilin.south + t.dlat);
+        }
+        CHECK(places.size() == std::size_t(n));   // no copy on another
+        CHECK(east <= 180);
+        CHECK(west >= -180);
+        CHECK(north <= 84);
+        CHECK(south >= -84);
+        CHECK(east > 170);   // moved no farther than it had to
+    }
+    CHECK_THROWS_WITH(sample::tile_offsets(2000, jilin), Contains("2000 copies") && Contains("do not fit"));
 }
 
 TEST_CASE("townsite access on the sample writes every layer", "[cli][access][slow]") {
