@@ -2,12 +2,14 @@
 
 #include "geo/error.h"
 #include "geo/parallel.h"
+#include "geo/spatial_index.h"
 
 #include <boost/geometry.hpp>
 #include <boost/geometry/index/rtree.hpp>
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
 
 namespace townsite {
@@ -199,6 +201,7 @@ struct AccessSteps {
     void reach_facilities();
     void count_catchments();
     void time_villages();
+    void split_components_by_county();
     void draw_isochrones();
     void find_road_problems();
 };
@@ -462,6 +465,60 @@ void AccessSteps::draw_isochrones() {
         if (iso.polygon) res.isochrones.push_back(std::move(iso));
 }
 
+// Each component cut by county: a road piece goes to the county its middle lies in (the first in
+// the layer's order on a shared edge; "" outside them all), a settlement to its own county.
+void AccessSteps::split_components_by_county() {
+    struct County {
+        std::string id, name;
+        const GEOSGeometry* geom;
+    };
+    std::vector<County> counties;
+    BoxIndex boxes(geos);
+    for (const Layer* l : study.role("counties"))
+        for (const Feature& f : l->features) {
+            counties.push_back({f.id, l->text(f, "name"), f.geom.get()});
+            boxes.add(f.geom.get());
+        }
+    boxes.build();
+    std::vector<PreparedPtr> prepared(counties.size());
+    auto county_at = [&](double x, double y) -> std::size_t {
+        const GeomPtr point = geos.point(x, y);
+        for (std::uint32_t k : boxes.meeting({x, y, x, y})) {
+            if (!prepared[k]) prepared[k] = geos.prepare(counties[k].geom);
+            if (GEOSPreparedIntersects_r(geos.get(), prepared[k].get(), point.get()) == 1) return k;
+        }
+        return counties.size();   // outside every county
+    };
+    std::map<std::string, std::size_t> county_index;
+    for (std::size_t k = 0; k < counties.size(); ++k) county_index.emplace(counties[k].id, k);
+    auto index_of = [&](const std::string& county) {
+        const auto it = county_index.find(county);
+        return it == county_index.end() ? counties.size() : it->second;
+    };
+    std::vector<std::map<std::size_t, ComponentPart>> parts(res.components.size());
+    auto part = [&](std::uint32_t component, std::size_t county) -> ComponentPart& { return parts[component - 1][county]; };
+    for (std::uint32_t i = 0; i < g.pieces.size(); ++i) {
+        const RoadPiece& piece = g.pieces[i];
+        const Pt2 a = g.points[piece.first_point + (piece.points - 1) / 2], b = g.points[piece.first_point + piece.points / 2];
+        ComponentPart& p = part(g.component[piece.from], county_at((a.x + b.x) / 2, (a.y + b.y) / 2));
+        p.pieces.push_back(i);
+        p.length_km += piece.length_m / 1000;
+    }
+    for (std::uint32_t i = 0; i < points.snaps.size(); ++i) {
+        const Snap& s = points.snaps[i];
+        if (!s.ok) continue;
+        const Settlement& settlement = i < n_towns ? towns[i] : settlements.villages[i - n_towns];
+        ComponentPart& p = part(g.component_of(s), index_of(settlement.county));
+        if (i < n_towns) p.towns.push_back(settlement.id);
+        else ++p.villages;
+    }
+    for (std::size_t c = 0; c < parts.size(); ++c)
+        for (auto& [k, p] : parts[c]) {
+            if (k < counties.size()) p.county = counties[k].id, p.county_name = counties[k].name;
+            res.components[c].parts.push_back(std::move(p));
+        }
+}
+
 // Road problems: components, dead ends.
 void AccessSteps::find_road_problems() {
     progress.advance(0.85, "access: road problems");
@@ -475,6 +532,7 @@ void AccessSteps::find_road_problems() {
         if (i < n_towns) c.towns.push_back(towns[i].id);
         else ++c.villages;
     }
+    split_components_by_county();
 
     namespace bg = boost::geometry;
     namespace bgi = boost::geometry::index;

@@ -127,23 +127,26 @@ void write_roads(OutputDataset& out, const Study& study, const RoadGraph& graph)
 void write_components(OutputDataset& out, const Study& study, const RoadGraph& graph, const AccessResult& res) {
     const GeosContext& geos = *study.geos;
     OutputLayer& comps = out.layer("road_components", wkbMultiLineString,
-                                   Fields("road_components").add({"component", "main", "length_km", "towns", "town_ids", "villages"}));
-    for (const Component& c : res.components) {
-        std::vector<GEOSGeometry*> parts;
-        for (std::uint32_t p : c.pieces) {
-            const RoadPiece& piece = graph.pieces[p];
-            GEOSCoordSequence* seq = GEOSCoordSeq_create_r(geos.get(), piece.points, 2);
-            for (std::uint32_t k = 0; k < piece.points; ++k)
-                GEOSCoordSeq_setXY_r(geos.get(), seq, k, graph.points[piece.first_point + k].x, graph.points[piece.first_point + k].y);
-            parts.push_back(GEOSGeom_createLineString_r(geos.get(), seq));
+                                   Fields("road_components")
+                                       .add({"component", "main", "county", "county_name", "length_km", "component_km", "towns", "town_ids", "villages"}));
+    for (const Component& c : res.components)
+        for (const ComponentPart& part : c.parts) {
+            std::vector<GEOSGeometry*> parts;
+            for (std::uint32_t p : part.pieces) {
+                const RoadPiece& piece = graph.pieces[p];
+                GEOSCoordSequence* seq = GEOSCoordSeq_create_r(geos.get(), piece.points, 2);
+                for (std::uint32_t k = 0; k < piece.points; ++k)
+                    GEOSCoordSeq_setXY_r(geos.get(), seq, k, graph.points[piece.first_point + k].x, graph.points[piece.first_point + k].y);
+                parts.push_back(GEOSGeom_createLineString_r(geos.get(), seq));
+            }
+            GeomPtr ml = geos.collect(std::move(parts), GEOS_MULTILINESTRING);
+            std::string ids;
+            for (std::size_t k = 0; k < part.towns.size() && k < 20; ++k) ids += (k ? "," : "") + part.towns[k];
+            if (part.towns.size() > 20) ids += ",…";
+            comps.add({std::int64_t(c.rank), std::int64_t(c.rank == 1), part.county, part.county_name, part.length_km, c.length_km,
+                       std::int64_t(part.towns.size()), ids, std::int64_t(part.villages)},
+                      ml.get());
         }
-        GeomPtr ml = geos.collect(std::move(parts), GEOS_MULTILINESTRING);
-        std::string ids;
-        for (std::size_t k = 0; k < c.towns.size() && k < 20; ++k) ids += (k ? "," : "") + c.towns[k];
-        if (c.towns.size() > 20) ids += ",…";
-        comps.add({std::int64_t(c.rank), std::int64_t(c.rank == 1), c.length_km, std::int64_t(c.towns.size()), ids, std::int64_t(c.villages)},
-                  ml.get());
-    }
 }
 
 void write_gaps(OutputDataset& out, const CoverageResult& res, const std::vector<Settlement>& towns) {

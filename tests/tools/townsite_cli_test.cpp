@@ -217,7 +217,37 @@ TEST_CASE("townsite access on the sample writes every layer", "[cli][access][slo
     CHECK(ds->GetLayerByName("towns")->GetFeatureCount() == 1075);
     CHECK(ds->GetLayerByName("villages")->GetFeatureCount() == 4608);
     CHECK(ds->GetLayerByName("isochrones")->GetFeatureCount() == 9 * 3);  // 9 city cores x 15/30/60 min
-    CHECK(ds->GetLayerByName("road_components")->GetFeatureCount() == 2);
+    // The network's pieces cut by county: the main one in 60 counties and outside them, the forest farm's.
+    CHECK(ds->GetLayerByName("road_components")->GetFeatureCount() == 62);
+    {
+        GDALDatasetUniquePtr sample(GDALDataset::Open((std::string(TOWNSITE_SAMPLE_DIR) + "/jilin.gpkg").c_str(), GDAL_OF_VECTOR));
+        std::map<std::string, std::unique_ptr<OGRGeometry>> county;
+        for (auto& f : *sample->GetLayerByName("counties")) county[f->GetFieldAsString("code")].reset(f->GetGeometryRef()->clone());
+        std::map<std::string, int> towns_in_county;
+        for (auto& f : *sample->GetLayerByName("towns")) ++towns_in_county[f->GetFieldAsString("county")];
+        std::map<int, double> km;
+        int towns = 0, outside = 0;
+        for (auto& f : *ds->GetLayerByName("road_components")) {
+            const std::string c = f->GetFieldAsString("county");
+            const OGRGeometry* lines = f->GetGeometryRef();
+            km[f->GetFieldAsInteger("component")] += f->GetFieldAsDouble("length_km");
+            CHECK(f->GetFieldAsDouble("component_km") >= f->GetFieldAsDouble("length_km"));
+            towns += f->GetFieldAsInteger("towns");
+            if (c.empty()) {
+                ++outside;
+                continue;
+            }
+            INFO("county " << c);
+            // Its roads lie in its county (each piece goes by its middle: a long one may cross the edge far).
+            std::unique_ptr<OGRGeometry> inside(lines->Intersection(county.at(c).get()));
+            CHECK(inside->toMultiLineString()->get_Length() >= 0.5 * lines->toMultiLineString()->get_Length());
+            CHECK(f->GetFieldAsInteger("towns") <= towns_in_county.at(c));
+        }
+        CHECK(outside == 1);
+        CHECK(towns == 1075 - 0);   // every town is on a road
+        CHECK(km[1] == Approx(27335.0145).epsilon(1e-6));   // the parts add up to the whole piece
+        CHECK(km[2] == Approx(10.26068).epsilon(1e-5));
+    }
     CHECK(ds->GetLayerByName("road_dead_ends")->GetFeatureCount() == 12);
     CHECK(ds->GetLayerByName("towns_without_seat_route")->GetFeatureCount() == 1);
     CHECK(ds->GetLayerByName("towns")->GetLayerDefn()->GetFieldIndex("county_seat_min") >= 0);
@@ -697,7 +727,7 @@ TEST_CASE("townsite run writes the styled GeoPackage, the QGIS project, the repo
     GDALDatasetUniquePtr ds(GDALDataset::Open(gpkg.c_str(), GDAL_OF_VECTOR));
     REQUIRE(ds);
     const std::map<std::string, long> counts = {{"towns", 1075}, {"villages", 4608}, {"isochrones", 27}, {"road_dead_ends", 12},
-                                                {"road_components", 2}, {"roads", 5861}, {"prefectures", 9}, {"counties", 60},
+                                                {"road_components", 62}, {"roads", 5861}, {"prefectures", 9}, {"counties", 60},
                                                 {"demo_towns", 30 + 40 + 59}};
     const std::vector<std::string> layers = {"demo_towns", "towns", "scenario_tiers", "coverage_gaps", "network_extensions", "works", "villages",
                                              "isochrones", "road_dead_ends", "dead_end_links", "road_components", "roads", "counties", "prefectures"};
