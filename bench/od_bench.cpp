@@ -26,20 +26,10 @@
 #include <thread>
 
 using namespace townsite;
+using townsite::bench::best_of;
 using townsite::bench::now_s;
 
 namespace {
-
-template <typename F>
-double best_of(int repeats, F f) {
-    double best = 1e300;
-    for (int i = 0; i < repeats; ++i) {
-        const double t0 = now_s();
-        f();
-        best = std::min(best, now_s() - t0);
-    }
-    return best;
-}
 
 // `n` distinct nodes of the largest piece, picked at random with a fixed seed.
 std::vector<std::uint32_t> pick(const RoadGraph& g, std::size_t n, std::uint64_t seed) {

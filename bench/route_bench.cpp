@@ -14,23 +14,7 @@
 #include <limits>
 
 using namespace townsite;
-using townsite::bench::now_s;
-
-namespace {
-
-
-template <typename F>
-double best_of(int repeats, F f) {
-    double best = 1e300;
-    for (int i = 0; i < repeats; ++i) {
-        const double t0 = now_s();
-        f();
-        best = std::min(best, now_s() - t0);
-    }
-    return best;
-}
-
-}  // namespace
+using townsite::bench::best_of;
 
 int main(int argc, char** argv) {
     const std::string label = bench::start(argc, argv, "route_bench CONFIG [label]");
