@@ -252,19 +252,38 @@ void AccessSteps::time_to_seats() {
             res.towns[i].no_route_to_seat = towns[i].snap.ok && !std::isfinite(reach.seconds);
         }
     });
-    for (const Seat& seat : res.prefecture_seats) {
-        if (!seat.snap.ok) continue;
-        router.run_to(seat.snap);
-        for (std::uint32_t i = 0; i < n_towns; ++i) {
-            TownAccess& t = res.towns[i];
-            const Router::Reach r = router.from(towns[i].snap);
-            if (towns[i].prefecture == seat.id) t.prefecture_seat_min = minutes(r.seconds), t.prefecture_seat_km = km(r.metres);
-            if (std::isfinite(r.seconds) && !(minutes(r.seconds) >= t.nearest_prefecture_seat_min)) {
-                t.nearest_prefecture_seat_min = minutes(r.seconds);
-                t.nearest_prefecture_seat_km = km(r.metres);
-                t.nearest_prefecture = seat.id;
-            }
+    // Each town's own prefecture seat: like the county seats, each search stops once that
+    // prefecture's towns are settled.
+    std::map<std::string, std::vector<std::uint32_t>> towns_of_prefecture;
+    for (std::uint32_t i = 0; i < n_towns; ++i) towns_of_prefecture[towns[i].prefecture].push_back(i);
+    parallel_routes(g, res.prefecture_seats.size(), progress.slice(0.1, 0.15), "access: prefecture seats", [&](Router& r, std::size_t k) {
+        const Seat& seat = res.prefecture_seats[k];
+        const auto members = towns_of_prefecture.find(seat.id);
+        if (!seat.snap.ok || members == towns_of_prefecture.end()) return;
+        std::vector<std::uint32_t> needed;
+        for (std::uint32_t i : members->second)
+            for (const auto& leg : towns[i].snap.legs(g, true)) needed.push_back(leg.node);
+        r.run_to_until(seat.snap, needed);
+        for (std::uint32_t i : members->second) {
+            const Router::Reach reach = r.from(towns[i].snap);
+            res.towns[i].prefecture_seat_min = minutes(reach.seconds);
+            res.towns[i].prefecture_seat_km = km(reach.metres);
         }
+    });
+    // The nearest prefecture seat: one search from all of them at once.
+    std::vector<Snap> seat_snaps;
+    std::vector<std::size_t> seat_of;   // search origin -> prefecture seat
+    for (std::size_t k = 0; k < res.prefecture_seats.size(); ++k)
+        if (res.prefecture_seats[k].snap.ok) seat_snaps.push_back(res.prefecture_seats[k].snap), seat_of.push_back(k);
+    if (seat_snaps.empty()) return;
+    router.run_from_many(seat_snaps, true);
+    for (std::uint32_t i = 0; i < n_towns; ++i) {
+        const Router::Reach r = router.from(towns[i].snap);
+        if (!std::isfinite(r.seconds)) continue;
+        TownAccess& t = res.towns[i];
+        t.nearest_prefecture_seat_min = minutes(r.seconds);
+        t.nearest_prefecture_seat_km = km(r.metres);
+        t.nearest_prefecture = res.prefecture_seats[seat_of[r.origin]].id;
     }
 }
 
