@@ -118,7 +118,7 @@ DecisionRun run_selection(const Decision& d, const SensitivityOptions& sensitivi
     auto note = [&](const std::string& step) { report_done(done, step); };
     const StudyOptions& o = d.options;
     DecisionRun r;
-    r.selection = select_towns(d.table, d.scores, d.types, o.scoring, o.selection);
+    r.selection = select_towns(d.table, d.scores, d.types, o.scoring, o.selection, Explain::Reasons, progress.slice(0, 0.1));
     progress.advance(0.1, "selected");
     note("select (" + r.selection.method + ")");
     if (sensitivity.runs > 0) {

@@ -483,7 +483,7 @@ void check_quotas(const QuotaTowns& towns, const SelectionOptions& options) {
 }
 
 Selection select_towns(const TownTable& table, const Scores& scores, const std::vector<TownType>& types, const ScoringOptions& scoring,
-                       const SelectionOptions& opt, Explain explain) {
+                       const SelectionOptions& opt, Explain explain, const Progress& progress) {
     const std::size_t n = table.size(), T = opt.tiers.size();
     Selection sel;
     SelectionProblem& p = sel.problem;
@@ -519,7 +519,7 @@ Selection select_towns(const TownTable& table, const Scores& scores, const std::
     sel.optimal = sol.optimal;
 
     sel.tier_by_score = tiers_by_score(p);
-    sel.cause = explain == Explain::Reasons ? explain_tiers(p, sel.tier_of, opt.time_limit_s) : std::vector<TierCause>(n);
+    sel.cause = explain == Explain::Reasons ? explain_tiers(p, sel.tier_of, opt.time_limit_s, progress) : std::vector<TierCause>(n);
     summarise_tiers(opt, sel);
     rank_eligible(table, p.score, sel);
     if (explain == Explain::Reasons) write_reasons(table, scores, types, scoring, opt, names, sel);

@@ -23,6 +23,7 @@
 
 #include "analysis/scoring.h"
 #include "analysis/town_types.h"
+#include "geo/progress.h"
 #include "geo/study.h"
 #include "geo/text.h"
 
@@ -153,7 +154,8 @@ struct TierCause {
 // The rank of a tier for comparisons: tiers in fill order, then "not selected".
 inline int tier_rank(int tier, std::size_t tiers) { return tier < 0 ? int(tiers) : tier; }
 // One cause per town; re-solves once per binding limit that holds a town whose tier differs.
-std::vector<TierCause> explain_tiers(const SelectionProblem& problem, const std::vector<int>& tier_of, double time_limit_s = 120);
+std::vector<TierCause> explain_tiers(const SelectionProblem& problem, const std::vector<int>& tier_of, double time_limit_s = 120,
+                                     const Progress& progress = {});
 
 // ---- towns
 
@@ -208,8 +210,10 @@ void check_quotas(const QuotaTowns& towns, const SelectionOptions& options);
 // TiersOnly leaves out what explains the tiers (tier_by_score, cause, tier_limit, reasons): the
 // explanation re-solves once per binding limit, which a scenario that only compares tiers skips.
 enum class Explain { Reasons, TiersOnly };
+// Progress: the explanation's re-solves (the bulk of the work).
 Selection select_towns(const TownTable& table, const Scores& scores, const std::vector<TownType>& types,
-                       const ScoringOptions& scoring, const SelectionOptions& options, Explain explain = Explain::Reasons);
+                       const ScoringOptions& scoring, const SelectionOptions& options, Explain explain = Explain::Reasons,
+                       const Progress& progress = {});
 
 // ---- sensitivity
 

@@ -40,7 +40,7 @@ struct Relaxation {
 
 }  // namespace
 
-std::vector<TierCause> explain_tiers(const SelectionProblem& p, const std::vector<int>& tier_of, double time_limit_s) {
+std::vector<TierCause> explain_tiers(const SelectionProblem& p, const std::vector<int>& tier_of, double time_limit_s, const Progress& progress) {
     const std::size_t n = tier_of.size(), T = p.tiers.size();
     const std::vector<int> by_score = tiers_by_score(p);
     auto rank = [&](int t) { return tier_rank(t, T); };
@@ -69,7 +69,7 @@ std::vector<TierCause> explain_tiers(const SelectionProblem& p, const std::vecto
             if (kept_out && lim.max >= 0 && in_unit == lim.max) tried.push_back({int(t), u, true, {}});
         }
     // Each relaxation solved on its own thread's GLPK environment; each writes only its own slot.
-    parallel_for(tried.size(), {}, "explaining tiers", [](unsigned thread) { return SolverThread(thread); },
+    parallel_for(tried.size(), progress, "select: explaining the tiers", [](unsigned thread) { return SolverThread(thread); },
                  [&](SolverThread&, std::size_t k) {
                      Relaxation& r = tried[k];
                      SelectionProblem relaxed = p;

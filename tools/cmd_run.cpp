@@ -352,6 +352,7 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
                 table.commit();
                 written.push_back("towns.csv");
             }
+            progress.advance(0.86, "towns.xlsx");
             if (std::find(written.begin(), written.end(), "towns.xlsx") == written.end()) {
                 // The sheets are the layers just written to townsite.gpkg; in any other format they are
                 // written again to a scratch GeoPackage first.
@@ -373,6 +374,7 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
                 if (!have_gpkg) std::filesystem::remove(scratch);
                 written.push_back("towns.xlsx");
             }
+            progress.advance(0.88, "townsite.qgs");
             {
                 // The project in the working CRS, on the province, with a print layout per prefecture.
                 ProjectView view;
@@ -393,11 +395,13 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
                 write_text_file(folder.file("townsite.qgs"), qgis_project(study.config.name, layers_crs, project, view));
                 written.push_back("townsite.qgs");
             }
+            progress.advance(0.89, "report.html");
             ReportInput report = report_input(r, lang);
             report.town_pages = true;   // `report` alone writes no pages to link to
             write_text_file(folder.file("report.html"), html_report(report));
             written.push_back("report.html");
             // One page per demonstration town (一镇一档), linked from the report.
+            progress.advance(0.91, "town pages");
             std::filesystem::create_directories(folder.file("towns"));
             for (const TownPage& p : town_pages(report)) {
                 write_text_file(folder.file(p.file), p.html);
