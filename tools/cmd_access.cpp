@@ -10,6 +10,7 @@
 #include "tools/styles.h"
 
 #include <cmath>
+#include <map>
 #include <cstdio>
 #include <iostream>
 
@@ -50,12 +51,17 @@ void add_access(CLI::App& app, const Globals& globals, Runner& run) {
             OutputLayer& towns = out.layer("towns", wkbPoint, tf);
             OutputLayer& no_route =
                 out.layer("towns_without_seat_route", wkbPoint, Fields("towns_without_seat_route").add({"id", "name", "county", "reason"}));
+            // nearest_city names the prefecture, as in `townsite run`'s towns.
+            std::map<std::string, std::string> prefecture_name;
+            for (const Seat& seat : res.prefecture_seats) prefecture_name[seat.id] = seat.name;
             for (std::size_t i = 0; i < settlements.towns.size(); ++i) {
                 const Settlement& s = settlements.towns[i];
                 const TownAccess& t = res.towns[i];
+                const auto city = prefecture_name.find(t.nearest_prefecture);
                 std::vector<FieldValue> v = {s.id, s.name, s.kind, s.county, s.population, s.snap.snap_m, std::int64_t(s.snap.ok),
                                              t.county_seat_min, t.county_seat_km, t.prefecture_seat_min, t.prefecture_seat_km,
-                                             t.nearest_prefecture, t.nearest_prefecture_seat_min, t.nearest_prefecture_seat_km,
+                                             city == prefecture_name.end() ? std::string() : city->second,
+                                             t.nearest_prefecture_seat_min, t.nearest_prefecture_seat_km,
                                              t.metro_core_min, t.metro_core_km, std::int64_t(t.no_route_to_seat)};
                 for (const auto& k : res.facility_kinds) v.push_back(t.facility_min.count(k) ? t.facility_min.at(k) : NAN);
                 for (const auto& k : res.facility_kinds) v.push_back(t.e2sfca.count(k) ? t.e2sfca.at(k) : NAN);

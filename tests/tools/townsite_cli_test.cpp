@@ -245,6 +245,12 @@ TEST_CASE("townsite access on the sample writes every layer", "[cli][access][slo
         }
         CHECK(outside == 1);
         CHECK(towns == 1075 - 0);   // every town is on a road
+        // nearest_city names the prefecture, as run's towns do.
+        std::set<std::string> prefecture_names;
+        for (auto& f : *sample->GetLayerByName("prefectures")) prefecture_names.insert(f->GetFieldAsString("name"));
+        std::size_t named = 0;
+        for (auto& f : *ds->GetLayerByName("towns")) named += prefecture_names.count(f->GetFieldAsString("nearest_city"));
+        CHECK(named == 1074);   // all but the forest farm cut off from every seat
         CHECK(km[1] == Approx(27335.0145).epsilon(1e-6));   // the parts add up to the whole piece
         CHECK(km[2] == Approx(10.26068).epsilon(1e-5));
     }
