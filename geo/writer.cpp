@@ -144,8 +144,8 @@ void OutputDataset::create_dataset() {
 // it holds a separator, a quote or a line break; null and empty as nothing; LF line ends.
 class OutputDataset::CsvTable {
 public:
-    CsvTable(std::string tmp, std::string shown, bool bom) : m_tmp(std::move(tmp)), m_shown(std::move(shown)) {
-        m_file = std::fopen(m_tmp.c_str(), "wb");
+    CsvTable(const std::string& tmp, std::string shown, bool bom) : m_shown(std::move(shown)) {
+        m_file = std::fopen(tmp.c_str(), "wb");
         if (!m_file) throw Error("cannot create " + m_shown + ": " + std::strerror(errno)).with_hint("check that the folder is writable.");
         if (bom) m_buf = "\xEF\xBB\xBF";
     }
@@ -242,7 +242,7 @@ private:
         else append_escaped(text, CPLGetValueType(text.c_str()) != CPL_VALUE_STRING);
     }
 
-    std::string m_tmp, m_shown, m_buf;
+    std::string m_shown, m_buf;
     std::FILE* m_file = nullptr;
     std::vector<OGRFieldType> m_types;
     OGRFeatureDefn* m_defn = nullptr;
