@@ -236,40 +236,34 @@ void AccessSteps::time_to_seats() {
         if (!seat.snap.ok)
             res.notes.push_back({"县 " + seat.id + " 的驻地距最近道路 " + std::to_string(int(seat.snap.snap_m)) + " 米",
                                  "the seat of county " + seat.id + " is " + std::to_string(int(seat.snap.snap_m)) + " m from the nearest road"});
-    // Each county's search stops once its own towns are settled; counties write disjoint towns.
-    parallel_routes(g, res.county_seats.size(), progress.slice(0.05, 0.1), "access: county seats", [&](Router& r, std::size_t c) {
-        const Seat& seat = res.county_seats[c];
-        const auto members = towns_of_county.find(seat.id);
-        if (!seat.snap.ok || members == towns_of_county.end()) return;
-        std::vector<std::uint32_t> needed;
-        for (std::uint32_t i : members->second)
-            for (const auto& leg : towns[i].snap.legs(g, true)) needed.push_back(leg.node);
-        r.run_to_until(seat.snap, needed);
-        for (std::uint32_t i : members->second) {
-            const Router::Reach reach = r.from(towns[i].snap);
-            res.towns[i].county_seat_min = minutes(reach.seconds);
-            res.towns[i].county_seat_km = km(reach.metres);
-            res.towns[i].no_route_to_seat = towns[i].snap.ok && !std::isfinite(reach.seconds);
-        }
-    });
-    // Each town's own prefecture seat: like the county seats, each search stops once that
-    // prefecture's towns are settled.
+    // From each unit's seat to its own towns: the search stops once they are settled; units
+    // write disjoint towns.
+    auto own_seat = [&](const std::vector<Seat>& seats, const std::map<std::string, std::vector<std::uint32_t>>& members_of,
+                        const Progress& part, const char* step, auto store) {
+        parallel_routes(g, seats.size(), part, step, [&](Router& r, std::size_t k) {
+            const Seat& seat = seats[k];
+            const auto members = members_of.find(seat.id);
+            if (!seat.snap.ok || members == members_of.end()) return;
+            std::vector<std::uint32_t> needed;
+            for (std::uint32_t i : members->second)
+                for (const auto& leg : towns[i].snap.legs(g, true)) needed.push_back(leg.node);
+            r.run_to_until(seat.snap, needed);
+            for (std::uint32_t i : members->second) store(res.towns[i], towns[i], r.from(towns[i].snap));
+        });
+    };
+    own_seat(res.county_seats, towns_of_county, progress.slice(0.05, 0.1), "access: county seats",
+             [&](TownAccess& t, const Settlement& s, const Router::Reach& reach) {
+                 t.county_seat_min = minutes(reach.seconds);
+                 t.county_seat_km = km(reach.metres);
+                 t.no_route_to_seat = s.snap.ok && !std::isfinite(reach.seconds);
+             });
     std::map<std::string, std::vector<std::uint32_t>> towns_of_prefecture;
     for (std::uint32_t i = 0; i < n_towns; ++i) towns_of_prefecture[towns[i].prefecture].push_back(i);
-    parallel_routes(g, res.prefecture_seats.size(), progress.slice(0.1, 0.15), "access: prefecture seats", [&](Router& r, std::size_t k) {
-        const Seat& seat = res.prefecture_seats[k];
-        const auto members = towns_of_prefecture.find(seat.id);
-        if (!seat.snap.ok || members == towns_of_prefecture.end()) return;
-        std::vector<std::uint32_t> needed;
-        for (std::uint32_t i : members->second)
-            for (const auto& leg : towns[i].snap.legs(g, true)) needed.push_back(leg.node);
-        r.run_to_until(seat.snap, needed);
-        for (std::uint32_t i : members->second) {
-            const Router::Reach reach = r.from(towns[i].snap);
-            res.towns[i].prefecture_seat_min = minutes(reach.seconds);
-            res.towns[i].prefecture_seat_km = km(reach.metres);
-        }
-    });
+    own_seat(res.prefecture_seats, towns_of_prefecture, progress.slice(0.1, 0.15), "access: prefecture seats",
+             [&](TownAccess& t, const Settlement&, const Router::Reach& reach) {
+                 t.prefecture_seat_min = minutes(reach.seconds);
+                 t.prefecture_seat_km = km(reach.metres);
+             });
     // The nearest prefecture seat: one search from all of them at once.
     std::vector<Snap> seat_snaps;
     std::vector<std::size_t> seat_of;   // search origin -> prefecture seat
