@@ -537,7 +537,6 @@ void AccessSteps::find_road_problems() {
     progress.advance(0.85, "access: road problems");
     res.components.resize(g.component_km.size());
     for (std::size_t i = 0; i < res.components.size(); ++i) res.components[i].rank = int(i + 1), res.components[i].length_km = g.component_km[i];
-    for (std::uint32_t i = 0; i < g.pieces.size(); ++i) res.components[g.component[g.pieces[i].from] - 1].pieces.push_back(i);
     for (std::uint32_t i = 0; i < points.snaps.size(); ++i) {
         const Snap& s = points.snaps[i];
         if (!s.ok) continue;

@@ -129,7 +129,6 @@ struct Component {
     double length_km = 0;
     std::vector<std::string> towns;   // town ids snapped onto it
     std::size_t villages = 0;
-    std::vector<std::uint32_t> pieces;
     // Cut by county, in the counties layer's order ("" last): one feature each in road_components,
     // so that no feature grows with the network (whole, the main one was 14 MB at 25 provinces).
     std::vector<ComponentPart> parts;

@@ -104,6 +104,9 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
     for (const Layer* l : study.role("protected"))
         for (const Feature& f : l->features) site_names.push_back(l->text(f, "name")), sites.add(f.geom.get());
     sites.index.build();
+    auto colour_of = [&](const std::string& utility) {
+        return kUtilityColour[std::min<std::size_t>(std::size_t(std::find(utilities.begin(), utilities.end(), utility) - utilities.begin()), 4)];
+    };
     // Each town's gaps and extensions, in their order.
     std::vector<std::vector<const Gap*>> gaps_of(n);
     std::vector<std::vector<const Extension*>> extensions_of(n);
@@ -158,15 +161,10 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
             if (inside(network_lines.geoms[k]))
                 map.geometry(network_lines.geoms[k], std::string("fill=\"none\" stroke=\"") + kUtilityColour[std::min<std::size_t>(line_utility[k], 4)] + "\" stroke-width=\"1\"", 0);
         std::vector<std::string> works_here;
-        for (const Gap* g : gaps_of[i]) {
-            const std::size_t u = std::size_t(std::find(utilities.begin(), utilities.end(), g->utility) - utilities.begin());
-            map.geometry(g->polygon.get(), std::string("fill=\"") + kUtilityColour[std::min<std::size_t>(u, 4)] + "\" fill-opacity=\"0.3\" stroke=\"none\"");
-        }
-        for (const Extension* e : extensions_of[i]) {
-            const std::size_t u = std::size_t(std::find(utilities.begin(), utilities.end(), e->utility) - utilities.begin());
-            map.geometry(e->lines.get(), std::string("fill=\"none\" stroke=\"") + kUtilityColour[std::min<std::size_t>(u, 4)] +
-                                             "\" stroke-width=\"2.4\" stroke-dasharray=\"5,3\"", 0);
-        }
+        for (const Gap* g : gaps_of[i])
+            map.geometry(g->polygon.get(), std::string("fill=\"") + colour_of(g->utility) + "\" fill-opacity=\"0.3\" stroke=\"none\"");
+        for (const Extension* e : extensions_of[i])
+            map.geometry(e->lines.get(), std::string("fill=\"none\" stroke=\"") + colour_of(e->utility) + "\" stroke-width=\"2.4\" stroke-dasharray=\"5,3\"", 0);
         if (const auto it = villages.find(town.id); it != villages.end())
             for (std::uint32_t v : it->second) {
                 const Settlement& s = (*in.villages)[v];

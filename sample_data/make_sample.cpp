@@ -1191,7 +1191,7 @@ int main(int argc, char** argv) {
         {
             Writer w(tmp, geos, tr);
             LayerSet layers = create_layers(w);
-            const int cols = int(std::ceil(std::sqrt(double(scale))));
+            const int cols = sample::tile_columns(scale);
             const std::vector<sample::Tile> tiles = sample::tile_offsets(scale, box);
             for (int k = 0; k < scale; ++k) {
                 w.dlon = tiles[std::size_t(k)].dlon;

@@ -18,8 +18,11 @@ struct Tile {
     double dlon, dlat;   // the copy's shift, whole degrees
 };
 
+// The grid's columns: copy k is in column k % cols, row k / cols.
+inline int tile_columns(int copies) { return int(std::ceil(std::sqrt(double(copies)))); }
+
 inline std::vector<Tile> tile_offsets(int copies, const LonLatBox& e, double step_lon = 10, double step_lat = 6, double max_lat = 84) {
-    const int cols = int(std::ceil(std::sqrt(double(copies)))), rows = (copies + cols - 1) / cols;
+    const int cols = tile_columns(copies), rows = (copies + cols - 1) / cols;
     // The first column and row, 0 unless the grid must move to stay on the globe.
     const int col0 = std::min(0, int(std::floor((180 - e.east) / step_lon)) - (cols - 1));
     const int row0 = std::min(0, int(std::floor((max_lat - e.north) / step_lat)) - (rows - 1));
