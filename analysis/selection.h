@@ -27,8 +27,10 @@
 #include "geo/study.h"
 #include "geo/text.h"
 
+#include <atomic>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -94,6 +96,44 @@ Solution solve_greedy(const SelectionProblem& problem);
 // The min-cost flow alone: nullopt when a tier has spacing or units that overlap without nesting
 // (type minimums); otherwise the optimum, or infeasible when the quotas cannot be met.
 std::optional<Solution> solve_flow(const SelectionProblem& problem);
+
+// The problem with tier `tier`'s limits[limit] relaxed by one place: its maximum raised (at_max) or its
+// minimum lowered.
+SelectionProblem relaxed_problem(SelectionProblem problem, int tier, std::size_t limit, bool at_max);
+
+// The chosen selection's min-cost flow, kept to solve the selection again with one unit limit relaxed
+// by one place without solving from scratch (explain_tiers does so once per binding limit). Each
+// tier's network is built once, with the chosen selection as its flow and the network simplex's node
+// potentials as the proof that it is optimal. A relaxed limit changes one arc's bound; the flow is then
+// re-optimised by successive shortest augmenting paths on the residual network (Ahuja, Magnanti and
+// Orlin, Network Flows, 1993, sections 9.3 and 9.7), tier by tier, the towns an earlier tier now takes
+// or gives up closing or opening in the later tiers' networks. With distinct scores the result is the
+// selection solve_selection finds for the relaxed problem; among equal scores it keeps the chosen
+// selection's choices where it can.
+//
+//   if (auto flows = RelaxedFlows::build(problem, sel.tier_of)) tier_of = flows->relaxed(tier, limit, at_max);
+class RelaxedFlows {
+public:
+    // nullptr when the flow cannot model the problem (spacing, units that overlap without nesting) or
+    // the potentials do not prove `tier_of` the problem's tier-by-tier optimum.
+    static std::unique_ptr<RelaxedFlows> build(const SelectionProblem& problem, const std::vector<int>& tier_of);
+    ~RelaxedFlows();
+    // The selection of relaxed_problem(problem, tier, limit, at_max); empty when it has none. Safe to
+    // call from several threads.
+    std::vector<int> relaxed(int tier, std::size_t limit, bool at_max) const;
+    // How many relaxations were solved afresh because the shortest paths did not end in a flow their
+    // potentials prove optimal (none is expected: a safeguard).
+    int solved_afresh() const { return m_solved_afresh; }
+
+    struct Network;   // one tier's network (selection_solve.cpp)
+
+private:
+    RelaxedFlows();
+    SelectionProblem m_problem;
+    std::vector<int> m_tier_of;
+    std::vector<Network> m_networks;   // per tier: its own and the later tiers' towns and limits
+    mutable std::atomic<int> m_solved_afresh = 0;
+};
 // The integer program alone. hold_totals: instead of fixing each tier's choice, hold only its total
 // at the optimum (a row sum(score x) >= best): the lexicographic optimum even across equal scores,
 // 1.3x slower on the sample at x1 and x10 (bench/select_bench), and the benchmark's baseline.

@@ -1,5 +1,6 @@
 // Why a town's tier is not the one its score alone gives: the binding limits of the chosen
-// selection, found by relaxing each by one place and solving again.
+// selection, found by relaxing each by one place and solving again (by moving the chosen flow when
+// the quotas are a network: RelaxedFlows).
 #include "analysis/selection.h"
 #include "geo/parallel.h"
 
@@ -40,6 +41,13 @@ struct Relaxation {
 
 }  // namespace
 
+SelectionProblem relaxed_problem(SelectionProblem p, int tier, std::size_t limit, bool at_max) {
+    UnitLimit& lim = p.tiers[std::size_t(tier)].limits[limit];
+    if (at_max) ++lim.max;
+    else --lim.min;
+    return p;
+}
+
 std::vector<TierCause> explain_tiers(const SelectionProblem& p, const std::vector<int>& tier_of, double time_limit_s, const Progress& progress) {
     const std::size_t n = tier_of.size(), T = p.tiers.size();
     const std::vector<int> by_score = tiers_by_score(p);
@@ -68,15 +76,18 @@ std::vector<TierCause> explain_tiers(const SelectionProblem& p, const std::vecto
             if (moved_in && lim.min > 0 && in_unit == lim.min) tried.push_back({int(t), u, false, {}});
             if (kept_out && lim.max >= 0 && in_unit == lim.max) tried.push_back({int(t), u, true, {}});
         }
-    // Each relaxation solved on its own thread's GLPK environment; each writes only its own slot.
+    // When the quotas are a network, each relaxation moves the chosen selection's own flow (a few
+    // shortest paths); otherwise it is solved again, on its own thread's GLPK environment. Each writes
+    // only its own slot.
+    const std::unique_ptr<RelaxedFlows> flows = RelaxedFlows::build(p, tier_of);
     parallel_for(tried.size(), progress, "select: explaining the tiers", [](unsigned thread) { return SolverThread(thread); },
                  [&](SolverThread&, std::size_t k) {
                      Relaxation& r = tried[k];
-                     SelectionProblem relaxed = p;
-                     UnitLimit& lim = relaxed.tiers[std::size_t(r.tier)].limits[r.limit];
-                     if (r.at_max) ++lim.max;
-                     else --lim.min;
-                     const Solution sol = solve_selection(relaxed, time_limit_s);
+                     if (flows) {
+                         r.tier_of = flows->relaxed(r.tier, r.limit, r.at_max);
+                         return;
+                     }
+                     const Solution sol = solve_selection(relaxed_problem(p, r.tier, r.limit, r.at_max), time_limit_s);
                      if (sol.feasible) r.tier_of = sol.tier_of;
                  });
     std::vector<Relaxation> relaxations;

@@ -11,9 +11,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
+#include <limits>
 #include <memory>
 #include <numeric>
 #include <optional>
+#include <queue>
 
 namespace townsite {
 
@@ -197,6 +200,270 @@ std::optional<Solution> solve_flow(const SelectionProblem& p) {
     s.feasible = s.optimal = true;
     total_scores(p, s);
     return s;
+}
+
+// ---------------------------------------------------------------- the flow, relaxed one limit at a time
+
+// One tier's network as plain arrays (source 0, sink 1), with a flow and node potentials that prove
+// it optimal: every arc with room has reduced cost cost + pi[tail] - pi[head] >= 0, every arc with
+// flow above its lower bound <= 0 (LEMON's convention).
+struct RelaxedFlows::Network {
+    int nodes = 2;
+    std::vector<int> tail, head;
+    std::vector<long long> lower, upper, cost, flow, pi;
+    std::vector<int> first_out, incident;       // per node its arcs, either way: arc * 2 + (1 when the node is the head)
+    std::vector<int> town_sink;                 // per town: its arc to the sink, -1 when not in this network
+    std::vector<std::pair<int, std::size_t>> taken;   // the tier's arcs to its towns
+    std::vector<std::vector<int>> limit_arc;    // [u - t][l]: the arc into tier u's limit l, -1 when it has no town
+
+    int add_arc(int a, int b, long long lo, long long hi, long long c) {
+        tail.push_back(a), head.push_back(b), lower.push_back(lo), upper.push_back(hi), cost.push_back(c), flow.push_back(0);
+        return int(tail.size()) - 1;
+    }
+    long long reduced(int e, const std::vector<long long>& p) const { return cost[std::size_t(e)] + p[std::size_t(tail[std::size_t(e)])] - p[std::size_t(head[std::size_t(e)])]; }
+};
+
+namespace {
+
+using Network = RelaxedFlows::Network;
+
+// Tier t's network as solve_flow builds it, but with every town eligible for tier t or a later one
+// (a town an earlier tier took has no room to the sink, so that an earlier tier that gives it up can
+// open it) and the chosen selection as its flow.
+Network chosen_network(const SelectionProblem& p, const std::vector<Nesting>& nesting, std::size_t t, const std::vector<int>& tier_of,
+                       long long scale) {
+    const std::size_t n = p.score.size(), T = p.tiers.size();
+    Network g;
+    g.town_sink.assign(n, -1);
+    std::vector<int> town(n, -1);
+    auto town_node = [&](std::size_t i) {
+        if (town[i] < 0) {
+            town[i] = g.nodes++;
+            const bool open = tier_of[i] < 0 || tier_of[i] >= int(t);
+            g.town_sink[i] = g.add_arc(town[i], 1, 0, open ? 1 : 0, 0);
+            g.flow.back() = tier_of[i] >= int(t);
+        }
+        return town[i];
+    };
+    for (std::size_t u = t; u < T; ++u) {
+        const TierProblem& tier = p.tiers[u];
+        const Nesting& f = nesting[u];
+        const int root = g.nodes++;
+        g.add_arc(0, root, tier.count, tier.count, 0);
+        g.flow.back() = tier.count;
+        std::vector<int> unit(tier.limits.size());
+        for (int& v : unit) v = g.nodes++;
+        std::vector<int>& arc_of = g.limit_arc.emplace_back(tier.limits.size(), -1);
+        for (std::size_t l = 0; l < unit.size(); ++l) {
+            const UnitLimit& lim = tier.limits[l];
+            arc_of[l] = g.add_arc(f.parent[l] < 0 ? root : unit[std::size_t(f.parent[l])], unit[l], std::max(0, lim.min),
+                                  lim.max >= 0 ? lim.max : tier.count, 0);
+        }
+        for (std::size_t i = 0; i < n; ++i) {
+            if (!tier.eligible[i]) continue;
+            const long long c = u == t ? -std::llround(p.score[i] * double(scale)) : 0;
+            const int e = g.add_arc(f.home[i] < 0 ? root : unit[std::size_t(f.home[i])], town_node(i), 0, 1, c);
+            if (u == t) g.taken.emplace_back(e, i);
+            if (tier_of[i] != int(u)) continue;
+            g.flow[std::size_t(e)] = 1;
+            for (int l = f.home[i]; l >= 0; l = f.parent[std::size_t(l)]) ++g.flow[std::size_t(arc_of[std::size_t(l)])];
+        }
+    }
+    g.first_out.assign(std::size_t(g.nodes) + 1, 0);
+    for (std::size_t e = 0; e < g.tail.size(); ++e) ++g.first_out[std::size_t(g.tail[e]) + 1], ++g.first_out[std::size_t(g.head[e]) + 1];
+    for (std::size_t v = 0; v < std::size_t(g.nodes); ++v) g.first_out[v + 1] += g.first_out[v];
+    g.incident.resize(2 * g.tail.size());
+    std::vector<int> next(g.first_out.begin(), g.first_out.end() - 1);
+    for (std::size_t e = 0; e < g.tail.size(); ++e) {
+        g.incident[std::size_t(next[std::size_t(g.tail[e])]++)] = int(2 * e);
+        g.incident[std::size_t(next[std::size_t(g.head[e])]++)] = int(2 * e + 1);
+    }
+    return g;
+}
+
+// The network simplex's potentials for g, when they prove g's flow optimal (and the flow is one).
+bool prove_optimal(Network& g) {
+    Graph lg;
+    std::vector<Graph::Node> node(std::size_t(g.nodes));
+    for (auto& v : node) v = lg.addNode();
+    Graph::ArcMap<long long> lower(lg), upper(lg), cost(lg);
+    long long total = 0;
+    std::vector<long long> balance(std::size_t(g.nodes), 0);
+    for (std::size_t e = 0; e < g.tail.size(); ++e) {
+        const Graph::Arc a = lg.addArc(node[std::size_t(g.tail[e])], node[std::size_t(g.head[e])]);
+        lower[a] = g.lower[e], upper[a] = g.upper[e], cost[a] = g.cost[e];
+        if (g.flow[e] < g.lower[e] || g.flow[e] > g.upper[e]) return false;
+        balance[std::size_t(g.tail[e])] -= g.flow[e], balance[std::size_t(g.head[e])] += g.flow[e];
+        if (g.tail[e] == 0) total += g.flow[e];
+    }
+    for (std::size_t v = 2; v < balance.size(); ++v)
+        if (balance[v] != 0) return false;
+    Flow flow(lg);
+    flow.lowerMap(lower).upperMap(upper).costMap(cost).stSupply(node[0], node[1], total);
+    if (flow.run() != Flow::OPTIMAL) return false;
+    g.pi.resize(std::size_t(g.nodes));
+    for (std::size_t v = 0; v < node.size(); ++v) g.pi[v] = flow.potential(node[v]);
+    for (std::size_t e = 0; e < g.tail.size(); ++e) {
+        const long long rc = g.reduced(int(e), g.pi);
+        if ((g.flow[e] < g.upper[e] && rc < 0) || (g.flow[e] > g.lower[e] && rc > 0)) return false;
+    }
+    return true;
+}
+
+// A copy of a network's flow, potentials and bounds, changed and re-optimised.
+struct Repair {
+    const Network& g;
+    std::vector<long long> lower, upper, flow, pi, excess;
+
+    explicit Repair(const Network& net)
+        : g(net), lower(net.lower), upper(net.upper), flow(net.flow), pi(net.pi), excess(std::size_t(net.nodes), 0) {}
+
+    void push(int e, long long amount) {
+        flow[std::size_t(e)] += amount;
+        excess[std::size_t(g.tail[std::size_t(e)])] -= amount, excess[std::size_t(g.head[std::size_t(e)])] += amount;
+    }
+    // New bounds for arc e: its flow is moved into them, and to the bound its reduced cost asks for, so
+    // that the potentials still prove every arc optimal; the nodes it leaves out of balance are
+    // balanced by augment().
+    void rebound(int e, long long lo, long long hi) {
+        const std::size_t a = std::size_t(e);
+        lower[a] = lo, upper[a] = hi;
+        const long long rc = g.reduced(e, pi);
+        const long long want = rc < 0 ? hi : rc > 0 ? lo : std::clamp(flow[a], lo, hi);
+        if (want != flow[a]) push(e, want - flow[a]);
+    }
+    // Successive shortest paths: from the nodes with too much flow in to those with too little, over
+    // the arcs with room (reduced costs, all >= 0: Dijkstra), the potentials raised by the distances
+    // so that they stay >= 0. False when some imbalance cannot be routed.
+    bool augment() {
+        constexpr long long inf = std::numeric_limits<long long>::max();
+        const std::size_t V = std::size_t(g.nodes);
+        std::vector<long long> dist(V, inf);
+        std::vector<int> via(V, -1);   // the residual arc a node was reached by: arc * 2 + (1 when against the arc)
+        std::vector<int> settled;
+        using Entry = std::pair<long long, int>;
+        std::priority_queue<Entry, std::vector<Entry>, std::greater<>> heap;
+        while (true) {
+            std::fill(dist.begin(), dist.end(), inf);
+            settled.clear();
+            for (std::size_t v = 0; v < V; ++v)
+                if (excess[v] > 0) dist[v] = 0, via[v] = -1, heap.emplace(0, int(v));
+            if (heap.empty()) return true;
+            int target = -1;
+            std::vector<bool> done(V, false);
+            while (!heap.empty()) {
+                const auto [d, v] = heap.top();
+                heap.pop();
+                if (done[std::size_t(v)]) continue;
+                done[std::size_t(v)] = true;
+                settled.push_back(v);
+                if (excess[std::size_t(v)] < 0) {
+                    target = v;
+                    break;
+                }
+                for (int k = g.first_out[std::size_t(v)]; k < g.first_out[std::size_t(v) + 1]; ++k) {
+                    const int code = g.incident[std::size_t(k)], e = code / 2;
+                    const std::size_t a = std::size_t(e);
+                    const bool forward = code % 2 == 0;   // v is the arc's tail: flow can rise
+                    if (forward ? flow[a] >= upper[a] : flow[a] <= lower[a]) continue;
+                    const long long rc = forward ? g.reduced(e, pi) : -g.reduced(e, pi);
+                    const int w = forward ? g.head[a] : g.tail[a];
+                    if (d + rc < dist[std::size_t(w)]) dist[std::size_t(w)] = d + rc, via[std::size_t(w)] = forward ? 2 * e : 2 * e + 1, heap.emplace(d + rc, w);
+                }
+            }
+            heap = {};
+            if (target < 0) return false;
+            const long long D = dist[std::size_t(target)];
+            for (int v : settled) pi[std::size_t(v)] -= D - dist[std::size_t(v)];
+            long long amount = -excess[std::size_t(target)];
+            int start = target;
+            for (int v = target; via[std::size_t(v)] >= 0;) {
+                const std::size_t a = std::size_t(via[std::size_t(v)] / 2);
+                const bool forward = via[std::size_t(v)] % 2 == 0;
+                amount = std::min(amount, forward ? upper[a] - flow[a] : flow[a] - lower[a]);
+                v = start = forward ? g.tail[a] : g.head[a];
+            }
+            amount = std::min(amount, excess[std::size_t(start)]);
+            for (int v = target; via[std::size_t(v)] >= 0;) {
+                const int e = via[std::size_t(v)] / 2;
+                const bool forward = via[std::size_t(v)] % 2 == 0;
+                push(e, forward ? amount : -amount);
+                v = forward ? g.tail[std::size_t(e)] : g.head[std::size_t(e)];
+            }
+        }
+    }
+    // The certificate: every node balanced, every arc within its bounds, and the potentials proving
+    // the flow optimal.
+    bool optimal() const {
+        for (long long e : excess)
+            if (e != 0) return false;
+        for (std::size_t e = 0; e < flow.size(); ++e) {
+            const long long rc = g.reduced(int(e), pi);
+            if (flow[e] < lower[e] || flow[e] > upper[e] || (flow[e] < upper[e] && rc < 0) || (flow[e] > lower[e] && rc > 0)) return false;
+        }
+        return true;
+    }
+};
+
+}  // namespace
+
+RelaxedFlows::RelaxedFlows() = default;
+RelaxedFlows::~RelaxedFlows() = default;
+
+std::unique_ptr<RelaxedFlows> RelaxedFlows::build(const SelectionProblem& p, const std::vector<int>& tier_of) {
+    const std::size_t n = p.score.size(), T = p.tiers.size();
+    std::vector<Nesting> nesting;
+    const std::vector<bool> all(n, true);
+    for (const TierProblem& tier : p.tiers) {
+        std::optional<Nesting> f = tier.spacing_m > 0 ? std::nullopt : nest(tier, all);
+        if (!f) return nullptr;
+        nesting.push_back(std::move(*f));
+        for (std::size_t i = 0; i < n; ++i)
+            if (tier.eligible[i] && !std::isfinite(p.score[i])) return nullptr;
+    }
+    std::size_t nodes = n + 2;
+    for (const TierProblem& tier : p.tiers) nodes += 1 + tier.limits.size();
+    const long long scale = scale_of(p, nodes);
+    std::unique_ptr<RelaxedFlows> flows(new RelaxedFlows);
+    flows->m_problem = p;
+    flows->m_tier_of = tier_of;
+    for (std::size_t t = 0; t < T; ++t) {
+        flows->m_networks.push_back(chosen_network(p, nesting, t, tier_of, scale));
+        if (!prove_optimal(flows->m_networks.back())) return nullptr;
+    }
+    return flows;
+}
+
+std::vector<int> RelaxedFlows::relaxed(int relaxed_tier, std::size_t limit, bool at_max) const {
+    std::vector<int> now = m_tier_of;
+    bool changed = false;   // an earlier tier took or gave up a town
+    for (std::size_t t = 0; t < m_networks.size(); ++t) {
+        if (int(t) > relaxed_tier && !changed) break;   // the rest stands
+        const Network& g = m_networks[t];
+        Repair r(g);
+        if (int(t) <= relaxed_tier) {
+            const int e = g.limit_arc[std::size_t(relaxed_tier) - t][limit];
+            if (e >= 0) {
+                const std::size_t a = std::size_t(e);
+                r.rebound(e, at_max ? g.lower[a] : std::max(0LL, g.lower[a] - 1), at_max ? g.upper[a] + 1 : g.upper[a]);
+            }
+        }
+        // The towns an earlier tier now holds close, those it gave up open.
+        for (std::size_t i = 0; i < now.size() && changed; ++i) {
+            const bool closed = now[i] >= 0 && now[i] < int(t), was = m_tier_of[i] >= 0 && m_tier_of[i] < int(t);
+            if (closed != was && g.town_sink[i] >= 0) r.rebound(g.town_sink[i], 0, closed ? 0 : 1);
+        }
+        if (!r.augment() || !r.optimal()) {   // not expected: the relaxed problem solved afresh
+            ++m_solved_afresh;
+            const Solution fresh = solve_selection(relaxed_problem(m_problem, relaxed_tier, limit, at_max));
+            return fresh.feasible ? fresh.tier_of : std::vector<int>{};
+        }
+        for (const auto& [e, i] : g.taken) {
+            const bool in = r.flow[std::size_t(e)] > 0;
+            if (in != (now[i] == int(t))) changed = true, now[i] = in ? int(t) : -1;
+        }
+    }
+    return now;
 }
 
 // ---------------------------------------------------------------- GLPK

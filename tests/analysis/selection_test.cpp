@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <random>
 
@@ -229,6 +230,134 @@ TEST_CASE("the min-cost flow and GLPK choose the same towns on provinces of 300 
         typed.tiers[0].limits.push_back({{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19}, 1, -1});
         CHECK_FALSE(solve_flow(typed));   // towns 0 to 19 lie in several prefectures, each with others
     }
+}
+
+namespace {
+
+// Every limit of the problem relaxed by one place, each way it can be: its maximum raised, its minimum lowered.
+struct LimitRelaxation {
+    int tier;
+    std::size_t limit;
+    bool at_max;
+};
+std::vector<LimitRelaxation> every_relaxation(const SelectionProblem& p) {
+    std::vector<LimitRelaxation> all;
+    for (std::size_t t = 0; t < p.tiers.size(); ++t)
+        for (std::size_t l = 0; l < p.tiers[t].limits.size(); ++l) {
+            if (p.tiers[t].limits[l].max >= 0) all.push_back({int(t), l, true});
+            if (p.tiers[t].limits[l].min > 0) all.push_back({int(t), l, false});
+        }
+    return all;
+}
+SelectionProblem relaxed_problem(const SelectionProblem& p, const LimitRelaxation& r) { return relaxed_problem(p, r.tier, r.limit, r.at_max); }
+
+}  // namespace
+
+TEST_CASE("a limit relaxed by one place moves the chosen flow to the relaxed problem's optimum that brute force finds", "[selection]") {
+    // The instances of the brute-force test that the flow models (no spacing, nested units). Each
+    // limit is relaxed each way it can be, whether it binds or not.
+    int built = 0, tried = 0, moved = 0, cascaded = 0;
+    for (unsigned seed = 1; seed <= 1200; ++seed) {
+        std::mt19937 rng(seed);
+        SelectionProblem p = random_problem(rng);
+        for (TierProblem& tier : p.tiers) tier.spacing_m = 0;
+        const Solution s = solve_selection(p);
+        if (!s.feasible || !solve_flow(p)) continue;
+        const std::unique_ptr<RelaxedFlows> flows = RelaxedFlows::build(p, s.tier_of);
+        if (!flows) continue;
+        ++built;
+        for (const LimitRelaxation& r : every_relaxation(p)) {
+            INFO("seed " << seed << ", tier " << r.tier << ", limit " << r.limit << (r.at_max ? " max" : " min"));
+            const SelectionProblem q = relaxed_problem(p, r);
+            const std::vector<double> best = brute_force(q);
+            const std::vector<int> tier_of = flows->relaxed(r.tier, r.limit, r.at_max);
+            ++tried;
+            REQUIRE(!best.empty());   // relaxing a limit keeps a feasible problem feasible
+            REQUIRE(tier_of.size() == p.score.size());
+            CHECK(feasible(q, tier_of));
+            const std::vector<double> got = sums(q, tier_of), given = brute_force_given(q, tier_of);
+            CHECK(got[0] == Approx(best[0]).margin(1e-6));
+            for (std::size_t t = 0; t < got.size(); ++t) CHECK(got[t] == Approx(given[t]).margin(1e-6));
+            if (distinct_scores(q))
+                for (std::size_t t = 0; t < got.size(); ++t) CHECK(got[t] == Approx(best[t]).margin(1e-6));
+            moved += tier_of != s.tier_of;
+            for (std::size_t i = 0; i < tier_of.size(); ++i)
+                if (tier_of[i] != s.tier_of[i] && std::max(tier_of[i], s.tier_of[i]) > r.tier) {
+                    ++cascaded;   // a tier after the relaxed limit's changed too
+                    break;
+                }
+        }
+        CHECK(flows->solved_afresh() == 0);   // every one by shortest paths, proven optimal by its potentials
+    }
+    // The instances exercise relaxations that move towns, in later tiers too (294 instances, 565
+    // relaxations, 96 that move towns, 27 of them in a later tier).
+    CHECK(built > 200);
+    CHECK(tried > 400);
+    CHECK(moved > 60);
+    CHECK(cascaded > 15);
+}
+
+TEST_CASE("a limit relaxed by one place moves the chosen flow to the towns a fresh solve chooses, on provinces of 300 towns", "[selection]") {
+    // Three tiers as in the policy, with minimums and maximums per prefecture and per county and
+    // distinct scores: each relaxed problem's optimum is one set of towns per tier, the fresh
+    // min-cost flow's.
+    int moved = 0;
+    for (unsigned seed = 1; seed <= 8; ++seed) {
+        std::mt19937 rng(seed);
+        auto pick = [&rng](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+        SelectionProblem p;
+        const std::size_t n = 300;
+        std::vector<std::vector<std::size_t>> prefecture(6), county(30);
+        for (std::size_t i = 0; i < n; ++i) {
+            p.score.push_back(std::uniform_real_distribution<double>(0, 100)(rng));
+            p.x.push_back(0), p.y.push_back(0);
+            const int c = pick(0, 29);
+            county[std::size_t(c)].push_back(i), prefecture[std::size_t(c / 5)].push_back(i);
+        }
+        for (int t = 0; t < 3; ++t) {
+            TierProblem tier;
+            for (std::size_t i = 0; i < n; ++i) tier.eligible.push_back(pick(0, 9) > 0);
+            tier.count = 20 + 15 * t;
+            for (const auto& m : prefecture) tier.limits.push_back({m, pick(0, 3), pick(t == 2 ? 10 : 7, 12)});
+            for (const auto& m : county) tier.limits.push_back({m, t == 2 ? pick(0, 1) : 0, pick(2, 4)});
+            p.tiers.push_back(tier);
+        }
+        INFO("seed " << seed);
+        const std::optional<Solution> s = solve_flow(p);
+        REQUIRE(s);
+        REQUIRE(s->feasible);
+        const std::unique_ptr<RelaxedFlows> flows = RelaxedFlows::build(p, s->tier_of);
+        REQUIRE(flows);
+        for (const LimitRelaxation& r : every_relaxation(p)) {
+            INFO("tier " << r.tier << ", limit " << r.limit << (r.at_max ? " max" : " min"));
+            const std::optional<Solution> fresh = solve_flow(relaxed_problem(p, r));
+            REQUIRE(fresh);
+            const std::vector<int> tier_of = flows->relaxed(r.tier, r.limit, r.at_max);
+            CHECK(tier_of.empty() == !fresh->feasible);
+            if (fresh->feasible) CHECK(tier_of == fresh->tier_of);
+            moved += !tier_of.empty() && tier_of != s->tier_of;
+        }
+        CHECK(flows->solved_afresh() == 0);
+    }
+    CHECK(moved > 40);
+}
+
+TEST_CASE("the relaxed flows decline a selection their network does not prove optimal, and problems the flow cannot model", "[selection]") {
+    SelectionProblem p;
+    p.score = {90, 80, 70, 60};
+    p.x = p.y = {0, 0, 0, 0};
+    p.tiers.push_back({{true, true, true, true}, 2, {{{0, 1}, 0, 1}, {{2, 3}, 0, 2}}, 0});
+    const std::optional<Solution> s = solve_flow(p);
+    REQUIRE(s);
+    REQUIRE(s->tier_of == std::vector<int>{0, -1, 0, -1});
+    CHECK(RelaxedFlows::build(p, s->tier_of));
+    CHECK_FALSE(RelaxedFlows::build(p, {0, -1, -1, 0}));   // feasible, not the best
+    CHECK_FALSE(RelaxedFlows::build(p, {0, 0, -1, -1}));   // over the first unit's maximum
+    SelectionProblem spaced = p;
+    spaced.tiers[0].spacing_m = 1;
+    CHECK_FALSE(RelaxedFlows::build(spaced, s->tier_of));
+    // With the first unit's maximum raised, 二 (80) takes 三's (70) place.
+    CHECK(RelaxedFlows::build(p, s->tier_of)->relaxed(0, 0, true) == std::vector<int>{0, 0, -1, -1});
 }
 
 TEST_CASE("the greedy method takes each unit's minimum, then the best of the rest", "[selection]") {
