@@ -107,9 +107,10 @@ SelectionProblem relaxed_problem(SelectionProblem problem, int tier, std::size_t
 // potentials as the proof that it is optimal. A relaxed limit changes one arc's bound; the flow is then
 // re-optimised by successive shortest augmenting paths on the residual network (Ahuja, Magnanti and
 // Orlin, Network Flows, 1993, sections 9.3 and 9.7), tier by tier, the towns an earlier tier now takes
-// or gives up closing or opening in the later tiers' networks. With distinct scores the result is the
-// selection solve_selection finds for the relaxed problem; among equal scores it keeps the chosen
-// selection's choices where it can.
+// or gives up closing or opening in the later tiers' networks. The result is the relaxed problem's
+// tier-by-tier optimum: the towns solve_selection chooses whenever that optimum is one set of towns
+// (tested against brute force and against solving afresh); among equal scores it keeps the chosen
+// selection's towns where it can. Each is checked by its potentials, and solved afresh if they fail.
 //
 //   if (auto flows = RelaxedFlows::build(problem, sel.tier_of)) tier_of = flows->relaxed(tier, limit, at_max);
 class RelaxedFlows {
@@ -134,6 +135,7 @@ private:
     std::vector<Network> m_networks;   // per tier: its own and the later tiers' towns and limits
     mutable std::atomic<int> m_solved_afresh = 0;
 };
+
 // The integer program alone. hold_totals: instead of fixing each tier's choice, hold only its total
 // at the optimum (a row sum(score x) >= best): the lexicographic optimum even across equal scores,
 // 1.3x slower on the sample at x1 and x10 (bench/select_bench), and the benchmark's baseline.
@@ -193,7 +195,8 @@ struct TierCause {
 };
 // The rank of a tier for comparisons: tiers in fill order, then "not selected".
 inline int tier_rank(int tier, std::size_t tiers) { return tier < 0 ? int(tiers) : tier; }
-// One cause per town; re-solves once per binding limit that holds a town whose tier differs.
+// One cause per town; solves again once per binding limit that holds a town whose tier differs (by
+// moving the chosen flow, RelaxedFlows, when the quotas are a network).
 std::vector<TierCause> explain_tiers(const SelectionProblem& problem, const std::vector<int>& tier_of, double time_limit_s = 120,
                                      const Progress& progress = {});
 

@@ -107,13 +107,21 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
     auto colour_of = [&](const std::string& utility) {
         return kUtilityColour[std::min<std::size_t>(std::size_t(std::find(utilities.begin(), utilities.end(), utility) - utilities.begin()), 4)];
     };
-    // Each town's gaps and extensions, in their order.
+    // Each town's gaps, extensions, blocked extensions and works, in their order; each county's road dead ends.
     std::vector<std::vector<const Gap*>> gaps_of(n);
     std::vector<std::vector<const Extension*>> extensions_of(n);
+    std::vector<std::vector<const BlockedExtension*>> blocked_of(n);
+    std::vector<std::vector<const Work*>> works_of(n);
+    std::map<std::string, std::vector<const DeadEnd*>> dead_ends_of;   // county code -> its dead ends
     if (in.coverage) {
         for (const Gap& g : in.coverage->gaps) gaps_of[g.town].push_back(&g);
         for (const Extension& e : in.coverage->extensions) extensions_of[e.town].push_back(&e);
+        for (const BlockedExtension& x : in.coverage->blocked) blocked_of[x.town].push_back(&x);
     }
+    if (in.works)
+        for (const Work& w : *in.works) works_of[w.town].push_back(&w);
+    if (in.access)
+        for (const DeadEnd& d : in.access->dead_ends) dead_ends_of[t.towns[d.town].county].push_back(&d);
     const Measure measure{study.crs, geos};
     std::map<std::string, std::vector<std::uint32_t>> villages;   // town id -> rows of its villages
     for (std::uint32_t v = 0; v < (in.villages ? in.villages->size() : 0); ++v) villages[(*in.villages)[v].town].push_back(v);
@@ -237,8 +245,8 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
                 double km = 0, people = 0;
                 std::size_t connected = 0;
                 std::string protected_sites, bottom;   // the sites it passes; what the bottom lines did to it
-                for (const Extension& e : in.coverage->extensions)
-                    if (e.town == i && e.utility == u) {
+                for (const Extension* x : extensions_of[i])
+                    if (const Extension& e = *x; e.utility == u) {
                         km += e.length_km, people += e.population, connected += e.villages.size();
                         for (const auto& site : e.protected_sites) protected_sites += (protected_sites.empty() ? "" : "、") + site;
                         if (e.redline_detour_km > 0) bottom += T("避让生态红线绕行 +" + fmt(e.redline_detour_km, 2) + " km；", "goes round the red line, +" + fmt(e.redline_detour_km, 2) + " km; ");
@@ -246,9 +254,9 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
                             bottom += T(std::to_string(e.villages_in_redline.size()) + " 个村被红线阻隔；", std::to_string(e.villages_in_redline.size()) + " villages behind the red line; ");
                         if (e.farmland_km > 0) bottom += T("涉及永久基本农田 " + fmt(e.farmland_km, 2) + " km", fmt(e.farmland_km, 2) + " km through farmland");
                     }
-                for (const BlockedExtension& x : in.coverage->blocked)
-                    if (x.town == i && x.utility == u)
-                        bottom += T("须穿越生态红线 " + fmt(x.redline_km, 2) + " km：未提出延伸", "would run " + fmt(x.redline_km, 2) + " km through the red line: not proposed");
+                for (const BlockedExtension* x : blocked_of[i])
+                    if (x->utility == u)
+                        bottom += T("须穿越生态红线 " + fmt(x->redline_km, 2) + " km：未提出延伸", "would run " + fmt(x->redline_km, 2) + " km through the red line: not proposed");
                 rows.push_back({html_escape(utility_label(u, in.lang)), status_text(in.lang, c.status), number(c.share_area * 100, 0), number(c.gap_km2, 2),
                                 number(c.gap_population, 0), km > 0 ? fmt(km, 2) : "—", km > 0 ? std::to_string(connected) : "—", km > 0 ? fmt(people, 0) : "—",
                                 html_escape(protected_sites), html_escape(bottom)});
@@ -292,8 +300,8 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
         }
         if (in.works) {
             std::vector<std::vector<std::string>> rows;
-            for (const Work& w : *in.works) {
-                if (w.town != i) continue;
+            for (const Work* work : works_of[i]) {
+                const Work& w = *work;
                 rows.push_back({html_escape(work_text(in.lang, w)), fmt(w.quantity, 2) + " " + (w.unit == "places" ? T("位", "places") : w.unit), fmt(w.people, 0),
                                 html_escape(w.protected_sites), number(w.cost, 1), number(w.people_per_cost(), 1)});
             }
@@ -306,8 +314,8 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
         if (in.access) {
             std::vector<std::vector<std::string>> rows;
             std::size_t links = 0;
-            for (const DeadEnd& d : in.access->dead_ends) {
-                if (t.towns[d.town].county != town.county) continue;
+            for (const DeadEnd* end : dead_ends_of[town.county]) {
+                const DeadEnd& d = *end;
                 links += !std::isnan(d.link_m);
                 rows.push_back({html_escape(d.road_id), html_escape(t.towns[d.town].name), number(d.link_m, 0), html_escape(say(in.lang, d.no_link))});
             }
