@@ -15,6 +15,7 @@
 #include <ogr_spatialref.h>
 #include <ogrsf_frmts.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <queue>
@@ -160,7 +161,8 @@ Study study_for(const TempDir& dir, const std::string& roads_source, int working
 
 struct Disagreement {
     std::size_t pairs = 0, wrong = 0;   // pairs: of the searches one per origin; wrong: of those and of the matrices
-    std::size_t matrix_pairs = 0;
+    std::size_t matrix_pairs = 0;   // of the matrices, unbounded and bounded
+    std::size_t within_cut = 0;     // of the bounded matrices' pairs, those within the cut-off
     std::string first;
 };
 
@@ -203,6 +205,28 @@ Disagreement compare(const Study& study, const Oracle& oracle, const Projection&
         for (std::size_t i = 0; i < n_o; ++i) {
             const std::vector<double> truth = oracle.from(origins[i]);
             for (std::size_t j = 0; j < n_t; ++j) check(origins[i], j, truth[oracle.id(targets[j])], m[i][j].seconds, backward ? "matrix (backward)" : "matrix", true);
+        }
+        // Bounded, as od --max-minutes bounds it: the pairs within the cut-off exactly, the others
+        // unreachable. The cut-off lies halfway between the two middle true times, so that about
+        // half the pairs fall on each side and none on it.
+        std::vector<double> times;
+        for (std::size_t i = 0; i < n_o; ++i) {
+            const std::vector<double> truth = oracle.from(origins[i]);
+            for (std::size_t j = 0; j < n_t; ++j)
+                if (const double t = truth[oracle.id(targets[j])]; std::isfinite(t)) times.push_back(t);
+        }
+        std::sort(times.begin(), times.end());
+        times.erase(std::unique(times.begin(), times.end(), [](double a, double b) { return b - a < 1e-3; }), times.end());
+        if (times.size() < 2) continue;
+        const double cut_s = (times[times.size() / 2 - 1] + times[times.size() / 2]) / 2;
+        const auto bounded = route_matrix(g, os, ts, Router::Bound::seconds(cut_s));
+        for (std::size_t i = 0; i < n_o; ++i) {
+            const std::vector<double> truth = oracle.from(origins[i]);
+            for (std::size_t j = 0; j < n_t; ++j) {
+                const double t = truth[oracle.id(targets[j])];
+                check(origins[i], j, t <= cut_s ? t : kUnreachable, bounded[i][j].seconds, backward ? "bounded matrix (backward)" : "bounded matrix", true);
+                d.within_cut += t <= cut_s;
+            }
         }
     }
     return d;
@@ -255,7 +279,7 @@ TEST_CASE("oracle: points on junctions where one-way ways meet are reached and l
     const Disagreement r = compare(study, oracle, d.proj, points, points);
     INFO(r.first);
     CHECK(r.pairs == 49);
-    CHECK(r.matrix_pairs == 2 * 7 * 5);   // 7 x 5 backward, 5 x 7 forward
+    CHECK(r.matrix_pairs == 4 * 7 * 5);   // 7 x 5 backward, 5 x 7 forward, each unbounded and bounded
     CHECK(r.wrong == 0);
     // By eye: B -> D is 600 m at 40 km/h = 54 s; D is left only by the roundabout, so D -> B runs
     // D -> (700,-600) -> E(520,-400) -> B'(520,0) -> B: 200 + 269.07 + 400 m at 40 km/h, 20 m at 25 km/h.
@@ -463,7 +487,9 @@ TEST_CASE("oracle: real OSM extracts, every pair of 60 vertices (most at one-way
         const Disagreement r = compare(study, oracle, proj, points, points);
         INFO(e.path << ": " << r.first);
         CHECK(r.pairs == 3600);
-        CHECK(r.matrix_pairs == 2 * 60 * 5);
+        CHECK(r.matrix_pairs == 4 * 60 * 5);
+        CHECK(r.within_cut > 200);   // of 600 bounded pairs: both sides of the cut-off are checked
+        CHECK(r.within_cut < 400);
         CHECK(r.wrong == 0);
 
         // The same ways converted to a GeoPackage in reverse order: the same answers.
