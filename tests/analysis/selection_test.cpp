@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <algorithm>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <random>
@@ -141,6 +142,34 @@ SelectionProblem random_problem(std::mt19937& rng) {
     return p;
 }
 
+using Units = std::vector<std::vector<std::size_t>>;
+using Pick = std::function<int(int, int)>;
+// A province of 300 towns in 30 counties of 6 prefectures, with distinct scores (seeded), and three
+// tiers of 20, 35 and 50 towns, each with about 90 % of the towns eligible; limits(tier, its problem,
+// prefectures, counties, pick) adds each tier's unit limits.
+template <class Limits>
+SelectionProblem province_of_300(unsigned seed, Limits limits) {
+    std::mt19937 rng(seed);
+    const Pick pick = [&rng](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+    SelectionProblem p;
+    const std::size_t n = 300;
+    Units prefecture(6), county(30);
+    for (std::size_t i = 0; i < n; ++i) {
+        p.score.push_back(std::uniform_real_distribution<double>(0, 100)(rng));
+        p.x.push_back(0), p.y.push_back(0);
+        const int c = pick(0, 29);
+        county[std::size_t(c)].push_back(i), prefecture[std::size_t(c / 5)].push_back(i);
+    }
+    for (int t = 0; t < 3; ++t) {
+        TierProblem tier;
+        for (std::size_t i = 0; i < n; ++i) tier.eligible.push_back(pick(0, 9) > 0);
+        tier.count = 20 + 15 * t;
+        limits(t, tier, prefecture, county, pick);
+        p.tiers.push_back(tier);
+    }
+    return p;
+}
+
 }  // namespace
 
 TEST_CASE("selection is the lexicographic optimum that brute force finds, on 400 random instances", "[selection]") {
@@ -191,26 +220,11 @@ TEST_CASE("the min-cost flow and GLPK choose the same towns on provinces of 300 
     // minimums and maximums per prefecture and per county (counties within prefectures), distinct
     // scores, so that each tier's optimum is one set of towns.
     for (unsigned seed = 1; seed <= 12; ++seed) {
-        std::mt19937 rng(seed);
-        auto pick = [&rng](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
-        SelectionProblem p;
-        const std::size_t n = 300;
-        std::vector<std::vector<std::size_t>> prefecture(6), county(30);
-        for (std::size_t i = 0; i < n; ++i) {
-            p.score.push_back(std::uniform_real_distribution<double>(0, 100)(rng));
-            p.x.push_back(0), p.y.push_back(0);
-            const int c = pick(0, 29);
-            county[std::size_t(c)].push_back(i), prefecture[std::size_t(c / 5)].push_back(i);
-        }
-        for (int t = 0; t < 3; ++t) {
-            TierProblem tier;
-            for (std::size_t i = 0; i < n; ++i) tier.eligible.push_back(pick(0, 9) > 0);
-            tier.count = 20 + 15 * t;
+        const SelectionProblem p = province_of_300(seed, [](int t, TierProblem& tier, const Units& prefecture, const Units& county, const Pick& pick) {
             for (const auto& m : prefecture) tier.limits.push_back({m, pick(0, 3), t == 1 ? pick(5, 8) : -1});
             if (t == 2)
                 for (const auto& m : county) tier.limits.push_back({m, pick(0, 1), pick(2, 3)});
-            p.tiers.push_back(tier);
-        }
+        });
         INFO("seed " << seed);
         REQUIRE(distinct_scores(p));
         const std::optional<Solution> flow = solve_flow(p);
@@ -303,25 +317,10 @@ TEST_CASE("a limit relaxed by one place moves the chosen flow to the towns a fre
     // min-cost flow's.
     int moved = 0;
     for (unsigned seed = 1; seed <= 8; ++seed) {
-        std::mt19937 rng(seed);
-        auto pick = [&rng](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
-        SelectionProblem p;
-        const std::size_t n = 300;
-        std::vector<std::vector<std::size_t>> prefecture(6), county(30);
-        for (std::size_t i = 0; i < n; ++i) {
-            p.score.push_back(std::uniform_real_distribution<double>(0, 100)(rng));
-            p.x.push_back(0), p.y.push_back(0);
-            const int c = pick(0, 29);
-            county[std::size_t(c)].push_back(i), prefecture[std::size_t(c / 5)].push_back(i);
-        }
-        for (int t = 0; t < 3; ++t) {
-            TierProblem tier;
-            for (std::size_t i = 0; i < n; ++i) tier.eligible.push_back(pick(0, 9) > 0);
-            tier.count = 20 + 15 * t;
+        const SelectionProblem p = province_of_300(seed, [](int t, TierProblem& tier, const Units& prefecture, const Units& county, const Pick& pick) {
             for (const auto& m : prefecture) tier.limits.push_back({m, pick(0, 3), pick(t == 2 ? 10 : 7, 12)});
             for (const auto& m : county) tier.limits.push_back({m, t == 2 ? pick(0, 1) : 0, pick(2, 4)});
-            p.tiers.push_back(tier);
-        }
+        });
         INFO("seed " << seed);
         const std::optional<Solution> s = solve_flow(p);
         REQUIRE(s);
