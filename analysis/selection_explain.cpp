@@ -79,7 +79,7 @@ std::vector<TierCause> explain_tiers(const SelectionProblem& p, const std::vecto
     // When the quotas are a network, each relaxation moves the chosen selection's own flow (a few
     // shortest paths); otherwise it is solved again, on its own thread's GLPK environment. Each writes
     // only its own slot.
-    const std::unique_ptr<RelaxedFlows> flows = RelaxedFlows::build(p, tier_of);
+    const std::unique_ptr<RelaxedFlows> flows = tried.empty() ? nullptr : RelaxedFlows::build(p, tier_of);
     parallel_for(tried.size(), progress, "select: explaining the tiers", [](unsigned thread) { return SolverThread(thread); },
                  [&](SolverThread&, std::size_t k) {
                      Relaxation& r = tried[k];

@@ -214,7 +214,7 @@ struct RelaxedFlows::Network {
     std::vector<int> first_out, incident;       // per node its arcs, either way: arc * 2 + (1 when the node is the head)
     std::vector<int> town_sink;                 // per town: its arc to the sink, -1 when not in this network
     std::vector<std::pair<int, std::size_t>> taken;   // the tier's arcs to its towns
-    std::vector<std::vector<int>> limit_arc;    // [u - t][l]: the arc into tier u's limit l, -1 when it has no town
+    std::vector<std::vector<int>> limit_arc;    // [u - t][l]: the arc into tier u's limit l
 
     int add_arc(int a, int b, long long lo, long long hi, long long c) {
         tail.push_back(a), head.push_back(b), lower.push_back(lo), upper.push_back(hi), cost.push_back(c), flow.push_back(0);
@@ -443,10 +443,8 @@ std::vector<int> RelaxedFlows::relaxed(int relaxed_tier, std::size_t limit, bool
         Repair r(g);
         if (int(t) <= relaxed_tier) {
             const int e = g.limit_arc[std::size_t(relaxed_tier) - t][limit];
-            if (e >= 0) {
-                const std::size_t a = std::size_t(e);
-                r.rebound(e, at_max ? g.lower[a] : std::max(0LL, g.lower[a] - 1), at_max ? g.upper[a] + 1 : g.upper[a]);
-            }
+            const std::size_t a = std::size_t(e);
+            r.rebound(e, at_max ? g.lower[a] : std::max(0LL, g.lower[a] - 1), at_max ? g.upper[a] + 1 : g.upper[a]);
         }
         // The towns an earlier tier now holds close, those it gave up open.
         for (std::size_t i = 0; i < now.size() && changed; ++i) {
