@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cmath>
 #include <map>
+#include <type_traits>
 #include <memory>
 #include <numeric>
 #include <set>
@@ -108,18 +109,17 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
         return kUtilityColour[std::min<std::size_t>(std::size_t(std::find(utilities.begin(), utilities.end(), utility) - utilities.begin()), 4)];
     };
     // Each town's gaps, extensions, blocked extensions and works, in their order; each county's road dead ends.
-    std::vector<std::vector<const Gap*>> gaps_of(n);
-    std::vector<std::vector<const Extension*>> extensions_of(n);
-    std::vector<std::vector<const BlockedExtension*>> blocked_of(n);
-    std::vector<std::vector<const Work*>> works_of(n);
+    auto by_town = [n](const auto* items) {
+        std::vector<std::vector<const typename std::remove_pointer_t<decltype(items)>::value_type*>> of(n);
+        if (items)
+            for (const auto& x : *items) of[x.town].push_back(&x);
+        return of;
+    };
+    const auto gaps_of = by_town(in.coverage ? &in.coverage->gaps : nullptr);
+    const auto extensions_of = by_town(in.coverage ? &in.coverage->extensions : nullptr);
+    const auto blocked_of = by_town(in.coverage ? &in.coverage->blocked : nullptr);
+    const auto works_of = by_town(in.works);
     std::map<std::string, std::vector<const DeadEnd*>> dead_ends_of;   // county code -> its dead ends
-    if (in.coverage) {
-        for (const Gap& g : in.coverage->gaps) gaps_of[g.town].push_back(&g);
-        for (const Extension& e : in.coverage->extensions) extensions_of[e.town].push_back(&e);
-        for (const BlockedExtension& x : in.coverage->blocked) blocked_of[x.town].push_back(&x);
-    }
-    if (in.works)
-        for (const Work& w : *in.works) works_of[w.town].push_back(&w);
     if (in.access)
         for (const DeadEnd& d : in.access->dead_ends) dead_ends_of[t.towns[d.town].county].push_back(&d);
     const Measure measure{study.crs, geos};
