@@ -36,6 +36,7 @@
 #include <iostream>
 #include <map>
 #include <numbers>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -830,6 +831,160 @@ void build_bottom_lines(Province& pv, const GeosContext& geos, const Transformer
     }
 }
 
+// --density country: the settlements and roads of a whole country at the density of China's
+// (about 40,000 township-level units, 700,000 villages and 10 million road segments: some 17
+// villages per town and 270,000 road segments per copy of the province). Drawn after everything
+// else from their own seed, so that every other layer is the sample's own:
+//   - villages: each 镇, 乡, 农场 and 林场 gets one per 640 people (10 to 60), its sample villages
+//     first; each new village of about 700 people is linked by a village road to the local roads;
+//   - local roads that grow with area, not with towns: in each county a grid of roads `spacing`
+//     apart (every fifth line a township road, the others village roads), its nodes moved by up
+//     to a fifth of the spacing and a sixth of its links left out, cut to the county, kept to its
+//     largest connected piece and with no dead ends (a link to a node with no other road is dropped
+//     until there is none); every town is linked to it by a township road. Each link between two
+//     nodes is one feature, as in OSM.
+// The disconnected forest farm keeps to itself: no new villages, no link to the grid.
+void build_country_density(Province& pv, const GeosContext& geos, Rng& rng, double spacing) {
+    GEOSContextHandle_t ctx = geos.get();
+    Maker make(geos, rng);
+    std::string isolated;
+    for (const auto& t : pv.towns)
+        if (t.kind == "林场") isolated = t.code;
+    int ref = 1;
+    auto add = [&](const char* cls, const char* prefix, std::vector<Pt> pts, const std::string& town) {
+        pv.roads.push_back({cls, prefix + std::to_string(ref++), std::move(pts), town});
+    };
+
+    // The grid of each county: node (i, j) near (x0 + (i + 0.5) spacing, y0 + (j + 0.5) spacing).
+    struct Grid {
+        double x0 = 0, y0 = 0;
+        int nx = 0, ny = 0;
+        std::vector<Pt> at;        // nx * ny positions
+        std::vector<char> alive;   // nx * ny: the node is on a kept road
+    };
+    std::map<std::string, Grid> grids;
+    for (const County& c : pv.counties) {
+        Grid& g = grids[c.code];
+        double x1 = 0, y1 = 0;
+        GEOSGeom_getXMin_r(ctx, c.poly.get(), &g.x0);
+        GEOSGeom_getYMin_r(ctx, c.poly.get(), &g.y0);
+        GEOSGeom_getXMax_r(ctx, c.poly.get(), &x1);
+        GEOSGeom_getYMax_r(ctx, c.poly.get(), &y1);
+        g.nx = int((x1 - g.x0) / spacing) + 1;
+        g.ny = int((y1 - g.y0) / spacing) + 1;
+        const int n = g.nx * g.ny;
+        g.at.resize(std::size_t(n));
+        g.alive.assign(std::size_t(n), 0);
+        for (int j = 0; j < g.ny; ++j)
+            for (int i = 0; i < g.nx; ++i) {
+                const Pt p{g.x0 + (i + 0.5 + rng.uniform(-0.2, 0.2)) * spacing, g.y0 + (j + 0.5 + rng.uniform(-0.2, 0.2)) * spacing};
+                g.at[std::size_t(j * g.nx + i)] = p;
+                g.alive[std::size_t(j * g.nx + i)] = make.inside(c, p);
+            }
+        // Links to the right (even) and up (odd) neighbour, a sixth of them left out.
+        std::vector<char> link(std::size_t(2 * n), 0);
+        for (int k = 0; k < n; ++k) {
+            const int i = k % g.nx, j = k / g.nx;
+            if (i + 1 < g.nx) link[std::size_t(2 * k)] = g.alive[std::size_t(k)] && g.alive[std::size_t(k + 1)] && !rng.chance(1.0 / 6);
+            if (j + 1 < g.ny) link[std::size_t(2 * k + 1)] = g.alive[std::size_t(k)] && g.alive[std::size_t(k + g.nx)] && !rng.chance(1.0 / 6);
+        }
+        auto other = [&](int l) { return l % 2 == 0 ? l / 2 + 1 : l / 2 + g.nx; };
+        // The largest connected piece (union-find by node).
+        std::vector<int> root(static_cast<std::size_t>(n));
+        for (int k = 0; k < n; ++k) root[std::size_t(k)] = k;
+        auto find = [&](int k) {
+            while (root[std::size_t(k)] != k) k = root[std::size_t(k)] = root[std::size_t(root[std::size_t(k)])];
+            return k;
+        };
+        for (int l = 0; l < 2 * n; ++l)
+            if (link[std::size_t(l)]) root[std::size_t(find(l / 2))] = find(other(l));
+        std::vector<int> size(std::size_t(n), 0);
+        for (int l = 0; l < 2 * n; ++l)
+            if (link[std::size_t(l)]) ++size[std::size_t(find(l / 2))];
+        const int biggest = int(std::max_element(size.begin(), size.end()) - size.begin());
+        std::vector<int> degree(std::size_t(n), 0);
+        for (int l = 0; l < 2 * n; ++l) {
+            if (link[std::size_t(l)] && find(l / 2) != biggest) link[std::size_t(l)] = 0;
+            if (link[std::size_t(l)]) ++degree[std::size_t(l / 2)], ++degree[std::size_t(other(l))];
+        }
+        // No dead ends: drop the link of a node with one, until none is left.
+        auto links_of = [&](int k) {
+            std::vector<int> ls;
+            const int i = k % g.nx;
+            if (i + 1 < g.nx) ls.push_back(2 * k);
+            if (k + g.nx < n) ls.push_back(2 * k + 1);
+            if (i > 0) ls.push_back(2 * (k - 1));
+            if (k - g.nx >= 0) ls.push_back(2 * (k - g.nx) + 1);
+            return ls;
+        };
+        std::vector<int> todo;
+        for (int k = 0; k < n; ++k)
+            if (degree[std::size_t(k)] == 1) todo.push_back(k);
+        while (!todo.empty()) {
+            const int k = todo.back();
+            todo.pop_back();
+            if (degree[std::size_t(k)] != 1) continue;
+            for (int l : links_of(k)) {
+                if (!link[std::size_t(l)]) continue;
+                link[std::size_t(l)] = 0;
+                const int a = l / 2, b = other(l), far = a == k ? b : a;
+                --degree[std::size_t(k)];
+                if (--degree[std::size_t(far)] == 1) todo.push_back(far);
+            }
+        }
+        for (int k = 0; k < n; ++k) g.alive[std::size_t(k)] = degree[std::size_t(k)] > 0;
+        for (int l = 0; l < 2 * n; ++l) {
+            if (!link[std::size_t(l)]) continue;
+            const int a = l / 2, b = other(l);
+            const bool township = l % 2 == 0 ? (a / g.nx) % 5 == 0 : (a % g.nx) % 5 == 0;
+            add(township ? "乡道" : "村道", township ? "Y" : "C", {g.at[std::size_t(a)], g.at[std::size_t(b)]}, "");
+        }
+    }
+    // The nearest node on the county's kept roads, if one is within a few cells.
+    auto nearest = [&](const std::string& county, Pt p) -> std::optional<Pt> {
+        const Grid& g = grids.at(county);
+        const int ci = int((p.x - g.x0) / spacing), cj = int((p.y - g.y0) / spacing);
+        std::optional<Pt> best;
+        for (int reach = 2; reach <= 8 && !best; reach *= 2)
+            for (int j = std::max(0, cj - reach); j <= std::min(g.ny - 1, cj + reach); ++j)
+                for (int i = std::max(0, ci - reach); i <= std::min(g.nx - 1, ci + reach); ++i) {
+                    const std::size_t k = std::size_t(j * g.nx + i);
+                    if (g.alive[k] && (!best || dist(p, g.at[k]) < dist(p, *best))) best = g.at[k];
+                }
+        return best;
+    };
+
+    std::map<std::string, std::vector<Pt>> taken;
+    std::map<std::string, int> villages_of;
+    for (const auto& t : pv.towns) taken[t.county].push_back(t.p);
+    for (const auto& v : pv.villages) ++villages_of[v.town];
+    for (const auto& v : pv.villages)
+        for (const auto& t : pv.towns)
+            if (t.code == v.town) { taken[t.county].push_back(v.p); break; }
+    for (const auto& t : pv.towns) {
+        if (t.code == isolated) continue;
+        if (const auto node = nearest(t.county, t.p); node && dist(t.p, *node) >= 1.0) add("乡道", "Y", make.road(t.p, *node), "");
+        if (t.kind == "街道" || t.kind == "区" || t.kind == "开发区") continue;
+        const County& c = county_of(pv, t.county);
+        const int n = std::clamp(int(std::lround(t.pop / 640.0)), 10, 60);
+        for (int i = villages_of[t.code]; i < n; ++i) {
+            Village v;
+            char code[16];
+            std::snprintf(code, sizeof code, "%03d", 200 + i + 1);
+            v.code = t.code + code;
+            v.name = std::string(kVillageStems[(i * 7 + t.code.back()) % std::size(kVillageStems)]) + "村";
+            v.town = t.code;
+            v.pop = std::round(rng.lognormal(700, 0.45));
+            v.p = make.sample_in(c, taken[c.code], 1300, t.p, 9000);
+            taken[c.code].push_back(v.p);
+            const auto node = nearest(t.county, v.p);
+            const Pt to = node ? *node : t.p;
+            if (dist(v.p, to) >= 1.0) add("村道", "C", make.road(v.p, to), t.code);
+            pv.villages.push_back(v);
+        }
+    }
+}
+
 // ---------------------------------------------------------------- writing
 class Writer {
 public:
@@ -1139,11 +1294,17 @@ int main(int argc, char** argv) {
     std::vector<std::string> later_years;   // YEAR=FILE
     int scale = 1;
     std::uint64_t seed = 2022;
+    std::string density = "sample";
     CLI::App app{"Writes the townsite sample province (a GeoPackage) from sample_data/sources and a seed."};
     app.add_option("--sources", sources, "Folder with the real facts (outline, border, code lists, seats)")->check(CLI::ExistingDirectory);
     app.add_option("-o,--output", output, "GeoPackage to write (replaced if it exists)");
     app.add_option("--scale", scale, "Number of copies of the province, tiled side by side")->check(CLI::Range(1, 400));
     app.add_option("--seed", seed, "Random seed");
+    app.add_option("--density", density,
+                   "sample: the demo's 4 villages and 5 roads per town; country: a whole country's density, about 17 villages per "
+                   "town and 270,000 road segments per copy (a grid of local roads that grows with area), for the country-size "
+                   "benchmark")
+        ->check(CLI::IsMember({"sample", "country"}));
     app.add_option("--later-year", later_years,
                    "YEAR=FILE (2024 or 2025, repeatable): also write that year's utility and facility layers (the works built since "
                    "2022 added) to this GeoPackage");
@@ -1184,6 +1345,10 @@ int main(int argc, char** argv) {
             Rng plan_rng(seed + 2026);   // their own seed: every layer above stays as it was
             Maker plan_make(geos, plan_rng);
             build_bottom_lines(pv, geos, tr, plan_make, plan_rng);
+        }
+        if (density == "country") {
+            Rng country_rng(seed + 40000);   // their own seed, after everything else: the sample's layers stay as they are
+            build_country_density(pv, geos, country_rng, 1100);
         }
 
         const std::string tmp = output + ".tmp";

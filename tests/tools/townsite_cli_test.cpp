@@ -11,6 +11,7 @@
 #include "tests/support.h"
 
 #include <GeographicLib/Geodesic.hpp>
+#include <GeographicLib/PolygonArea.hpp>
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
@@ -22,6 +23,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <cctype>
 #include <regex>
@@ -79,6 +81,84 @@ std::map<std::string, std::map<std::string, std::string>> check_fields_registere
     }
     return aliases;
 }
+
+// The roads of a generated province read back with GDAL alone: each road's end points, the
+// pieces they join into (by shared end points, as townsite's graph joins them), the end points
+// that no other road meets and no settlement is at, and each county's road density (roads whose
+// middle point is inside it, per km² of its area on the WGS 84 ellipsoid).
+struct RoadCensus {
+    std::size_t roads = 0, towns = 0, rural_towns = 0, villages = 0, ends = 0, pieces = 0, largest_piece = 0, loose_ends = 0;   // pieces: of end points
+    std::vector<double> county_density;   // roads per km², counties over 1,000 km²
+};
+
+RoadCensus road_census(const std::string& path) {
+    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+    REQUIRE(ds);
+    RoadCensus c;
+    using Key = std::pair<long long, long long>;   // 1e-7 degrees
+    auto key = [](double lon, double lat) { return Key{std::llround(lon * 1e7), std::llround(lat * 1e7)}; };
+    std::set<Key> settlements;
+    OGRSpatialReference wgs;
+    wgs.SetWellKnownGeogCS("WGS84");
+    wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    for (const char* layer : {"towns", "villages"}) {
+        OGRLayer* l = ds->GetLayerByName(layer);
+        std::unique_ptr<OGRCoordinateTransformation> to_wgs(OGRCreateCoordinateTransformation(l->GetSpatialRef(), &wgs));   // villages are CGCS2000
+        for (const auto& f : *l) {
+            OGRGeometry* g = f->GetGeometryRef();
+            g->transform(to_wgs.get());
+            settlements.insert(key(g->toPoint()->getX(), g->toPoint()->getY()));
+            if (std::string(layer) == "villages") ++c.villages;
+            else if (++c.towns; std::set<std::string>{"镇", "乡", "农场", "林场"}.count(f->GetFieldAsString("kind"))) ++c.rural_towns;
+        }
+    }
+    std::map<Key, std::size_t> ends;   // end point -> roads meeting there
+    std::map<Key, Key> parent;
+    std::function<Key(Key)> find = [&](Key k) { return parent[k] == k ? k : parent[k] = find(parent[k]); };
+    OGRLayer* roads = ds->GetLayerByName("roads");
+    for (const auto& f : *roads) {
+        const OGRLineString* l = f->GetGeometryRef()->toLineString();
+        const Key a = key(l->getX(0), l->getY(0)), b = key(l->getX(l->getNumPoints() - 1), l->getY(l->getNumPoints() - 1));
+        ++ends[a], ++ends[b], ++c.roads;
+        parent.try_emplace(a, a), parent.try_emplace(b, b);
+        parent[find(a)] = find(b);
+    }
+    std::map<Key, std::size_t> piece_size;
+    for (const auto& [k, n] : ends) {
+        ++piece_size[find(k)];
+        if (n == 1 && !settlements.count(k)) ++c.loose_ends;
+    }
+    c.ends = ends.size();
+    c.pieces = piece_size.size();
+    for (const auto& [k, n] : piece_size) c.largest_piece = std::max(c.largest_piece, n);
+    const GeographicLib::Geodesic& wgs84 = GeographicLib::Geodesic::WGS84();
+    for (const auto& county : *ds->GetLayerByName("counties")) {
+        double area_m2 = 0;
+        const OGRMultiPolygon* mp = county->GetGeometryRef()->toMultiPolygon();
+        for (const OGRPolygon* poly : *mp)
+            for (int r = 0; r <= poly->getNumInteriorRings(); ++r) {
+                const OGRLinearRing* ring = r == 0 ? poly->getExteriorRing() : poly->getInteriorRing(r - 1);
+                GeographicLib::PolygonArea pa(wgs84);
+                for (int i = 0; i + 1 < ring->getNumPoints(); ++i) pa.AddPoint(ring->getY(i), ring->getX(i));
+                double perimeter = 0, area = 0;
+                pa.Compute(false, true, perimeter, area);
+                area_m2 += (r == 0 ? 1 : -1) * std::fabs(area);
+            }
+        if (area_m2 < 1000e6) continue;
+        roads->SetSpatialFilter(county->GetGeometryRef());
+        std::size_t inside = 0;
+        for (const auto& f : *roads) {
+            const OGRLineString* l = f->GetGeometryRef()->toLineString();
+            OGRPoint mid((l->getX(0) + l->getX(l->getNumPoints() - 1)) / 2, (l->getY(0) + l->getY(l->getNumPoints() - 1)) / 2);
+            inside += county->GetGeometryRef()->Contains(&mid);
+        }
+        roads->SetSpatialFilter(nullptr);
+        c.county_density.push_back(inside / (area_m2 / 1e6));
+    }
+    std::sort(c.county_density.begin(), c.county_density.end());
+    return c;
+}
+
 
 }  // namespace
 
@@ -205,6 +285,36 @@ TEST_CASE("the sample's copies stay on the globe at any --scale, and up to x25 w
         CHECK(east > 170);   // moved no farther than it had to
     }
     CHECK_THROWS_WITH(sample::tile_offsets(2000, jilin), Contains("2000 copies") && Contains("do not fit"));
+}
+
+TEST_CASE("--density country writes a country's villages and roads per town, roads growing with area", "[sample][slow]") {
+    TempDir dir;
+    const std::string gen = std::string(TOWNSITE_MAKE_SAMPLE_BIN) + " --sources " + TOWNSITE_SAMPLE_DIR + "/sources -o ";
+    REQUIRE(std::system((gen + dir.path("country.gpkg") + " --density country > /dev/null").c_str()) == 0);
+    const RoadCensus sample = road_census(std::string(TOWNSITE_SAMPLE_DIR) + "/jilin.gpkg");
+    const RoadCensus country = road_census(dir.path("country.gpkg"));
+    // China: about 40,000 township-level units, 700,000 villages and 10 million road segments, so
+    // per town about 17.5 villages and 250 road segments; per copy of the province (1,075 towns)
+    // about 19,000 villages and 270,000 segments.
+    CHECK(country.towns == sample.towns);
+    CHECK(double(country.villages) / country.towns == Approx(17.5).epsilon(0.1));
+    CHECK(double(country.roads) / country.towns == Approx(250).epsilon(0.1));
+    CHECK(country.villages >= 10 * country.rural_towns);
+    // Still one network and the one disconnected forest farm, with only the sample's 12 dead ends:
+    // every other end of a road is at a settlement or meets another road.
+    CHECK(sample.pieces == 2);
+    CHECK(country.pieces == 2);
+    CHECK(double(country.largest_piece) > 0.999 * double(country.ends));
+    CHECK(sample.loose_ends == 12);
+    CHECK(country.loose_ends == 12);
+    // Roads grow with area: every large county has about the same number of roads per km² (a grid
+    // 1.1 km apart: 1.35 to 1.85), where the sample's follow its towns and villages (they vary 15-fold).
+    REQUIRE(country.county_density.size() > 30);
+    INFO("roads per km², sample " << sample.county_density.front() << " to " << sample.county_density.back() << ", country "
+                                  << country.county_density.front() << " to " << country.county_density.back());
+    CHECK(country.county_density.front() > 1.2);
+    CHECK(country.county_density.back() < 2);
+    CHECK(sample.county_density.back() / sample.county_density.front() > 10);
 }
 
 TEST_CASE("townsite access on the sample writes every layer", "[cli][access][slow]") {
