@@ -287,7 +287,7 @@ TEST_CASE("the sample's copies stay on the globe at any --scale, and up to x25 w
     CHECK_THROWS_WITH(sample::tile_offsets(2000, jilin), Contains("2000 copies") && Contains("do not fit"));
 }
 
-TEST_CASE("--density country writes a country's villages and roads per town, roads growing with area", "[sample][slow]") {
+TEST_CASE("the country-density sample (--density country) has a country's villages and roads per town, roads growing with area", "[sample][slow]") {
     TempDir dir;
     const std::string gen = std::string(TOWNSITE_MAKE_SAMPLE_BIN) + " --sources " + TOWNSITE_SAMPLE_DIR + "/sources -o ";
     REQUIRE(std::system((gen + dir.path("country.gpkg") + " --density country > /dev/null").c_str()) == 0);
