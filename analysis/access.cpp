@@ -420,12 +420,20 @@ void AccessSteps::time_villages() {
             v.nearest_town_min = minutes(r.seconds);
             if (std::isfinite(r.seconds)) v.nearest_town = towns[r.origin].id;
         }
-        for (const auto& [town_id, members] : settlements.villages_by_town()) {
-            const auto row = settlements.town_row(town_id);
-            if (!row || !town_snaps[*row].ok) continue;
-            router.run_to(town_snaps[*row], Router::Bound::seconds(opt.own_town_max_min * 60));
-            for (std::uint32_t k : members) res.villages[k].own_town_min = minutes(router.seconds_from(settlements.villages[k].snap));
-        }
+        // Each town's villages to it: on every core, each search stopping once they are all settled
+        // (within own_town_max_min), each town writing only its own villages.
+        const auto by_town = settlements.villages_by_town();
+        std::vector<std::pair<std::uint32_t, const std::vector<std::uint32_t>*>> own;   // town row, its villages
+        for (const auto& [town_id, members] : by_town)
+            if (const auto row = settlements.town_row(town_id); row && town_snaps[*row].ok) own.emplace_back(*row, &members);
+        parallel_routes(g, own.size(), progress.slice(0.6, 0.7), "access: villages", [&](Router& r, std::size_t i) {
+            const auto& [row, members] = own[i];
+            std::vector<std::uint32_t> needed;
+            for (std::uint32_t k : *members)
+                for (const auto& leg : settlements.villages[k].snap.legs(g, true)) needed.push_back(leg.node);
+            r.run_to_until(town_snaps[row], needed, Router::Bound::seconds(opt.own_town_max_min * 60));
+            for (std::uint32_t k : *members) res.villages[k].own_town_min = minutes(r.seconds_from(settlements.villages[k].snap));
+        });
     }
 }
 

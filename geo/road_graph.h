@@ -174,9 +174,10 @@ public:
     // at the bound. Afterwards seconds_to / seconds_from give times to or from any other snapped point.
     void run_from(const Snap& source, Bound bound = {});
     void run_to(const Snap& target, Bound bound = {});
-    // Stops as soon as every node in `needed` is settled (or can never be): enough for a few
-    // known points, such as the towns of one county, without searching the whole province.
-    void run_to_until(const Snap& target, const std::vector<std::uint32_t>& needed);
+    // Stops as soon as every node in `needed` is settled (or can never be, within `bound`): enough
+    // for a few known points, such as the towns of one county, without searching the whole province.
+    // Their times are those of a full run_to with the same bound.
+    void run_to_until(const Snap& target, const std::vector<std::uint32_t>& needed, Bound bound = {});
     // From several points at once (the nearest of them wins), e.g. all facilities of a kind.
     void run_from_many(const std::vector<Snap>& sources, bool reversed, Bound bound = {});
     // From graph nodes with starting seconds (benchmarks, tests).

@@ -176,11 +176,11 @@ void Router::set_seeds(const std::vector<Snap>& sources) {
         if (sources[i].ok && sources[i].node == Snap::kNoNode) m_seeds_on_piece.emplace(sources[i].piece, i);
 }
 
-void Router::run_to_until(const Snap& target, const std::vector<std::uint32_t>& needed) {
+void Router::run_to_until(const Snap& target, const std::vector<std::uint32_t>& needed, Bound bound) {
     set_seeds({target});
     std::vector<std::array<double, 4>> seeds;
     for (const auto& leg : target.legs(m_g, false)) seeds.push_back({double(leg.node), leg.seconds, leg.metres, 0.0});
-    run(seeds, true, kUnreachable, &needed);
+    run(seeds, true, bound_value(bound), &needed);
 }
 
 void Router::run_from_many(const std::vector<Snap>& sources, bool reversed, Bound bound) {

@@ -376,7 +376,7 @@ TEST_CASE("oracle: every search the router offers on random one-way grids: lengt
             snaps.push_back(g.snap(x, y));
         }
         Router by_time(g), by_length(g, Router::Metric::Length);
-        std::size_t bounded_checked = 0, beyond_checked = 0;
+        std::size_t bounded_checked = 0, beyond_checked = 0, until_checked = 0;
         for (std::size_t i = 0; i < points.size(); ++i) {
             const std::vector<double> seconds = time_oracle.from(points[i]), metres = length_oracle.from(points[i]);
             // Length mode: metres along the shortest route, every road both ways.
@@ -414,8 +414,28 @@ TEST_CASE("oracle: every search the router offers on random one-way grids: lengt
                     ++beyond_checked;
                 }
             }
+            // Backward until a few points are settled, unbounded and bounded: those points as a full
+            // backward search (with the same bound) has them.
+            std::vector<std::size_t> few = {rng.below(points.size()), rng.below(points.size()), rng.below(points.size())};
+            std::vector<std::uint32_t> needed;
+            for (std::size_t j : few)
+                for (const auto& leg : snaps[j].legs(g, true)) needed.push_back(leg.node);
+            for (const double bound : {kUnreachable, max_s}) {
+                by_time.run_to_until(snaps[i], needed, Router::Bound::seconds(bound));
+                for (std::size_t j : few) {
+                    const double want = time_oracle.from(points[j])[time_oracle.id(points[i])], got = by_time.seconds_from(snaps[j]);
+                    INFO("until " << j << " -> " << i << " within " << bound << " s: want " << want << ", got " << got);
+                    if (want < bound - 1e-6) {
+                        CHECK(same_cost(got, want));
+                        ++until_checked;
+                    } else if (want > bound + 1e-6) {
+                        CHECK(got >= want - 1e-6);
+                    }
+                }
+            }
         }
         CHECK(bounded_checked > 100);
+        CHECK(until_checked > 50);
         CHECK(beyond_checked > 100);
         // A bound in the other metric is a bug, not a silently wrong search.
         CHECK_THROWS_AS(by_time.run_from(snaps[0], Router::Bound::metres(500)), std::logic_error);
