@@ -6,11 +6,13 @@
 //
 //   townsite-make-sample --sources sample_data/sources -o sample_data/jilin.gpkg            # x1
 //   townsite-make-sample --sources sample_data/sources -o /tmp/jilin_x10.gpkg --scale 10    # benchmarks
+//   townsite-make-sample --sources sample_data/sources -o /tmp/country_x4.gpkg --scale 4 --density country
 //
 // --scale N tiles N copies of the province side by side (each shifted by whole degrees, codes
 // prefixed "cK-"; never past 180 degrees of longitude: sample_data/tiling.h), joined by one
 // expressway each, so that a province N times larger keeps the same structure and is still one
-// road network.
+// road network. --density country adds a country's villages and local roads per town (see
+// build_country_density), for the country-size benchmark.
 //
 // What is real and what is synthetic is listed in sample_data/README.md. Generation works in an
 // Albers equal-area plane fitted to the outline (metres), output is WGS 84 lon/lat, except the
