@@ -409,6 +409,17 @@ const char* kVillageStems[] = {"前进", "红旗", "新立", "永安", "太平",
                                "合心", "胜利", "富裕", "团结", "和平", "新华", "光明", "东风", "民主", "向阳", "建设",
                                "五星", "友谊", "保安", "万宝", "长山", "平安", "德胜", "宝山", "新安", "靠山"};
 
+// The i-th village of town t: code t.code + (201 + i), a name from the stems.
+Village village_of(const Town& t, int i) {
+    Village v;
+    char code[16];
+    std::snprintf(code, sizeof code, "%03d", 200 + i + 1);
+    v.code = t.code + code;
+    v.name = std::string(kVillageStems[(i * 7 + t.code.back()) % std::size(kVillageStems)]) + "村";
+    v.town = t.code;
+    return v;
+}
+
 void build_villages(Province& pv, Maker& make, Rng& rng) {
     std::map<std::string, std::vector<Pt>> taken;
     for (const auto& t : pv.towns) taken[t.county].push_back(t.p);
@@ -417,12 +428,7 @@ void build_villages(Province& pv, Maker& make, Rng& rng) {
         const County& c = county_of(pv, t.county);
         const int n = std::clamp(int(std::lround(t.pop / 2600.0)), 3, 14);
         for (int i = 0; i < n; ++i) {
-            Village v;
-            char code[16];
-            std::snprintf(code, sizeof code, "%03d", 200 + i + 1);
-            v.code = t.code + code;
-            v.name = std::string(kVillageStems[(i * 7 + t.code.back()) % std::size(kVillageStems)]) + "村";
-            v.town = t.code;
+            Village v = village_of(t, i);
             v.pop = std::round(rng.lognormal(1100, 0.45));
             v.p = make.sample_in(c, taken[c.code], 1300, t.p, 7000);
             taken[c.code].push_back(v.p);
@@ -970,12 +976,7 @@ void build_country_density(Province& pv, const GeosContext& geos, Rng& rng, doub
         const County& c = county_of(pv, t.county);
         const int n = std::clamp(int(std::lround(t.pop / 640.0)), 10, 60);
         for (int i = villages_of[t.code]; i < n; ++i) {
-            Village v;
-            char code[16];
-            std::snprintf(code, sizeof code, "%03d", 200 + i + 1);
-            v.code = t.code + code;
-            v.name = std::string(kVillageStems[(i * 7 + t.code.back()) % std::size(kVillageStems)]) + "村";
-            v.town = t.code;
+            Village v = village_of(t, i);
             v.pop = std::round(rng.lognormal(700, 0.45));
             v.p = make.sample_in(c, taken[c.code], 1300, t.p, 9000);
             taken[c.code].push_back(v.p);
