@@ -7,11 +7,11 @@
 #include <cctype>
 #include <cmath>
 #include <map>
-#include <type_traits>
 #include <memory>
 #include <numeric>
 #include <set>
 #include <tuple>
+#include <type_traits>
 
 namespace townsite {
 

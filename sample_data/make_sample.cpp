@@ -437,6 +437,14 @@ void build_villages(Province& pv, Maker& make, Rng& rng) {
     }
 }
 
+// The forest farm whose roads stay to themselves (the last 林场): the sample's disconnected piece.
+std::string isolated_town(const Province& pv) {
+    std::string code;
+    for (const auto& t : pv.towns)
+        if (t.kind == "林场") code = t.code;
+    return code;
+}
+
 void build_roads(Province& pv, Maker& make, Rng& rng) {
     int ref = 100;
     auto add = [&](const std::string& cls, const std::string& prefix, Pt a, Pt b, const std::string& town = "") {
@@ -468,9 +476,7 @@ void build_roads(Province& pv, Maker& make, Rng& rng) {
 
     // County roads: inside each county, a tree from the seat through its towns. One forest farm
     // (the last 林场) keeps its roads to itself: the disconnected piece of the sample.
-    std::string isolated;
-    for (const auto& t : pv.towns)
-        if (t.kind == "林场") isolated = t.code;
+    const std::string isolated = isolated_town(pv);
     for (const auto& c : pv.counties) {
         std::vector<Pt> pts{c.seat};
         for (const auto& t : pv.towns)
@@ -855,9 +861,7 @@ void build_bottom_lines(Province& pv, const GeosContext& geos, const Transformer
 void build_country_density(Province& pv, const GeosContext& geos, Rng& rng, double spacing) {
     GEOSContextHandle_t ctx = geos.get();
     Maker make(geos, rng);
-    std::string isolated;
-    for (const auto& t : pv.towns)
-        if (t.kind == "林场") isolated = t.code;
+    const std::string isolated = isolated_town(pv);
     int ref = 1;
     auto add = [&](const char* cls, const char* prefix, std::vector<Pt> pts, const std::string& town) {
         pv.roads.push_back({cls, prefix + std::to_string(ref++), std::move(pts), town});
@@ -962,13 +966,11 @@ void build_country_density(Province& pv, const GeosContext& geos, Rng& rng, doub
         return best;
     };
 
-    std::map<std::string, std::vector<Pt>> taken;
+    std::map<std::string, std::vector<Pt>> taken;   // per county: towns, then the sample's villages
+    std::map<std::string, std::string> county_of_town;
     std::map<std::string, int> villages_of;
-    for (const auto& t : pv.towns) taken[t.county].push_back(t.p);
-    for (const auto& v : pv.villages) ++villages_of[v.town];
-    for (const auto& v : pv.villages)
-        for (const auto& t : pv.towns)
-            if (t.code == v.town) { taken[t.county].push_back(v.p); break; }
+    for (const auto& t : pv.towns) taken[t.county].push_back(t.p), county_of_town[t.code] = t.county;
+    for (const auto& v : pv.villages) ++villages_of[v.town], taken[county_of_town.at(v.town)].push_back(v.p);
     for (const auto& t : pv.towns) {
         if (t.code == isolated) continue;
         if (const auto node = nearest(t.county, t.p); node && dist(t.p, *node) >= 1.0) add("乡道", "Y", make.road(t.p, *node), "");
