@@ -58,7 +58,7 @@ Study load_usable_study(const StudyConfig& config, const Progress& progress) {
 
 RoutedStudy load_routed_study(const StudyConfig& config, const NetworkOptions& network, const Progress& progress) {
     RoutedStudy out{load_usable_study(config, progress.slice(0, 0.8)), {}};
-    out.graph = build_road_graph(out.study, network, progress.slice(0.8, 1));
+    out.graph = build_road_graph_releasing(out.study, network, progress.slice(0.8, 1));
     return out;
 }
 

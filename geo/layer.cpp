@@ -532,8 +532,11 @@ GeomPtr keep_dimension(const GeosContext& geos, GeomPtr g, int dim) {
 
 }  // namespace
 
-Layer read_layer(const LayerSource& src, const GeosContext& geos, const Progress& progress) {
-    Layer out;
+namespace {
+
+// read_layer's reading: each kept feature (WGS 84 lon/lat) goes to `keep`.
+void read_features(const LayerSource& src, const GeosContext& geos, const Progress& progress, Layer& out,
+                   const std::function<void(Feature&&)>& keep) {
     out.spec = find_role(src.role);
     LayerInfo& info = out.info;
     info.role = src.role;
@@ -665,46 +668,66 @@ Layer read_layer(const LayerSource& src, const GeosContext& geos, const Progress
         info.extent.expand(minx, miny);
         info.extent.expand(maxx, maxy);
         f.geom = std::move(gg);
-        out.features.push_back(std::move(f));
+        ++info.features_kept;
+        keep(std::move(f));
     }
-    info.features_kept = out.features.size();
     progress.advance(1.0, step.c_str());
+}
+
+// project_layer's work on one feature: false when it is dropped (counted in the layer's problems).
+bool project_feature(Feature& f, LayerInfo& info, int dim, const Transformer& to_working, const GeosContext& geos) {
+    GEOSContextHandle_t ctx = geos.get();
+    GeomPtr g = geos.own(GEOSGeom_transformXY_r(ctx, f.geom.get(), to_working_callback, const_cast<Transformer*>(&to_working)));
+    if (!g) {
+        info.add_problem("transform_failed", Severity::Error,
+                         "coordinates PROJ cannot transform to the working CRS, skipped", f.id,
+                         "check the feature's coordinates, or set another [study] crs.");
+        return false;
+    }
+    if (GEOSisValid_r(ctx, g.get()) != 1) {
+        GeomPtr fixed = keep_dimension(geos, geos.own(GEOSMakeValid_r(ctx, g.get())), dim);
+        if (!fixed || GEOSisEmpty_r(ctx, fixed.get())) {
+            info.add_problem("degenerate", Severity::Warning,
+                             "geometries with nothing left after repair (e.g. zero-length lines, zero-area "
+                             "polygons), skipped",
+                             f.id, "correct or delete them in the source.");
+            return false;
+        }
+        info.add_problem("repaired", Severity::Warning, "invalid geometries repaired with GEOS MakeValid", f.id,
+                         "nothing to do unless the repaired shapes look wrong; correct them in the source to be sure.");
+        g = std::move(fixed);
+    }
+    f.geom = std::move(g);
+    return true;
+}
+
+}  // namespace
+
+Layer read_layer(const LayerSource& src, const GeosContext& geos, const Progress& progress) {
+    Layer out;
+    read_features(src, geos, progress, out, [&](Feature&& f) { out.features.push_back(std::move(f)); });
     return out;
 }
 
 void project_layer(Layer& layer, const Transformer& to_working, const GeosContext& geos) {
-    GEOSContextHandle_t ctx = geos.get();
     const int dim = role_dimension(layer.spec->geometry);
-    LayerInfo& info = layer.info;
     std::vector<Feature> kept;
     kept.reserve(layer.features.size());
-    for (Feature& f : layer.features) {
-        GeomPtr g = geos.own(GEOSGeom_transformXY_r(ctx, f.geom.get(), to_working_callback,
-                                                    const_cast<Transformer*>(&to_working)));
-        if (!g) {
-            info.add_problem("transform_failed", Severity::Error,
-                             "coordinates PROJ cannot transform to the working CRS, skipped", f.id,
-                             "check the feature's coordinates, or set another [study] crs.");
-            continue;
-        }
-        if (GEOSisValid_r(ctx, g.get()) != 1) {
-            GeomPtr fixed = keep_dimension(geos, geos.own(GEOSMakeValid_r(ctx, g.get())), dim);
-            if (!fixed || GEOSisEmpty_r(ctx, fixed.get())) {
-                info.add_problem("degenerate", Severity::Warning,
-                                 "geometries with nothing left after repair (e.g. zero-length lines, zero-area "
-                                 "polygons), skipped",
-                                 f.id, "correct or delete them in the source.");
-                continue;
-            }
-            info.add_problem("repaired", Severity::Warning, "invalid geometries repaired with GEOS MakeValid", f.id,
-                             "nothing to do unless the repaired shapes look wrong; correct them in the source to be sure.");
-            g = std::move(fixed);
-        }
-        f.geom = std::move(g);
-        kept.push_back(std::move(f));
-    }
+    for (Feature& f : layer.features)
+        if (project_feature(f, layer.info, dim, to_working, geos)) kept.push_back(std::move(f));
     layer.features = std::move(kept);
-    info.features_kept = layer.features.size();
+    layer.info.features_kept = layer.features.size();
+}
+
+void stream_layer(const LayerSource& source, const Transformer& to_working, const GeosContext& geos, Layer& out,
+                  const std::function<void(Feature&&)>& sink, const Progress& progress) {
+    std::size_t kept = 0;
+    read_features(source, geos, progress, out, [&](Feature&& f) {
+        if (!project_feature(f, out.info, role_dimension(out.spec->geometry), to_working, geos)) return;
+        ++kept;
+        sink(std::move(f));
+    });
+    out.info.features_kept = kept;
 }
 
 std::vector<std::string> source_files(const LayerSource& source) {

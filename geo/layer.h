@@ -19,6 +19,7 @@
 #include "geo/progress.h"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -92,6 +93,9 @@ struct Layer {
     LayerInfo info;
     const RoleSpec* spec = nullptr;
     std::vector<Feature> features;
+    // The features were handed on and freed (a country's roads, once the road graph holds them):
+    // `features` is empty, and for_each_feature reads them again.
+    bool released = false;
 
     int field_index(const std::string& name) const;  // -1 when the role has no such bound field
     bool has_field(const std::string& name) const { return field_index(name) >= 0; }
@@ -108,6 +112,11 @@ Layer read_layer(const LayerSource& source, const GeosContext& geos, const Progr
 // Transforms a layer read by read_layer into the working CRS, repairing invalid geometries
 // (GEOS MakeValid) and dropping those that are empty or of the wrong dimension, with counts.
 void project_layer(Layer& layer, const Transformer& to_working, const GeosContext& geos);
+// read_layer and project_layer one feature at a time, without holding the layer: each kept feature,
+// in the working CRS, goes to `sink` in the order read_layer keeps them. `out` gets the layer's
+// info and problems. For writing out a layer too large to hold twice.
+void stream_layer(const LayerSource& source, const Transformer& to_working, const GeosContext& geos, Layer& out,
+                  const std::function<void(Feature&&)>& sink, const Progress& progress = {});
 
 // A layer as written (by townsite or anyone), read back whole: every field by name, the geometry in
 // WGS 84 lon/lat. For comparing runs; throws Error naming the file and layer when it cannot be read.

@@ -149,6 +149,10 @@ GeomPtr line_geometry(const GeosContext& geos, const std::vector<Pt2>& pts);
 
 // Builds the graph from every "roads" layer of the study. Throws Error when there are no roads.
 RoadGraph build_road_graph(const Study& study, const NetworkOptions& options, const Progress& progress = {});
+// The same, freeing each road feature as soon as its lines are taken, so that a country's roads are
+// not held twice: afterwards the roads layers are `released` (no features; stream_layer reads them
+// again) and RoadGraph::layer_ids keeps their ids.
+RoadGraph build_road_graph_releasing(Study& study, const NetworkOptions& options, const Progress& progress = {});
 
 // How far a search goes, in the router's own metric: a time router is bounded in seconds, a length
 // router in metres (the other is a bug: std::logic_error). Default: no bound.

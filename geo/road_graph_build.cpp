@@ -182,7 +182,11 @@ void number_components(RoadGraph& g) {
 
 }  // namespace
 
-RoadGraph build_road_graph(const Study& study, const NetworkOptions& options, const Progress& progress) {
+namespace {
+
+// build_road_graph's work; with `release` (the same study), each road feature is freed once its
+// lines are taken.
+RoadGraph build(const Study& study, Study* release, const NetworkOptions& options, const Progress& progress) {
     RoadGraph g;
     g.options = options;
     g.geos = std::make_unique<GeosContext>();
@@ -205,10 +209,14 @@ RoadGraph build_road_graph(const Study& study, const NetworkOptions& options, co
     std::vector<Line> lines;
     for (std::uint32_t li = 0; li < roads.size(); ++li) {
         const Layer& layer = *roads[li];
+        Layer* owned = release ? &release->layers[std::size_t(roads[li] - study.layers.data())] : nullptr;
         for (std::uint32_t fi = 0; fi < layer.features.size(); ++fi) {
             const Feature& f = layer.features[fi];
+            // Released: the geometry dies with this iteration, the rest with the layer below.
+            const GeomPtr taken = owned ? std::move(owned->features[fi].geom) : GeomPtr();
+            const GEOSGeometry* geom = owned ? taken.get() : f.geom.get();
             ++rep.features;
-            g.layer_ids.push_back(f.id);
+            g.layer_ids.push_back(owned ? std::move(owned->features[fi].id) : f.id);
             double kmh = options.fallback_speed_kmh;
             const std::string cls = layer.text(f, "class");
             if (layer.has_field("class")) {
@@ -233,10 +241,11 @@ RoadGraph build_road_graph(const Study& study, const NetworkOptions& options, co
             if (!oneway) ++rep.oneway_unknown;
             const std::int8_t dir = oneway.value_or(0);
             std::vector<std::vector<Pt2>> parts;
-            collect_lines(*study.geos, f.geom.get(), parts);
+            collect_lines(*study.geos, geom, parts);
             if (parts.size() > 1) ++rep.multipart_lines;
             for (auto& pts : parts) lines.push_back({std::move(pts), kmh, dir, li, std::uint32_t(g.layer_ids.size() - 1)});
         }
+        if (owned) owned->features = std::vector<Feature>(), owned->released = true;
     }
     rep.lines = lines.size();
     progress.advance(0.2, "road graph: lines");
@@ -337,11 +346,25 @@ RoadGraph build_road_graph(const Study& study, const NetworkOptions& options, co
         }
     }
     progress.advance(0.7, "road graph: arcs");
+    // What steps 1 to 3 needed goes before the arrays below are made; what they grew is cut to size.
+    lines = decltype(lines)();
+    line_clusters = decltype(line_clusters)();
+    seen = decltype(seen)();
+    clusters = VertexClusters(options.snap_tolerance_m);
+    uses = decltype(uses)();
+    node_of = decltype(node_of)();
+    g.nodes.shrink_to_fit();
+    g.points.shrink_to_fit();
+    g.pieces.shrink_to_fit();
+    g.along_m.shrink_to_fit();
+    g.layer_ids.shrink_to_fit();
 
     // 4. CSR both ways, and the segment index for snapping.
     build_csr(g.nodes.size(), g.pieces, false, g.first_out, g.out_arcs);
     build_csr(g.nodes.size(), g.pieces, true, g.first_in, g.in_arcs);
     g.index = std::make_unique<SegmentIndex>(*g.geos);
+    g.index->reserve(g.points.size() - g.pieces.size());
+    g.segment_point.reserve(g.points.size() - g.pieces.size());
     for (std::uint32_t i = 0; i < g.pieces.size(); ++i) {
         const RoadPiece& p = g.pieces[i];
         for (std::uint32_t k = 0; k + 1 < p.points; ++k) {
@@ -360,6 +383,16 @@ RoadGraph build_road_graph(const Study& study, const NetworkOptions& options, co
     rep.arcs = g.out_arcs.size();
     progress.advance(1.0, "road graph");
     return g;
+}
+
+}  // namespace
+
+RoadGraph build_road_graph(const Study& study, const NetworkOptions& options, const Progress& progress) {
+    return build(study, nullptr, options, progress);
+}
+
+RoadGraph build_road_graph_releasing(Study& study, const NetworkOptions& options, const Progress& progress) {
+    return build(study, &study, options, progress);
 }
 
 }  // namespace townsite

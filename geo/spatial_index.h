@@ -35,6 +35,7 @@ public:
     void add_segment(double x1, double y1, double x2, double y2, std::uint32_t owner) {
         m_segments.push_back({x1, y1, x2, y2, owner});
     }
+    void reserve(std::size_t segments) { m_segments.reserve(segments); }
     void build();
     Hit nearest(double x, double y) const;
     // Every segment within `radius` (planar) of the point, nearest first (ties by segment).

@@ -279,6 +279,22 @@ source = "c.gpkg"
     // The repaired bowtie keeps its area: two triangles of a quarter of the cell each.
     const Measure m(crs, geos);
     CHECK(m.area_m2(l.features[1].geom.get()) == Approx(m.area_m2(l.features[0].geom.get()) / 2).epsilon(0.01));
+
+    // One feature at a time (how a released layer is written out): the same features, in the same
+    // order, with the same geometries, and the same problems.
+    Layer streamed;
+    std::vector<Feature> got;
+    stream_layer(*cfg.sources("counties").front(), Transformer(crs), geos, streamed, [&](Feature&& f) { got.push_back(std::move(f)); });
+    CHECK(streamed.features.empty());
+    CHECK(streamed.info.features_kept == 3);
+    REQUIRE(got.size() == l.features.size());
+    for (std::size_t i = 0; i < got.size(); ++i) {
+        CHECK(got[i].id == l.features[i].id);
+        CHECK(got[i].values == l.features[i].values);
+        CHECK(GEOSEqualsExact_r(geos.get(), got[i].geom.get(), l.features[i].geom.get(), 0) == 1);
+    }
+    for (const char* kind : {"null_geometry", "empty_geometry", "out_of_range", "duplicate_id", "repaired", "degenerate"})
+        CHECK(ids_of(streamed.info, kind) == ids_of(l.info, kind));
 }
 
 TEST_CASE("parse_flag reads yes/no as planners write it", "[layer]") {

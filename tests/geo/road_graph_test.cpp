@@ -196,4 +196,24 @@ TEST_CASE("messy roads are handled and counted, never a crash", "[road_graph][er
     CHECK(r.seconds_to(g.snap(X0 + 1000, Y0 - 700)) == Approx(1000 / 5.0).epsilon(1e-5));  // fallback 18 km/h
     r.run_from(g.snap(X0, Y0 - 500));
     CHECK(r.seconds_to(g.snap(X0 + 1000, Y0 - 500)) == Approx(100).epsilon(1e-5));  // class speed, not 0
+
+    // Built while freeing the roads (as run does): the same graph, and the roads layer released.
+    Study owned = load_study(study.config);
+    const RoadGraph h = build_road_graph_releasing(owned, network_options(owned.config));
+    const Layer& released = *owned.role("roads").front();
+    CHECK(released.released);
+    CHECK(released.features.empty());
+    CHECK(roads.features.size() == 6);
+    CHECK_FALSE(roads.released);
+    CHECK(h.layer_ids == g.layer_ids);
+    CHECK(h.report.pieces == g.report.pieces);
+    CHECK(h.report.duplicates_dropped == g.report.duplicates_dropped);
+    REQUIRE(h.pieces.size() == g.pieces.size());
+    for (std::size_t i = 0; i < g.pieces.size(); ++i) {
+        CHECK(h.pieces[i].feature == g.pieces[i].feature);
+        CHECK(h.pieces[i].seconds == g.pieces[i].seconds);
+    }
+    CHECK(h.points.size() == g.points.size());
+    CHECK(h.out_arcs.size() == g.out_arcs.size());
+    CHECK(h.along_m == g.along_m);
 }
