@@ -66,9 +66,9 @@ StudyOptions read_study_options(const StudyConfig& config);
 using StepDone = std::function<void(const std::string& step)>;
 
 // The study and its road graph. The study is refused (Error with every Error-severity problem, each
-// with its file, layer, feature and fix) when it has errors; `inspect` lists the warnings too.
-// The study and its road graph. The graph took the roads: the roads layers are released (held once,
-// in the graph; Layer::released), and writing them out reads them again.
+// with its file, layer, feature and fix) when it has errors; `inspect` lists the warnings too. The
+// graph took the roads: the roads layers are released (held once, in the graph; Layer::released),
+// and writing them out reads them again.
 struct RoutedStudy {
     Study study;
     RoadGraph graph;

@@ -94,7 +94,7 @@ struct Layer {
     const RoleSpec* spec = nullptr;
     std::vector<Feature> features;
     // The features were handed on and freed (a country's roads, once the road graph holds them):
-    // `features` is empty, and for_each_feature reads them again.
+    // `features` is empty, and stream_layer reads them again.
     bool released = false;
 
     int field_index(const std::string& name) const;  // -1 when the role has no such bound field

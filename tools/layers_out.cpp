@@ -146,7 +146,7 @@ void write_roads(OutputDataset& out, const Study& study, const RoadGraph& graph)
         });
     }
     if (next != graph.layer_ids.size())
-        throw Error("the roads changed while townsite ran (" + std::to_string(graph.layer_ids.size() - next) + " features fewer than before)")
+        throw Error("the roads changed while townsite ran: " + std::to_string(graph.layer_ids.size() - next) + " of the roads read before are gone")
             .with_hint("leave the inputs alone while townsite runs, and run it again.");
 }
 

@@ -76,6 +76,6 @@ TEST_CASE("run's roads come out whole from their source, and a source changed me
     }
     SECTION("a road deleted at the end") {
         write_roads_file(dir, {kRoads.begin(), kRoads.end() - 1});
-        CHECK_THROWS_WITH(written_roads(dir, routed, "b.gpkg"), Contains("1 features fewer than before"));
+        CHECK_THROWS_WITH(written_roads(dir, routed, "b.gpkg"), Contains("1 of the roads read before are gone"));
     }
 }
