@@ -139,9 +139,10 @@ GeomPtr reached_area(const GeosContext& geos, const GEOSGeometry* bands, double 
     // growing by the whole radius at once sets the offset curve of every vertex against those of
     // the hundreds within twice the radius, which took 29 s for the three maps of a province of ten
     // times the sample (3.5 s in four steps, the areas within 1.2 %; eight steps are faster still,
-    // but round the ends of a closed gap off by 2 %, see the test). Growing by discs one after another is growing by their sum. Each part is grown alone,
-    // then the grown parts (few vertices, smooth) united: cheaper than growing the overlapping bands
-    // of every city core at once, which nodes them all first.
+    // but round the ends of a closed gap off by 2 %, see the test). Growing by discs one after
+    // another is growing by their sum. Each part is grown alone, then the grown parts (few
+    // vertices, smooth) united: cheaper than growing the overlapping bands of every city core at
+    // once, which nodes them all first.
     constexpr int kSteps = 4;
     const double step = radius_m / kSteps, tolerance = radius_m / 16;
     auto grow = [&](const GeosContext& own, const GEOSGeometry* g) {

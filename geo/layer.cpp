@@ -722,8 +722,9 @@ void project_layer(Layer& layer, const Transformer& to_working, const GeosContex
 void stream_layer(const LayerSource& source, const Transformer& to_working, const GeosContext& geos, Layer& out,
                   const std::function<void(Feature&&)>& sink, const Progress& progress) {
     std::size_t kept = 0;
+    const int dim = role_dimension(find_role(source.role)->geometry);
     read_features(source, geos, progress, out, [&](Feature&& f) {
-        if (!project_feature(f, out.info, role_dimension(out.spec->geometry), to_working, geos)) return;
+        if (!project_feature(f, out.info, dim, to_working, geos)) return;
         ++kept;
         sink(std::move(f));
     });

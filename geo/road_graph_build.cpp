@@ -363,8 +363,9 @@ RoadGraph build(const Study& study, Study* release, const NetworkOptions& option
     build_csr(g.nodes.size(), g.pieces, false, g.first_out, g.out_arcs);
     build_csr(g.nodes.size(), g.pieces, true, g.first_in, g.in_arcs);
     g.index = std::make_unique<SegmentIndex>(*g.geos);
-    g.index->reserve(g.points.size() - g.pieces.size());
-    g.segment_point.reserve(g.points.size() - g.pieces.size());
+    const std::size_t segments = g.points.size() - g.pieces.size();   // every piece has one point more than segments
+    g.index->reserve(segments);
+    g.segment_point.reserve(segments);
     for (std::uint32_t i = 0; i < g.pieces.size(); ++i) {
         const RoadPiece& p = g.pieces[i];
         for (std::uint32_t k = 0; k + 1 < p.points; ++k) {

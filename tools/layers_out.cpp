@@ -117,23 +117,13 @@ std::string towns_field(std::string_view name, const std::string& utility) {
 void write_roads(OutputDataset& out, const Study& study, const RoadGraph& graph) {
     OutputLayer& roads = out.layer("roads", wkbMultiLineString, Fields("roads").add({"id", "class", "speed_kmh"}));
     const NetworkOptions& o = graph.options;
-    auto write = [&](const Layer& l, const Feature& f) {
-        const std::string cls = l.text(f, "class");
-        auto it = o.speeds_kmh.find(cls);
-        roads.add({f.id, cls, it == o.speeds_kmh.end() ? o.fallback_speed_kmh : it->second}, f.geom.get());
-    };
-    // Layers the graph released are read again, one feature at a time; they must be the features
-    // the graph was built from (graph.layer_ids, in the same order).
+    // The graph released the roads: they are read again, one feature at a time, and must be the
+    // features it was built from (graph.layer_ids, in the same order).
     const Transformer to_working(study.crs);
     std::size_t next = 0;
     for (std::size_t i = 0; i < study.layers.size(); ++i) {
         const Layer& l = study.layers[i];
         if (l.info.role != "roads") continue;
-        if (!l.released) {
-            for (const Feature& f : l.features) write(l, f);
-            next += l.features.size();
-            continue;
-        }
         Layer again;
         stream_layer(study.config.layers[i], to_working, *study.geos, again, [&](Feature&& f) {
             if (next >= graph.layer_ids.size() || graph.layer_ids[next] != f.id)
@@ -142,7 +132,9 @@ void write_roads(OutputDataset& out, const Study& study, const RoadGraph& graph)
                     .with_layer(l.info.layer_name)
                     .with_hint("leave the inputs alone while townsite runs, and run it again.");
             ++next;
-            write(again, f);
+            const std::string cls = again.text(f, "class");
+            auto it = o.speeds_kmh.find(cls);
+            roads.add({f.id, cls, it == o.speeds_kmh.end() ? o.fallback_speed_kmh : it->second}, f.geom.get());
         });
     }
     if (next != graph.layer_ids.size())
