@@ -33,8 +33,8 @@ StudyOptions read_study_options(const StudyConfig& config) {
     return o;
 }
 
-Study load_usable_study(const StudyConfig& config, const Progress& progress) {
-    Study study = load_study(config, progress);
+Study load_usable_study(const StudyConfig& config, const Progress& progress, const RoadSink& roads) {
+    Study study = load_study(config, progress, roads);
     if (study.usable()) return study;
     // The problems themselves, each with its layer, first features and fix (inspect lists the warnings too).
     Errors errors;
@@ -57,8 +57,11 @@ Study load_usable_study(const StudyConfig& config, const Progress& progress) {
 }
 
 RoutedStudy load_routed_study(const StudyConfig& config, const NetworkOptions& network, const Progress& progress) {
-    RoutedStudy out{load_usable_study(config, progress.slice(0, 0.8)), {}};
-    out.graph = build_road_graph_releasing(out.study, network, progress.slice(0.8, 1));
+    RoadGraphBuilder builder(network);
+    RoutedStudy out{load_usable_study(config, progress.slice(0, 0.8),
+                                      [&](const Layer& layer, std::uint32_t road_layer, Feature&& road) { builder.add(layer, road_layer, road); }),
+                    {}};
+    out.graph = builder.finish(out.study, progress.slice(0.8, 1));
     return out;
 }
 

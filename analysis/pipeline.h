@@ -67,13 +67,13 @@ using StepDone = std::function<void(const std::string& step)>;
 
 // The study and its road graph. The study is refused (Error with every Error-severity problem, each
 // with its file, layer, feature and fix) when it has errors; `inspect` lists the warnings too. The
-// graph took the roads: the roads layers are released (held once, in the graph; Layer::released),
-// and writing them out reads them again.
+// graph took each road as it was read, so the roads are held once, in the graph: the roads layers
+// are released (Layer::released), and writing them out reads them again.
 struct RoutedStudy {
     Study study;
     RoadGraph graph;
 };
-Study load_usable_study(const StudyConfig& config, const Progress& progress = {});
+Study load_usable_study(const StudyConfig& config, const Progress& progress = {}, const RoadSink& roads = {});
 RoutedStudy load_routed_study(const StudyConfig& config, const NetworkOptions& network, const Progress& progress = {});
 
 // The steps up to the scores and types.

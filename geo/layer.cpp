@@ -40,6 +40,15 @@ void LayerInfo::add_problem(const std::string& kind, Severity severity, const st
     if (!id.empty() && p.ids.size() < kExampleIds) p.ids.push_back(id);
 }
 
+void LayerInfo::append_problems(const LayerInfo& later) {
+    for (const Problem& q : later.problems) {
+        Problem& p = problem(q.kind, q.severity, q.message, q.hint);
+        p.count += q.count;
+        for (const std::string& id : q.ids)
+            if (p.ids.size() < kExampleIds) p.ids.push_back(id);
+    }
+}
+
 int Layer::field_index(const std::string& name) const {
     for (size_t i = 0; i < info.fields.size(); ++i)
         if (info.fields[i].name == name) return info.fields[i].source_field.empty() ? -1 : static_cast<int>(i);
@@ -723,11 +732,13 @@ void stream_layer(const LayerSource& source, const Transformer& to_working, cons
                   const std::function<void(Feature&&)>& sink, const Progress& progress) {
     std::size_t kept = 0;
     const int dim = role_dimension(find_role(source.role)->geometry);
+    LayerInfo projecting;   // listed after the reading's problems, as project_layer lists them
     read_features(source, geos, progress, out, [&](Feature&& f) {
-        if (!project_feature(f, out.info, dim, to_working, geos)) return;
+        if (!project_feature(f, projecting, dim, to_working, geos)) return;
         ++kept;
         sink(std::move(f));
     });
+    out.info.append_problems(projecting);
     out.info.features_kept = kept;
 }
 

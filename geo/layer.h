@@ -84,6 +84,9 @@ struct LayerInfo {
     std::vector<Problem> problems;
 
     bool usable() const;
+    // Appends the problems a later check found, merging a kind already listed (counts added, example
+    // ids kept up to kExampleIds), so that checks run feature by feature list them as layer-wide runs do.
+    void append_problems(const LayerInfo& later);
     Problem& problem(const std::string& kind, Severity severity, const std::string& message, const std::string& hint);
     void add_problem(const std::string& kind, Severity severity, const std::string& message, const std::string& id,
                      const std::string& hint);

@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -149,10 +150,24 @@ GeomPtr line_geometry(const GeosContext& geos, const std::vector<Pt2>& pts);
 
 // Builds the graph from every "roads" layer of the study. Throws Error when there are no roads.
 RoadGraph build_road_graph(const Study& study, const NetworkOptions& options, const Progress& progress = {});
-// The same, freeing each road feature as soon as its lines are taken, so that a country's roads are
-// not held twice: afterwards the roads layers are `released` (no features; stream_layer reads them
-// again) and RoadGraph::layer_ids keeps their ids.
-RoadGraph build_road_graph_releasing(Study& study, const NetworkOptions& options, const Progress& progress = {});
+
+// The same from roads handed over one at a time, so that a country's roads are never held as
+// features: add() takes a road's lines (the feature can be freed then) and finish() makes the
+// graph. load_routed_study hands add() each road as load_study reads it.
+class RoadGraphBuilder {
+public:
+    explicit RoadGraphBuilder(const NetworkOptions& options);
+    ~RoadGraphBuilder();
+    // `road_layer`: the layer's place among the study's "roads" layers (RoadPiece::layer).
+    void add(const Layer& layer, std::uint32_t road_layer, const Feature& road);
+    // Throws Error when the study has no roads layer, or one has neither a class nor a speed field.
+    RoadGraph finish(const Study& study, const Progress& progress = {});
+
+private:
+    struct Lines;
+    std::unique_ptr<Lines> m_lines;
+    RoadGraph m_graph;
+};
 
 // How far a search goes, in the router's own metric: a time router is bounded in seconds, a length
 // router in metres (the other is a bug: std::logic_error). Default: no bound.

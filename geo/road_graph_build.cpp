@@ -182,22 +182,57 @@ void number_components(RoadGraph& g) {
 
 }  // namespace
 
-namespace {
+struct RoadGraphBuilder::Lines {
+    std::vector<Line> lines;
+};
 
-// build_road_graph's work; with `release` (the same study), each road feature is freed once its
-// lines are taken.
-RoadGraph build(const Study& study, Study* release, const NetworkOptions& options, const Progress& progress) {
-    RoadGraph g;
-    g.options = options;
-    g.geos = std::make_unique<GeosContext>();
-    g.measure = std::make_unique<Measure>(study.crs, *g.geos);
-    GraphReport& rep = g.report;
+RoadGraphBuilder::RoadGraphBuilder(const NetworkOptions& options) : m_lines(std::make_unique<Lines>()) {
+    m_graph.options = options;
+    m_graph.geos = std::make_unique<GeosContext>();
+}
+
+RoadGraphBuilder::~RoadGraphBuilder() = default;
+
+void RoadGraphBuilder::add(const Layer& layer, std::uint32_t road_layer, const Feature& f) {
+    const NetworkOptions& options = m_graph.options;
+    GraphReport& rep = m_graph.report;
+    ++rep.features;
+    m_graph.layer_ids.push_back(f.id);
+    double kmh = options.fallback_speed_kmh;
+    const std::string cls = layer.text(f, "class");
+    if (layer.has_field("class")) {
+        if (auto it = options.speeds_kmh.find(cls); it != options.speeds_kmh.end())
+            kmh = it->second;
+        else
+            ++rep.unknown_classes[cls.empty() ? "(empty)" : cls];
+    }
+    if (auto own = layer.number(f, "speed_kmh")) {
+        if (plausible_speed_kmh(*own)) kmh = *own;
+        else ++rep.bad_speed_values;
+    }
+    if (kmh <= 0) {
+        ++(cls == "ferry" ? rep.ferries_left_out : rep.not_for_cars);
+        return;
+    }
+    if (is_reversible(layer.text(f, "oneway"))) {
+        ++rep.reversible_left_out;
+        return;
+    }
+    const std::optional<std::int8_t> oneway = parse_oneway(layer.text(f, "oneway"));
+    if (!oneway) ++rep.oneway_unknown;
+    const std::int8_t dir = oneway.value_or(0);
+    std::vector<std::vector<Pt2>> parts;
+    collect_lines(*m_graph.geos, f.geom.get(), parts);
+    if (parts.size() > 1) ++rep.multipart_lines;
+    for (auto& pts : parts) m_lines->lines.push_back({std::move(pts), kmh, dir, road_layer, std::uint32_t(m_graph.layer_ids.size() - 1)});
+}
+
+RoadGraph RoadGraphBuilder::finish(const Study& study, const Progress& progress) {
     const auto roads = study.role("roads");
     if (roads.empty())
         throw Error("the study has no roads layer, so nothing can be routed")
             .with_file(study.config.path)
             .with_hint("add a [layers.roads] section with the road lines.");
-
     for (const Layer* l : roads)
         if (!l->has_field("class") && !l->has_field("speed_kmh"))
             throw Error("the roads have neither a class nor a speed field, so every travel time would be a guess")
@@ -205,48 +240,11 @@ RoadGraph build(const Study& study, Study* release, const NetworkOptions& option
                 .with_layer(l->info.layer_name)
                 .with_hint("map class (or speed_kmh) in [layers.roads.fields] of " + study.config.path + ".");
 
-    // 1. Lines with their speed and direction.
-    std::vector<Line> lines;
-    for (std::uint32_t li = 0; li < roads.size(); ++li) {
-        const Layer& layer = *roads[li];
-        Layer* owned = release ? &release->layers[std::size_t(roads[li] - study.layers.data())] : nullptr;
-        for (std::uint32_t fi = 0; fi < layer.features.size(); ++fi) {
-            const Feature& f = layer.features[fi];
-            // Released: the geometry dies with this iteration, the rest with the layer below.
-            const GeomPtr taken = owned ? std::move(owned->features[fi].geom) : GeomPtr();
-            const GEOSGeometry* geom = owned ? taken.get() : f.geom.get();
-            ++rep.features;
-            g.layer_ids.push_back(owned ? std::move(owned->features[fi].id) : f.id);
-            double kmh = options.fallback_speed_kmh;
-            const std::string cls = layer.text(f, "class");
-            if (layer.has_field("class")) {
-                if (auto it = options.speeds_kmh.find(cls); it != options.speeds_kmh.end())
-                    kmh = it->second;
-                else
-                    ++rep.unknown_classes[cls.empty() ? "(empty)" : cls];
-            }
-            if (auto own = layer.number(f, "speed_kmh")) {
-                if (plausible_speed_kmh(*own)) kmh = *own;
-                else ++rep.bad_speed_values;
-            }
-            if (kmh <= 0) {
-                ++(cls == "ferry" ? rep.ferries_left_out : rep.not_for_cars);
-                continue;
-            }
-            if (is_reversible(layer.text(f, "oneway"))) {
-                ++rep.reversible_left_out;
-                continue;
-            }
-            const std::optional<std::int8_t> oneway = parse_oneway(layer.text(f, "oneway"));
-            if (!oneway) ++rep.oneway_unknown;
-            const std::int8_t dir = oneway.value_or(0);
-            std::vector<std::vector<Pt2>> parts;
-            collect_lines(*study.geos, geom, parts);
-            if (parts.size() > 1) ++rep.multipart_lines;
-            for (auto& pts : parts) lines.push_back({std::move(pts), kmh, dir, li, std::uint32_t(g.layer_ids.size() - 1)});
-        }
-        if (owned) owned->features = std::vector<Feature>(), owned->released = true;
-    }
+    RoadGraph g = std::move(m_graph);
+    const NetworkOptions& options = g.options;
+    g.measure = std::make_unique<Measure>(study.crs, *g.geos);
+    GraphReport& rep = g.report;
+    std::vector<Line> lines = std::move(m_lines->lines);
     rep.lines = lines.size();
     progress.advance(0.2, "road graph: lines");
     if (options.node_crossings) rep.crossings_noded = node_crossings(lines);
@@ -386,14 +384,12 @@ RoadGraph build(const Study& study, Study* release, const NetworkOptions& option
     return g;
 }
 
-}  // namespace
-
 RoadGraph build_road_graph(const Study& study, const NetworkOptions& options, const Progress& progress) {
-    return build(study, nullptr, options, progress);
-}
-
-RoadGraph build_road_graph_releasing(Study& study, const NetworkOptions& options, const Progress& progress) {
-    return build(study, &study, options, progress);
+    RoadGraphBuilder builder(options);
+    const auto roads = study.role("roads");
+    for (std::uint32_t li = 0; li < roads.size(); ++li)
+        for (const Feature& f : roads[li]->features) builder.add(*roads[li], li, f);
+    return builder.finish(study, progress);
 }
 
 }  // namespace townsite

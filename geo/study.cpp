@@ -49,38 +49,52 @@ GeomPtr province_of(const Study& study) {
     return study.union_of(prefectures.empty() || prefectures.front()->features.empty() ? "counties" : "prefectures");
 }
 
-// Reports features that do not touch the admin units (grown by the tolerance).
-void flag_outside(Study& study) {
-    if (!study.province) return;
-    const GeosContext& geos = *study.geos;
-    GEOSContextHandle_t ctx = geos.get();
-    GeomPtr grown = geos.own(GEOSBuffer_r(ctx, study.province.get(), kOutsideProvinceTolerance_m, 8));
-    PreparedPtr prepared = geos.prepare(grown.get());
+// The admin units grown by the tolerance: what lies beyond is reported. Without a province, nothing is.
+class ProvinceCheck {
+public:
+    explicit ProvinceCheck(const Study& study) : m_ctx(study.geos->get()) {
+        if (!study.province) return;
+        m_grown = study.geos->own(GEOSBuffer_r(m_ctx, study.province.get(), kOutsideProvinceTolerance_m, 8));
+        m_prepared = study.geos->prepare(m_grown.get());
+    }
+    // Counts `f` in `into` (the layer's problems, or a later list of them) when it lies outside.
+    void check(const Feature& f, bool gcj02, LayerInfo& into) const {
+        if (!m_prepared || GEOSPreparedIntersects_r(m_ctx, m_prepared.get(), f.geom.get()) == 1) return;
+        if (gcj02)
+            // GCJ-02 shifts places in mainland China only: web maps give a place in the DPRK or
+            // Russia in plain WGS 84, and undoing a shift that was never made moves it wrongly.
+            into.add_problem("outside_province", Severity::Warning,
+                             "features outside the province (more than 2 km beyond the admin units), converted from GCJ-02 all "
+                             "the same: outside mainland China (e.g. in the DPRK or Russia) web maps do not shift places, so "
+                             "these may now be off by up to 700 m",
+                             f.id, "check them; give places outside mainland China in a separate layer without coordinates = \"gcj02\".");
+        else
+            into.add_problem("outside_province", Severity::Warning, "features outside the province (more than 2 km beyond the admin units)",
+                             f.id, "check their coordinates and CRS, or filter them out with where = \"...\".");
+    }
+
+private:
+    GEOSContextHandle_t m_ctx;
+    GeomPtr m_grown;
+    PreparedPtr m_prepared;   // of m_grown, so declared after it
+};
+
+// Not one feature inside: a wrong CRS or another region's file, not a few strays.
+void flag_all_outside(LayerInfo& info) {
+    for (Problem& p : info.problems)
+        if (p.kind == "outside_province" && p.count == info.features_kept && p.count > 0) {
+            p.severity = Severity::Error;
+            p.message = "every feature of the layer lies outside the study area (more than 2 km beyond the admin units)";
+            p.hint = "check the layer's CRS (its .prj or assume_crs), whether it is GCJ-02 (coordinates = \"gcj02\"), and that it covers this study.";
+        }
+}
+
+// Reports the held features that do not touch the admin units (grown by the tolerance).
+void flag_outside(Study& study, const ProvinceCheck& province) {
     for (Layer& l : study.layers) {
         if (l.info.role == "prefectures" || l.info.role == "counties" || l.info.role == "border") continue;
-        for (const Feature& f : l.features)
-            if (GEOSPreparedIntersects_r(ctx, prepared.get(), f.geom.get()) != 1) {
-                if (l.info.gcj02)
-                    // GCJ-02 shifts places in mainland China only: web maps give a place in the DPRK or
-                    // Russia in plain WGS 84, and undoing a shift that was never made moves it wrongly.
-                    l.info.add_problem("outside_province", Severity::Warning,
-                                       "features outside the province (more than 2 km beyond the admin units), converted from GCJ-02 all "
-                                       "the same: outside mainland China (e.g. in the DPRK or Russia) web maps do not shift places, so "
-                                       "these may now be off by up to 700 m",
-                                       f.id,
-                                       "check them; give places outside mainland China in a separate layer without coordinates = \"gcj02\".");
-                else
-                    l.info.add_problem("outside_province", Severity::Warning,
-                                       "features outside the province (more than 2 km beyond the admin units)", f.id,
-                                       "check their coordinates and CRS, or filter them out with where = \"...\".");
-            }
-        // Not one feature inside: a wrong CRS or another region's file, not a few strays.
-        for (Problem& p : l.info.problems)
-            if (p.kind == "outside_province" && p.count == l.features.size() && p.count > 0) {
-                p.severity = Severity::Error;
-                p.message = "every feature of the layer lies outside the study area (more than 2 km beyond the admin units)";
-                p.hint = "check the layer's CRS (its .prj or assume_crs), whether it is GCJ-02 (coordinates = \"gcj02\"), and that it covers this study.";
-            }
+        for (const Feature& f : l.features) province.check(f, l.info.gcj02, l.info);
+        flag_all_outside(l.info);
     }
 }
 
@@ -92,7 +106,7 @@ void flag_empty_required(Study& study) {
         std::vector<Layer*> layers;
         std::size_t kept = 0;
         for (Layer& l : study.layers)
-            if (l.info.role == role.name) layers.push_back(&l), kept += l.features.size();
+            if (l.info.role == role.name) layers.push_back(&l), kept += l.info.features_kept;
         if (layers.empty() || kept > 0) continue;
         for (Layer* l : layers) {
             if (!l->info.usable()) continue;   // it says why already (unreadable, wrong fields)
@@ -109,25 +123,27 @@ void flag_empty_required(Study& study) {
     }
 }
 
-// Values of the roads that the graph cannot use as given: each counted, with the first ids.
-void flag_road_values(Layer& roads) {
-    if (!roads.has_field("class") && !roads.has_field("speed_kmh") && !roads.features.empty())
+// Roads with neither a class nor a speed field: every travel time would be a guess.
+void flag_road_fields(Layer& roads) {
+    if (!roads.has_field("class") && !roads.has_field("speed_kmh") && roads.info.features_kept > 0)
         roads.info.problem("no_speed", Severity::Error, "the roads have neither a class nor a speed field, so every travel time would be a guess",
                            "map class (for OSM data: class = \"highway\") or speed_kmh in [layers.roads.fields].")
             .count = 1;
-    for (const Feature& f : roads.features) {
-        if (auto kmh = roads.number(f, "speed_kmh"); kmh && !plausible_speed_kmh(*kmh))
-            roads.info.add_problem("bad_speed", Severity::Warning, "speed_kmh 0, negative or above 200 km/h: the class's speed is used", f.id,
-                                   "correct speed_kmh, or leave it empty where the class's speed applies.");
-        if (is_reversible(roads.text(f, "oneway")))
-            roads.info.add_problem("reversible", Severity::Warning,
-                                   "reversible roads (one way at a time, the direction changing): left out of the network, as OSRM does", f.id,
-                                   "nothing to do; or set oneway to the direction that matters for the study.");
-        else if (roads.has_field("oneway") && !parse_oneway(roads.text(f, "oneway")))
-            roads.info.add_problem("oneway_unknown", Severity::Warning,
-                                   "oneway values not understood (e.g. \"" + roads.text(f, "oneway") + "\"): driven both ways", f.id,
-                                   "write yes/1/true/FT (along the line), -1/TF (against it) or no/0 (both ways).");
-    }
+}
+
+// A road's values that the graph cannot use as given, counted in `into` with the first ids.
+void flag_road_values(const Layer& roads, const Feature& f, LayerInfo& into) {
+    if (auto kmh = roads.number(f, "speed_kmh"); kmh && !plausible_speed_kmh(*kmh))
+        into.add_problem("bad_speed", Severity::Warning, "speed_kmh 0, negative or above 200 km/h: the class's speed is used", f.id,
+                         "correct speed_kmh, or leave it empty where the class's speed applies.");
+    if (is_reversible(roads.text(f, "oneway")))
+        into.add_problem("reversible", Severity::Warning,
+                         "reversible roads (one way at a time, the direction changing): left out of the network, as OSRM does", f.id,
+                         "nothing to do; or set oneway to the direction that matters for the study.");
+    else if (roads.has_field("oneway") && !parse_oneway(roads.text(f, "oneway")))
+        into.add_problem("oneway_unknown", Severity::Warning,
+                         "oneway values not understood (e.g. \"" + roads.text(f, "oneway") + "\"): driven both ways", f.id,
+                         "write yes/1/true/FT (along the line), -1/TF (against it) or no/0 (both ways).");
 }
 
 // A working CRS that distorts lengths by more than half a percent over the study area: townsite's
@@ -202,30 +218,44 @@ void flag_admin_consistency(Study& study) {
         }
 }
 
+// The place of source i among the config's "roads" sources (RoadPiece::layer).
+std::uint32_t road_layer_of(const StudyConfig& config, size_t i) {
+    return std::uint32_t(std::count_if(config.layers.begin(), config.layers.begin() + std::ptrdiff_t(i),
+                                       [](const LayerSource& src) { return src.role == "roads"; }));
+}
+
 }  // namespace
 
-Study load_study(const StudyConfig& config, const Progress& progress) {
+Study load_study(const StudyConfig& config, const Progress& progress, const RoadSink& roads) {
     Study study;
     study.geos = std::make_unique<GeosContext>();
     study.config = config;
     study.inputs = InputFiles::of(config);
 
+    // With a road sink the roads are read last, once the working CRS is known, and handed on as read.
     const size_t n = config.layers.size();
-    for (size_t i = 0; i < n; ++i) {
-        const LayerSource& src = config.layers[i];
+    std::vector<size_t> held, streamed;
+    for (size_t i = 0; i < n; ++i) (roads && config.layers[i].role == "roads" ? streamed : held).push_back(i);
+    study.layers.resize(n);
+    auto read = [&](size_t i, const Progress& slice) {
         try {
-            study.layers.push_back(read_layer(src, *study.geos, progress.slice(0.8 * i / n, 0.8 * (i + 1) / n)));
+            study.layers[i] = read_layer(config.layers[i], *study.geos, slice);
         } catch (const Error& e) {
-            study.layers.push_back(unreadable(src, e));
+            study.layers[i] = unreadable(config.layers[i], e);
         }
-    }
+    };
+    for (size_t k = 0; k < held.size(); ++k) read(held[k], progress.slice(0.8 * k / n, 0.8 * (k + 1) / n));
 
     // The study area is the extent of the admin units; other layers can carry strays that would
     // stretch the CRS choice.
     for (const auto& l : study.layers)
         if (l.info.role == "prefectures" || l.info.role == "counties") study.area.expand(l.info.extent);
-    if (study.area.empty())
+    if (study.area.empty()) {
+        // No admin units to place the study: the roads' extent counts too, so they are read whole.
+        for (size_t i : streamed) read(i, progress.slice(0.8 * held.size() / n, 0.8 * (held.size() + 1) / n)), held.push_back(i);
+        streamed.clear();
         for (const auto& l : study.layers) study.area.expand(l.info.extent);
+    }
 
     if (!config.crs.empty())
         study.crs = user_working_crs(config.crs, study.area);
@@ -238,16 +268,51 @@ Study load_study(const StudyConfig& config, const Progress& progress) {
 
     flag_scale_error(study);
     const Transformer to_working(study.crs);
-    for (size_t i = 0; i < study.layers.size(); ++i) {
-        progress.advance(0.8 + 0.15 * i / study.layers.size(), "projecting");
-        project_layer(study.layers[i], to_working, *study.geos);
+    const double read_end = 0.8 * held.size() / n, projected = streamed.empty() ? 0.95 : read_end + 0.05;
+    for (size_t k = 0; k < held.size(); ++k) {
+        progress.advance(read_end + (projected - read_end) * k / held.size(), "projecting");
+        project_layer(study.layers[held[k]], to_working, *study.geos);
     }
     study.province = province_of(study);
-    flag_outside(study);
+    const ProvinceCheck province(study);
+    flag_outside(study, province);
+    for (size_t k = 0; k < streamed.size(); ++k) {
+        const size_t i = streamed[k];
+        const std::uint32_t road_layer = road_layer_of(config, i);
+        Layer& layer = study.layers[i];
+        LayerInfo outside, values;   // listed after the reading's problems, as for a held layer
+        try {
+            stream_layer(config.layers[i], to_working, *study.geos, layer, [&](Feature&& f) {
+                province.check(f, layer.info.gcj02, outside);
+                flag_road_values(layer, f, values);
+                roads(layer, road_layer, std::move(f));
+            }, progress.slice(projected + (0.95 - projected) * k / streamed.size(), projected + (0.95 - projected) * (k + 1) / streamed.size()));
+        } catch (const Error& e) {
+            layer = unreadable(config.layers[i], e);
+        }
+        layer.released = true;
+        layer.info.append_problems(outside);
+        flag_all_outside(layer.info);
+        flag_road_fields(layer);
+        layer.info.append_problems(values);
+    }
     flag_empty_required(study);
-    for (Layer& l : study.layers)
-        if (l.info.role == "roads") flag_road_values(l);
+    for (size_t i : held) {
+        Layer& l = study.layers[i];
+        if (l.info.role != "roads") continue;
+        flag_road_fields(l);
+        for (const Feature& f : l.features) flag_road_values(l, f, l.info);
+    }
     flag_admin_consistency(study);
+    // Roads held because there were no admin units to place the study are handed on here.
+    for (size_t i : held) {
+        Layer& l = study.layers[i];
+        if (!roads || l.info.role != "roads") continue;
+        const std::uint32_t road_layer = road_layer_of(config, i);
+        for (Feature& f : l.features) roads(l, road_layer, std::move(f));
+        l.features = std::vector<Feature>();
+        l.released = true;
+    }
     progress.advance(1.0, "loaded");
     return study;
 }

@@ -15,6 +15,8 @@
 #include "geo/layer.h"
 #include "geo/progress.h"
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -39,6 +41,13 @@ struct Study {
 // border and generalised outlines should not raise noise.
 constexpr double kOutsideProvinceTolerance_m = 2000.0;
 
-Study load_study(const StudyConfig& config, const Progress& progress = {});
+// Called with each road as it is read (in the working CRS, after the study's checks), with the
+// layer and its place among the "roads" layers; the feature is freed when the call returns.
+using RoadSink = std::function<void(const Layer& layer, std::uint32_t road_layer, Feature&& road)>;
+
+// With `roads`, the roads are not held: each goes to `roads` as it is read, and the roads layers are
+// left `released` (no features; stream_layer reads them again). A country's roads are then held
+// once, by what `roads` makes of them (the road graph).
+Study load_study(const StudyConfig& config, const Progress& progress = {}, const RoadSink& roads = {});
 
 }  // namespace townsite

@@ -197,14 +197,23 @@ TEST_CASE("messy roads are handled and counted, never a crash", "[road_graph][er
     r.run_from(g.snap(X0, Y0 - 500));
     CHECK(r.seconds_to(g.snap(X0 + 1000, Y0 - 500)) == Approx(100).epsilon(1e-5));  // class speed, not 0
 
-    // Built while freeing the roads (as run does): the same graph, and the roads layer released.
-    Study owned = load_study(study.config);
-    const RoadGraph h = build_road_graph_releasing(owned, network_options(owned.config));
+    // Built from each road as it is read (as run does): the same graph, and the roads layer released.
+    RoadGraphBuilder builder(network_options(study.config));
+    const Study owned = load_study(study.config, {}, [&](const Layer& l, std::uint32_t li, Feature&& f) { builder.add(l, li, f); });
+    const RoadGraph h = builder.finish(owned);
     const Layer& released = *owned.role("roads").front();
     CHECK(released.released);
     CHECK(released.features.empty());
     CHECK(roads.features.size() == 6);
     CHECK_FALSE(roads.released);
+    CHECK(released.info.features_kept == 6);
+    // The same problems, in the same order (reading's, then projecting's, then the roads' values).
+    REQUIRE(released.info.problems.size() == roads.info.problems.size());
+    for (std::size_t i = 0; i < roads.info.problems.size(); ++i) {
+        CHECK(released.info.problems[i].kind == roads.info.problems[i].kind);
+        CHECK(released.info.problems[i].count == roads.info.problems[i].count);
+        CHECK(released.info.problems[i].ids == roads.info.problems[i].ids);
+    }
     CHECK(h.layer_ids == g.layer_ids);
     CHECK(h.report.pieces == g.report.pieces);
     CHECK(h.report.duplicates_dropped == g.report.duplicates_dropped);

@@ -204,3 +204,61 @@ TEST_CASE("a UTF-8 Shapefile with a .cpg keeps its Chinese names", "[study][data
     for (const Feature& f : l.features) names.push_back(l.text(f, "name"));
     CHECK(std::find(names.begin(), names.end(), "延吉市") != names.end());
 }
+
+TEST_CASE("roads handed on as they are read are checked as held roads are, and their layer is released", "[study][roads]") {
+    TempDir dir;
+    const std::string admin = write_small_province(dir);
+    write_layer(dir.path("roads.gpkg"), "GPKG", "roads", 4326, {"id", "class", "speed_kmh:real", "oneway"},
+                {{"LINESTRING (126 44, 126.1 44)", {"in", "县道", "", ""}},
+                 {"LINESTRING (140 44, 140.1 44)", {"far", "县道", "", "sideways"}},   // outside the province
+                 {"LINESTRING (126 44.1, 126 44.1)", {"zero", "县道", "", ""}},        // nothing left once repaired
+                 {"LINESTRING EMPTY", {"empty", "县道", "", ""}},
+                 {"LINESTRING (126 44.2, 126.1 44.2)", {"fast", "县道", "900", ""}}});
+    // The roads come first in the config: they are read after the layers that place the study.
+    const StudyConfig cfg = config_from(dir.path(), "[layers.roads]\nsource = \"roads.gpkg\"\n" + admin + kStudy);
+    auto handed = [](const StudyConfig& c, std::vector<std::string>& ids, std::vector<GeomPtr>& geoms) {
+        return load_study(c, {}, [&](const Layer& l, std::uint32_t road_layer, Feature&& f) {
+            CHECK(l.info.role == "roads");
+            CHECK(road_layer == 0);
+            ids.push_back(f.id);
+            geoms.push_back(std::move(f.geom));
+        });
+    };
+    const Study held = load_study(cfg);
+    std::vector<std::string> ids;
+    std::vector<GeomPtr> geoms;
+    const Study streamed = handed(cfg, ids, geoms);
+    const Layer& kept = *held.role("roads").front();
+    const Layer& released = *streamed.role("roads").front();
+    CHECK(released.released);
+    CHECK(released.features.empty());
+    CHECK(released.info.features_kept == 3);
+    // Every kept road, in the working CRS, in order.
+    CHECK(ids == std::vector<std::string>{"in", "far", "fast"});
+    REQUIRE(kept.features.size() == 3);
+    for (std::size_t i = 0; i < 3; ++i) CHECK(GEOSEqualsExact_r(held.geos->get(), kept.features[i].geom.get(), geoms[i].get(), 0) == 1);
+    // The same problems in the same order: reading's, projecting's, outside, then the roads' values.
+    std::vector<std::string> kinds;
+    REQUIRE(released.info.problems.size() == kept.info.problems.size());
+    for (std::size_t i = 0; i < kept.info.problems.size(); ++i) {
+        const Problem &a = kept.info.problems[i], &b = released.info.problems[i];
+        kinds.push_back(b.kind);
+        CHECK(b.kind == a.kind);
+        CHECK(b.severity == a.severity);
+        CHECK(b.count == a.count);
+        CHECK(b.ids == a.ids);
+    }
+    CHECK(kinds == std::vector<std::string>{"empty_geometry", "degenerate", "outside_province", "oneway_unknown", "bad_speed"});
+    CHECK(streamed.usable() == held.usable());
+
+    SECTION("without admin units to place the study, the roads are read whole first, then handed on") {
+        std::filesystem::remove(dir.path("admin.gpkg"));
+        ids.clear();
+        geoms.clear();
+        const Study placed_by_all = handed(cfg, ids, geoms);
+        CHECK_FALSE(placed_by_all.usable());
+        CHECK(ids == std::vector<std::string>{"in", "far", "fast"});
+        CHECK(placed_by_all.role("roads").front()->released);
+        CHECK(placed_by_all.role("roads").front()->features.empty());
+    }
+}
