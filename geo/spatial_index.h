@@ -32,35 +32,36 @@ public:
     // Adds every segment of every line (or polygon ring) of `g`.
     void add(const GEOSGeometry* g, std::uint32_t owner);
     // Adds one segment (coordinates in the working CRS).
-    void add_segment(double x1, double y1, double x2, double y2, std::uint32_t owner) {
-        m_segments.push_back({x1, y1, x2, y2, owner});
-    }
-    void reserve(std::size_t segments) { m_segments.reserve(segments); }
+    void add_segment(double x1, double y1, double x2, double y2, std::uint32_t owner);
+    void reserve(std::size_t segments) { m_values.reserve(segments), m_owners.reserve(segments); }
     void build();
     Hit nearest(double x, double y) const;
     // Every segment within `radius` (planar) of the point, nearest first (ties by segment).
     std::vector<Hit> within(double x, double y, double radius) const;
-    std::size_t size() const { return m_segments.size(); }
+    std::size_t size() const { return m_owners.size(); }
 
 private:
     using Point = boost::geometry::model::d2::point_xy<double>;
     using Box = boost::geometry::model::box<Point>;
-    using Value = std::pair<Box, std::uint32_t>;   // segment bounding box, index into m_segments
+    // A segment's bounding box and its index into m_owners. A segment is a diagonal of its box, so
+    // two bits of the index (which end has the larger x, which the larger y) give back its end
+    // points exactly: the index holds no copy of the coordinates (a country has 10 million roads).
+    using Value = std::pair<Box, std::uint32_t>;
+    static constexpr std::uint32_t kFirstXMax = 1u << 31, kFirstYMax = 1u << 30, kIndex = kFirstYMax - 1;
     struct Segment {
         double x1, y1, x2, y2;
-        std::uint32_t owner;
     };
+    static Segment segment(const Value& v);
 
     void add_sequence(const GEOSGeometry* line, std::uint32_t owner);
-    bool before(std::uint32_t a, std::uint32_t b) const;
+    bool before(const Value& a, const Value& b) const;
 
     const GeosContext& m_geos;
-    std::vector<Segment> m_segments;
+    std::vector<Value> m_values;          // until build()
+    std::vector<std::uint32_t> m_owners;  // per segment: what add() was given
     boost::geometry::index::rtree<Value, boost::geometry::index::rstar<16>> m_tree;
 };
 
-// PointIndex: the nearest of many points (road graph nodes) to a point. Ties go to the point that
-// comes first by (x, y), never to the order they were added in.
 class PointIndex {
 public:
     struct Hit {
