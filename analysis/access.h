@@ -72,9 +72,9 @@ struct TownAccess {
     double nearest_prefecture_seat_min = NAN, nearest_prefecture_seat_km = NAN;
     std::string nearest_prefecture;
     double metro_core_min = NAN, metro_core_km = NAN;
-    std::map<std::string, double> facility_min;   // kind -> minutes to the nearest one
+    ByName<double> facility_min;   // kind -> minutes to the nearest one
     std::vector<double> catchment_pop;            // per threshold
-    std::map<std::string, double> e2sfca;         // kind -> accessibility index
+    ByName<double> e2sfca;         // kind -> accessibility index
     bool no_route_to_seat = false;
 };
 
@@ -83,8 +83,8 @@ struct VillageAccess {
     double nearest_town_min = NAN;
     std::string nearest_town;
     double own_town_min = NAN;
-    std::map<std::string, double> facility_min;
-    std::map<std::string, double> e2sfca;
+    ByName<double> facility_min;
+    ByName<double> e2sfca;
 };
 
 struct Isochrone {

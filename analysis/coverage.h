@@ -80,8 +80,8 @@ struct TownCoverage {
 struct VillageCoverage {
     bool near_town = false;               // within village_road_km of its town by road
     double road_km_to_town = NAN;
-    std::map<std::string, double> network_m;   // distance to the nearest network (m)
-    std::map<std::string, bool> reached;       // within the served area
+    ByName<double> network_m;   // distance to the nearest network (m)
+    ByName<bool> reached;       // within the served area
 };
 
 struct Gap {

@@ -60,7 +60,7 @@ ServiceStatus assess(const std::vector<Reach>& settlements, const ServiceStandar
     return st;
 }
 
-double get(const std::map<std::string, double>& m, const std::string& kind) {
+double get(const ByName<double>& m, const std::string& kind) {
     const auto it = m.find(kind);
     return it == m.end() ? NAN : it->second;
 }

@@ -53,6 +53,14 @@ Settlements read_settlements(const Study& study) {
             if (const auto p = prefecture_names.find(t.prefecture); p != prefecture_names.end()) t.prefecture_name = p->second;
         }
     };
+    // Reserved exactly: grown one by one, a country's 700,000 villages would leave room for a million.
+    auto count = [&study](const char* role) {
+        std::size_t n = 0;
+        for (const Layer* l : study.role(role)) n += l->features.size();
+        return n;
+    };
+    s.towns.reserve(count("towns"));
+    s.villages.reserve(count("villages"));
     for (const Layer* l : study.role("towns")) {
         s.town_layers.push_back(l);
         for (const Feature& f : l->features) {

@@ -13,6 +13,8 @@
 #include "geo/road_graph.h"
 #include "geo/study.h"
 
+#include <boost/container/flat_map.hpp>
+
 #include <cmath>
 #include <map>
 #include <optional>
@@ -20,6 +22,11 @@
 #include <vector>
 
 namespace townsite {
+
+// A settlement's values by a short name (facility kind, utility), sorted by name: a sorted vector,
+// not a tree, since a country's 700,000 villages hold four of these each (about half the memory).
+template <class V>
+using ByName = boost::container::flat_map<std::string, V>;
 
 struct Settlement {
     std::string id, name;
