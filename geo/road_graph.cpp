@@ -116,6 +116,25 @@ std::vector<std::uint32_t> RoadGraph::degree() const {
     return d;
 }
 
+std::uint32_t RoadGraph::node_near(double x, double y, double radius) const {
+    // A node is the end of the pieces that meet there, so a segment of one of them lies within the
+    // radius too: the segment index finds the nodes without an index of its own.
+    std::uint32_t best = Snap::kNoNode;
+    double best_m = radius;
+    for (const SegmentIndex::Hit& hit : index->within(x, y, radius)) {
+        const RoadPiece& p = pieces[hit.owner];
+        const std::uint32_t k = segment_point[hit.segment];
+        for (const std::uint32_t v : {k == p.first_point ? p.from : Snap::kNoNode, k + 2 == p.first_point + p.points ? p.to : Snap::kNoNode}) {
+            if (v == Snap::kNoNode) continue;
+            const double m = std::hypot(nodes[v].x - x, nodes[v].y - y);
+            // Equally near: the first by position, whatever the index's order.
+            if (m < best_m || (m == best_m && (best == Snap::kNoNode || std::tie(nodes[v].x, nodes[v].y) < std::tie(nodes[best].x, nodes[best].y))))
+                best = v, best_m = m;
+        }
+    }
+    return best;
+}
+
 Snap RoadGraph::snap(double x, double y) const {
     Snap s;
     if (!index || index->size() == 0) return s;
@@ -131,19 +150,19 @@ Snap RoadGraph::snap(double x, double y) const {
     // At a node: the point itself within the tolerance of one, or its nearest road point. Several
     // pieces are then equally near and the index's pick among them must not matter.
     const double tolerance = std::max(options.snap_tolerance_m, kAtNodeM);
-    PointIndex::Hit at = node_index->nearest(x, y);
-    if (!at.found || at.distance > tolerance) at = node_index->nearest(hit.x, hit.y);
-    if (at.found && at.distance <= tolerance) {
-        s.node = at.id;
-        s.x = nodes[at.id].x;
-        s.y = nodes[at.id].y;
+    std::uint32_t at = node_near(x, y, tolerance);
+    if (at == Snap::kNoNode) at = node_near(hit.x, hit.y, tolerance);
+    if (at != Snap::kNoNode) {
+        s.node = at;
+        s.x = nodes[at].x;
+        s.y = nodes[at].y;
         s.snap_m = measure->distance_m(x, y, s.x, s.y);
         s.piece = UINT32_MAX;
         for (const auto* arcs : {&out_arcs, &in_arcs}) {
             const auto& first = arcs == &out_arcs ? first_out : first_in;
-            for (std::uint32_t a = first[at.id]; a < first[at.id + 1]; ++a) s.piece = std::min(s.piece, (*arcs)[a].piece);
+            for (std::uint32_t a = first[at]; a < first[at + 1]; ++a) s.piece = std::min(s.piece, (*arcs)[a].piece);
         }
-        s.offset_m = pieces[s.piece].from == at.id ? 0 : pieces[s.piece].length_m;
+        s.offset_m = pieces[s.piece].from == at ? 0 : pieces[s.piece].length_m;
     }
     s.offroad_s = s.snap_m / (options.offroad_speed_kmh / 3.6);
     s.ok = s.snap_m <= options.max_snap_m;

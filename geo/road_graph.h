@@ -130,6 +130,9 @@ struct RoadGraph {
     std::vector<std::string> layer_ids;  // per road feature: its id, for messages
 
     Snap snap(double x, double y) const;
+    // The node nearest the point within `radius` (planar, working CRS; ties: the first by position),
+    // or Snap::kNoNode.
+    std::uint32_t node_near(double x, double y, double radius) const;
     // The stretch of a piece between two distances (m) from its start, as points.
     std::vector<Pt2> stretch(std::uint32_t piece, double a_m, double b_m) const;
     std::size_t node_count() const { return nodes.size(); }
@@ -139,7 +142,6 @@ struct RoadGraph {
 
     // Filled by build_road_graph: segments of every piece, for snapping.
     std::unique_ptr<SegmentIndex> index;
-    std::unique_ptr<PointIndex> node_index;
     std::vector<std::uint32_t> segment_point;  // per indexed segment: index of its first point in `points`
     std::unique_ptr<GeosContext> geos;
     std::unique_ptr<Measure> measure;

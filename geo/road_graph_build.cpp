@@ -373,9 +373,6 @@ RoadGraph RoadGraphBuilder::finish(const Study& study, const Progress& progress)
         }
     }
     g.index->build();
-    g.node_index = std::make_unique<PointIndex>();
-    for (std::uint32_t v = 0; v < g.nodes.size(); ++v) g.node_index->add(g.nodes[v].x, g.nodes[v].y, v);
-    g.node_index->build();
     number_components(g);
     rep.nodes = g.nodes.size();
     rep.pieces = g.pieces.size();

@@ -129,29 +129,6 @@ std::vector<SegmentIndex::Hit> SegmentIndex::within(double x, double y, double r
     return hits;
 }
 
-void PointIndex::build() {
-    m_tree = decltype(m_tree)(m_points.begin(), m_points.end());
-    m_points.clear();
-    m_points.shrink_to_fit();
-}
-
-PointIndex::Hit PointIndex::nearest(double x, double y) const {
-    Hit best;
-    std::vector<Value> found;
-    // Two, so that a tie between equally near points is settled by position, not by the tree.
-    m_tree.query(bgi::nearest(Point(x, y), 2), std::back_inserter(found));
-    const Value* pick = nullptr;
-    double best_d = 0;
-    for (const Value& v : found) {
-        const double d = std::hypot(v.first.x() - x, v.first.y() - y);
-        if (!pick || d < best_d ||
-            (d == best_d && std::make_pair(v.first.x(), v.first.y()) < std::make_pair(pick->first.x(), pick->first.y())))
-            pick = &v, best_d = d;
-    }
-    if (pick) best = {true, best_d, pick->second};
-    return best;
-}
-
 void BoxIndex::add(const GEOSGeometry* g) {
     const GeosContext::Extent e = m_geos.extent(g);
     m_boxes.emplace_back(Box(Point(e.x0, e.y0), Point(e.x1, e.y1)), std::uint32_t(m_boxes.size()));

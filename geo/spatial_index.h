@@ -62,24 +62,6 @@ private:
     boost::geometry::index::rtree<Value, boost::geometry::index::rstar<16>> m_tree;
 };
 
-class PointIndex {
-public:
-    struct Hit {
-        bool found = false;
-        double distance = 0;  // planar, working-CRS metres
-        std::uint32_t id = 0;
-    };
-    void add(double x, double y, std::uint32_t id) { m_points.push_back({Point(x, y), id}); }
-    void build();
-    Hit nearest(double x, double y) const;
-
-private:
-    using Point = boost::geometry::model::d2::point_xy<double>;
-    using Value = std::pair<Point, std::uint32_t>;
-    std::vector<Value> m_points;
-    boost::geometry::index::rtree<Value, boost::geometry::index::rstar<16>> m_tree;
-};
-
 // BoxIndex: which of many geometries may meet a box (their bounding boxes meet it), in the order
 // they were added: for the pages that each draw a small part of large layers.
 //
