@@ -162,7 +162,8 @@ public:
     ~RoadGraphBuilder();
     // `road_layer`: the layer's place among the study's "roads" layers (RoadPiece::layer).
     void add(const Layer& layer, std::uint32_t road_layer, const Feature& road);
-    // Throws Error when the study has no roads layer, or one has neither a class nor a speed field.
+    // Once, after the last add(). Throws Error when the study has no roads layer, or one has neither
+    // a class nor a speed field.
     RoadGraph finish(const Study& study, const Progress& progress = {});
 
 private:
