@@ -193,6 +193,7 @@ RoadGraphBuilder::RoadGraphBuilder(const NetworkOptions& options) : m_lines(std:
 
 RoadGraphBuilder::~RoadGraphBuilder() = default;
 
+// 1. Lines with their speed and direction, one road at a time.
 void RoadGraphBuilder::add(const Layer& layer, std::uint32_t road_layer, const Feature& f) {
     const NetworkOptions& options = m_graph.options;
     GraphReport& rep = m_graph.report;
