@@ -297,17 +297,14 @@ Study load_study(const StudyConfig& config, const Progress& progress, const Road
         layer.info.append_problems(values);
     }
     flag_empty_required(study);
+    flag_admin_consistency(study);
     for (size_t i : held) {
         Layer& l = study.layers[i];
         if (l.info.role != "roads") continue;
         flag_road_fields(l);
         for (const Feature& f : l.features) flag_road_values(l, f, l.info);
-    }
-    flag_admin_consistency(study);
-    // Roads held because there were no admin units to place the study are handed on here.
-    for (size_t i : held) {
-        Layer& l = study.layers[i];
-        if (!roads || l.info.role != "roads") continue;
+        if (!roads) continue;
+        // Held because there were no admin units to place the study: handed on now.
         const std::uint32_t road_layer = road_layer_of(config, i);
         for (Feature& f : l.features) roads(l, road_layer, std::move(f));
         l.features = std::vector<Feature>();
