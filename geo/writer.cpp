@@ -355,8 +355,12 @@ OutputLayer& OutputDataset::layer(const std::string& name, OGRwkbGeometryType ty
     }
     if (database() && m_options.overwrite) options.SetNameValue("OVERWRITE", "YES");
     for (const auto& o : m_options.layer_options) options.AddString(o.c_str());
+    // A GeoPackage's spatial index is packed at commit (write_gpkg_rtrees), not grown by GDAL.
+    const bool pack_index = m_driver == "GPKG" && type != wkbNone && !options.FetchNameValue("SPATIAL_INDEX");
+    if (pack_index) options.SetNameValue("SPATIAL_INDEX", "NO");
     OGRLayer* l = m_ds->CreateLayer(name.c_str(), type == wkbNone ? nullptr : &srs, type, options.List());
     if (!l) throw Error("cannot create the layer \"" + name + "\" in " + m_path + ": " + gdal_last_error());
+    if (pack_index) m_rtrees.push_back({name, l->GetFIDColumn(), l->GetGeometryColumn()});
     if (m_driver == "ESRI Shapefile") options.SetNameValue("RESIZE", "YES");  // text columns shrink to their longest value
     for (const auto& f : written) {
         OGRFieldDefn fd(f.name.c_str(), f.type);
@@ -519,6 +523,10 @@ void OutputDataset::commit() {
     CPLErrorReset();
     m_ds.reset();
     if (CPLGetLastErrorType() >= CE_Failure) throw Error("cannot finish writing " + m_path + ": " + gdal_last_error());
+    for (RtreeTable& t : m_rtrees)
+        for (const auto& l : m_layers)
+            if (l->m_name == t.table) t.features = l->m_count;
+    write_gpkg_rtrees(m_tmp, m_rtrees);
     m_study.inputs.check_unchanged();
     std::error_code ec;
     if (m_driver == "ESRI Shapefile") {

@@ -9,6 +9,7 @@
 //   out.commit();
 #pragma once
 
+#include "geo/gpkg_rtree.h"
 #include "geo/inputs.h"
 #include "geo/layer.h"
 #include "geo/study.h"
@@ -122,6 +123,7 @@ private:
         std::string layer, name, qml;
     };
     std::vector<Style> m_styles;
+    std::vector<RtreeTable> m_rtrees;   // GeoPackage layers whose spatial index commit() packs
     bool m_committed = false;
     bool m_in_transaction = false;
     std::size_t m_cut_texts = 0;
