@@ -1,6 +1,7 @@
 // parallel_for: independent work items on every core, each thread with its own state;
 // parallel_routes: many searches on one road graph; route_matrix: the fastest route between every
-// origin and destination, searching from the side with fewer points.
+// origin and destination, searching from the side with fewer points; produce_consume: reading on a
+// second thread while this one writes.
 //
 //   parallel_routes(graph, towns.size(), progress, "catchments", [&](Router& r, std::size_t i) {
 //       r.run_from(snaps[i]);
@@ -13,10 +14,14 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdlib>
+#include <deque>
 #include <exception>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -106,6 +111,59 @@ inline std::vector<std::vector<Router::Reach>> route_matrix(const RoadGraph& g, 
         }, max_threads);
     }
     return m;
+}
+
+// produce(emit) on a second thread, consume(item) on this one, in the order emitted, at most
+// `capacity` items apart: for work split into reading and writing, where the writing must stay on
+// one thread (SQLite). An exception on either side stops both and is thrown here: the consumer's
+// first (the producer, stopped at its next emit, then throws Cancelled), else the producer's.
+template <typename T>
+void produce_consume(const std::function<void(const std::function<void(T&&)>& emit)>& produce, const std::function<void(T&&)>& consume,
+                     std::size_t capacity = 256) {
+    std::mutex m;
+    std::condition_variable changed;
+    std::deque<T> items;
+    bool produced = false, stopped = false;
+    std::exception_ptr producer_failure;
+    std::thread producer([&] {
+        try {
+            produce([&](T&& item) {
+                std::unique_lock<std::mutex> lock(m);
+                changed.wait(lock, [&] { return items.size() < capacity || stopped; });
+                if (stopped) throw Cancelled();
+                items.push_back(std::move(item));
+                changed.notify_all();
+            });
+        } catch (...) {
+            producer_failure = std::current_exception();
+        }
+        const std::lock_guard<std::mutex> lock(m);
+        produced = true;
+        changed.notify_all();
+    });
+    std::exception_ptr consumer_failure;
+    try {
+        for (;;) {
+            std::optional<T> item;
+            {
+                std::unique_lock<std::mutex> lock(m);
+                changed.wait(lock, [&] { return !items.empty() || produced; });
+                if (items.empty()) break;
+                item.emplace(std::move(items.front()));
+                items.pop_front();
+                changed.notify_all();
+            }
+            consume(std::move(*item));
+        }
+    } catch (...) {
+        consumer_failure = std::current_exception();
+        const std::lock_guard<std::mutex> lock(m);
+        stopped = true;
+        changed.notify_all();
+    }
+    producer.join();
+    if (consumer_failure) std::rethrow_exception(consumer_failure);
+    if (producer_failure) std::rethrow_exception(producer_failure);
 }
 
 }  // namespace townsite

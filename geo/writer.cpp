@@ -388,7 +388,22 @@ void OutputLayer::add(const std::vector<FieldValue>& values, const GEOSGeometry*
         ++m_count;
         return;
     }
-    OGRFeature f(m_layer->GetLayerDefn());
+    write(prepare(values, geom, *m_owner->m_study.geos, m_owner->m_ct.get()));
+}
+
+void OutputLayer::Prepared::Deleter::operator()(OGRFeature* f) const { OGRFeature::DestroyFeature(f); }
+
+void OutputLayer::TransformDeleter::operator()(OGRCoordinateTransformation* ct) const { OGRCoordinateTransformation::DestroyCT(ct); }
+
+OutputLayer::Transformation OutputLayer::transformation() const {
+    return Transformation(m_owner->m_ct ? m_owner->m_ct->Clone() : nullptr);
+}
+
+OutputLayer::Prepared OutputLayer::prepare(const std::vector<FieldValue>& values, const GEOSGeometry* geom, const GeosContext& geos,
+                                           OGRCoordinateTransformation* to_output) const {
+    Prepared out;
+    out.feature.reset(new OGRFeature(m_layer->GetLayerDefn()));
+    OGRFeature& f = *out.feature;
     for (std::size_t i = 0; i < values.size() && i < m_fields.size(); ++i) {
         const int idx = int(i);
         if (const auto* n = std::get_if<std::int64_t>(&values[i])) f.SetField(idx, static_cast<GIntBig>(*n));
@@ -401,7 +416,7 @@ void OutputLayer::add(const std::vector<FieldValue>& values, const GEOSGeometry*
                 std::size_t cut = kDbfTextBytes - 3;
                 while (cut > 0 && (static_cast<unsigned char>((*s)[cut]) >> 6) == 2) --cut;
                 f.SetField(idx, (s->substr(0, cut) + "…").c_str());
-                ++m_owner->m_cut_texts;
+                out.cut = true;
             } else {
                 f.SetField(idx, s->c_str());
             }
@@ -409,7 +424,6 @@ void OutputLayer::add(const std::vector<FieldValue>& values, const GEOSGeometry*
         else f.SetFieldNull(idx);
     }
     if (geom) {
-        const GeosContext& geos = *m_owner->m_study.geos;
         GEOSWKBWriter* w = GEOSWKBWriter_create_r(geos.get());
         size_t size = 0;
         unsigned char* wkb = GEOSWKBWriter_write_r(geos.get(), w, geom, &size);
@@ -417,7 +431,7 @@ void OutputLayer::add(const std::vector<FieldValue>& values, const GEOSGeometry*
         OGRGeometry* g = nullptr;
         OGRGeometryFactory::createFromWkb(wkb, nullptr, &g, size);
         GEOSFree_r(geos.get(), wkb);
-        if (g && m_owner->m_ct) g->transform(m_owner->m_ct.get());
+        if (g && to_output) g->transform(to_output);
         if (g) {
             const OGRwkbGeometryType want = wkbFlatten(m_layer->GetGeomType());
             if (want == wkbMultiPolygon && wkbFlatten(g->getGeometryType()) == wkbPolygon) g = OGRGeometryFactory::forceToMultiPolygon(g);
@@ -425,8 +439,13 @@ void OutputLayer::add(const std::vector<FieldValue>& values, const GEOSGeometry*
         }
         f.SetGeometryDirectly(g);
     }
-    if (m_layer->CreateFeature(&f) != OGRERR_NONE)
+    return out;
+}
+
+void OutputLayer::write(Prepared prepared) {
+    if (m_layer->CreateFeature(prepared.feature.get()) != OGRERR_NONE)
         throw Error("cannot write to " + m_owner->m_path + ", layer \"" + m_layer->GetName() + "\": " + gdal_last_error());
+    if (prepared.cut) ++m_owner->m_cut_texts;
     ++m_count;
 }
 

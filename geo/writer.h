@@ -23,6 +23,7 @@
 
 class GDALDataset;
 class OGRLayer;
+class OGRFeature;
 class OGRCoordinateTransformation;
 
 namespace townsite {
@@ -49,6 +50,25 @@ class OutputLayer {
 public:
     // values: one per field, in order; a NaN double is written as null. geom: working CRS, may be null.
     void add(const std::vector<FieldValue>& values, const GEOSGeometry* geom);
+
+    // add() in two halves, for a layer too large to convert and write on one thread: prepare() on
+    // any thread, with that thread's GEOS context and its own copy of the transformation to the
+    // output CRS (transformation()); write() on the thread that made the dataset, in order.
+    struct Prepared {
+        struct Deleter {
+            void operator()(OGRFeature* f) const;
+        };
+        std::unique_ptr<OGRFeature, Deleter> feature;
+        bool cut = false;   // a text cut to a Shapefile's 254 bytes
+    };
+    struct TransformDeleter {
+        void operator()(OGRCoordinateTransformation* ct) const;
+    };
+    using Transformation = std::unique_ptr<OGRCoordinateTransformation, TransformDeleter>;
+    Transformation transformation() const;   // null: the output is in the working CRS
+    Prepared prepare(const std::vector<FieldValue>& values, const GEOSGeometry* geom, const GeosContext& geos,
+                     OGRCoordinateTransformation* to_output) const;
+    void write(Prepared prepared);
     std::size_t count() const { return m_count; }
     const std::string& name() const { return m_name; }
     const std::vector<OutField>& fields() const { return m_fields; }

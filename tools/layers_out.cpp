@@ -1,6 +1,7 @@
 #include "tools/layers_out.h"
 
 #include "geo/error.h"
+#include "geo/parallel.h"
 #include "geo/text.h"
 
 #include <cmath>
@@ -118,25 +119,34 @@ void write_roads(OutputDataset& out, const Study& study, const RoadGraph& graph)
     OutputLayer& roads = out.layer("roads", wkbMultiLineString, Fields("roads").add({"id", "class", "speed_kmh"}));
     const NetworkOptions& o = graph.options;
     // The graph released the roads: they are read again, one feature at a time, and must be the
-    // features it was built from (graph.layer_ids, in the same order).
-    const Transformer to_working(study.crs);
+    // features it was built from (graph.layer_ids, in the same order). Reading, projecting and
+    // converting them runs on a second thread (with its own GEOS context and transformations) while
+    // this one writes.
     std::size_t next = 0;
-    for (std::size_t i = 0; i < study.layers.size(); ++i) {
-        const Layer& l = study.layers[i];
-        if (l.info.role != "roads") continue;
-        Layer again;
-        stream_layer(study.config.layers[i], to_working, *study.geos, again, [&](Feature&& f) {
-            if (next >= graph.layer_ids.size() || graph.layer_ids[next] != f.id)
-                throw Error("the roads changed while townsite ran (feature " + f.id + " was not read before)")
-                    .with_file(l.info.source)
-                    .with_layer(l.info.layer_name)
-                    .with_hint("leave the inputs alone while townsite runs, and run it again.");
-            ++next;
-            const std::string cls = again.text(f, "class");
-            auto it = o.speeds_kmh.find(cls);
-            roads.add({f.id, cls, it == o.speeds_kmh.end() ? o.fallback_speed_kmh : it->second}, f.geom.get());
-        });
-    }
+    using Prepared = OutputLayer::Prepared;
+    produce_consume<Prepared>(
+        [&](const std::function<void(Prepared&&)>& emit) {
+            const GeosContext geos;
+            const Transformer to_working(study.crs);
+            const OutputLayer::Transformation to_output = roads.transformation();
+            for (std::size_t i = 0; i < study.layers.size(); ++i) {
+                const Layer& l = study.layers[i];
+                if (l.info.role != "roads") continue;
+                Layer again;
+                stream_layer(study.config.layers[i], to_working, geos, again, [&](Feature&& f) {
+                    if (next >= graph.layer_ids.size() || graph.layer_ids[next] != f.id)
+                        throw Error("the roads changed while townsite ran (feature " + f.id + " was not read before)")
+                            .with_file(l.info.source)
+                            .with_layer(l.info.layer_name)
+                            .with_hint("leave the inputs alone while townsite runs, and run it again.");
+                    ++next;
+                    const std::string cls = again.text(f, "class");
+                    auto it = o.speeds_kmh.find(cls);
+                    emit(roads.prepare({f.id, cls, it == o.speeds_kmh.end() ? o.fallback_speed_kmh : it->second}, f.geom.get(), geos, to_output.get()));
+                });
+            }
+        },
+        [&](Prepared&& p) { roads.write(std::move(p)); });
     if (next != graph.layer_ids.size())
         throw Error("the roads changed while townsite ran: " + std::to_string(graph.layer_ids.size() - next) + " of the roads read before are gone")
             .with_hint("leave the inputs alone while townsite runs, and run it again.");
