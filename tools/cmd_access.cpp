@@ -77,7 +77,7 @@ void add_access(CLI::App& app, const Globals& globals, Runner& run) {
             write_isochrones(out, res);
             write_dead_ends(out, study, res, settlements.towns);
             write_dead_end_links(out, study, res, settlements.towns);
-            write_components(out, study, graph, res);
+            write_components(out, graph, res);
             style_layers(out, hints_in(args->out.lang));
             out.commit();
             timer.done("write " + args->out.path);

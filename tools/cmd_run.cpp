@@ -149,7 +149,7 @@ std::vector<LayerPlan> plan_layers(const Results& r, Lang lang) {
     p.push_back({"isochrones", T("等时圈", "isochrones"), access, [&](OutputDataset& o) { write_isochrones(o, d.access); }});
     p.push_back({"road_dead_ends", T("断头路", "dead ends"), roads, [&](OutputDataset& o) { write_dead_ends(o, study, d.access, d.settlements.towns); }});
     p.push_back({"dead_end_links", T("断头路打通建议", "dead-end links"), roads, [&](OutputDataset& o) { write_dead_end_links(o, study, d.access, d.settlements.towns); }});
-    p.push_back({"road_components", T("路网连通分量", "road network pieces"), roads, [&](OutputDataset& o) { write_components(o, study, d.routed.graph, d.access); }});
+    p.push_back({"road_components", T("路网连通分量", "road network pieces"), roads, [&](OutputDataset& o) { write_components(o, d.routed.graph, d.access); }});
     p.push_back({"roads", T("道路", "roads"), base, [&](OutputDataset& o) { write_roads(o, study, d.routed.graph); }});
     p.push_back({"counties", T("县（市、区）", "counties"), base, [&](OutputDataset& o) { write_units(o, r, "counties"); }});
     p.push_back({"prefectures", T("市（州）", "prefectures"), base, [&](OutputDataset& o) { write_units(o, r, "prefectures"); }});

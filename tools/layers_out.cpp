@@ -152,29 +152,36 @@ void write_roads(OutputDataset& out, const Study& study, const RoadGraph& graph)
             .with_hint("leave the inputs alone while townsite runs, and run it again.");
 }
 
-void write_components(OutputDataset& out, const Study& study, const RoadGraph& graph, const AccessResult& res) {
-    const GeosContext& geos = *study.geos;
+void write_components(OutputDataset& out, const RoadGraph& graph, const AccessResult& res) {
     OutputLayer& comps = out.layer("road_components", wkbMultiLineString,
                                    Fields("road_components")
                                        .add({"component", "main", "county", "county_name", "length_km", "component_km", "towns", "town_ids", "villages"}));
-    for (const Component& c : res.components)
-        for (const ComponentPart& part : c.parts) {
-            std::vector<GEOSGeometry*> parts;
-            for (std::uint32_t p : part.pieces) {
-                const RoadPiece& piece = graph.pieces[p];
-                GEOSCoordSequence* seq = GEOSCoordSeq_create_r(geos.get(), piece.points, 2);
-                for (std::uint32_t k = 0; k < piece.points; ++k)
-                    GEOSCoordSeq_setXY_r(geos.get(), seq, k, graph.points[piece.first_point + k].x, graph.points[piece.first_point + k].y);
-                parts.push_back(GEOSGeom_createLineString_r(geos.get(), seq));
-            }
-            GeomPtr ml = geos.collect(std::move(parts), GEOS_MULTILINESTRING);
-            std::string ids;
-            for (std::size_t k = 0; k < part.towns.size() && k < 20; ++k) ids += (k ? "," : "") + part.towns[k];
-            if (part.towns.size() > 20) ids += ",…";
-            comps.add({std::int64_t(c.rank), std::int64_t(c.rank == 1), part.county, part.county_name, part.length_km, c.length_km,
-                       std::int64_t(part.towns.size()), ids, std::int64_t(part.villages)},
-                      ml.get());
-        }
+    // Every road again, as lines: drawn and prepared on a second thread while this one writes.
+    using Prepared = OutputLayer::Prepared;
+    produce_consume<Prepared>(
+        [&](const std::function<void(Prepared&&)>& emit) {
+            const GeosContext geos;
+            const OutputLayer::Transformation to_output = comps.transformation();
+            for (const Component& c : res.components)
+                for (const ComponentPart& part : c.parts) {
+                    std::vector<GEOSGeometry*> parts;
+                    for (std::uint32_t p : part.pieces) {
+                        const RoadPiece& piece = graph.pieces[p];
+                        GEOSCoordSequence* seq = GEOSCoordSeq_create_r(geos.get(), piece.points, 2);
+                        for (std::uint32_t k = 0; k < piece.points; ++k)
+                            GEOSCoordSeq_setXY_r(geos.get(), seq, k, graph.points[piece.first_point + k].x, graph.points[piece.first_point + k].y);
+                        parts.push_back(GEOSGeom_createLineString_r(geos.get(), seq));
+                    }
+                    GeomPtr ml = geos.collect(std::move(parts), GEOS_MULTILINESTRING);
+                    std::string ids;
+                    for (std::size_t k = 0; k < part.towns.size() && k < 20; ++k) ids += (k ? "," : "") + part.towns[k];
+                    if (part.towns.size() > 20) ids += ",…";
+                    emit(comps.prepare({std::int64_t(c.rank), std::int64_t(c.rank == 1), part.county, part.county_name, part.length_km, c.length_km,
+                                        std::int64_t(part.towns.size()), ids, std::int64_t(part.villages)},
+                                       ml.get(), geos, to_output.get()));
+                }
+        },
+        [&](Prepared&& p) { comps.write(std::move(p)); }, 4);
 }
 
 void write_gaps(OutputDataset& out, const CoverageResult& res, const std::vector<Settlement>& towns) {

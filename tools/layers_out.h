@@ -44,7 +44,7 @@ void write_dead_end_links(OutputDataset& out, const Study& study, const AccessRe
 // The study's roads as they were read (the QGIS project's road context): id, class and the speed its class drives at.
 // Read again from their source, one at a time (the graph released them); Error when the source changed since.
 void write_roads(OutputDataset& out, const Study& study, const RoadGraph& graph);
-void write_components(OutputDataset& out, const Study& study, const RoadGraph& graph, const AccessResult& access);
+void write_components(OutputDataset& out, const RoadGraph& graph, const AccessResult& access);
 // `towns`: the settlement rows the coverage result was computed for.
 void write_gaps(OutputDataset& out, const CoverageResult& coverage, const std::vector<Settlement>& towns);
 void write_extensions(OutputDataset& out, const CoverageResult& coverage, const std::vector<Settlement>& towns);
