@@ -174,6 +174,7 @@ void write_rtree(const Db& db, const RtreeTable& t) {
     db.exec("CREATE VIRTUAL TABLE " + quoted(rtree) + " USING rtree(id, minx, maxx, miny, maxy)");
     std::vector<Entry> leaves = read_entries(db, t);
     if (!leaves.empty()) {
+        const std::int64_t lowest = leaves.front().id, highest = leaves.back().id;   // read in fid order
         // SQLite chose the node size from the page size when it made the (empty) root.
         std::size_t node_bytes = 0;
         {
@@ -247,8 +248,6 @@ void write_rtree(const Db& db, const RtreeTable& t) {
         // GDAL numbers a new table's features 1, 2, 3...: each one's leaf, by fid, takes 4 bytes.
         Statement rowid(db, "INSERT INTO " + quoted(rtree + "_rowid") + " (rowid, nodeno) VALUES (?, ?)");
         const std::vector<Entry>& leaf = levels[0];
-        const std::int64_t lowest = std::min_element(leaf.begin(), leaf.end(), [](const Entry& a, const Entry& b) { return a.id < b.id; })->id;
-        const std::int64_t highest = std::max_element(leaf.begin(), leaf.end(), [](const Entry& a, const Entry& b) { return a.id < b.id; })->id;
         if (std::uint64_t(highest - lowest) < 2 * leaf.size() && first_node[0] + std::int64_t(runs[0].size()) < INT32_MAX) {
             std::vector<std::int32_t> leaf_of(std::size_t(highest - lowest) + 1, 0);
             for (std::size_t k = 0; k + 1 < runs[0].size(); ++k)
