@@ -20,6 +20,7 @@
 #pragma once
 
 #include "geo/config.h"
+#include "geo/lines.h"
 #include "geo/options.h"
 #include "geo/spatial_index.h"
 #include "geo/study.h"
@@ -59,10 +60,6 @@ struct RoadPiece {
     double seconds = 0;                        // travel time end to end
     std::int8_t direction = 0;                 // 0 both ways, +1 only from -> to, -1 only to -> from
     std::uint32_t layer = 0, feature = 0;      // the road feature it comes from
-};
-
-struct Pt2 {
-    double x = 0, y = 0;
 };
 
 // Where a point meets the network, and the legs from it to the ends of its piece.

@@ -124,6 +124,75 @@ TEST_CASE("an isochrone is the reached road buffered, partial edges included", "
     CHECK_FALSE(inside(10000, 300));
 }
 
+// A grid of six roads 6 km long, crossing every 2 km, each drawn as pieces from crossing to crossing:
+// three along x and three along y, at 0, 2000 and 4000 m, from -1000 to 5000 m. The town is at the
+// middle crossing (2000, 2000); 60 km/h, 1 km a minute.
+struct GridStudy {
+    TempDir dir;
+    Study study;
+    RoadGraph graph;
+    AccessResult res;
+    GridStudy() {
+        auto xy = [](double x, double y) { return std::to_string(X0 + x) + " " + std::to_string(Y0 + y); };
+        std::vector<Feat> roads;
+        const double cuts[] = {-1000, 0, 2000, 4000, 5000};
+        for (double at : {0.0, 2000.0, 4000.0})
+            for (int k = 0; k < 4; ++k) {
+                roads.push_back({"LINESTRING (" + xy(cuts[k], at) + ", " + xy(cuts[k + 1], at) + ")", {"县道"}});
+                roads.push_back({"LINESTRING (" + xy(at, cuts[k]) + ", " + xy(at, cuts[k + 1]) + ")", {"县道"}});
+            }
+        const std::string admin = write_admin(dir, 4551, box_wkt(X0 - 3000, Y0 - 3000, X0 + 7000, Y0 + 7000));
+        write_layer(dir.path("towns.gpkg"), "GPKG", "towns", 4551, {"id", "name", "kind", "county", "population:real"},
+                    {{"POINT (" + xy(2000, 2000) + ")", {"T", "甲镇", "镇", "1", "0"}}});
+        write_layer(dir.path("roads.gpkg"), "GPKG", "roads", 4551, {"class"}, roads);
+        study = load_study(config_from(dir.path(), "[study]\ncrs = \"EPSG:4551\"\n" + admin + R"(
+[layers.towns]
+source = "towns.gpkg"
+[layers.roads]
+source = "roads.gpkg"
+[network.speeds]
+"县道" = 60
+[access]
+thresholds_min = [3, 30]
+isochrone_towns = ["T"]
+isochrone_buffer_m = 200
+)"));
+        graph = build_road_graph(study, network_options(study.config));
+        res = compute_access(study, graph, read_settlements(study, graph), access_options(study.config));
+    }
+};
+
+TEST_CASE("a grid's isochrone is its reached roads' band: crossings counted once, ends rounded", "[access][isochrone]") {
+    GridStudy s;
+    REQUIRE(s.res.isochrones.size() == 2);
+    const Isochrone &three = s.res.isochrones[0], &thirty = s.res.isochrones[1];
+    REQUIRE(three.minutes == 3);
+    REQUIRE(thirty.minutes == 30);
+    // Worked by hand. A road of length L has the band L x 400 m and two half 16-gons at its ends
+    // (GEOS, 4 segments a quadrant: together 8 r^2 sin(pi/8)); two crossing roads share a 400 m square.
+    const double r = 200, end_caps = 8 * r * r * std::sin(M_PI / 8), square = 4 * r * r;
+    SECTION("30 minutes: the whole grid, 6 roads and 9 crossings") {
+        CHECK(thirty.road_km == Approx(36).epsilon(1e-6));
+        CHECK(thirty.area_km2 * 1e6 == Approx(6 * (6000 * 2 * r + end_caps) - 9 * square).epsilon(1e-5));
+    }
+    SECTION("3 minutes: the two roads through the town whole, and 1 km either way along the four roads they cross") {
+        // From the town 2 km to the next crossings, then 1 km on: the whole of x = 2000 and y = 2000,
+        // and x = 0, x = 4000, y = 0 and y = 4000 from 1000 to 3000 m, each crossing one road.
+        CHECK(three.road_km == Approx(2 * 6 + 4 * 2).epsilon(1e-6));
+        const double whole = 2 * (6000 * 2 * r + end_caps) - square, part = 2000 * 2 * r + end_caps - square;
+        CHECK(three.area_km2 * 1e6 == Approx(whole + 4 * part).epsilon(1e-5));
+        const GeosContext& geos = *s.study.geos;
+        auto inside = [&](double x, double y) {
+            GeomPtr p = geos.own(GEOSGeom_createPointFromXY_r(geos.get(), X0 + x, Y0 + y));
+            return GEOSContains_r(geos.get(), three.polygon.get(), p.get()) == 1;
+        };
+        CHECK(inside(0, 2950));
+        CHECK_FALSE(inside(0, 3250));
+        CHECK_FALSE(inside(1000, 1000));  // a block's middle
+        CHECK(GEOSisValid_r(geos.get(), three.polygon.get()) == 1);
+    }
+}
+
 TEST_CASE("road problems on the sample: one piece apart, its town cut off, the drawn dead ends", "[access][slow]") {
     const Study study = load_study(load_config(std::string(TOWNSITE_SAMPLE_DIR) + "/jilin.toml"));
     const RoadGraph g = build_road_graph(study, network_options(study.config));
