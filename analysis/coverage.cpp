@@ -2,6 +2,7 @@
 
 #include "analysis/land.h"
 #include "geo/error.h"
+#include "geo/lines.h"
 #include "geo/parallel.h"
 #include "geo/spatial_index.h"
 
@@ -87,6 +88,7 @@ struct Network {
         double reach;   // served within this of the feature: working-CRS units (metres on the ground times the local scale)
     };
     std::vector<Item> items;
+    double line_m = 0;  // the lines' reach on the ground
     Tree tree;
     std::unique_ptr<SegmentIndex> nearest;
 
@@ -102,22 +104,38 @@ struct Network {
         }
         return false;
     }
-    // The served area near a box: the buffers of the features that reach into it, united.
-    GeomPtr served_near(const GeosContext& geos, const Box& box) const {
+    // The served area near a box: the buffers of the features that reach into it, united. The lines
+    // are cut to the box (with their reach around it), joined where they meet (`join_at_ends`) and
+    // each joined line buffered by `line_band`, their reach at the box (metres on the ground times the
+    // scale there): the same area as a buffer of every line, with far fewer edges to unite (no round
+    // ends overlapping where one pipe meets the next).
+    GeomPtr served_near(const GeosContext& geos, const Box& box, double line_band) const {
+        // The index holds each line grown by its reach at the line; the band at the box may be a
+        // little wider.
+        const double slack = 0.05 * line_band;
+        const Box wide(P(box.min_corner().x() - slack, box.min_corner().y() - slack), P(box.max_corner().x() + slack, box.max_corner().y() + slack));
         std::vector<std::pair<Box, std::uint32_t>> found;
-        tree.query(bgi::intersects(box), std::back_inserter(found));
+        tree.query(bgi::intersects(wide), std::back_inserter(found));
         std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
         std::vector<GeomPtr> buffers;
+        std::vector<std::vector<Pt2>> lines;
         for (const auto& f : found) {
             const Item& it = items[f.second];
-            // Only the stretch of a long pipe near the box matters: clip before buffering.
-            GeomPtr part = it.dim == 1 ? geos.own(GEOSClipByRect_r(geos.get(), it.geom, box.min_corner().x() - it.reach,
-                                                                   box.min_corner().y() - it.reach, box.max_corner().x() + it.reach,
-                                                                   box.max_corner().y() + it.reach))
-                                       : geos.own(GEOSGeom_clone_r(geos.get(), it.geom));
-            if (!part || GEOSisEmpty_r(geos.get(), part.get())) continue;
+            if (it.dim == 1) {
+                // Only the stretch of a long pipe near the box matters: clip before buffering.
+                const double around = it.reach > 0 ? std::max(it.reach, line_band) : 0;
+                GeomPtr part = geos.own(GEOSClipByRect_r(geos.get(), it.geom, box.min_corner().x() - around, box.min_corner().y() - around,
+                                                         box.max_corner().x() + around, box.max_corner().y() + around));
+                if (!part || GEOSisEmpty_r(geos.get(), part.get())) continue;
+                if (it.reach > 0) collect_lines(geos, part.get(), lines);
+                else buffers.push_back(std::move(part));
+                continue;
+            }
+            GeomPtr part = geos.own(GEOSGeom_clone_r(geos.get(), it.geom));
             buffers.push_back(it.reach > 0 ? geos.own(GEOSBuffer_r(geos.get(), part.get(), it.reach, 8)) : std::move(part));
         }
+        for (const auto& line : join_at_ends(std::move(lines)))
+            buffers.push_back(geos.own(GEOSBuffer_r(geos.get(), line_geometry(geos, line).get(), line_band, 8)));
         return geos.union_of(std::move(buffers));
     }
 };
@@ -128,6 +146,7 @@ constexpr double kPlantOnNetwork_m = 50;
 Network build_network(const Study& study, const Measure& measure, const std::string& utility, const UtilityRule& rule,
                       UtilitySummary& sum) {
     Network net;
+    net.line_m = rule.line_service_m;
     const GeosContext& geos = *study.geos;
     GEOSContextHandle_t ctx = geos.get();
     // Lines first: a plant joined to a line is a point of that network, not a stand-alone plant.
@@ -241,7 +260,7 @@ Served serve(const GeosContext& geos, const Measure& measure, const Network& net
     Served out;
     UtilityCoverage& c = out.c;
     c.seat_to_network_m = network_distance(net, measure, town.x, town.y);
-    GeomPtr served = net.served_near(geos, envelope(geos, t.area.get()));
+    GeomPtr served = net.served_near(geos, envelope(geos, t.area.get()), net.line_m * measure.scale(town.x, town.y));
     GeomPtr served_in = served ? geos.own(GEOSIntersection_r(ctx, served.get(), t.area.get())) : nullptr;
     const double area_m2 = area_km2 * 1e6;
     const double served_m2 = served_in ? measure.area_m2(served_in.get()) : 0.0;
@@ -300,8 +319,14 @@ bool steiner_extension(const RoadGraph& g, Router& router, const std::vector<Ter
         for (auto it = pieces.rbegin(); it != pieces.rend(); ++it) v = g.pieces[*it].from == v ? g.pieces[*it].to : g.pieces[*it].from;
         return v;
     };
+    std::vector<std::uint32_t> others;  // the nodes at the other terminals' legs
     for (std::size_t i = 0; i < k; ++i) {
-        router.run_from(terms[i].snap, Router::Bound::metres(max_m));
+        // Searched only as far as the other terminals and the nearest served node.
+        others.clear();
+        for (std::size_t j = 0; j < k; ++j)
+            if (j != i)
+                for (const auto& leg : terms[j].snap.legs_any(g)) others.push_back(leg.node);
+        router.run_from_until(terms[i].snap, others, served_node, Router::Bound::metres(max_m));
         for (std::size_t j = 0; j < k; ++j) {
             if (j == i) continue;
             const Snap& t = terms[j].snap;

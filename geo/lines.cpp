@@ -8,6 +8,27 @@
 
 namespace townsite {
 
+void collect_lines(const GeosContext& geos, const GEOSGeometry* g, std::vector<std::vector<Pt2>>& out) {
+    GEOSContextHandle_t ctx = geos.get();
+    const int type = GEOSGeomTypeId_r(ctx, g);
+    if (type == GEOS_LINESTRING || type == GEOS_LINEARRING) {
+        const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(ctx, g);
+        unsigned n = 0;
+        GEOSCoordSeq_getSize_r(ctx, seq, &n);
+        std::vector<Pt2> pts(n);
+        for (unsigned i = 0; i < n; ++i) GEOSCoordSeq_getXY_r(ctx, seq, i, &pts[i].x, &pts[i].y);
+        out.push_back(std::move(pts));
+    } else if (type == GEOS_MULTILINESTRING || type == GEOS_GEOMETRYCOLLECTION) {
+        for (int i = 0, n = GEOSGetNumGeometries_r(ctx, g); i < n; ++i) collect_lines(geos, GEOSGetGeometryN_r(ctx, g, i), out);
+    }
+}
+
+GeomPtr line_geometry(const GeosContext& geos, const std::vector<Pt2>& pts) {
+    GEOSCoordSequence* seq = GEOSCoordSeq_create_r(geos.get(), unsigned(pts.size()), 2);
+    for (unsigned i = 0; i < pts.size(); ++i) GEOSCoordSeq_setXY_r(geos.get(), seq, i, pts[i].x, pts[i].y);
+    return geos.own(GEOSGeom_createLineString_r(geos.get(), seq));
+}
+
 std::vector<std::vector<Pt2>> join_at_ends(std::vector<std::vector<Pt2>> lines, std::size_t max_joined) {
     constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
     // An end is line * 2 + side (0 its first point, 1 its last); lines of fewer than two points

@@ -6,6 +6,8 @@
 //   GeomPtr band = geos.union_of(std::move(parts));      // the same area as buffering each alone
 #pragma once
 
+#include "geo/handles.h"
+
 #include <cstddef>
 #include <vector>
 
@@ -14,6 +16,11 @@ namespace townsite {
 struct Pt2 {
     double x = 0, y = 0;
 };
+
+// The points of every line string in `g` (a line, a multi-line or a collection), one vector each.
+void collect_lines(const GeosContext& geos, const GEOSGeometry* g, std::vector<std::vector<Pt2>>& out);
+// A GEOS line string through the points.
+GeomPtr line_geometry(const GeosContext& geos, const std::vector<Pt2>& pts);
 
 // The lines joined end to end where their ends are the same point: at each point, the ends are
 // paired straightest first (the two roads through a crossing go on through it), and each line takes

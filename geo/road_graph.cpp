@@ -104,12 +104,6 @@ std::vector<Pt2> RoadGraph::stretch(std::uint32_t piece, double a_m, double b_m)
     return out;
 }
 
-GeomPtr line_geometry(const GeosContext& geos, const std::vector<Pt2>& pts) {
-    GEOSCoordSequence* seq = GEOSCoordSeq_create_r(geos.get(), unsigned(pts.size()), 2);
-    for (unsigned i = 0; i < pts.size(); ++i) GEOSCoordSeq_setXY_r(geos.get(), seq, i, pts[i].x, pts[i].y);
-    return geos.own(GEOSGeom_createLineString_r(geos.get(), seq));
-}
-
 std::vector<std::uint32_t> RoadGraph::degree() const {
     std::vector<std::uint32_t> d(nodes.size(), 0);
     for (const auto& p : pieces) ++d[p.from], ++d[p.to];

@@ -144,8 +144,6 @@ struct RoadGraph {
     std::unique_ptr<Measure> measure;
 };
 
-// A GEOS line string through the points (working CRS).
-GeomPtr line_geometry(const GeosContext& geos, const std::vector<Pt2>& pts);
 
 // Builds the graph from every "roads" layer of the study. Throws Error when there are no roads.
 RoadGraph build_road_graph(const Study& study, const NetworkOptions& options, const Progress& progress = {});
@@ -197,6 +195,11 @@ public:
     // for a few known points, such as the towns of one county, without searching the whole province.
     // Their times are those of a full run_to with the same bound.
     void run_to_until(const Snap& target, const std::vector<std::uint32_t>& needed, Bound bound = {});
+    // The same from a point, forward, and stopping only once the nearest node that `any_of` flags
+    // (one flag per graph node) is settled too: a Steiner tree's terminals and the nearest point of
+    // the network they join. Every needed node's label, and the nearest flagged node's, are those of
+    // a full run_from with the same bound.
+    void run_from_until(const Snap& source, const std::vector<std::uint32_t>& needed, const std::vector<char>& any_of, Bound bound = {});
     // From several points at once (the nearest of them wins), e.g. all facilities of a kind.
     void run_from_many(const std::vector<Snap>& sources, bool reversed, Bound bound = {});
     // From graph nodes with starting seconds (benchmarks, tests).
@@ -228,8 +231,9 @@ public:
 
 private:
     // max_key: the bound in the router's metric.
+    // needed, any_of: stop once these are settled (run_to_until, run_from_until).
     void run(const std::vector<std::array<double, 4>>& seeds, bool reversed, double max_key,
-             const std::vector<std::uint32_t>* needed = nullptr);
+             const std::vector<std::uint32_t>* needed = nullptr, const std::vector<char>* any_of = nullptr);
     double bound_value(const Bound& bound) const;
     void set_seeds(const std::vector<Snap>& sources);
     // Indexed 4-ary min-heap on the labels' seconds, with decrease-key (no stale entries).

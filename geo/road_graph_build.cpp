@@ -20,21 +20,6 @@ struct Line {
     std::uint32_t layer, feature;
 };
 
-void collect_lines(const GeosContext& geos, const GEOSGeometry* g, std::vector<std::vector<Pt2>>& out) {
-    GEOSContextHandle_t ctx = geos.get();
-    const int type = GEOSGeomTypeId_r(ctx, g);
-    if (type == GEOS_LINESTRING || type == GEOS_LINEARRING) {
-        const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(ctx, g);
-        unsigned n = 0;
-        GEOSCoordSeq_getSize_r(ctx, seq, &n);
-        std::vector<Pt2> pts(n);
-        for (unsigned i = 0; i < n; ++i) GEOSCoordSeq_getXY_r(ctx, seq, i, &pts[i].x, &pts[i].y);
-        out.push_back(std::move(pts));
-    } else if (type == GEOS_MULTILINESTRING || type == GEOS_GEOMETRYCOLLECTION) {
-        for (int i = 0, n = GEOSGetNumGeometries_r(ctx, g); i < n; ++i) collect_lines(geos, GEOSGetGeometryN_r(ctx, g, i), out);
-    }
-}
-
 // Inserts the points where segments of different lines (or distant parts of one line) cross, in
 // both lines, so that node detection joins them.
 std::size_t node_crossings(std::vector<Line>& lines) {

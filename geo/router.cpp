@@ -106,7 +106,7 @@ double Router::bound_value(const Bound& bound) const {
 }
 
 void Router::run(const std::vector<std::array<double, 4>>& seeds, bool reversed, double max_key,
-                 const std::vector<std::uint32_t>* needed) {
+                 const std::vector<std::uint32_t>* needed, const std::vector<char>* any_of) {
     // Dijkstra with an indexed 4-ary heap (decrease-key, no stale entries). Labels are valid where
     // stamp == m_run, so nothing is cleared between runs.
     ++m_run;
@@ -138,6 +138,10 @@ void Router::run(const std::vector<std::array<double, 4>>& seeds, bool reversed,
     if (needed)
         for (std::uint32_t v : *needed)
             if (m_label[v].needed != m_run) m_label[v].needed = m_run, ++left;
+    // Whether to stop early, and then once nothing is left to settle (the needed nodes, and one
+    // flagged node when there are flags).
+    const bool until = left > 0 || any_of;
+    bool flagged_left = any_of != nullptr;
     // Time follows the arcs (one-way roads one way); length uses both directions of every road.
     const std::uint32_t* first = reversed ? m_g.first_in.data() : m_g.first_out.data();
     const RoadGraph::Arc* arcs = reversed ? m_g.in_arcs.data() : m_g.out_arcs.data();
@@ -146,7 +150,11 @@ void Router::run(const std::vector<std::array<double, 4>>& seeds, bool reversed,
     while (!m_heap.empty()) {
         const std::uint32_t v = heap_pop();
         const Label& l = m_label[v];
-        if (needed && l.needed == m_run && --left == 0) break;
+        if (until) {
+            if (needed && l.needed == m_run) --left;
+            if (flagged_left && (*any_of)[v]) flagged_left = false;
+            if (left == 0 && !flagged_left) break;
+        }
         const double key = l.key, other = l.other;
         const std::uint32_t origin = l.origin;
         if (!m_length) {
@@ -181,6 +189,13 @@ void Router::run_to_until(const Snap& target, const std::vector<std::uint32_t>& 
     std::vector<std::array<double, 4>> seeds;
     for (const auto& leg : target.legs(m_g, false)) seeds.push_back({double(leg.node), leg.seconds, leg.metres, 0.0});
     run(seeds, true, bound_value(bound), &needed);
+}
+
+void Router::run_from_until(const Snap& source, const std::vector<std::uint32_t>& needed, const std::vector<char>& any_of, Bound bound) {
+    set_seeds({source});
+    std::vector<std::array<double, 4>> seeds;
+    for (const auto& leg : m_length ? source.legs_any(m_g) : source.legs(m_g, true)) seeds.push_back({double(leg.node), leg.seconds, leg.metres, 0.0});
+    run(seeds, false, bound_value(bound), &needed, &any_of);
 }
 
 void Router::run_from_many(const std::vector<Snap>& sources, bool reversed, Bound bound) {

@@ -389,7 +389,7 @@ TEST_CASE("oracle: every search the router offers on random one-way grids: lengt
             }
             return 0;
         };
-        std::size_t bounded_checked = 0, beyond_checked = 0, until_checked = 0;
+        std::size_t bounded_checked = 0, beyond_checked = 0, until_checked = 0, stopped_early = 0;
         for (std::size_t i = 0; i < points.size(); ++i) {
             const std::vector<double> seconds = time_oracle.from(points[i]), metres = length_oracle.from(points[i]);
             // Length mode: metres along the shortest route, every road both ways.
@@ -435,9 +435,37 @@ TEST_CASE("oracle: every search the router offers on random one-way grids: lengt
                     until_checked += check_bounded(got, want, bound) < 0;
                 }
             }
+            // Forward by length until those points and the nearest of a few flagged nodes are
+            // settled: the same metres as the full run (checked against the oracle above), and the
+            // same nearest flagged node.
+            std::vector<char> flagged(g.node_count(), 0);
+            for (int f = 0; f < 4; ++f) flagged[rng.below(g.node_count())] = 1;
+            std::vector<std::uint32_t> needed_any;
+            for (std::size_t j : few)
+                for (const auto& leg : snaps[j].legs_any(g)) needed_any.push_back(leg.node);
+            by_length.run_from(snaps[i]);
+            double nearest = kUnreachable;
+            for (std::uint32_t v = 0; v < g.node_count(); ++v)
+                if (flagged[v]) nearest = std::min(nearest, by_length.node_metres(v));
+            std::vector<double> want_m;
+            for (std::size_t j : few) want_m.push_back(by_length.to(snaps[j]).metres);
+            const std::size_t full = by_length.touched().size();
+            for (const bool with_points : {false, true}) {
+                by_length.run_from_until(snaps[i], with_points ? needed_any : std::vector<std::uint32_t>{}, flagged);
+                double got_nearest = kUnreachable;
+                for (std::uint32_t v : by_length.touched())
+                    if (flagged[v]) got_nearest = std::min(got_nearest, by_length.node_metres(v));
+                CHECK(got_nearest == nearest);
+                if (with_points)
+                    for (std::size_t k = 0; k < few.size(); ++k) CHECK(by_length.to(snaps[few[k]]).metres == want_m[k]);
+                else
+                    stopped_early += by_length.touched().size() < full;
+            }
+            until_checked += std::isfinite(nearest);
         }
         CHECK(bounded_checked > 100);
         CHECK(until_checked > 50);
+        CHECK(stopped_early > 10);
         CHECK(beyond_checked > 100);
         // A bound in the other metric is a bug, not a silently wrong search.
         CHECK_THROWS_AS(by_time.run_from(snaps[0], Router::Bound::metres(500)), std::logic_error);
