@@ -110,8 +110,9 @@ struct Network {
     // scale there): the same area as a buffer of every line, with far fewer edges to unite (no round
     // ends overlapping where one pipe meets the next).
     GeomPtr served_near(const GeosContext& geos, const Box& box, double line_band) const {
-        // The index holds each line grown by its reach at the line; the band at the box may be a
-        // little wider.
+        // The index holds each line grown by its reach at the line's own point; the band at the box
+        // may be a little wider (the working CRS's scale changes by a few percent across a country,
+        // far less along one pipe).
         const double slack = 0.05 * line_band;
         const Box wide(P(box.min_corner().x() - slack, box.min_corner().y() - slack), P(box.max_corner().x() + slack, box.max_corner().y() + slack));
         std::vector<std::pair<Box, std::uint32_t>> found;

@@ -23,13 +23,13 @@ void collect_lines(const GeosContext& geos, const GEOSGeometry* g, std::vector<s
 GeomPtr line_geometry(const GeosContext& geos, const std::vector<Pt2>& pts);
 
 // The lines joined end to end where their ends are the same point: at each point, the ends are
-// paired straightest first (the two roads through a crossing go on through it), and each line takes
-// at most `max_joined` of the given ones. Every given line is in exactly one joined line, in its own
-// or the reverse direction, so the joined lines cover the same points (lines of fewer than two
-// points are dropped). What it is for: the band
-// around a line is the union of the bands around its pieces, and buffering a joined line, then
-// uniting, nodes far fewer edges than uniting a buffer of every piece (no round ends overlapping at
-// every point where pieces meet). The result depends only on the lines and their order.
+// paired straightest first (the two roads through a crossing go on through it), and each joined line
+// takes at most `max_joined` of the given ones. Every given line is in exactly one joined line, in
+// its own or the reverse direction, so the joined lines cover the same points (lines of fewer than
+// two points are dropped). The result depends only on the lines and their order.
+// What it is for: the band around a line is the union of the bands around its pieces, and buffering
+// the joined lines, then uniting, nodes far fewer edges than uniting a buffer of every piece (no
+// round ends overlapping wherever pieces meet).
 std::vector<std::vector<Pt2>> join_at_ends(std::vector<std::vector<Pt2>> lines, std::size_t max_joined = 64);
 
 }  // namespace townsite
