@@ -120,9 +120,7 @@ void isochrone(const RoadGraph& g, const Router& r, const Snap& source, double m
     const double band = buffer_m * measure.scale(source.x, source.y);
     auto add = [&](std::uint32_t piece, double a, double b) {
         if (b - a <= 0.01) return;
-        const RoadPiece& p = g.pieces[piece];
         stretches.push_back(g.stretch(piece, a, b));
-        if (b == p.length_m) stretches.back().back() = g.points[p.first_point + p.points - 1];  // the node itself, to join at
         road_m += b - a;
     };
     const bool from_source = source.ok && source.offroad_s < max_s;

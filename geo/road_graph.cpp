@@ -94,6 +94,7 @@ std::vector<Pt2> RoadGraph::stretch(std::uint32_t piece, double a_m, double b_m)
         const double l0 = along_m[p.first_point + k], l1 = along_m[p.first_point + k + 1];
         const double t = l1 > l0 ? std::clamp((m - l0) / (l1 - l0), 0.0, 1.0) : 0.0;
         const Pt2 u = points[p.first_point + k], v = points[p.first_point + k + 1];
+        if (t == 1.0) return std::make_pair(k, v);   // the vertex itself (a node at the piece's end), not a rounding of it
         return std::make_pair(k, Pt2{u.x + t * (v.x - u.x), u.y + t * (v.y - u.y)});
     };
     const auto [ka, pa] = at(a_m);

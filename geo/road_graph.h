@@ -130,7 +130,8 @@ struct RoadGraph {
     // The node nearest the point within `radius` (planar, working CRS; ties: the first by position),
     // or Snap::kNoNode.
     std::uint32_t node_near(double x, double y, double radius) const;
-    // The stretch of a piece between two distances (m) from its start, as points.
+    // The stretch of a piece between two distances (m) from its start, as points (at 0 and at the
+    // length, its end vertices themselves).
     std::vector<Pt2> stretch(std::uint32_t piece, double a_m, double b_m) const;
     std::size_t node_count() const { return nodes.size(); }
     std::vector<std::uint32_t> degree() const;  // undirected: pieces touching each node (loops twice)
@@ -143,7 +144,6 @@ struct RoadGraph {
     std::unique_ptr<GeosContext> geos;
     std::unique_ptr<Measure> measure;
 };
-
 
 // Builds the graph from every "roads" layer of the study. Throws Error when there are no roads.
 RoadGraph build_road_graph(const Study& study, const NetworkOptions& options, const Progress& progress = {});
@@ -236,6 +236,9 @@ private:
              const std::vector<std::uint32_t>* needed = nullptr, const std::vector<char>* any_of = nullptr);
     double bound_value(const Bound& bound) const;
     void set_seeds(const std::vector<Snap>& sources);
+    // set_seeds, and the run's seeds: each source's legs to its nodes (both ways by length, else
+    // leaving it forward or reaching it backward), with the source's index as their origin.
+    std::vector<std::array<double, 4>> seed(const std::vector<Snap>& sources, bool reversed);
     // Indexed 4-ary min-heap on the labels' seconds, with decrease-key (no stale entries).
     void heap_update(std::uint32_t v);
     std::uint32_t heap_pop();

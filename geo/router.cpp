@@ -184,27 +184,25 @@ void Router::set_seeds(const std::vector<Snap>& sources) {
         if (sources[i].ok && sources[i].node == Snap::kNoNode) m_seeds_on_piece.emplace(sources[i].piece, i);
 }
 
-void Router::run_to_until(const Snap& target, const std::vector<std::uint32_t>& needed, Bound bound) {
-    set_seeds({target});
-    std::vector<std::array<double, 4>> seeds;
-    for (const auto& leg : target.legs(m_g, false)) seeds.push_back({double(leg.node), leg.seconds, leg.metres, 0.0});
-    run(seeds, true, bound_value(bound), &needed);
-}
-
-void Router::run_from_until(const Snap& source, const std::vector<std::uint32_t>& needed, const std::vector<char>& any_of, Bound bound) {
-    set_seeds({source});
-    std::vector<std::array<double, 4>> seeds;
-    for (const auto& leg : m_length ? source.legs_any(m_g) : source.legs(m_g, true)) seeds.push_back({double(leg.node), leg.seconds, leg.metres, 0.0});
-    run(seeds, false, bound_value(bound), &needed, &any_of);
-}
-
-void Router::run_from_many(const std::vector<Snap>& sources, bool reversed, Bound bound) {
+std::vector<std::array<double, 4>> Router::seed(const std::vector<Snap>& sources, bool reversed) {
     set_seeds(sources);
     std::vector<std::array<double, 4>> seeds;
     for (std::size_t i = 0; i < sources.size(); ++i)
         for (const auto& leg : m_length ? sources[i].legs_any(m_g) : sources[i].legs(m_g, !reversed))
             seeds.push_back({double(leg.node), leg.seconds, leg.metres, double(i)});
-    run(seeds, reversed, bound_value(bound));
+    return seeds;
+}
+
+void Router::run_to_until(const Snap& target, const std::vector<std::uint32_t>& needed, Bound bound) {
+    run(seed({target}, true), true, bound_value(bound), &needed);
+}
+
+void Router::run_from_until(const Snap& source, const std::vector<std::uint32_t>& needed, const std::vector<char>& any_of, Bound bound) {
+    run(seed({source}, false), false, bound_value(bound), &needed, &any_of);
+}
+
+void Router::run_from_many(const std::vector<Snap>& sources, bool reversed, Bound bound) {
+    run(seed(sources, reversed), reversed, bound_value(bound));
 }
 
 void Router::run_from_nodes(const std::vector<std::pair<std::uint32_t, double>>& seeds, bool reversed, Bound bound) {
