@@ -21,7 +21,6 @@
 #include <exception>
 #include <functional>
 #include <mutex>
-#include <optional>
 #include <thread>
 #include <vector>
 
@@ -115,51 +114,66 @@ inline std::vector<std::vector<Router::Reach>> route_matrix(const RoadGraph& g, 
 
 // produce(emit) on a second thread, consume(item) on this one, in the order emitted, at most
 // `capacity` items apart: for work split into reading and writing, where the writing must stay on
-// one thread (SQLite). An exception on either side stops both and is thrown here: the consumer's
-// first (the producer, stopped at its next emit, then throws Cancelled), else the producer's.
+// one thread (SQLite). Items go over in batches of capacity / 8, so that the two threads meet once a
+// batch rather than once an item (a million roads took a million sleeps and wakes). An exception on
+// either side stops both and is thrown here: the consumer's first (the producer, stopped at its
+// next hand-over, then throws Cancelled), else the producer's.
 template <typename T>
 void produce_consume(const std::function<void(const std::function<void(T&&)>& emit)>& produce, const std::function<void(T&&)>& consume,
                      std::size_t capacity = 256) {
+    capacity = std::max<std::size_t>(capacity, 1);
+    const std::size_t batch = std::max<std::size_t>(capacity / 8, 1);
     std::mutex m;
-    std::condition_variable changed;
-    std::deque<T> items;
+    std::condition_variable has_items, has_room;
+    std::deque<std::vector<T>> batches;
+    std::size_t held = 0;   // items handed over and not yet consumed, the consumer's batch included
     bool produced = false, stopped = false;
     std::exception_ptr producer_failure;
     std::thread producer([&] {
+        std::vector<T> filling;
+        const auto hand_over = [&] {
+            std::unique_lock<std::mutex> lock(m);
+            has_room.wait(lock, [&] { return held + filling.size() <= capacity || stopped; });
+            if (stopped) throw Cancelled();
+            held += filling.size();
+            if (batches.empty()) has_items.notify_one();
+            batches.push_back(std::move(filling));
+            filling.clear();   // moved from: valid, and now surely empty
+        };
         try {
             produce([&](T&& item) {
-                std::unique_lock<std::mutex> lock(m);
-                changed.wait(lock, [&] { return items.size() < capacity || stopped; });
-                if (stopped) throw Cancelled();
-                items.push_back(std::move(item));
-                changed.notify_all();
+                filling.push_back(std::move(item));
+                if (filling.size() >= batch) hand_over();
             });
+            if (!filling.empty()) hand_over();
         } catch (...) {
             producer_failure = std::current_exception();
         }
         const std::lock_guard<std::mutex> lock(m);
         produced = true;
-        changed.notify_all();
+        has_items.notify_one();
     });
     std::exception_ptr consumer_failure;
     try {
         for (;;) {
-            std::optional<T> item;
+            std::vector<T> items;
             {
                 std::unique_lock<std::mutex> lock(m);
-                changed.wait(lock, [&] { return !items.empty() || produced; });
-                if (items.empty()) break;
-                item.emplace(std::move(items.front()));
-                items.pop_front();
-                changed.notify_all();
+                has_items.wait(lock, [&] { return !batches.empty() || produced; });
+                if (batches.empty()) break;
+                items = std::move(batches.front());
+                batches.pop_front();
             }
-            consume(std::move(*item));
+            for (T& item : items) consume(std::move(item));
+            const std::lock_guard<std::mutex> lock(m);
+            held -= items.size();
+            has_room.notify_one();
         }
     } catch (...) {
         consumer_failure = std::current_exception();
         const std::lock_guard<std::mutex> lock(m);
         stopped = true;
-        changed.notify_all();
+        has_room.notify_one();
     }
     producer.join();
     if (consumer_failure) std::rethrow_exception(consumer_failure);

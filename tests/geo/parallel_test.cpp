@@ -32,6 +32,26 @@ TEST_CASE("produce_consume hands every item over in order, and a failure on eith
         for (int i = 0; i < 20000; ++i) REQUIRE(got[std::size_t(i)] == i);
         CHECK(most_ahead <= 4);   // 3 queued, and the one the consumer holds
     }
+    SECTION("in batches (of 8 at a capacity of 64), still in order, whole and never more than `capacity` ahead") {
+        std::atomic<int> emitted{0};
+        std::vector<int> got;
+        std::size_t most_ahead = 0;
+        produce_consume<int>(
+            [&](const std::function<void(int&&)>& emit) {
+                for (int i = 0; i < 20003; ++i) {   // not a whole number of batches: the last one is short
+                    emit(int(i));
+                    ++emitted;
+                }
+            },
+            [&](int&& i) {
+                most_ahead = std::max(most_ahead, std::size_t(emitted - int(got.size())));
+                got.push_back(i);
+            },
+            64);
+        REQUIRE(got.size() == 20003);
+        for (int i = 0; i < 20003; ++i) REQUIRE(got[std::size_t(i)] == i);
+        CHECK(most_ahead <= 64 + 8);   // 64 handed over, and a batch filling
+    }
     SECTION("the producer's failure, after what it emitted before") {
         std::vector<int> got;
         CHECK_THROWS_WITH(produce_consume<int>(
