@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -203,7 +204,11 @@ struct AccessSteps {
     const std::size_t n_towns = towns.size();
     PointSet points{};                // every settlement, towns first, indexed by node
     std::vector<Snap> town_snaps{};
-    Router router{g};
+    // Searches over the whole network, each from many points at once (the nearest prefecture seat,
+    // the metro core, the nearest facility of each kind, the nearest town): the steps queue them,
+    // search_whole_network runs them side by side, each writing only its own results.
+    std::vector<std::function<void(Router&)>> whole_network{};
+    std::vector<std::vector<double>> nearest_facility_min{};   // per kind (res.facility_kinds), per point
 
     void read_points();
     void time_to_seats();
@@ -211,6 +216,7 @@ struct AccessSteps {
     void reach_facilities();
     void count_catchments();
     void time_villages();
+    void search_whole_network();
     void split_components_by_county();
     void draw_isochrones();
     void find_road_problems();
@@ -280,15 +286,17 @@ void AccessSteps::time_to_seats() {
     for (std::size_t k = 0; k < res.prefecture_seats.size(); ++k)
         if (res.prefecture_seats[k].snap.ok) seat_snaps.push_back(res.prefecture_seats[k].snap), seat_of.push_back(k);
     if (seat_snaps.empty()) return;
-    router.run_from_many(seat_snaps, true);
-    for (std::uint32_t i = 0; i < n_towns; ++i) {
-        const Router::Reach r = router.from(towns[i].snap);
-        if (!std::isfinite(r.seconds)) continue;
-        TownAccess& t = res.towns[i];
-        t.nearest_prefecture_seat_min = minutes(r.seconds);
-        t.nearest_prefecture_seat_km = km(r.metres);
-        t.nearest_prefecture = res.prefecture_seats[seat_of[r.origin]].id;
-    }
+    whole_network.push_back([this, seat_snaps, seat_of](Router& router) {
+        router.run_from_many(seat_snaps, true);
+        for (std::uint32_t i = 0; i < n_towns; ++i) {
+            const Router::Reach r = router.from(towns[i].snap);
+            if (!std::isfinite(r.seconds)) continue;
+            TownAccess& t = res.towns[i];
+            t.nearest_prefecture_seat_min = minutes(r.seconds);
+            t.nearest_prefecture_seat_km = km(r.metres);
+            t.nearest_prefecture = res.prefecture_seats[seat_of[r.origin]].id;
+        }
+    });
 }
 
 // The metropolitan core.
@@ -309,12 +317,14 @@ void AccessSteps::time_to_metro_core() {
         for (const Seat& s : res.prefecture_seats)
             if (s.id == opt.metro_prefecture) core_snap = s.snap, core = &core_snap, res.metro_core_id = s.id;
     if (core && core->ok) {
-        router.run_to(*core);
-        for (std::size_t i = 0; i < n_towns; ++i) {
-            const Router::Reach r = router.from(towns[i].snap);
-            res.towns[i].metro_core_min = minutes(r.seconds);
-            res.towns[i].metro_core_km = km(r.metres);
-        }
+        whole_network.push_back([this, core_snap](Router& router) {
+            router.run_to(core_snap);
+            for (std::size_t i = 0; i < n_towns; ++i) {
+                const Router::Reach r = router.from(towns[i].snap);
+                res.towns[i].metro_core_min = minutes(r.seconds);
+                res.towns[i].metro_core_km = km(r.metres);
+            }
+        });
     } else {
         res.notes.push_back({"未找到都市圈核心（在 [access] metro_core 中给出 city_cores 的编码）：metro_core_min 为空",
                              "no metropolitan core found (set [access] metro_core to a city_cores id): metro_core_min is empty"});
@@ -345,10 +355,14 @@ void AccessSteps::reach_facilities() {
         res.facility_kinds.push_back(kind);
         std::vector<Snap> snaps;
         for (const auto& f : facs) snaps.push_back(f.snap);
-        router.run_from_many(snaps, true);  // from every settlement to the nearest facility
-        for (std::size_t i = 0; i < n_towns; ++i) res.towns[i].facility_min[kind] = minutes(router.seconds_from(towns[i].snap));
-        for (std::size_t k = 0; k < res.villages.size(); ++k)
-            res.villages[k].facility_min[kind] = minutes(router.seconds_from(settlements.villages[k].snap));
+        const std::size_t slot = nearest_facility_min.size();   // not a reference: the vector grows
+        nearest_facility_min.emplace_back();
+        whole_network.push_back([this, snaps, slot](Router& router) {
+            router.run_from_many(snaps, true);  // from every settlement to the nearest facility
+            std::vector<double>& nearest = nearest_facility_min[slot];
+            nearest.resize(points.snaps.size());
+            for (std::size_t i = 0; i < points.snaps.size(); ++i) nearest[i] = minutes(router.seconds_from(points.snaps[i]));
+        });
 
         FacilityKindSummary sum;
         sum.kind = kind;
@@ -424,13 +438,15 @@ void AccessSteps::count_catchments() {
 void AccessSteps::time_villages() {
     progress.advance(0.6, "access: villages");
     if (!res.villages.empty() && n_towns > 0) {
-        router.run_from_many(town_snaps, true);
-        for (std::size_t k = 0; k < res.villages.size(); ++k) {
-            VillageAccess& v = res.villages[k];
-            const Router::Reach r = router.from(settlements.villages[k].snap);
-            v.nearest_town_min = minutes(r.seconds);
-            if (std::isfinite(r.seconds)) v.nearest_town = towns[r.origin].id;
-        }
+        whole_network.push_back([this](Router& router) {
+            router.run_from_many(town_snaps, true);
+            for (std::size_t k = 0; k < res.villages.size(); ++k) {
+                VillageAccess& v = res.villages[k];
+                const Router::Reach r = router.from(settlements.villages[k].snap);
+                v.nearest_town_min = minutes(r.seconds);
+                if (std::isfinite(r.seconds)) v.nearest_town = towns[r.origin].id;
+            }
+        });
         // Each town's villages to it: on every core, each search stopping once they are all settled
         // (within own_town_max_min), each town writing only its own villages.
         const auto by_town = settlements.villages_by_town();
@@ -448,10 +464,21 @@ void AccessSteps::time_villages() {
     }
 }
 
+// The searches the steps queued, side by side; then each settlement's nearest facility of each kind.
+void AccessSteps::search_whole_network() {
+    parallel_routes(g, whole_network.size(), progress.slice(0.7, 0.75), "access: nearest", [&](Router& r, std::size_t j) { whole_network[j](r); });
+    whole_network.clear();
+    for (std::size_t kind = 0; kind < res.facility_kinds.size(); ++kind) {
+        const std::vector<double>& nearest = nearest_facility_min[kind];
+        for (std::size_t i = 0; i < n_towns; ++i) res.towns[i].facility_min[res.facility_kinds[kind]] = nearest[i];
+        for (std::size_t k = 0; k < res.villages.size(); ++k) res.villages[k].facility_min[res.facility_kinds[kind]] = nearest[n_towns + k];
+    }
+}
+
 // Isochrones: the city cores and the chosen towns.
 void AccessSteps::draw_isochrones() {
     const double max_threshold_s = opt.thresholds_min.back() * 60;
-    progress.advance(0.7, "access: isochrones");
+    progress.advance(0.75, "access: isochrones");
     struct Origin {
         std::string role, id, name;
         Snap snap;
@@ -475,7 +502,7 @@ void AccessSteps::draw_isochrones() {
     // in the result fixed in advance, so the order never depends on the threads.
     const std::size_t n_th = opt.thresholds_min.size();
     std::vector<Isochrone> isochrones(origins.size() * n_th);
-    parallel_routes(g, origins.size(), progress.slice(0.7, 0.85), "access: isochrones", [&](Router& r, std::size_t k) {
+    parallel_routes(g, origins.size(), progress.slice(0.75, 0.85), "access: isochrones", [&](Router& r, std::size_t k) {
         const Origin& o = origins[k];
         if (!o.snap.ok) return;
         const GeosContext local;
@@ -608,6 +635,7 @@ AccessResult compute_access(const Study& study, const RoadGraph& g, const Settle
     steps.reach_facilities();
     steps.count_catchments();
     steps.time_villages();
+    steps.search_whole_network();
     steps.draw_isochrones();
     steps.find_road_problems();
     progress.advance(1.0, "access");
