@@ -3,8 +3,10 @@
 #include "geo/road_graph.h"
 
 #include "geo/error.h"
+#include "geo/parallel.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <numeric>
 #include <unordered_map>
@@ -85,34 +87,73 @@ std::size_t node_crossings(std::vector<Line>& lines) {
 
 // Clusters vertices closer than the tolerance (a grid of cells of that size; the first vertex
 // added in a place stands for the cluster: build_road_graph adds them sorted by position first, so
-// the clusters do not depend on the order of the lines).
+// the clusters do not depend on the order of the lines). The cells are an open-addressing table
+// of each cell's first cluster, the others chained in the order they were made.
 class VertexClusters {
 public:
     explicit VertexClusters(double tolerance) : m_tol(tolerance), m_cell(std::max(tolerance, 1e-6)) {}
     std::uint32_t add(Pt2 p) {
-        const auto cx = static_cast<std::int64_t>(std::floor(p.x / m_cell));
-        const auto cy = static_cast<std::int64_t>(std::floor(p.y / m_cell));
+        if (const std::uint32_t c = find(p); c != kNone) return c;
+        const auto c = std::uint32_t(points.size());
+        points.push_back(p);
+        m_next.push_back(kNone);
+        if (2 * (m_used + 1) > m_slots.size()) grow();
+        Slot& s = slot(key(cell(p.x), cell(p.y)));
+        if (s.first == kNone) s.first = c, ++m_used;
+        else m_next[s.last] = c;
+        s.last = c;
+        return c;
+    }
+    // The first cluster within the tolerance of p (cells in a fixed order, and in each cell in the
+    // order made), or kNone. It only reads, so once the clusters are made any thread may ask.
+    std::uint32_t find(Pt2 p) const {
+        if (m_slots.empty()) return kNone;
+        const std::int64_t cx = cell(p.x), cy = cell(p.y);
         for (std::int64_t dx = -1; dx <= 1; ++dx)
-            for (std::int64_t dy = -1; dy <= 1; ++dy) {
-                auto it = m_grid.find(key(cx + dx, cy + dy));
-                if (it == m_grid.end()) continue;
-                for (std::uint32_t c : it->second) {
+            for (std::int64_t dy = -1; dy <= 1; ++dy)
+                for (std::uint32_t c = m_slots[index(key(cx + dx, cy + dy))].first; c != kNone; c = m_next[c]) {
                     const Pt2 q = points[c];
                     if (std::hypot(q.x - p.x, q.y - p.y) <= m_tol) return c;
                 }
-            }
-        points.push_back(p);
-        m_grid[key(cx, cy)].push_back(std::uint32_t(points.size() - 1));
-        return std::uint32_t(points.size() - 1);
+        return kNone;
     }
+    static constexpr std::uint32_t kNone = UINT32_MAX;
     std::vector<Pt2> points;
 
 private:
+    struct Slot {
+        std::uint64_t key = 0;
+        std::uint32_t first = kNone, last = kNone;
+    };
+    std::int64_t cell(double v) const { return static_cast<std::int64_t>(std::floor(v / m_cell)); }
+    // Cells whose keys collide share a chain, as they shared a list before: the same clusters.
     static std::uint64_t key(std::int64_t x, std::int64_t y) {
         return (static_cast<std::uint64_t>(x) * 0x9E3779B97F4A7C15ull) ^ static_cast<std::uint64_t>(y);
     }
+    std::size_t home(std::uint64_t k) const { return std::size_t((k * 0xBF58476D1CE4E5B9ull) >> m_shift); }
+    // The slot holding key k, or the empty slot where it would go.
+    std::size_t index(std::uint64_t k) const {
+        std::size_t i = home(k);
+        while (m_slots[i].first != kNone && m_slots[i].key != k) i = (i + 1) & (m_slots.size() - 1);
+        return i;
+    }
+    Slot& slot(std::uint64_t k) {
+        Slot& s = m_slots[index(k)];
+        s.key = k;
+        return s;
+    }
+    void grow() {
+        std::vector<Slot> old = std::move(m_slots);
+        m_slots.assign(old.empty() ? 1024 : 2 * old.size(), Slot{});
+        m_shift = 64 - std::countr_zero(m_slots.size());
+        for (const Slot& s : old)
+            if (s.first != kNone) m_slots[index(s.key)] = s;
+    }
     double m_tol, m_cell;
-    std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> m_grid;
+    std::vector<Slot> m_slots;
+    std::vector<std::uint32_t> m_next;   // the next cluster in the same cell
+    std::size_t m_used = 0;
+    int m_shift = 64;
 };
 
 void build_csr(std::size_t n, const std::vector<RoadPiece>& pieces, bool backward, std::vector<std::uint32_t>& first,
@@ -163,6 +204,92 @@ void number_components(RoadGraph& g) {
     for (std::size_t i = 0; i < order.size(); ++i) order[i]->rank = std::uint32_t(i + 1), g.component_km.push_back(order[i]->km);
     g.component.resize(g.node_count());
     for (std::uint32_t v = 0; v < g.node_count(); ++v) g.component[v] = comps[find(v)].rank;
+}
+
+
+// Each piece's geodesic length (and its points' distances along it) and its travel time at its
+// line's speed, on every core: lon/lat through a PROJ transformation of each thread's own.
+void measure_pieces(const WorkingCrs& crs, const std::vector<double>& kmh, RoadGraph& g) {
+    g.along_m.assign(g.points.size(), 0.0);
+    constexpr std::size_t kChunk = 4096;
+    struct Scratch {
+        Transformer to_lonlat;
+        std::vector<double> xs, ys;
+    };
+    parallel_for((g.pieces.size() + kChunk - 1) / kChunk, {}, "", [&](unsigned) { return Scratch{Transformer(crs), {}, {}}; },
+                 [&](Scratch& s, std::size_t chunk) {
+                     for (std::size_t i = chunk * kChunk; i < std::min(g.pieces.size(), (chunk + 1) * kChunk); ++i) {
+                         RoadPiece& p = g.pieces[i];
+                         s.xs.clear(), s.ys.clear();
+                         for (std::uint32_t q = 0; q < p.points; ++q) s.xs.push_back(g.points[p.first_point + q].x), s.ys.push_back(g.points[p.first_point + q].y);
+                         s.to_lonlat.to_lonlat(s.xs, s.ys);
+                         double along = 0;
+                         for (std::uint32_t q = 1; q < p.points; ++q) {
+                             along += geodesic_distance_m(s.xs[q - 1], s.ys[q - 1], s.xs[q], s.ys[q]);
+                             g.along_m[p.first_point + q] = along;
+                         }
+                         p.length_m = along;
+                         p.seconds = along / (kmh[i] / 3.6);
+                     }
+                 });
+}
+
+// The same stretch twice (overlapping digitising, or a service way drawn over a street): one piece,
+// at the faster of the two speeds (the lower feature id on a tie, so that input order does not
+// matter). A stretch is its two nodes and its length to the centimetre; a later piece is the same
+// as the first of its stretch when it also has as many points and runs the same way. The pieces
+// left, and their points, keep their order.
+void drop_duplicate_pieces(RoadGraph& g, GraphReport& rep) {
+    struct Key {
+        std::uint32_t a, b;
+        long long cm;
+        std::uint32_t piece;
+        bool operator<(const Key& o) const { return std::tie(a, b, cm, piece) < std::tie(o.a, o.b, o.cm, o.piece); }
+    };
+    std::vector<Key> keys;
+    keys.reserve(g.pieces.size());
+    for (std::uint32_t i = 0; i < g.pieces.size(); ++i) {
+        const RoadPiece& p = g.pieces[i];
+        keys.push_back({std::min(p.from, p.to), std::max(p.from, p.to), std::llround(p.length_m * 100), i});
+    }
+    std::sort(keys.begin(), keys.end());
+    std::vector<bool> dropped(g.pieces.size(), false);
+    std::size_t n_dropped = 0;
+    for (std::size_t first = 0, k = 1; k < keys.size(); ++k) {
+        if (std::tie(keys[k].a, keys[k].b, keys[k].cm) != std::tie(keys[first].a, keys[first].b, keys[first].cm)) {
+            first = k;
+            continue;
+        }
+        RoadPiece& q = g.pieces[keys[first].piece];
+        const RoadPiece& p = g.pieces[keys[k].piece];
+        if (q.points != p.points || q.direction != (q.from == p.from ? p.direction : -p.direction)) continue;
+        ++rep.duplicates_dropped;
+        rep.duplicates_other_speed += p.seconds != q.seconds;
+        if (std::make_pair(p.seconds, g.layer_ids[p.feature]) < std::make_pair(q.seconds, g.layer_ids[q.feature])) {
+            q.seconds = p.seconds;
+            q.layer = p.layer;
+            q.feature = p.feature;
+        }
+        dropped[keys[k].piece] = true;
+        ++n_dropped;
+    }
+    keys = decltype(keys)();
+    if (n_dropped > 0) {
+        std::size_t kept = 0, point = 0;
+        for (std::size_t i = 0; i < g.pieces.size(); ++i) {
+            if (dropped[i]) continue;
+            RoadPiece p = g.pieces[i];
+            std::copy_n(g.points.begin() + p.first_point, p.points, g.points.begin() + long(point));
+            std::copy_n(g.along_m.begin() + p.first_point, p.points, g.along_m.begin() + long(point));
+            p.first_point = std::uint32_t(point);
+            point += p.points;
+            g.pieces[kept++] = p;
+        }
+        g.pieces.resize(kept);
+        g.points.resize(point);
+        g.along_m.resize(point);
+    }
+    for (const RoadPiece& p : g.pieces) rep.total_km += p.length_m / 1000;
 }
 
 }  // namespace
@@ -244,19 +371,25 @@ RoadGraph RoadGraphBuilder::finish(const Study& study, const Progress& progress)
         std::sort(all.begin(), all.end(), [](Pt2 a, Pt2 b) { return std::tie(a.x, a.y) < std::tie(b.x, b.y); });
         for (Pt2 p : all) clusters.add(p);
     }
+    // Each line's clusters (consecutive vertices in one cluster are one vertex: a zero-length
+    // segment), on every core: every vertex was added above, so this only looks them up.
     std::vector<std::vector<std::uint32_t>> line_clusters(lines.size());
-    std::vector<std::uint32_t> uses;
-    std::vector<bool> is_end;
-    for (std::size_t l = 0; l < lines.size(); ++l) {
-        for (std::size_t k = 0; k < lines[l].pts.size(); ++k) {
-            const std::uint32_t c = clusters.add(lines[l].pts[k]);
-            if (c >= uses.size()) uses.resize(c + 1, 0), is_end.resize(c + 1, false);
-            // Consecutive vertices in one cluster are one vertex (a zero-length segment).
-            if (!line_clusters[l].empty() && line_clusters[l].back() == c) continue;
-            line_clusters[l].push_back(c);
+    constexpr std::size_t kLines = 4096;
+    parallel_for((lines.size() + kLines - 1) / kLines, {}, "", [](unsigned) { return 0; }, [&](int, std::size_t chunk) {
+        for (std::size_t l = chunk * kLines; l < std::min(lines.size(), (chunk + 1) * kLines); ++l)
+            for (const Pt2 p : lines[l].pts) {
+                const std::uint32_t c = clusters.find(p);
+                if (line_clusters[l].empty() || line_clusters[l].back() != c) line_clusters[l].push_back(c);
+            }
+    });
+    std::vector<std::uint32_t> uses(clusters.points.size(), 0);
+    std::vector<bool> is_end(clusters.points.size(), false);
+    for (const auto& cl : line_clusters) {
+        for (std::uint32_t c : cl) {
+            if (c == VertexClusters::kNone) throw Error("internal error: a road vertex is in no cluster");
             ++uses[c];
         }
-        if (!line_clusters[l].empty()) is_end[line_clusters[l].front()] = is_end[line_clusters[l].back()] = true;
+        if (!cl.empty()) is_end[cl.front()] = is_end[cl.back()] = true;
     }
     std::vector<std::uint32_t> node_of(clusters.points.size(), UINT32_MAX);
     auto node = [&](std::uint32_t c) {
@@ -267,9 +400,9 @@ RoadGraph RoadGraphBuilder::finish(const Study& study, const Progress& progress)
         return node_of[c];
     };
 
-    // 3. Pieces between nodes, with geodesic lengths.
-    const Transformer to_lonlat(study.crs);
-    std::map<std::tuple<std::uint32_t, std::uint32_t, long long>, std::uint32_t> seen;  // duplicate detection
+    // 3. Pieces between nodes: their polylines first, in order; then their geodesic lengths, on
+    // every core (each piece's own); then the duplicates out, in order again.
+    std::vector<double> piece_kmh;
     for (std::size_t l = 0; l < lines.size(); ++l) {
         const auto& cl = line_clusters[l];
         if (cl.size() < 2) {
@@ -286,54 +419,20 @@ RoadGraph RoadGraphBuilder::finish(const Study& study, const Progress& progress)
             p.layer = lines[l].layer;
             p.feature = lines[l].feature;
             p.first_point = std::uint32_t(g.points.size());
-            std::vector<double> xs, ys;
-            for (std::size_t q = start; q <= k; ++q) {
-                g.points.push_back(clusters.points[cl[q]]);
-                xs.push_back(clusters.points[cl[q]].x);
-                ys.push_back(clusters.points[cl[q]].y);
-            }
-            to_lonlat.to_lonlat(xs, ys);
-            double along = 0;
-            g.along_m.push_back(0);
-            for (std::size_t q = 1; q < xs.size(); ++q) {
-                along += geodesic_distance_m(xs[q - 1], ys[q - 1], xs[q], ys[q]);
-                g.along_m.push_back(along);
-            }
             p.points = std::uint32_t(k - start + 1);
-            p.length_m = along;
-            p.seconds = along / (lines[l].kmh / 3.6);
-            // The same stretch twice (overlapping digitising, or a service way drawn over a street):
-            // one piece, at the faster of the two speeds (the lower feature id on a tie, so that
-            // input order does not matter).
-            const auto key = std::make_tuple(std::min(p.from, p.to), std::max(p.from, p.to), std::llround(along * 100));
-            RoadPiece* same = nullptr;
-            if (auto it = seen.find(key); it != seen.end()) {
-                RoadPiece& q = g.pieces[it->second];
-                if (q.points == p.points && q.direction == (q.from == p.from ? p.direction : -p.direction)) same = &q;
-            }
-            if (same) {
-                ++rep.duplicates_dropped;
-                rep.duplicates_other_speed += p.seconds != same->seconds;
-                if (std::make_pair(p.seconds, g.layer_ids[p.feature]) < std::make_pair(same->seconds, g.layer_ids[same->feature])) {
-                    same->seconds = p.seconds;
-                    same->layer = p.layer;
-                    same->feature = p.feature;
-                }
-                g.points.resize(p.first_point);
-                g.along_m.resize(p.first_point);
-            } else {
-                seen.emplace(key, std::uint32_t(g.pieces.size()));
-                g.pieces.push_back(p);
-                rep.total_km += along / 1000;
-            }
+            for (std::size_t q = start; q <= k; ++q) g.points.push_back(clusters.points[cl[q]]);
+            g.pieces.push_back(p);
+            piece_kmh.push_back(lines[l].kmh);
             start = k;
         }
     }
+    progress.advance(0.5, "road graph: lengths");
+    measure_pieces(study.crs, piece_kmh, g);
+    drop_duplicate_pieces(g, rep);
     progress.advance(0.7, "road graph: arcs");
     // What steps 1 to 3 needed goes before the arrays below are made; what they grew is cut to size.
     lines = decltype(lines)();
     line_clusters = decltype(line_clusters)();
-    seen = decltype(seen)();
     clusters = VertexClusters(options.snap_tolerance_m);
     uses = decltype(uses)();
     node_of = decltype(node_of)();

@@ -188,6 +188,22 @@ TEST_CASE("messy roads are handled and counted, never a crash", "[road_graph][er
     const RoadGraph g = build_road_graph(study, network_options(study.config));
     CHECK(g.report.multipart_lines == 1);
     CHECK(g.report.duplicates_dropped == 1);
+    // The twin is gone, and the pieces after it have their own points: each piece's run one after
+    // another from its `from` node to its `to` node, the distance along them from 0 to its length.
+    CHECK(g.pieces.size() == 6);   // r1, the two parts, stopped, negative, mystery
+    REQUIRE(g.along_m.size() == g.points.size());
+    std::size_t next_point = 0;
+    for (const RoadPiece& p : g.pieces) {
+        CHECK(p.first_point == next_point);
+        next_point += p.points;
+        const Pt2 first = g.points[p.first_point], last = g.points[p.first_point + p.points - 1];
+        CHECK((first.x == g.nodes[p.from].x && first.y == g.nodes[p.from].y));
+        CHECK((last.x == g.nodes[p.to].x && last.y == g.nodes[p.to].y));
+        CHECK(g.along_m[p.first_point] == 0);
+        CHECK(g.along_m[p.first_point + p.points - 1] == p.length_m);
+        CHECK(p.length_m == Approx(1000).epsilon(0.01));
+    }
+    CHECK(next_point == g.points.size());
     CHECK(g.report.bad_speed_values == 2);
     CHECK(g.report.oneway_unknown == 1);
     CHECK(g.report.unknown_classes.at("土路") == 1);
