@@ -206,7 +206,6 @@ void number_components(RoadGraph& g) {
     for (std::uint32_t v = 0; v < g.node_count(); ++v) g.component[v] = comps[find(v)].rank;
 }
 
-
 // Each piece's geodesic length (and its points' distances along it) and its travel time at its
 // line's speed, on every core: lon/lat through a PROJ transformation of each thread's own.
 void measure_pieces(const WorkingCrs& crs, const std::vector<double>& kmh, RoadGraph& g) {
@@ -221,7 +220,10 @@ void measure_pieces(const WorkingCrs& crs, const std::vector<double>& kmh, RoadG
                      for (std::size_t i = chunk * kChunk; i < std::min(g.pieces.size(), (chunk + 1) * kChunk); ++i) {
                          RoadPiece& p = g.pieces[i];
                          s.xs.clear(), s.ys.clear();
-                         for (std::uint32_t q = 0; q < p.points; ++q) s.xs.push_back(g.points[p.first_point + q].x), s.ys.push_back(g.points[p.first_point + q].y);
+                         for (std::uint32_t q = 0; q < p.points; ++q) {
+                             s.xs.push_back(g.points[p.first_point + q].x);
+                             s.ys.push_back(g.points[p.first_point + q].y);
+                         }
                          s.to_lonlat.to_lonlat(s.xs, s.ys);
                          double along = 0;
                          for (std::uint32_t q = 1; q < p.points; ++q) {
