@@ -11,46 +11,40 @@
 using namespace townsite;
 using Catch::Matchers::Contains;
 
+namespace {
+
+// Hands 0, 1, ... n-1 over at `capacity`: checks they all arrive in order, and returns how far the
+// producer ever got ahead of the consumer.
+std::size_t hand_over_in_order(int n, std::size_t capacity) {
+    std::atomic<int> emitted{0};
+    std::vector<int> got;
+    std::size_t most_ahead = 0;
+    produce_consume<int>(
+        [&](const std::function<void(int&&)>& emit) {
+            for (int i = 0; i < n; ++i) {
+                emit(int(i));
+                ++emitted;
+            }
+        },
+        [&](int&& i) {
+            most_ahead = std::max(most_ahead, std::size_t(emitted - int(got.size())));
+            got.push_back(i);
+        },
+        capacity);
+    REQUIRE(got.size() == std::size_t(n));
+    for (int i = 0; i < n; ++i) REQUIRE(got[std::size_t(i)] == i);
+    return most_ahead;
+}
+
+}  // namespace
+
 TEST_CASE("produce_consume hands every item over in order, and a failure on either side stops both", "[parallel]") {
     SECTION("in order, whole, never more than `capacity` ahead") {
-        std::atomic<int> emitted{0};
-        std::vector<int> got;
-        std::size_t most_ahead = 0;
-        produce_consume<int>(
-            [&](const std::function<void(int&&)>& emit) {
-                for (int i = 0; i < 20000; ++i) {
-                    emit(int(i));
-                    ++emitted;
-                }
-            },
-            [&](int&& i) {
-                most_ahead = std::max(most_ahead, std::size_t(emitted - int(got.size())));
-                got.push_back(i);
-            },
-            3);
-        REQUIRE(got.size() == 20000);
-        for (int i = 0; i < 20000; ++i) REQUIRE(got[std::size_t(i)] == i);
-        CHECK(most_ahead <= 4);   // 3 queued, and the one the consumer holds
+        CHECK(hand_over_in_order(20000, 3) <= 4);   // 3 queued, and the one the consumer holds
     }
     SECTION("in batches (of 8 at a capacity of 64), still in order, whole and never more than `capacity` ahead") {
-        std::atomic<int> emitted{0};
-        std::vector<int> got;
-        std::size_t most_ahead = 0;
-        produce_consume<int>(
-            [&](const std::function<void(int&&)>& emit) {
-                for (int i = 0; i < 20003; ++i) {   // not a whole number of batches: the last one is short
-                    emit(int(i));
-                    ++emitted;
-                }
-            },
-            [&](int&& i) {
-                most_ahead = std::max(most_ahead, std::size_t(emitted - int(got.size())));
-                got.push_back(i);
-            },
-            64);
-        REQUIRE(got.size() == 20003);
-        for (int i = 0; i < 20003; ++i) REQUIRE(got[std::size_t(i)] == i);
-        CHECK(most_ahead <= 64 + 8);   // 64 handed over, and a batch filling
+        // Not a whole number of batches: the last one is short. 64 handed over, and a batch filling.
+        CHECK(hand_over_in_order(20003, 64) <= 64 + 8);
     }
     SECTION("the producer's failure, after what it emitted before") {
         std::vector<int> got;
