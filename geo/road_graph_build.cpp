@@ -206,34 +206,40 @@ void number_components(RoadGraph& g) {
     for (std::uint32_t v = 0; v < g.node_count(); ++v) g.component[v] = comps[find(v)].rank;
 }
 
+// work(state, i) for every i in [0, n), in runs of 4,096 on every core (each thread's state made
+// by make_state, as in parallel_for): for many small items, each writing only its own results.
+template <typename MakeState, typename Work>
+void parallel_items(std::size_t n, MakeState make_state, Work work) {
+    constexpr std::size_t kRun = 4096;
+    parallel_for((n + kRun - 1) / kRun, {}, "", make_state, [&](auto& state, std::size_t run) {
+        for (std::size_t i = run * kRun; i < std::min(n, (run + 1) * kRun); ++i) work(state, i);
+    });
+}
+
 // Each piece's geodesic length (and its points' distances along it) and its travel time at its
 // line's speed, on every core: lon/lat through a PROJ transformation of each thread's own.
 void measure_pieces(const WorkingCrs& crs, const std::vector<double>& kmh, RoadGraph& g) {
     g.along_m.assign(g.points.size(), 0.0);
-    constexpr std::size_t kChunk = 4096;
     struct Scratch {
         Transformer to_lonlat;
         std::vector<double> xs, ys;
     };
-    parallel_for((g.pieces.size() + kChunk - 1) / kChunk, {}, "", [&](unsigned) { return Scratch{Transformer(crs), {}, {}}; },
-                 [&](Scratch& s, std::size_t chunk) {
-                     for (std::size_t i = chunk * kChunk; i < std::min(g.pieces.size(), (chunk + 1) * kChunk); ++i) {
-                         RoadPiece& p = g.pieces[i];
-                         s.xs.clear(), s.ys.clear();
-                         for (std::uint32_t q = 0; q < p.points; ++q) {
-                             s.xs.push_back(g.points[p.first_point + q].x);
-                             s.ys.push_back(g.points[p.first_point + q].y);
-                         }
-                         s.to_lonlat.to_lonlat(s.xs, s.ys);
-                         double along = 0;
-                         for (std::uint32_t q = 1; q < p.points; ++q) {
-                             along += geodesic_distance_m(s.xs[q - 1], s.ys[q - 1], s.xs[q], s.ys[q]);
-                             g.along_m[p.first_point + q] = along;
-                         }
-                         p.length_m = along;
-                         p.seconds = along / (kmh[i] / 3.6);
-                     }
-                 });
+    parallel_items(g.pieces.size(), [&](unsigned) { return Scratch{Transformer(crs), {}, {}}; }, [&](Scratch& s, std::size_t i) {
+        RoadPiece& p = g.pieces[i];
+        s.xs.clear(), s.ys.clear();
+        for (std::uint32_t q = 0; q < p.points; ++q) {
+            s.xs.push_back(g.points[p.first_point + q].x);
+            s.ys.push_back(g.points[p.first_point + q].y);
+        }
+        s.to_lonlat.to_lonlat(s.xs, s.ys);
+        double along = 0;
+        for (std::uint32_t q = 1; q < p.points; ++q) {
+            along += geodesic_distance_m(s.xs[q - 1], s.ys[q - 1], s.xs[q], s.ys[q]);
+            g.along_m[p.first_point + q] = along;
+        }
+        p.length_m = along;
+        p.seconds = along / (kmh[i] / 3.6);
+    });
 }
 
 // The same stretch twice (overlapping digitising, or a service way drawn over a street): one piece,
@@ -376,13 +382,11 @@ RoadGraph RoadGraphBuilder::finish(const Study& study, const Progress& progress)
     // Each line's clusters (consecutive vertices in one cluster are one vertex: a zero-length
     // segment), on every core: every vertex was added above, so this only looks them up.
     std::vector<std::vector<std::uint32_t>> line_clusters(lines.size());
-    constexpr std::size_t kLines = 4096;
-    parallel_for((lines.size() + kLines - 1) / kLines, {}, "", [](unsigned) { return 0; }, [&](int, std::size_t chunk) {
-        for (std::size_t l = chunk * kLines; l < std::min(lines.size(), (chunk + 1) * kLines); ++l)
-            for (const Pt2 p : lines[l].pts) {
-                const std::uint32_t c = clusters.find(p);
-                if (line_clusters[l].empty() || line_clusters[l].back() != c) line_clusters[l].push_back(c);
-            }
+    parallel_items(lines.size(), [](unsigned) { return 0; }, [&](int, std::size_t l) {
+        for (const Pt2 p : lines[l].pts) {
+            const std::uint32_t c = clusters.find(p);
+            if (line_clusters[l].empty() || line_clusters[l].back() != c) line_clusters[l].push_back(c);
+        }
     });
     std::vector<std::uint32_t> uses(clusters.points.size(), 0);
     std::vector<bool> is_end(clusters.points.size(), false);

@@ -1,10 +1,8 @@
 #include "geo/study.h"
 
-#include "geo/parallel.h"
-
-#include "geo/text.h"
-
 #include "geo/error.h"
+#include "geo/parallel.h"
+#include "geo/text.h"
 
 #include <algorithm>
 #include <cstdio>
