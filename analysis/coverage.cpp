@@ -104,12 +104,12 @@ struct Network {
         }
         return false;
     }
-    // The served area near a box: the buffers of the features that reach into it, united. The lines
-    // are cut to the box (with their reach around it), joined where they meet (`join_at_ends`) and
-    // each joined line buffered by `line_band`, their reach at the box (metres on the ground times the
-    // scale there): the same area as a buffer of every line, with far fewer edges to unite (no round
-    // ends overlapping where one pipe meets the next).
-    GeomPtr served_near(const GeosContext& geos, const Box& box, double line_band) const {
+    // The served area near a box, in parts that may overlap: the buffers of the features that reach
+    // into it. The lines are cut to the box (with their reach around it), joined where they meet
+    // (`join_at_ends`) and each joined line buffered by `line_band`, their reach at the box (metres on
+    // the ground times the scale there): the same area as a buffer of every line, with far fewer
+    // edges (no round ends overlapping where one pipe meets the next).
+    std::vector<GeomPtr> served_near(const GeosContext& geos, const Box& box, double line_band) const {
         // The index holds each line grown by its reach at the line's own point; the band at the box
         // may be a little wider (the working CRS's scale changes by a few percent across a country,
         // far less along one pipe).
@@ -137,7 +137,7 @@ struct Network {
         }
         for (const auto& line : join_at_ends(std::move(lines)))
             buffers.push_back(geos.own(GEOSBuffer_r(geos.get(), line_geometry(geos, line).get(), line_band, 8)));
-        return geos.union_of(std::move(buffers));
+        return buffers;
     }
 };
 
@@ -261,33 +261,43 @@ Served serve(const GeosContext& geos, const Measure& measure, const Network& net
     Served out;
     UtilityCoverage& c = out.c;
     c.seat_to_network_m = network_distance(net, measure, town.x, town.y);
-    GeomPtr served = net.served_near(geos, envelope(geos, t.area.get()), net.line_m * measure.scale(town.x, town.y));
-    GeomPtr served_in = served ? geos.own(GEOSIntersection_r(ctx, served.get(), t.area.get())) : nullptr;
+    // The gap: the town area less each served part that meets it, in turn. Never uniting the parts
+    // keeps every overlay as small as the town (a union of the parts reaches their whole extent), and
+    // the first part that holds the whole town ends it. A town no part meets keeps all its area as
+    // the gap, and its share is exactly 0.
+    GeomPtr gap = geos.own(GEOSGeom_clone_r(ctx, t.area.get()));
+    bool cut = false;
+    for (const GeomPtr& part : net.served_near(geos, envelope(geos, t.area.get()), net.line_m * measure.scale(town.x, town.y))) {
+        if (GEOSisEmpty_r(ctx, gap.get())) break;
+        if (GEOSPreparedIntersects_r(ctx, t.prepared.get(), part.get()) != 1) continue;
+        gap = geos.own(GEOSDifference_r(ctx, gap.get(), part.get()));
+        if (!gap) throw Error("GEOS could not cut the served area out of town " + town.name + " (" + town.id + ")");
+        cut = true;
+    }
     const double area_m2 = area_km2 * 1e6;
-    const double served_m2 = served_in ? measure.area_m2(served_in.get()) : 0.0;
-    c.share_area = area_m2 > 0 ? std::clamp(served_m2 / area_m2, 0.0, 1.0) : NAN;
+    const double gap_m2 = !cut ? area_m2 : GEOSisEmpty_r(ctx, gap.get()) ? 0.0 : measure.area_m2(gap.get());
+    c.share_area = area_m2 > 0 ? std::clamp(1 - gap_m2 / area_m2, 0.0, 1.0) : NAN;
     c.status = c.share_area >= opt.served_share ? "served" : c.share_area > 1e-6 ? "partial" : "none";
-    // Population points inside the town area, and those of them served.
+    // Population points inside the town area, and those of them served (not in the gap, nor on its edge).
     std::vector<std::pair<P, std::uint32_t>> inside;
     village_tree.query(bgi::within(envelope(geos, t.area.get())), std::back_inserter(inside));
     double pop_in = 0, pop_served = 0;
-    PreparedPtr served_prep = served_in ? geos.prepare(served_in.get()) : nullptr;
+    PreparedPtr gap_prep = inside.empty() ? nullptr : geos.prepare(gap.get());
     for (const auto& [pt, v] : inside) {
         GeomPtr p = geos.point(villages[v].x, villages[v].y);
         if (GEOSPreparedContains_r(ctx, t.prepared.get(), p.get()) != 1) continue;
         pop_in += villages[v].population_or(0);
-        if (served_prep && GEOSPreparedContains_r(ctx, served_prep.get(), p.get()) == 1) pop_served += villages[v].population_or(0);
+        if (GEOSPreparedIntersects_r(ctx, gap_prep.get(), p.get()) != 1) pop_served += villages[v].population_or(0);
     }
     if (pop_in > 0) c.share_population = pop_served / pop_in;
     if (c.status == "served") {
         c.gap_km2 = c.gap_population = 0;
         return out;
     }
-    // The gap: the town area the network does not serve. People in it: the population points in it,
-    // else the town's population spread evenly over its area (an estimate, said so in the report).
-    GeomPtr gap = served_in ? geos.own(GEOSDifference_r(ctx, t.area.get(), served_in.get())) : geos.own(GEOSGeom_clone_r(ctx, t.area.get()));
-    if (!gap || GEOSisEmpty_r(ctx, gap.get())) return out;
-    c.gap_km2 = measure.area_m2(gap.get()) / 1e6;
+    // People in the gap: the population points in it, else the town's population spread evenly over
+    // its area (an estimate, said so in the report).
+    if (GEOSisEmpty_r(ctx, gap.get())) return out;
+    c.gap_km2 = gap_m2 / 1e6;
     c.gap_population = pop_in > 0 ? pop_in - pop_served : (std::isfinite(town.population) ? town.population * (1 - c.share_area) : NAN);
     Terminal& tm = out.terminal;
     largest_part_point(geos, gap.get(), measure, tm.px, tm.py);
