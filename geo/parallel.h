@@ -20,6 +20,7 @@
 #include <deque>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -88,27 +89,34 @@ void parallel_routes(const RoadGraph& g, std::size_t n, const Progress& progress
 // The fastest route from each origin to each destination, [origin][destination] (unreachable, or
 // farther than `bound`: kUnreachable): one search per origin, or one backward search per
 // destination when those are fewer (1,075 towns x 60 county seats: 60 searches, not 1,075). A
-// bound stops each search there.
+// bound stops each search there; without one, every search is whole and runs on the graph's
+// skeleton (SearchSkeleton), made once for all of them.
 inline std::vector<std::vector<Router::Reach>> route_matrix(const RoadGraph& g, const std::vector<Snap>& origins,
                                                             const std::vector<Snap>& destinations, Router::Bound bound = {},
                                                             const Progress& progress = {}, unsigned max_threads = 4) {
     std::vector<std::vector<Router::Reach>> m(origins.size(), std::vector<Router::Reach>(destinations.size()));
     // The search stops at the bound, but a point's way onto the road may take it past.
     auto keep = [&](Router::Reach r) { return (bound.in_metres ? r.metres : r.seconds) <= bound.value ? r : Router::Reach{}; };
-    if (destinations.size() < origins.size()) {
-        parallel_routes(g, destinations.size(), progress, "od matrix", [&](Router& router, std::size_t j) {
-            if (!destinations[j].ok) return;
-            router.run_to(destinations[j], bound);
+    const bool backward = destinations.size() < origins.size();
+    const std::size_t searches = backward ? destinations.size() : origins.size();
+    std::unique_ptr<SearchSkeleton> skeleton;
+    if (bound.value == kUnreachable && searches > 1) skeleton = std::make_unique<SearchSkeleton>(g);
+    parallel_for(searches, progress, "od matrix", [&](unsigned) {
+        Router router(g);
+        router.use(skeleton.get());
+        return router;
+    }, [&](Router& router, std::size_t k) {
+        if (backward) {
+            if (!destinations[k].ok) return;
+            router.run_to(destinations[k], bound);
             for (std::size_t i = 0; i < origins.size(); ++i)
-                if (origins[i].ok) m[i][j] = keep(router.from(origins[i]));   // each search writes its own column
-        }, max_threads);
-    } else {
-        parallel_routes(g, origins.size(), progress, "od matrix", [&](Router& router, std::size_t i) {
-            if (!origins[i].ok) return;
-            router.run_from(origins[i], bound);
-            for (std::size_t j = 0; j < destinations.size(); ++j) m[i][j] = keep(router.to(destinations[j]));
-        }, max_threads);
-    }
+                if (origins[i].ok) m[i][k] = keep(router.from(origins[i]));   // each search writes its own column
+        } else {
+            if (!origins[k].ok) return;
+            router.run_from(origins[k], bound);
+            for (std::size_t j = 0; j < destinations.size(); ++j) m[k][j] = keep(router.to(destinations[j]));
+        }
+    }, max_threads);
     return m;
 }
 

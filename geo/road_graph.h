@@ -176,6 +176,43 @@ struct SearchBound {
     static SearchBound metres(double m) { return {true, m}; }
 };
 
+// The road graph taken apart for many whole searches (od's matrix), made once and shared by every
+// thread's Router. Peeling the dead ends off, again and again, leaves the network's core; what was
+// peeled are trees, each hanging from one node of the core. In the core, the nodes with exactly two
+// neighbours lie on chains between the branching nodes (a ring without any is given one). A search
+// with it runs Dijkstra on the branching nodes alone, each chain one arc each way it can be driven,
+// then fills in the chains (one pass from each end) and the trees (one pass from the root): the same
+// times as a search of the whole graph, with the heap holding a third of the nodes on a real city
+// network. Seeds on a chain or a tree are carried to the branching nodes first.
+struct SearchSkeleton {
+    explicit SearchSkeleton(const RoadGraph& g);
+
+    enum Kind : std::uint8_t { kBranch, kChain, kTree };
+    struct Step {   // one arc of the search (its fastest, where two pieces join the same nodes)
+        double seconds = kUnreachable, metres = 0;
+    };
+    // Per direction of search (0: forward, over out_arcs; 1: backward, over in_arcs): the arcs
+    // between branching nodes, each chain one arc from end to end. Other nodes have none.
+    std::vector<std::uint32_t> first[2];
+    std::vector<RoadGraph::Arc> arcs[2];
+    std::vector<Kind> kind;   // per node
+    // Chains: the nodes chain_nodes[first_node, first_node + count) in order from a to b. Step j
+    // (0..count) joins position j and j + 1, position 0 being a and count + 1 being b; its steps
+    // sit at first_node + chain index + j, toward b and toward a, per direction.
+    struct Chain {
+        std::uint32_t a, b, first_node, count;
+    };
+    std::vector<Chain> chains;
+    std::vector<std::uint32_t> chain_nodes;
+    std::vector<Step> toward_b[2], toward_a[2];
+    // Trees: their nodes, each after its parent; per tree node (by its place in tree_nodes) its
+    // parent and the steps from the parent and to it, per direction.
+    std::vector<std::uint32_t> tree_nodes, parent;
+    std::vector<Step> from_parent[2], to_parent[2];
+    // Per node: its chain and place on it (1..count), or its place in tree_nodes.
+    std::vector<std::uint32_t> where, position;
+};
+
 // Dijkstra over the CSR arrays, with buffers reused between runs (only touched labels are reset).
 // One Router per thread.
 class Router {
@@ -217,6 +254,10 @@ public:
     // Runs from now on do not use the pieces flagged in `pieces` (one per RoadGraph::pieces; null:
     // every piece), e.g. roads through the ecological red line; the flags must outlive the runs.
     void avoid(const std::vector<char>* pieces) { m_avoid = pieces; }
+    // Whole searches by time from now on (unbounded run_from, run_to, run_from_many; no pieces
+    // avoided) search the skeleton of this router's graph; it must outlive the runs. touched() then
+    // lists the nodes in another order.
+    void use(const SearchSkeleton* skeleton) { m_skeleton = skeleton; }
     // Nodes reached by the last run (in the order first reached).
     const std::vector<std::uint32_t>& touched() const { return m_touched; }
     // Length mode: the pieces of the route from the run's seeds to node v, nearest the seed first.
@@ -234,6 +275,12 @@ private:
     // needed, any_of: stop once these are settled (run_to_until, run_from_until).
     void run(const std::vector<std::array<double, 4>>& seeds, bool reversed, double max_key,
              const std::vector<std::uint32_t>* needed = nullptr, const std::vector<char>* any_of = nullptr);
+    // Labels v with (key, other, origin) when better, and queues it (or moves it up the heap).
+    void relax(std::uint32_t v, double key, double other, std::uint32_t origin, std::uint32_t pred, std::uint32_t piece);
+    // A whole search by time on the skeleton (router_skeleton.cpp): the seeds on chains and trees
+    // carried to the branching nodes before the search, and the chains and trees filled in after.
+    void carry_seeds(const std::vector<std::array<double, 4>>& seeds, bool reversed);
+    void fill_in(bool reversed);
     double bound_value(const Bound& bound) const;
     void set_seeds(const std::vector<Snap>& sources);
     // set_seeds, and the run's seeds: each source's legs to its nodes (both ways by length, else
@@ -256,6 +303,10 @@ private:
     };
     std::vector<Label> m_label;
     const std::vector<char>* m_avoid = nullptr;
+    const SearchSkeleton* m_skeleton = nullptr;
+    std::vector<Label> m_pending;                  // skeleton runs: seeds' values carried along chains and trees
+    std::vector<std::uint32_t> m_pending_nodes;    // the nodes holding one in this run
+    std::vector<Label> m_sweep;                    // skeleton runs: one chain's values from its a end
     std::vector<std::uint32_t> m_heap;
     std::uint32_t m_run = 0;
     std::vector<Snap> m_seeds;  // the points of the last run

@@ -105,6 +105,22 @@ double Router::bound_value(const Bound& bound) const {
     return bound.value;
 }
 
+void Router::relax(std::uint32_t v, double key, double other, std::uint32_t origin, std::uint32_t pred, std::uint32_t piece) {
+    Label& l = m_label[v];
+    if (l.stamp != m_run) {
+        l.stamp = m_run;
+        l.pos = kOutside;
+        m_touched.push_back(v);
+    } else if (key >= l.key || l.pos == kSettled) {
+        return;
+    }
+    l.key = key;
+    l.other = other;
+    l.origin = origin;
+    if (m_length) m_pred_node[v] = pred, m_pred_piece[v] = piece;
+    heap_update(v);
+}
+
 void Router::run(const std::vector<std::array<double, 4>>& seeds, bool reversed, double max_key,
                  const std::vector<std::uint32_t>* needed, const std::vector<char>* any_of) {
     // Dijkstra with an indexed 4-ary heap (decrease-key, no stale entries). Labels are valid where
@@ -112,27 +128,16 @@ void Router::run(const std::vector<std::array<double, 4>>& seeds, bool reversed,
     ++m_run;
     m_touched.clear();
     m_heap.clear();
-    // key/other: the metric's value and the other one; pred: where the route came from (length mode).
-    auto relax = [&](std::uint32_t v, double key, double other, std::uint32_t origin, std::uint32_t pred,
-                     std::uint32_t piece) {
-        Label& l = m_label[v];
-        if (l.stamp != m_run) {
-            l.stamp = m_run;
-            l.pos = kOutside;
-            m_touched.push_back(v);
-        } else if (key >= l.key || l.pos == kSettled) {
-            return;
+    // A whole search by time runs on the skeleton: its branching nodes here, the rest after.
+    const bool skeleton = m_skeleton && !m_length && !m_avoid && !needed && !any_of && max_key == kUnreachable;
+    if (skeleton) {
+        carry_seeds(seeds, reversed);
+    } else {
+        // Seeds come as (node, seconds, metres, origin).
+        for (const auto& s : seeds) {
+            const double key = m_length ? s[2] : s[1], other = m_length ? s[1] : s[2];
+            if (key <= max_key) relax(static_cast<std::uint32_t>(s[0]), key, other, static_cast<std::uint32_t>(s[3]), UINT32_MAX, UINT32_MAX);
         }
-        l.key = key;
-        l.other = other;
-        l.origin = origin;
-        if (m_length) m_pred_node[v] = pred, m_pred_piece[v] = piece;
-        heap_update(v);
-    };
-    // Seeds come as (node, seconds, metres, origin).
-    for (const auto& s : seeds) {
-        const double key = m_length ? s[2] : s[1], other = m_length ? s[1] : s[2];
-        if (key <= max_key) relax(static_cast<std::uint32_t>(s[0]), key, other, static_cast<std::uint32_t>(s[3]), UINT32_MAX, UINT32_MAX);
     }
     std::size_t left = 0;
     if (needed)
@@ -143,8 +148,8 @@ void Router::run(const std::vector<std::array<double, 4>>& seeds, bool reversed,
     const bool until = left > 0 || any_of;
     bool flagged_left = any_of != nullptr;
     // Time follows the arcs (one-way roads one way); length uses both directions of every road.
-    const std::uint32_t* first = reversed ? m_g.first_in.data() : m_g.first_out.data();
-    const RoadGraph::Arc* arcs = reversed ? m_g.in_arcs.data() : m_g.out_arcs.data();
+    const std::uint32_t* first = skeleton ? m_skeleton->first[reversed].data() : reversed ? m_g.first_in.data() : m_g.first_out.data();
+    const RoadGraph::Arc* arcs = skeleton ? m_skeleton->arcs[reversed].data() : reversed ? m_g.in_arcs.data() : m_g.out_arcs.data();
     const std::uint32_t* first2 = reversed ? m_g.first_out.data() : m_g.first_in.data();
     const RoadGraph::Arc* arcs2 = reversed ? m_g.out_arcs.data() : m_g.in_arcs.data();
     while (!m_heap.empty()) {
@@ -175,6 +180,7 @@ void Router::run(const std::vector<std::array<double, 4>>& seeds, bool reversed,
             }
         }
     }
+    if (skeleton) fill_in(reversed);
 }
 
 void Router::set_seeds(const std::vector<Snap>& sources) {
