@@ -9,6 +9,9 @@
 #include <gdal.h>
 #include <sys/resource.h>
 #include <unistd.h>
+#if TOWNSITE_TCMALLOC
+#include <gperftools/malloc_extension_c.h>
+#endif
 
 #include <algorithm>
 #include <cctype>
@@ -83,6 +86,10 @@ double peak_mib() {
 StepTimer::StepTimer(const Globals& globals) : m_globals(globals), m_start(now_s()), m_cpu(cpu_s()) {}
 
 void StepTimer::done(const std::string& step) {
+#if TOWNSITE_TCMALLOC
+    // What the step freed goes back to the system before the next step allocates its own.
+    MallocExtension_ReleaseFreeMemory();
+#endif
     const double t = now_s(), cpu = cpu_s();
     m_steps.emplace_back(step, t - m_start);
     if (m_globals.verbose > 0 && !m_globals.quiet)
