@@ -275,8 +275,23 @@ private:
     // needed, any_of: stop once these are settled (run_to_until, run_from_until).
     void run(const std::vector<std::array<double, 4>>& seeds, bool reversed, double max_key,
              const std::vector<std::uint32_t>* needed = nullptr, const std::vector<char>* any_of = nullptr);
-    // Labels v with (key, other, origin) when better, and queues it (or moves it up the heap).
-    void relax(std::uint32_t v, double key, double other, std::uint32_t origin, std::uint32_t pred, std::uint32_t piece);
+    // Labels v with (key, other, origin) when better, and queues it (or moves it up the heap). Here,
+    // to be inlined into the search's loop.
+    void relax(std::uint32_t v, double key, double other, std::uint32_t origin, std::uint32_t pred, std::uint32_t piece) {
+        Label& l = m_label[v];
+        if (l.stamp != m_run) {
+            l.stamp = m_run;
+            l.pos = kOutside;
+            m_touched.push_back(v);
+        } else if (key >= l.key || l.pos == kSettled) {
+            return;
+        }
+        l.key = key;
+        l.other = other;
+        l.origin = origin;
+        if (m_length) m_pred_node[v] = pred, m_pred_piece[v] = piece;
+        heap_update(v);
+    }
     // A whole search by time on the skeleton (router_skeleton.cpp): the seeds on chains and trees
     // carried to the branching nodes before the search, and the chains and trees filled in after.
     void carry_seeds(const std::vector<std::array<double, 4>>& seeds, bool reversed);
@@ -297,6 +312,8 @@ private:
     const RoadGraph& m_g;
     bool m_length = false;
     std::vector<std::uint32_t> m_pred_node, m_pred_piece;  // length mode only
+    // Label::pos of a node settled in this run, and of one touched but not in the heap.
+    static constexpr std::uint32_t kSettled = UINT32_MAX, kOutside = UINT32_MAX - 1;
     struct Label {  // everything a run keeps per node, in one place
         double key, other;                         // seconds and metres, or metres and seconds
         std::uint32_t stamp, pos, origin, needed;  // needed == run: a node the run must settle

@@ -37,8 +37,6 @@ std::vector<std::uint32_t> Router::pieces_to(std::uint32_t v) const {
 }
 
 namespace {
-constexpr std::uint32_t kSettled = UINT32_MAX;
-constexpr std::uint32_t kOutside = UINT32_MAX - 1;  // touched in this run, not in the heap
 constexpr std::uint32_t kArity = 4;
 }  // namespace
 
@@ -103,22 +101,6 @@ double Router::bound_value(const Bound& bound) const {
     if (std::isfinite(bound.value) && bound.in_metres != m_length)
         throw std::logic_error(m_length ? "a length router bounded in seconds" : "a time router bounded in metres");
     return bound.value;
-}
-
-void Router::relax(std::uint32_t v, double key, double other, std::uint32_t origin, std::uint32_t pred, std::uint32_t piece) {
-    Label& l = m_label[v];
-    if (l.stamp != m_run) {
-        l.stamp = m_run;
-        l.pos = kOutside;
-        m_touched.push_back(v);
-    } else if (key >= l.key || l.pos == kSettled) {
-        return;
-    }
-    l.key = key;
-    l.other = other;
-    l.origin = origin;
-    if (m_length) m_pred_node[v] = pred, m_pred_piece[v] = piece;
-    heap_update(v);
 }
 
 void Router::run(const std::vector<std::array<double, 4>>& seeds, bool reversed, double max_key,

@@ -169,12 +169,6 @@ SearchSkeleton::SearchSkeleton(const RoadGraph& g) {
     }
 }
 
-namespace {
-
-constexpr std::uint32_t kSettledNode = UINT32_MAX;   // as router.cpp's kSettled
-
-}  // namespace
-
 void Router::carry_seeds(const std::vector<std::array<double, 4>>& seeds, bool reversed) {
     const SearchSkeleton& k = *m_skeleton;
     const int d = reversed ? 1 : 0;
@@ -245,7 +239,7 @@ void Router::fill_in(bool reversed) {
     };
     auto settle = [&](std::uint32_t v, const Label& val) {
         if (val.key == kUnreachable) return;
-        m_label[v] = Label{val.key, val.other, m_run, kSettledNode, val.origin, 0};
+        m_label[v] = Label{val.key, val.other, m_run, kSettled, val.origin, 0};
         m_touched.push_back(v);
     };
     // Each chain from its a end, then from its b end, each node keeping the better.
