@@ -265,11 +265,14 @@ Served serve(const GeosContext& geos, const Measure& measure, const Network& net
     // keeps every overlay as small as the town (a union of the parts reaches their whole extent), and
     // the first part that holds the whole town ends it. A town no part meets keeps all its area as
     // the gap, and its share is exactly 0.
+    // (The town's area is prepared here, not through t.prepared: the segment index an intersects
+    // test builds would stay with every town till the end of coverage, half a GiB for a country.)
     GeomPtr gap = geos.own(GEOSGeom_clone_r(ctx, t.area.get()));
+    const PreparedPtr area = geos.prepare(t.area.get());
     bool cut = false;
     for (const GeomPtr& part : net.served_near(geos, envelope(geos, t.area.get()), net.line_m * measure.scale(town.x, town.y))) {
         if (GEOSisEmpty_r(ctx, gap.get())) break;
-        if (GEOSPreparedIntersects_r(ctx, t.prepared.get(), part.get()) != 1) continue;
+        if (GEOSPreparedIntersects_r(ctx, area.get(), part.get()) != 1) continue;
         gap = geos.own(GEOSDifference_r(ctx, gap.get(), part.get()));
         if (!gap) throw Error("GEOS could not cut the served area out of town " + town.name + " (" + town.id + ")");
         cut = true;
