@@ -23,6 +23,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <sstream>
 #include <iostream>
 #include <map>
@@ -344,16 +345,14 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
             }
             progress.advance(0.85, "layers");
             timer.done("write the layers");
-            // The towns as tables (unless -f made the layers CSV or XLSX files already): towns.csv for
-            // programs, towns.xlsx for people (the decision's tables, one sheet each, from a scratch GeoPackage).
-            if (std::find(written.begin(), written.end(), "towns.csv") == written.end()) {
-                OutputDataset table(folder.file("towns.csv"), study, {"CSV", a->study.out.t_srs, false, {"WRITE_BOM=YES"}, lang});
-                write_towns(table, d, &r.run);
-                table.commit();
-                written.push_back("towns.csv");
-            }
+            // The towns as tables (unless -f made the layers CSV or XLSX files already): towns.xlsx for
+            // people (the decision's tables, one sheet each, from a scratch GeoPackage), written on a
+            // thread of its own (with its own GEOS context) while this one writes towns.csv for
+            // programs, the project, the report and the town pages, which do not read it.
             progress.advance(0.86, "towns.xlsx");
-            if (std::find(written.begin(), written.end(), "towns.xlsx") == written.end()) {
+            std::future<void> workbook;
+            const bool want_workbook = std::find(written.begin(), written.end(), "towns.xlsx") == written.end();
+            if (want_workbook) {
                 // The sheets are the layers just written to townsite.gpkg; in any other format they are
                 // written again to a scratch GeoPackage first.
                 const bool have_gpkg = a->study.out.format == "GPKG" && a->database.empty();
@@ -364,16 +363,25 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
                         if (l.name == "demo_towns" || l.name == "towns" || l.name == "counties" || l.name == "prefectures" || l.name == "works") l.write(tables);
                     tables.commit();
                 }
-                write_workbook(folder.file("towns.xlsx"), scratch,
-                               {{"demo_towns", say(lang, "示范镇", "demonstration towns")},
-                                {"towns", say(lang, "全部乡镇", "all towns")},
-                                {"counties", say(lang, "县(市、区)", "counties")},
-                                {"prefectures", say(lang, "市(州)", "prefectures")},
-                                {"works", say(lang, "项目清单", "works")}},
-                               study.config.name, *study.geos, lang);
-                if (!have_gpkg) std::filesystem::remove(scratch);
-                written.push_back("towns.xlsx");
+                workbook = std::async(std::launch::async, [&, have_gpkg, scratch] {
+                    const GeosContext geos;
+                    write_workbook(folder.file("towns.xlsx"), scratch,
+                                   {{"demo_towns", say(lang, "示范镇", "demonstration towns")},
+                                    {"towns", say(lang, "全部乡镇", "all towns")},
+                                    {"counties", say(lang, "县(市、区)", "counties")},
+                                    {"prefectures", say(lang, "市(州)", "prefectures")},
+                                    {"works", say(lang, "项目清单", "works")}},
+                                   study.config.name, geos, lang);
+                    if (!have_gpkg) std::filesystem::remove(scratch);
+                });
             }
+            if (std::find(written.begin(), written.end(), "towns.csv") == written.end()) {
+                OutputDataset table(folder.file("towns.csv"), study, {"CSV", a->study.out.t_srs, false, {"WRITE_BOM=YES"}, lang});
+                write_towns(table, d, &r.run);
+                table.commit();
+                written.push_back("towns.csv");
+            }
+            if (want_workbook) written.push_back("towns.xlsx");
             progress.advance(0.88, "townsite.qgs");
             {
                 // The project in the working CRS, on the province, with a print layout per prefecture.
@@ -408,6 +416,7 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
                 written.push_back(p.file);
             }
             progress.advance(0.95, "report");
+            if (workbook.valid()) workbook.get();
             timer.done("write the project, tables and report");
             write_text_file(folder.file("manifest.json"), manifest(r, timer, folder, written).dump(2) + "\n");
             folder.commit();
