@@ -18,6 +18,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <map>
+#include <mutex>
 
 namespace townsite {
 
@@ -494,22 +495,30 @@ bool read_osm_road(Layer& layer, const LayerSource& src, const std::string& othe
 }
 
 // The transformation from `srs` (lon/lat axis order) to WGS 84 lon/lat, or null when PROJ has none.
-// Made once per CRS and thread: PROJ searches its database for each new one (some 30 ms for CGCS2000
-// or a Gauss-Kruger zone), and a study often has several layers in one CRS.
+// Made once per CRS for the process and cloned once per thread: PROJ searches its database for each
+// new one (some 30 ms for CGCS2000 or a Gauss-Kruger zone), a clone only rebuilds the operation found,
+// and a study often has several layers in one CRS read on several threads, each step's threads new.
 OGRCoordinateTransformation* to_wgs84(const OGRSpatialReference& srs) {
-    thread_local std::map<std::string, std::unique_ptr<OGRCoordinateTransformation>> made;
+    static std::mutex made_lock;
+    static std::map<std::string, std::unique_ptr<OGRCoordinateTransformation>> made;   // never used to transform
+    thread_local std::map<std::string, std::unique_ptr<OGRCoordinateTransformation>> mine;
     char* wkt = nullptr;
     const char* const options[] = {"FORMAT=WKT2_2019", nullptr};
     srs.exportToWkt(&wkt, options);
     std::string key = wkt ? wkt : "";
     CPLFree(wkt);
     for (int axis : srs.GetDataAxisToSRSAxisMapping()) key.append(1, ' ').append(std::to_string(axis));   // the axis order too
-    auto [it, inserted] = made.try_emplace(key);
+    auto [it, inserted] = mine.try_emplace(key);
     if (inserted) {
-        OGRSpatialReference wgs84;
-        wgs84.SetWellKnownGeogCS("WGS84");
-        wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-        it->second.reset(OGRCreateCoordinateTransformation(&srs, &wgs84));
+        const std::lock_guard<std::mutex> hold(made_lock);
+        auto [first, new_crs] = made.try_emplace(key);
+        if (new_crs) {
+            OGRSpatialReference wgs84;
+            wgs84.SetWellKnownGeogCS("WGS84");
+            wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+            first->second.reset(OGRCreateCoordinateTransformation(&srs, &wgs84));
+        }
+        if (first->second) it->second.reset(first->second->Clone());
     }
     return it->second.get();
 }
