@@ -125,10 +125,15 @@ inline std::vector<std::vector<Router::Reach>> route_matrix(const RoadGraph& g, 
 // one thread (SQLite). Items go over in batches of capacity / 8, so that the two threads meet once a
 // batch rather than once an item (a million roads took a million sleeps and wakes). An exception on
 // either side stops both and is thrown here: the consumer's first (the producer, stopped at its
-// next hand-over, then throws Cancelled), else the producer's.
+// next hand-over, then throws Cancelled), else the producer's. With one thread (--threads 1) both
+// run on this one, each item consumed as it is emitted.
 template <typename T>
 void produce_consume(const std::function<void(const std::function<void(T&&)>& emit)>& produce, const std::function<void(T&&)>& consume,
                      std::size_t capacity = 256) {
+    if (thread_count() == 1) {
+        produce([&](T&& item) { consume(std::move(item)); });
+        return;
+    }
     capacity = std::max<std::size_t>(capacity, 1);
     const std::size_t batch = std::max<std::size_t>(capacity / 8, 1);
     std::mutex m;

@@ -6,6 +6,7 @@
 #include "geo/checksum.h"
 #include "geo/error.h"
 #include "geo/layer.h"
+#include "geo/parallel.h"
 #include "tools/decision.h"
 #include "tools/layers_out.h"
 #include "tools/qgis_project.h"
@@ -348,7 +349,8 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
             // The towns as tables (unless -f made the layers CSV or XLSX files already): towns.xlsx for
             // people (the decision's tables, one sheet each, from a scratch GeoPackage), written on a
             // thread of its own (with its own GEOS context) while this one writes towns.csv for
-            // programs, the project, the report and the town pages, which do not read it.
+            // programs, the project, the report and the town pages, which do not read it (with
+            // --threads 1, on this thread after them).
             progress.advance(0.86, "towns.xlsx");
             std::future<void> workbook;
             const bool want_workbook = std::find(written.begin(), written.end(), "towns.xlsx") == written.end();
@@ -363,7 +365,7 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
                         if (l.name == "demo_towns" || l.name == "towns" || l.name == "counties" || l.name == "prefectures" || l.name == "works") l.write(tables);
                     tables.commit();
                 }
-                workbook = std::async(std::launch::async, [&, have_gpkg, scratch] {
+                workbook = std::async(thread_count() > 1 ? std::launch::async : std::launch::deferred, [&, have_gpkg, scratch] {
                     const GeosContext geos;
                     write_workbook(folder.file("towns.xlsx"), scratch,
                                    {{"demo_towns", say(lang, "示范镇", "demonstration towns")},

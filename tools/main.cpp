@@ -220,16 +220,23 @@ std::vector<std::string> command_names(CLI::App& app) {
 }  // namespace
 
 std::optional<std::string> read_command_line(CLI::App& app, std::vector<std::string>& args) {
-    // The command: the first word that is not an option (the global options take no value).
+    // The command: the first word that is neither an option nor the value of a global option given
+    // before it (--threads 2 run; -threads 2 as GDAL spells it; --threads=2 holds its own).
     CLI::App* command = nullptr;
-    for (const std::string& a : args)
-        if (a.empty() || a[0] != '-') {
-            for (CLI::App* c : app.get_subcommands([](CLI::App*) { return true; }))
-                if (c->check_name(a)) command = c;
-            if (!command) return "there is no command \"" + a + "\"" + did_you_mean(a, command_names(app)) + "; the commands are " +
-                                 join(command_names(app)) + " (townsite --help lists them)";
-            break;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (!a.empty() && a[0] == '-') {
+            if (a.find('=') != std::string::npos) continue;
+            const CLI::Option* global = app.get_option_no_throw(a.size() > 2 && a[1] != '-' ? "-" + a : a);
+            if (global && global->get_items_expected_min() > 0) ++i;   // its value
+            continue;
         }
+        for (CLI::App* c : app.get_subcommands([](CLI::App*) { return true; }))
+            if (c->check_name(a)) command = c;
+        if (!command) return "there is no command \"" + a + "\"" + did_you_mean(a, command_names(app)) + "; the commands are " +
+                             join(command_names(app)) + " (townsite --help lists them)";
+        break;
+    }
     std::vector<std::string> known;   // the long options one may give here
     add_long_names(app, known);
     if (command) add_long_names(*command, known);

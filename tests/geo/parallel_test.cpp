@@ -71,3 +71,36 @@ TEST_CASE("produce_consume hands every item over in order, and a failure on eith
         CHECK(emitted <= 5 + 1 + 2 + 1);
     }
 }
+
+TEST_CASE("produce_consume with --threads 1 produces and consumes on the calling thread, in turn", "[parallel]") {
+    struct OneThread {
+        const unsigned before = thread_count();
+        OneThread() { set_thread_count(1); }
+        ~OneThread() { set_thread_count(before); }
+    } one;
+    const std::thread::id here = std::this_thread::get_id();
+    std::vector<int> got;
+    int emitted = 0;
+    bool in_turn = true, on_this_thread = true;
+    produce_consume<int>(
+        [&](const std::function<void(int&&)>& emit) {
+            for (int i = 0; i < 1000; ++i) {
+                on_this_thread = on_this_thread && std::this_thread::get_id() == here;
+                emit(int(i));
+                ++emitted;
+            }
+        },
+        [&](int&& i) {
+            on_this_thread = on_this_thread && std::this_thread::get_id() == here;
+            in_turn = in_turn && i == emitted;   // consumed before the next is made
+            got.push_back(i);
+        },
+        64);
+    CHECK(on_this_thread);
+    CHECK(in_turn);
+    REQUIRE(got.size() == 1000);
+    for (int i = 0; i < 1000; ++i) CHECK(got[std::size_t(i)] == i);
+    CHECK_THROWS_WITH(produce_consume<int>([](const std::function<void(int&&)>& emit) { emit(1); },
+                                           [](int&&) { throw Error("the disk is full"); }),
+                      Contains("the disk is full"));
+}
