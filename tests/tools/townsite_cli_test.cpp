@@ -981,7 +981,8 @@ TEST_CASE("townsite run writes the styled GeoPackage, the QGIS project, the repo
                             Contains("[[scoring.indicators]]") && Contains("[[selection.tiers]]") && Contains("[[town_types]]"));
 
     SECTION("the same inputs give the same outputs, on one thread as on every core, apart from the manifest's times") {
-        // On one thread the layers are written after the report, not beside it.
+        // On one thread the roads are read in turn with their writing, and towns.xlsx is written after
+        // the report, not beside them.
         const std::string again = dir.path("again");
         REQUIRE(run("-q --threads 1 run -o " + again + " --sensitivity 10").exit_code == 0);
         for (const char* f : {"townsite.gpkg", "townsite.qgs", "report.html", "towns.csv", "towns.xlsx"}) {
