@@ -158,7 +158,7 @@ std::string quoted_sample(const std::string& text) {
 }
 
 // Opens read-only. `encoding` is handed to the Shapefile driver, which alone takes one.
-GDALDatasetUniquePtr open_dataset(const LayerSource& src, LayerInfo& info) {
+GDALDatasetUniquePtr open_dataset(const LayerSource& src) {
     CharList options;
     for (const auto& o : src.open_options) options.AddString(o.c_str());
     CPLErrorReset();
@@ -178,25 +178,43 @@ GDALDatasetUniquePtr open_dataset(const LayerSource& src, LayerInfo& info) {
         throw e.with_hint("check source = \"" + src.source + "\" in [layers." + src.role + "] (" + src.config_path +
                           ":" + std::to_string(src.line) + "): the path is relative to the config file.");
     }
-    info.driver = ds->GetDriverName();
-    if (!src.encoding.empty()) {
-        if (info.driver == "ESRI Shapefile") {
-            options.SetNameValue("ENCODING", src.encoding.c_str());
-            ds.reset(GDALDataset::Open(src.resolved.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr,
-                                       options.List(), nullptr));
-            if (!ds)
-                throw Error("cannot open with encoding \"" + src.encoding + "\": " + gdal_last_error())
-                    .with_file(src.resolved)
-                    .with_hint("use an encoding name iconv knows, e.g. GBK, CP936, GB18030 or UTF-8.");
-        } else {
-            info.add_problem("encoding_ignored", Severity::Warning,
-                             "encoding = \"" + src.encoding + "\" is ignored: the " + info.driver +
-                                 " driver reads the encoding stored in the data",
-                             "", "remove encoding from [layers." + src.role + "]; it applies to Shapefiles only.");
-        }
+    if (!src.encoding.empty() && std::string(ds->GetDriverName()) == "ESRI Shapefile") {
+        options.SetNameValue("ENCODING", src.encoding.c_str());
+        ds.reset(GDALDataset::Open(src.resolved.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, options.List(), nullptr));
+        if (!ds)
+            throw Error("cannot open with encoding \"" + src.encoding + "\": " + gdal_last_error())
+                .with_file(src.resolved)
+                .with_hint("use an encoding name iconv knows, e.g. GBK, CP936, GB18030 or UTF-8.");
     }
     return ds;
 }
+
+}  // namespace
+
+OpenSources::OpenSources() = default;
+OpenSources::~OpenSources() = default;
+OpenSources::OpenSources(OpenSources&&) noexcept = default;
+OpenSources& OpenSources::operator=(OpenSources&&) noexcept = default;
+
+GDALDataset& OpenSources::open(const LayerSource& src, LayerInfo& info) {
+    std::string key = src.resolved + '\n' + src.encoding;
+    for (const auto& o : src.open_options) key.append(1, '\n').append(o);
+    const auto kept = m_open.find(key);
+    std::shared_ptr<GDALDataset> ds =
+        kept != m_open.end() ? kept->second : std::shared_ptr<GDALDataset>(open_dataset(src).release(), GDALDatasetUniquePtrDeleter());
+    info.driver = ds->GetDriverName();
+    if (!src.encoding.empty() && info.driver != "ESRI Shapefile")
+        info.add_problem("encoding_ignored", Severity::Warning,
+                         "encoding = \"" + src.encoding + "\" is ignored: the " + info.driver + " driver reads the encoding stored in the data",
+                         "", "remove encoding from [layers." + src.role + "]; it applies to Shapefiles only.");
+    // GDAL's OSM driver reads its layers together, in one pass over the file: a second layer from it
+    // needs a dataset of its own.
+    if (info.driver == "OSM") m_last = ds;
+    else m_open.emplace(key, ds);
+    return *ds;
+}
+
+namespace {
 
 OGRLayer* pick_layer(GDALDataset& ds, const LayerSource& src) {
     std::vector<std::string> names;
@@ -554,7 +572,7 @@ namespace {
 
 // read_layer's reading: each kept feature (WGS 84 lon/lat) goes to `keep`.
 void read_features(const LayerSource& src, const GeosContext& geos, const Progress& progress, Layer& out,
-                   const std::function<void(Feature&&)>& keep) {
+                   const std::function<void(Feature&&)>& keep, OpenSources* open) {
     out.spec = find_role(src.role);
     LayerInfo& info = out.info;
     info.role = src.role;
@@ -562,11 +580,14 @@ void read_features(const LayerSource& src, const GeosContext& geos, const Progre
     info.gcj02 = src.gcj02;
     info.where = src.where;
 
-    GDALDatasetUniquePtr ds = open_dataset(src, info);
-    OGRLayer* layer = pick_layer(*ds, src);
+    OpenSources opened_here;
+    GDALDataset& ds = (open ? *open : opened_here).open(src, info);
+    OGRLayer* layer = pick_layer(ds, src);
     info.layer_name = layer->GetName();
     info.geometry_type = OGRGeometryTypeToName(wkbFlatten(layer->GetGeomType()));
-    if (!src.where.empty() && layer->SetAttributeFilter(src.where.c_str()) != OGRERR_NONE)
+    // The layer may have been read before through the same dataset, with another filter.
+    layer->SetSpatialFilter(nullptr);
+    if (layer->SetAttributeFilter(src.where.empty() ? nullptr : src.where.c_str()) != OGRERR_NONE)
         throw Error("the attribute filter where = \"" + src.where + "\" is not valid: " + gdal_last_error())
             .with_file(src.config_path)
             .with_line(src.line)
@@ -721,9 +742,9 @@ bool project_feature(Feature& f, LayerInfo& info, int dim, const Transformer& to
 
 }  // namespace
 
-Layer read_layer(const LayerSource& src, const GeosContext& geos, const Progress& progress) {
+Layer read_layer(const LayerSource& src, const GeosContext& geos, const Progress& progress, OpenSources* open) {
     Layer out;
-    read_features(src, geos, progress, out, [&](Feature&& f) { out.features.push_back(std::move(f)); });
+    read_features(src, geos, progress, out, [&](Feature&& f) { out.features.push_back(std::move(f)); }, open);
     return out;
 }
 
@@ -746,7 +767,7 @@ void stream_layer(const LayerSource& source, const Transformer& to_working, cons
         if (!project_feature(f, projecting, dim, to_working, geos)) return;
         ++kept;
         sink(std::move(f));
-    });
+    }, nullptr);
     out.info.append_problems(projecting);
     out.info.features_kept = kept;
 }

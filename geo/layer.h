@@ -21,10 +21,13 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
+
+class GDALDataset;
 
 namespace townsite {
 
@@ -110,8 +113,26 @@ struct Layer {
 // How many feature ids a Problem keeps as examples.
 constexpr std::size_t kExampleIds = 5;
 
+// Data sources kept open from one layer to the next, for one thread: the layers of one GeoPackage
+// are read through one connection rather than each through its own (opening one costs some 10 ms:
+// GDAL reads its schema again). Closes them when destroyed.
+class OpenSources {
+public:
+    OpenSources();
+    ~OpenSources();
+    OpenSources(OpenSources&&) noexcept;
+    OpenSources& operator=(OpenSources&&) noexcept;
+    // The source opened read-only (by path, open options and encoding), from before when it is kept.
+    GDALDataset& open(const LayerSource& source, LayerInfo& info);
+
+private:
+    std::map<std::string, std::shared_ptr<GDALDataset>> m_open;
+    std::shared_ptr<GDALDataset> m_last;   // a source that is not kept (an OSM file), until the next one
+};
+
 // Opens and reads one source (geometries in WGS 84 lon/lat). Throws Error when it cannot be read.
-Layer read_layer(const LayerSource& source, const GeosContext& geos, const Progress& progress = {});
+// `open`: the sources this thread keeps open (else the source is opened for this layer alone).
+Layer read_layer(const LayerSource& source, const GeosContext& geos, const Progress& progress = {}, OpenSources* open = nullptr);
 // Transforms a layer read by read_layer into the working CRS, repairing invalid geometries
 // (GEOS MakeValid) and dropping those that are empty or of the wrong dimension, with counts.
 void project_layer(Layer& layer, const Transformer& to_working, const GeosContext& geos);

@@ -237,17 +237,22 @@ Study load_study(const StudyConfig& config, const Progress& progress, const Road
     std::vector<size_t> held, streamed;
     for (size_t i = 0; i < n; ++i) (roads && config.layers[i].role == "roads" ? streamed : held).push_back(i);
     study.layers.resize(n);
-    auto read = [&](size_t i, const GeosContext& geos, const Progress& slice) {
+    auto read = [&](size_t i, const GeosContext& geos, const Progress& slice, OpenSources* open) {
         try {
-            study.layers[i] = read_layer(config.layers[i], geos, slice);
+            study.layers[i] = read_layer(config.layers[i], geos, slice, open);
         } catch (const Error& e) {
             study.layers[i] = unreadable(config.layers[i], e);
         }
     };
     // The held layers on every core, each read whole by one thread with a GEOS context of its own
-    // (GEOS geometries do not belong to a context); the progress counts layers done.
-    parallel_for(held.size(), progress.slice(0, 0.8 * held.size() / n), "reading", [](unsigned) { return GeosContext(); },
-                 [&](const GeosContext& geos, std::size_t k) { read(held[k], geos, {}); });
+    // (GEOS geometries do not belong to a context) and the sources it has opened kept open for its
+    // next layers; the progress counts layers done.
+    struct Reader {
+        GeosContext geos;
+        OpenSources open;
+    };
+    parallel_for(held.size(), progress.slice(0, 0.8 * held.size() / n), "reading", [](unsigned) { return Reader(); },
+                 [&](Reader& r, std::size_t k) { read(held[k], r.geos, {}, &r.open); });
 
     // The study area is the extent of the admin units; other layers can carry strays that would
     // stretch the CRS choice.
@@ -255,7 +260,7 @@ Study load_study(const StudyConfig& config, const Progress& progress, const Road
         if (l.info.role == "prefectures" || l.info.role == "counties") study.area.expand(l.info.extent);
     if (study.area.empty()) {
         // No admin units to place the study: the roads' extent counts too, so they are read whole.
-        for (size_t i : streamed) read(i, *study.geos, progress.slice(0.8 * held.size() / n, 0.8 * (held.size() + 1) / n)), held.push_back(i);
+        for (size_t i : streamed) read(i, *study.geos, progress.slice(0.8 * held.size() / n, 0.8 * (held.size() + 1) / n), nullptr), held.push_back(i);
         streamed.clear();
         for (const auto& l : study.layers) study.area.expand(l.info.extent);
     }

@@ -86,6 +86,34 @@ population = "pop"
     }
 }
 
+TEST_CASE("layers read through sources kept open each get their own filter, driver and warnings", "[layer]") {
+    TempDir dir;
+    write_layer(dir.path("towns.gpkg"), "GPKG", "towns", 4326, {"code", "name", "kind", "county"},
+                {{"POINT (125.18 44.43)", {"1", "甲镇", "镇", "9"}},
+                 {"POINT (125.30 44.50)", {"2", "乙乡", "乡", "9"}},
+                 {"POINT (125.40 44.60)", {"3", "丙镇", "镇", "9"}}});
+    const std::string base = "[layers.towns]\nsource = \"towns.gpkg\"\n";
+    const std::string fields = "[layers.towns.fields]\nid = \"code\"\n";
+    const StudyConfig towns_only = config_from(dir.path(), towns_config(base + "where = \"kind = '镇'\"\n" + fields));
+    const StudyConfig all = config_from(dir.path(), towns_config(base + fields));
+    const StudyConfig with_encoding = config_from(dir.path(), towns_config(base + "encoding = \"GBK\"\n" + fields));
+    GeosContext geos;
+    OpenSources open;   // one dataset for the first two: the second must not keep the first's filter
+    for (int pass = 0; pass < 2; ++pass) {
+        INFO("pass " << pass);
+        const Layer filtered = read_layer(towns_of(towns_only), geos, {}, &open);
+        CHECK(filtered.features.size() == 2);
+        CHECK(filtered.info.driver == "GPKG");
+        const Layer whole = read_layer(towns_of(all), geos, {}, &open);
+        CHECK(whole.features.size() == 3);
+        CHECK(whole.info.driver == "GPKG");
+        CHECK(whole.info.problems.empty());
+        const Layer encoded = read_layer(towns_of(with_encoding), geos, {}, &open);
+        CHECK(encoded.features.size() == 3);
+        CHECK(find_problem(encoded.info, "encoding_ignored"));
+    }
+}
+
 TEST_CASE("Chinese text survives a GBK Shapefile with and without a .cpg", "[layer][encoding]") {
     TempDir dir;
     SECTION("with a .cpg, as GDAL writes it") {
