@@ -307,10 +307,13 @@ bool direct_csv_options(const std::vector<std::string>& options) {
 }  // namespace
 
 OutputLayer& OutputDataset::layer(const std::string& name, OGRwkbGeometryType type, const std::vector<OutField>& fields) {
+    if (!m_options.geometry) type = wkbNone;
     if (m_csv) throw Error("a CSV file holds one table: " + m_path + " has \"" + m_layers.front()->name() + "\" already, not also \"" + name + "\"")
                      .with_hint("write to a GeoPackage (.gpkg) or a workbook (.xlsx) to keep several tables in one file.");
     if (m_driver == "CSV" && !m_ds) {
-        if (type == wkbNone && direct_csv_options(m_options.layer_options)) {
+        // Without a GEOMETRY= option GDAL's CSV driver writes no geometry, so a layer of points is
+        // such a table too (towns.csv).
+        if (direct_csv_options(m_options.layer_options)) {
             const auto& o = m_options.layer_options;
             m_csv.reset(new CsvTable(m_tmp, m_path, std::find(o.begin(), o.end(), "WRITE_BOM=YES") != o.end()));
             m_csv->header(fields);
@@ -423,7 +426,7 @@ OutputLayer::Prepared OutputLayer::prepare(const std::vector<FieldValue>& values
         }
         else f.SetFieldNull(idx);
     }
-    if (geom) {
+    if (geom && m_type != wkbNone) {
         GEOSWKBWriter* w = GEOSWKBWriter_create_r(geos.get());
         size_t size = 0;
         unsigned char* wkb = GEOSWKBWriter_write_r(geos.get(), w, geom, &size);

@@ -44,6 +44,7 @@ struct OutputOptions {
     bool overwrite = false;
     std::vector<std::string> layer_options;  // GDAL layer creation options, KEY=VALUE (e.g. WRITE_BOM=YES for CSV)
     Lang lang = Lang::zh;                     // of the field aliases
+    bool geometry = true;                     // false: every layer a table, its geometries left out
 };
 
 class OutputLayer {

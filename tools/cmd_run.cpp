@@ -306,6 +306,31 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
             const std::vector<LayerPlan> plan = plan_layers(r, lang);
             const bool one_file = a->study.out.format == "GPKG" || a->study.out.format == "SQLite";
             const std::string ext = extension_for_driver(a->study.out.format);
+            // towns.xlsx for people (the decision's tables, one sheet each), unless -f makes the layers
+            // XLSX files. Its tables are written first, without their geometries, to a scratch
+            // GeoPackage; the workbook is made from them on a thread of its own (with its own GEOS
+            // context) while this one writes the layers, towns.csv, the project, the report and the
+            // town pages (with --threads 1, on this thread after them).
+            const std::vector<WorkbookSheet> sheets = {{"demo_towns", say(lang, "示范镇", "demonstration towns")},
+                                                       {"towns", say(lang, "全部乡镇", "all towns")},
+                                                       {"counties", say(lang, "县(市、区)", "counties")},
+                                                       {"prefectures", say(lang, "市(州)", "prefectures")},
+                                                       {"works", say(lang, "项目清单", "works")}};
+            const bool want_workbook = !a->database.empty() || one_file || ext != "xlsx";
+            std::future<void> workbook;
+            if (want_workbook) {
+                progress.advance(0.8, "towns.xlsx");
+                const std::string scratch = folder.file(".workbook.gpkg");
+                OutputDataset tables(scratch, study, {"GPKG", "working", false, {}, lang, false});
+                for (const LayerPlan& l : plan)
+                    if (std::any_of(sheets.begin(), sheets.end(), [&](const WorkbookSheet& s) { return s.layer == l.name; })) l.write(tables);
+                tables.commit();
+                workbook = std::async(thread_count() > 1 ? std::launch::async : std::launch::deferred, [&, scratch] {
+                    const GeosContext geos;
+                    write_workbook(folder.file("towns.xlsx"), scratch, sheets, study.config.name, geos, lang);
+                    std::filesystem::remove(scratch);
+                });
+            }
             // Every layer into one dataset (a GeoPackage, or the database's tables), styled, and the
             // project's layers pointing into it.
             auto write_together = [&](OutputDataset& out, const std::string& source) {
@@ -346,37 +371,7 @@ void add_run(CLI::App& app, const Globals& globals, Runner& run) {
             }
             progress.advance(0.85, "layers");
             timer.done("write the layers");
-            // The towns as tables (unless -f made the layers CSV or XLSX files already): towns.xlsx for
-            // people (the decision's tables, one sheet each, from a scratch GeoPackage), written on a
-            // thread of its own (with its own GEOS context) while this one writes towns.csv for
-            // programs, the project, the report and the town pages, which do not read it (with
-            // --threads 1, on this thread after them).
-            progress.advance(0.86, "towns.xlsx");
-            std::future<void> workbook;
-            const bool want_workbook = std::find(written.begin(), written.end(), "towns.xlsx") == written.end();
-            if (want_workbook) {
-                // The sheets are the layers just written to townsite.gpkg; in any other format they are
-                // written again to a scratch GeoPackage first.
-                const bool have_gpkg = a->study.out.format == "GPKG" && a->database.empty();
-                const std::string scratch = have_gpkg ? folder.file("townsite.gpkg") : folder.file(".workbook.gpkg");
-                if (!have_gpkg) {
-                    OutputDataset tables(scratch, study, {"GPKG", "EPSG:4326", false, {}, lang});
-                    for (const LayerPlan& l : plan)
-                        if (l.name == "demo_towns" || l.name == "towns" || l.name == "counties" || l.name == "prefectures" || l.name == "works") l.write(tables);
-                    tables.commit();
-                }
-                workbook = std::async(thread_count() > 1 ? std::launch::async : std::launch::deferred, [&, have_gpkg, scratch] {
-                    const GeosContext geos;
-                    write_workbook(folder.file("towns.xlsx"), scratch,
-                                   {{"demo_towns", say(lang, "示范镇", "demonstration towns")},
-                                    {"towns", say(lang, "全部乡镇", "all towns")},
-                                    {"counties", say(lang, "县(市、区)", "counties")},
-                                    {"prefectures", say(lang, "市(州)", "prefectures")},
-                                    {"works", say(lang, "项目清单", "works")}},
-                                   study.config.name, geos, lang);
-                    if (!have_gpkg) std::filesystem::remove(scratch);
-                });
-            }
+            // towns.csv for programs (unless -f made the layers CSV files).
             if (std::find(written.begin(), written.end(), "towns.csv") == written.end()) {
                 OutputDataset table(folder.file("towns.csv"), study, {"CSV", a->study.out.t_srs, false, {"WRITE_BOM=YES"}, lang});
                 write_towns(table, d, &r.run);

@@ -70,10 +70,11 @@ TEST_CASE("a CSV table is written byte for byte as GDAL's CSV driver writes it",
         for (const OutField& f : fields) row.push_back(random_value(rng, f.type));
     rows.push_back({});   // a row of nothing but nulls
 
-    auto write = [&](const std::string& name, std::vector<std::string> options) {
+    auto write = [&](const std::string& name, std::vector<std::string> options, OGRwkbGeometryType type = wkbNone) {
         OutputDataset out(dir.path(name), study, {"", "", false, options});
-        OutputLayer& table = out.layer("od", wkbNone, fields);
-        for (const auto& row : rows) table.add(row, nullptr);
+        OutputLayer& table = out.layer("od", type, fields);
+        const GeomPtr point = study.geos->point(125.5, 43.5);
+        for (const auto& row : rows) table.add(row, type == wkbNone ? nullptr : point.get());
         CHECK(table.count() == rows.size());
         out.commit();
         return slurp(dir.path(name));
@@ -92,7 +93,40 @@ TEST_CASE("a CSV table is written byte for byte as GDAL's CSV driver writes it",
         CHECK(ours.rfind("\xEF\xBB\xBF" "id,", 0) == 0);
         CHECK(ours == gdal);
     }
+    SECTION("a layer of points, whose geometry GDAL leaves out without a GEOMETRY option") {
+        const std::string gdal = write("gdal.csv", {"STRING_QUOTING=IF_AMBIGUOUS", "WRITE_BOM=YES"}, wkbPoint);
+        const std::string ours = write("ours.csv", {"WRITE_BOM=YES"}, wkbPoint);
+        CHECK(ours.rfind("\xEF\xBB\xBF" "id,", 0) == 0);
+        CHECK(ours == gdal);
+        std::vector<std::string> files;   // no .prj or .csvt beside either
+        for (const auto& e : std::filesystem::directory_iterator(dir.path())) files.push_back(e.path().filename().string());
+        std::sort(files.begin(), files.end());
+        CHECK(files == std::vector<std::string>{"admin.gpkg", "gdal.csv", "ours.csv", "towns.gpkg"});
+    }
     CHECK(!std::filesystem::exists(dir.path(".ours.tmp-" + std::to_string(getpid()) + ".csv")));
+}
+
+TEST_CASE("an output of tables only leaves the geometries out and keeps every value", "[output]") {
+    TempDir dir;
+    const Study study = tiny_study(dir);
+    const GeomPtr point = study.geos->point(125.5, 43.5);
+    {
+        OutputDataset out(dir.path("tables.gpkg"), study, {"GPKG", "working", false, {}, Lang::zh, false});
+        OutputLayer& towns = out.layer("towns", wkbPoint, {{"id", OFTString, ""}, {"km", OFTReal, ""}, {"n", OFTInteger, ""}});
+        towns.add({std::string("220102"), 1.25, std::int64_t(7)}, point.get());
+        towns.add({std::string("甲镇"), NAN, FieldValue{}}, point.get());
+        CHECK(towns.geometry_type() == wkbNone);
+        out.commit();
+    }
+    const Table t = read_table(dir.path("tables.gpkg"), "towns", *study.geos);
+    CHECK(t.fields == std::vector<std::string>{"id", "km", "n"});
+    REQUIRE(t.rows.size() == 2);
+    CHECK(t.rows[0].text("id") == "220102");
+    CHECK(t.rows[0].number("km") == 1.25);
+    CHECK(t.rows[0].number("n") == 7.0);
+    CHECK(t.rows[1].text("id") == "甲镇");
+    CHECK_FALSE(t.rows[1].number("km").has_value());
+    for (const Record& r : t.rows) CHECK(r.geom == nullptr);
 }
 
 TEST_CASE("a CSV file refuses a second table and leaves nothing when not committed", "[output][csv][errors]") {
