@@ -247,13 +247,6 @@ struct Served {
     Terminal terminal;    // the gap's largest part, snapped to the roads (snap.ok false: none)
 };
 
-// A worker's own GEOS context and Measure (PROJ context).
-struct CoverageThread {
-    explicit CoverageThread(const WorkingCrs& crs) : measure(crs, geos) {}
-    GeosContext geos;
-    Measure measure;
-};
-
 // The served share of a town's area and people, and its gap. Reads the network, the town's area and
 // the villages; writes nothing shared (the town's prepared area is this town's alone).
 Served serve(const GeosContext& geos, const Measure& measure, const Network& net, const Settlement& town, const TownArea& t, double area_km2,
@@ -675,8 +668,8 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Se
         const std::size_t nodes = opt.extensions ? g.node_count() : 0;
         std::vector<char> served_node(g.node_count(), 0);
         parallel_for(village_blocks + (nodes + kBlock - 1) / kBlock, step.slice(0, 0.1), ("coverage: " + name + " reach").c_str(),
-                     [&](unsigned) { return CoverageThread(study.crs); },
-                     [&](CoverageThread& th, std::size_t b) {
+                     [&](unsigned) { return GeometryThread(study.crs); },
+                     [&](GeometryThread& th, std::size_t b) {
                          if (b < village_blocks) {
                              for (std::size_t v = b * kBlock; v < std::min(villages.size(), (b + 1) * kBlock); ++v) {
                                  res.villages[v].network_m[name] = network_distance(net, th.measure, villages[v].x, villages[v].y);
@@ -692,8 +685,8 @@ CoverageResult compute_coverage(const Study& study, const RoadGraph& g, const Se
         // with its own GEOS context and Measure, each town writing only its own slot.
         std::vector<Served> served(towns.size());
         parallel_for(towns.size(), step.slice(0.1, 0.8), ("coverage: " + name).c_str(),
-                     [&](unsigned) { return CoverageThread(study.crs); },
-                     [&](CoverageThread& th, std::size_t i) {
+                     [&](unsigned) { return GeometryThread(study.crs); },
+                     [&](GeometryThread& th, std::size_t i) {
                          served[i] = serve(th.geos, th.measure, net, towns[i], areas[i], res.towns[i].area_km2, villages, village_tree, opt, g);
                          // Owned through the study's context, which outlives the worker's (even when a step is cancelled).
                          served[i].gap = geos.own(served[i].gap.release());

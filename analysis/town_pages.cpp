@@ -1,6 +1,7 @@
 #include "analysis/town_pages.h"
 
 #include "analysis/svg_map.h"
+#include "geo/parallel.h"
 #include "geo/spatial_index.h"
 
 #include <algorithm>
@@ -59,7 +60,7 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
     const SelectionOptions& so = *in.selection_options;
     const Scores& sc = *in.scores;
     const Study& study = *in.study;
-    const GeosContext& geos = *study.geos;
+    const GeosContext& study_geos = *study.geos;
     const std::size_t n = t.size();
     const Say T{in.lang};
 
@@ -73,14 +74,16 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
 
     // What the maps draw a part of, indexed once for every page: each page draws what its frame meets,
     // in the order of the layers (the same page whatever the index).
+    // Each is made safe to read from the pages' threads (GeosContext::share).
     struct Drawn {
-        explicit Drawn(const GeosContext& g) : index(g) {}
+        explicit Drawn(const GeosContext& context) : geos(context), index(context) {}
+        const GeosContext& geos;
         std::vector<const GEOSGeometry*> geoms;
         BoxIndex index;
-        void add(const GEOSGeometry* g) { geoms.push_back(g), index.add(g); }
+        void add(const GEOSGeometry* g) { geos.share(g), geoms.push_back(g), index.add(g); }
     };
     auto layers = [&](const char* role) {
-        auto d = std::make_unique<Drawn>(geos);
+        auto d = std::make_unique<Drawn>(study_geos);
         for (const Layer* l : study.role(role))
             for (const Feature& f : l->features) d->add(f.geom.get());
         d->index.build();
@@ -92,16 +95,16 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
     // The utility networks' lines.
     const auto& utilities = utility_names();
     std::vector<std::size_t> line_utility;
-    Drawn network_lines(geos);
+    Drawn network_lines(study_geos);
     for (std::size_t u = 0; u < utilities.size(); ++u)
         for (const Layer* l : study.role(utilities[u]))
             for (const Feature& f : l->features) {
-                const int type = GEOSGeomTypeId_r(geos.get(), f.geom.get());
+                const int type = GEOSGeomTypeId_r(study_geos.get(), f.geom.get());
                 if (type == GEOS_LINESTRING || type == GEOS_MULTILINESTRING) line_utility.push_back(u), network_lines.add(f.geom.get());
             }
     network_lines.index.build();
     std::vector<std::string> site_names;
-    Drawn sites(geos);
+    Drawn sites(study_geos);
     for (const Layer* l : study.role("protected"))
         for (const Feature& f : l->features) site_names.push_back(l->text(f, "name")), sites.add(f.geom.get());
     sites.index.build();
@@ -122,12 +125,22 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
     std::map<std::string, std::vector<const DeadEnd*>> dead_ends_of;   // county code -> its dead ends
     if (in.access)
         for (const DeadEnd& d : in.access->dead_ends) dead_ends_of[t.towns[d.town].county].push_back(&d);
-    const Measure measure{study.crs, geos};
     std::map<std::string, std::vector<std::uint32_t>> villages;   // town id -> rows of its villages
     for (std::uint32_t v = 0; v < (in.villages ? in.villages->size() : 0); ++v) villages[(*in.villages)[v].town].push_back(v);
 
-    std::vector<TownPage> pages;
+    // What the pages draw of each town (its area, gaps and extensions), made safe to read from several threads.
     for (std::size_t i : order) {
+        if (t.towns[i].feature) study_geos.share(t.towns[i].feature->geom.get());
+        for (const Gap* g : gaps_of[i]) study_geos.share(g->polygon.get());
+        for (const Extension* e : extensions_of[i]) study_geos.share(e->lines.get());
+    }
+    const std::vector<const DeadEnd*> no_dead_ends;
+    auto county_dead_ends = [&](const std::string& county) -> const std::vector<const DeadEnd*>& {
+        const auto it = dead_ends_of.find(county);
+        return it == dead_ends_of.end() ? no_dead_ends : it->second;
+    };
+    // One page per town, on every core: each with the GEOS context and Measure of its thread.
+    auto make_page = [&](std::size_t i, const GeosContext& geos, const Measure& measure) -> TownPage {
         const Settlement& town = t.towns[i];
         const int tier = sel.tier_of[i];
         const TierRule& rule = so.tiers[std::size_t(tier)];
@@ -314,7 +327,7 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
         if (in.access) {
             std::vector<std::vector<std::string>> rows;
             std::size_t links = 0;
-            for (const DeadEnd* end : dead_ends_of[town.county]) {
+            for (const DeadEnd* end : county_dead_ends(town.county)) {
                 const DeadEnd& d = *end;
                 links += !std::isnan(d.link_m);
                 rows.push_back({html_escape(d.road_id), html_escape(t.towns[d.town].name), number(d.link_m, 0), html_escape(say(in.lang, d.no_link))});
@@ -330,8 +343,11 @@ std::vector<TownPage> town_pages(const ReportInput& in) {
             const std::string km = fmt(in.heritage_radius_km, 0);
             b += "<p>" + T(km + " 公里内保护对象：", "protected sites within " + km + " km: ") + html_escape(names) + "</p>\n";
         }
-        pages.push_back({i, town_page_file(town.id), page(town.name + T(" 一镇一档", ": town plan"), b, in.lang)});
-    }
+        return {i, town_page_file(town.id), page(town.name + T(" 一镇一档", ": town plan"), b, in.lang)};
+    };
+    std::vector<TownPage> pages(order.size());
+    parallel_for(order.size(), {}, "town pages", [&](unsigned) { return GeometryThread(study.crs); },
+                 [&](GeometryThread& th, std::size_t k) { pages[k] = make_page(order[k], th.geos, th.measure); });
     return pages;
 }
 

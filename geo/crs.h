@@ -88,6 +88,16 @@ private:
     bool m_equal_area = false;
 };
 
+// A worker thread's own GEOS context and Measure (PROJ context): parallel_for's state for work on
+// geometries. Not moved once made (the Measure keeps the context).
+struct GeometryThread {
+    explicit GeometryThread(const WorkingCrs& crs) : measure(crs, geos) {}
+    GeometryThread(const GeometryThread&) = delete;
+    GeometryThread& operator=(const GeometryThread&) = delete;
+    GeosContext geos;
+    Measure measure;
+};
+
 // Geodesic distance (m) and area (m², positive) on WGS 84, lon/lat in degrees.
 double geodesic_distance_m(double lon1, double lat1, double lon2, double lat2);
 double geodesic_area_m2(const std::vector<double>& lons, const std::vector<double>& lats);
